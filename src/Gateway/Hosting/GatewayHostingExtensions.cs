@@ -1,0 +1,94 @@
+using System.Net;
+using Charge.Gateway.Services;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Charge.Gateway.Hosting;
+
+/// <summary>
+/// The gateway's endpoints, composed the same way whether the gateway runs in its own process (an Orleans
+/// client) or inside a silo (the embedded default).
+/// </summary>
+public static class GatewayHostingExtensions
+{
+    public static WebApplicationBuilder AddChargeGateway(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, options.HttpUrl, HttpProtocols.Http1, nameof(GatewayOptions.HttpUrl));
+            Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2, nameof(GatewayOptions.GrpcUrl));
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ErrorMappingInterceptor>();
+        builder.Services
+            .AddGrpc(grpc =>
+            {
+                grpc.Interceptors.Add<ErrorMappingInterceptor>();
+                grpc.MaxReceiveMessageSize = 1024 * 1024;
+            })
+            .AddJsonTranscoding();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        return builder;
+    }
+
+    public static WebApplication MapChargeGateway(this WebApplication app)
+    {
+        app.MapGrpcService<StationGrpcService>();
+        app.MapGrpcService<SessionGrpcService>();
+        app.MapGrpcService<ChargerGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>Connects this process to the cluster as an Orleans client (the stand-alone gateway).</summary>
+    public static WebApplicationBuilder UseChargeClusterClient(this WebApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ChargeClusterOptions.Section).Get<ChargeClusterOptions>() ?? new ChargeClusterOptions();
+        builder.UseOrleansClient(client =>
+        {
+            if (!cluster.IsLocalhost)
+            {
+                throw new InvalidOperationException(
+                    $"Charge:Cluster:Provider '{cluster.Provider}' is not supported yet; use 'Localhost'");
+            }
+
+            client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+        });
+        return builder;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, string setting)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new InvalidOperationException($"Charge:Gateway:{setting} '{url}' must be an http:// URL with a port");
+        }
+
+        void Configure(ListenOptions listen) => listen.Protocols = protocols;
+        if (uri.Host is "localhost")
+        {
+            kestrel.ListenLocalhost(uri.Port, Configure);
+        }
+        else if (uri.Host is "*" or "+" or "0.0.0.0")
+        {
+            kestrel.ListenAnyIP(uri.Port, Configure);
+        }
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
+        {
+            kestrel.Listen(address, uri.Port, Configure);
+        }
+        else
+        {
+            throw new InvalidOperationException($"Charge:Gateway:{setting} '{url}' must name an IP address, localhost or *");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Charge.Gateway.Hosting;
+
+/// <summary>Where the gateway listens, bound from <c>Charge:Gateway</c>.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Charge:Gateway";
+
+    /// <summary>REST (JSON transcoding), dashboard and, later, OCPP WebSockets: HTTP/1.1.</summary>
+    [Required]
+    public string HttpUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>gRPC: HTTP/2 cleartext (prior knowledge).</summary>
+    [Required]
+    public string GrpcUrl { get; set; } = "http://127.0.0.1:5081";
+
+    /// <summary>How long StopSession waits for the session's record to be fixed before answering with it still stopping.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan StopWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a WatchSession call renews its registration with the session grain.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan WatchRenewal { get; set; } = TimeSpan.FromSeconds(30);
+}

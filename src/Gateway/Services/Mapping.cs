@@ -1,0 +1,118 @@
+using Charge.Api.V1;
+using Charge.Grains.Interfaces;
+using Google.Protobuf.WellKnownTypes;
+using ApiConnectorStatus = Charge.Api.V1.ConnectorStatus;
+using ApiEnergySlot = Charge.Api.V1.EnergySlot;
+using ApiMeterAnomaly = Charge.Api.V1.MeterAnomaly;
+using DomainConnectorStatus = Charge.Grains.Interfaces.ConnectorStatus;
+
+namespace Charge.Gateway.Services;
+
+/// <summary>Between the grains' records and the public API messages.</summary>
+public static class Mapping
+{
+    public static Session ToApi(this SessionView v, DateTime now, bool withDetail = true)
+    {
+        var end = v.StoppedAt ?? now;
+        var session = new Session
+        {
+            SessionId = v.SessionId,
+            ChargerId = v.ChargerId,
+            ConnectorId = v.ConnectorId,
+            IdTag = v.IdTag,
+            State = v.Status switch
+            {
+                SessionStatus.Active => SessionState.Active,
+                SessionStatus.Stopping => SessionState.Stopping,
+                SessionStatus.Completed => SessionState.Completed,
+                _ => SessionState.Unspecified,
+            },
+            StartedAt = Ts(v.StartedAt),
+            StoppedAt = v.StoppedAt is { } stopped ? Ts(stopped) : null,
+            MeterStartWh = (double)v.MeterStartWh,
+            LastRegisterWh = (double)v.LastRegisterWh,
+            EnergyWh = (double)v.EnergyWh,
+            DurationSeconds = Math.Max(0, (long)(end - v.StartedAt).TotalSeconds),
+            LastReadingAt = v.LastReadingAt is { } last ? Ts(last) : null,
+            StopReason = v.StopReason,
+            AnomalyCount = v.AnomalyCount,
+            ReadingCount = v.ReadingCount,
+            Version = v.Version,
+        };
+        if (v.MeterStopWh is { } meterStop)
+        {
+            session.MeterStopWh = (double)meterStop;
+        }
+
+        if (v.LastPowerW is { } power)
+        {
+            session.LastPowerW = power;
+        }
+
+        if (v.LastCurrentA is { } current)
+        {
+            session.LastCurrentA = current;
+        }
+
+        if (v.LastSocPercent is { } soc)
+        {
+            session.SocPercent = soc;
+        }
+
+        if (withDetail)
+        {
+            foreach (var slot in v.Slots)
+            {
+                var s = new ApiEnergySlot { Start = Ts(slot.Start), EnergyWh = (double)slot.EnergyWh };
+                if (slot.MaxPowerW is { } max)
+                {
+                    s.MaxPowerW = max;
+                }
+
+                session.Slots.Add(s);
+            }
+
+            foreach (var a in v.Anomalies)
+            {
+                session.Anomalies.Add(new ApiMeterAnomaly
+                {
+                    Kind = a.Kind.ToString(),
+                    ReadingTimestamp = Ts(a.ReadingTimestamp),
+                    EnergyWh = (double)a.EnergyWh,
+                    Detail = a.Detail,
+                });
+            }
+        }
+
+        return session;
+    }
+
+    public static Charger ToApi(this ChargerView v)
+    {
+        var charger = new Charger
+        {
+            ChargerId = v.ChargerId,
+            LastHeartbeat = v.LastHeartbeat is { } hb ? Ts(hb) : null,
+        };
+        foreach (var c in v.Connectors)
+        {
+            charger.Connectors.Add(new Connector
+            {
+                ConnectorId = c.ConnectorId,
+                Status = (ApiConnectorStatus)(int)c.Status,
+                ActiveSessionId = c.ActiveSessionId ?? "",
+                ErrorCode = c.ErrorCode,
+                StatusAt = c.StatusAt is { } at ? Ts(at) : null,
+            });
+        }
+
+        return charger;
+    }
+
+    public static DomainConnectorStatus ToDomain(this ApiConnectorStatus status) =>
+        status is > ApiConnectorStatus.Unspecified and <= ApiConnectorStatus.Faulted
+            ? (DomainConnectorStatus)(int)status
+            : throw RequestValidation.Invalid("status must be one of the CONNECTOR_STATUS_ values other than UNSPECIFIED");
+
+    public static Timestamp Ts(DateTime t) => Timestamp.FromDateTime(DateTime.SpecifyKind(t, DateTimeKind.Utc));
+}

@@ -1,0 +1,131 @@
+using System.Buffers;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Charge.Gateway.Services;
+
+/// <summary>Edge validation: a bad field is refused with InvalidArgument naming it, before any grain is called.</summary>
+public static class RequestValidation
+{
+    public const int MaxIdLength = 64;
+    public const int MaxReadingsPerCall = 1000;
+
+    /// <summary>A meter register beyond this (1 TWh) is not a real charger.</summary>
+    public const double MaxEnergyWh = 1e12;
+
+    /// <summary>Station clocks drift; a timestamp further ahead than this is refused.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(10);
+
+    private static readonly DateTime Earliest = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    // Letters, digits and . _ - : enough for charge point IDs, OCPP idTags and contract IDs, and safe in URLs.
+    private static readonly SearchValues<char> IdChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-*");
+
+    public static string Id(string value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw Invalid($"{field} is required");
+        }
+
+        if (value.Length > MaxIdLength)
+        {
+            throw Invalid($"{field} is longer than {MaxIdLength} characters");
+        }
+
+        if (value.AsSpan().IndexOfAnyExcept(IdChars) >= 0)
+        {
+            throw Invalid($"{field} may contain only letters, digits and . _ - *");
+        }
+
+        return value;
+    }
+
+    public static string? OptionalId(string value, string field) => string.IsNullOrEmpty(value) ? null : Id(value, field);
+
+    public static int Connector(int value, string field, bool allowWholeCharger = false)
+    {
+        var min = allowWholeCharger ? 0 : 1;
+        if (value < min || value > 1000)
+        {
+            throw Invalid($"{field} must be between {min} and 1000");
+        }
+
+        return value;
+    }
+
+    public static decimal EnergyWh(double value, string field)
+    {
+        if (!double.IsFinite(value) || value < 0 || value > MaxEnergyWh)
+        {
+            throw Invalid($"{field} must be a finite number of Wh between 0 and {MaxEnergyWh:0}");
+        }
+
+        return (decimal)value;
+    }
+
+    public static double? NonNegative(bool has, double value, string field, double max)
+    {
+        if (!has)
+        {
+            return null;
+        }
+
+        if (!double.IsFinite(value) || value < 0 || value > max)
+        {
+            throw Invalid($"{field} must be a finite number between 0 and {max}");
+        }
+
+        return value;
+    }
+
+    public static DateTime Timestamp(Timestamp? value, string field, DateTime now)
+    {
+        if (value is null)
+        {
+            throw Invalid($"{field} is required");
+        }
+
+        DateTime t;
+        try
+        {
+            t = value.ToDateTime();
+        }
+        catch (Exception)
+        {
+            throw Invalid($"{field} is not a valid timestamp");
+        }
+
+        if (t < Earliest)
+        {
+            throw Invalid($"{field} {t:O} is before {Earliest:yyyy-MM-dd}");
+        }
+
+        if (t > now + MaxClockSkew)
+        {
+            throw Invalid($"{field} {t:O} is more than {MaxClockSkew.TotalMinutes:0} minutes in the future");
+        }
+
+        return t;
+    }
+
+    public static DateTime? OptionalBound(Timestamp? value, string field)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.ToDateTime();
+        }
+        catch (Exception)
+        {
+            throw Invalid($"{field} is not a valid timestamp");
+        }
+    }
+
+    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+}

@@ -1,0 +1,155 @@
+using System.Threading.Channels;
+using Charge.Api.V1;
+using Charge.Gateway.Hosting;
+using Charge.Grains.Interfaces;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using static Charge.Gateway.Services.RequestValidation;
+
+namespace Charge.Gateway.Services;
+
+/// <summary>Reading sessions: one, a live feed of one, or a list by charger or id_tag.</summary>
+public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, IOptions<GatewayOptions> options)
+    : SessionService.SessionServiceBase
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    public override async Task<Session> GetSession(GetSessionRequest request, ServerCallContext context)
+    {
+        var sessionId = Id(request.SessionId, "session_id");
+        var view = await grains.GetGrain<ISessionGrain>(sessionId).GetView();
+        return view.Status == SessionStatus.None
+            ? throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"))
+            : view.ToApi(Now);
+    }
+
+    public override async Task WatchSession(WatchSessionRequest request, IServerStreamWriter<Session> responseStream, ServerCallContext context)
+    {
+        var sessionId = Id(request.SessionId, "session_id");
+        var session = grains.GetGrain<ISessionGrain>(sessionId);
+
+        // Only the newest view matters to a watcher: a slow reader skips intermediate ones.
+        var updates = Channel.CreateBounded<SessionView>(new BoundedChannelOptions(16)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        var watcher = new ChannelSessionWatcher(updates.Writer);
+        var reference = grains.CreateObjectReference<ISessionWatcher>(watcher);
+        using var renewal = new CancellationTokenSource();
+        try
+        {
+            var current = await session.Watch(reference);
+            var sent = current.Version;
+            await responseStream.WriteAsync(current.ToApi(Now), context.CancellationToken);
+            if (current.Status == SessionStatus.Completed)
+            {
+                return;
+            }
+
+            // Registrations expire and vanish if the session grain moves: renewing also repairs that, and the
+            // view it returns covers any change missed meanwhile.
+            var renewing = RenewAsync(session, reference, updates.Writer, renewal.Token);
+            await foreach (var view in updates.Reader.ReadAllAsync(context.CancellationToken))
+            {
+                if (view.Version <= sent)
+                {
+                    continue;
+                }
+
+                sent = view.Version;
+                await responseStream.WriteAsync(view.ToApi(Now), context.CancellationToken);
+                if (view.Status == SessionStatus.Completed)
+                {
+                    break;
+                }
+            }
+
+            await renewal.CancelAsync();
+            await renewing;
+        }
+        finally
+        {
+            await renewal.CancelAsync();
+            try
+            {
+                await session.Unwatch(reference);
+            }
+            catch (Exception)
+            {
+                // Best effort: the registration expires by itself.
+            }
+
+            grains.DeleteObjectReference<ISessionWatcher>(reference);
+            GC.KeepAlive(watcher);
+        }
+    }
+
+    public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)
+    {
+        var chargerId = OptionalId(request.ChargerId, "charger_id");
+        var idTag = OptionalId(request.IdTag, "id_tag");
+        if ((chargerId is null) == (idTag is null))
+        {
+            throw Invalid("give exactly one of charger_id and id_tag");
+        }
+
+        var from = OptionalBound(request.From, "from") ?? DateTime.MinValue;
+        var to = OptionalBound(request.To, "to") ?? DateTime.MaxValue;
+        if (from >= to)
+        {
+            throw Invalid("from must be before to");
+        }
+
+        var pageSize = request.PageSize switch
+        {
+            0 => DefaultPageSize,
+            < 0 or > MaxPageSize => throw Invalid($"page_size must be between 1 and {MaxPageSize}"),
+            var n => n,
+        };
+
+        var refs = chargerId is not null
+            ? await grains.GetGrain<IChargerGrain>(chargerId).ListSessions(from, to, pageSize)
+            : await grains.GetGrain<IIdTagGrain>(idTag!).ListSessions(from, to, pageSize);
+        var views = await Task.WhenAll(refs.Select(r => grains.GetGrain<ISessionGrain>(r.SessionId).GetView()));
+        var response = new ListSessionsResponse();
+        var now = Now;
+        // A list is a summary: slots and anomalies are left to GetSession.
+        response.Sessions.AddRange(views.Where(v => v.Status != SessionStatus.None).Select(v => v.ToApi(now, withDetail: false)));
+        return response;
+    }
+
+    private async Task RenewAsync(ISessionGrain session, ISessionWatcher reference, ChannelWriter<SessionView> writer, CancellationToken cancellation)
+    {
+        using var timer = new PeriodicTimer(options.Value.WatchRenewal, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellation))
+            {
+                try
+                {
+                    writer.TryWrite(await session.Watch(reference));
+                }
+                catch (Exception) when (!cancellation.IsCancellationRequested)
+                {
+                    // A silo may be failing over; the next tick tries again.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private sealed class ChannelSessionWatcher(ChannelWriter<SessionView> writer) : ISessionWatcher
+    {
+        public Task OnSessionChanged(SessionView view)
+        {
+            writer.TryWrite(view);
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using Charge.Api.V1;
+using Charge.Gateway.Hosting;
+using Charge.Grains.Interfaces;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using static Charge.Gateway.Services.RequestValidation;
+using ApiMeterReading = Charge.Api.V1.MeterReading;
+using DomainMeterReading = Charge.Grains.Interfaces.MeterReading;
+
+namespace Charge.Gateway.Services;
+
+/// <summary>The station API: validates, calls the charger grain, maps the answer.</summary>
+public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, IOptions<GatewayOptions> options)
+    : StationService.StationServiceBase
+{
+    public override async Task<Session> StartSession(StartSessionRequest request, ServerCallContext context)
+    {
+        var now = Now;
+        var chargerId = Id(request.ChargerId, "charger_id");
+        var command = new StartSessionCommand(
+            SessionId: OptionalId(request.SessionId, "session_id") ?? Guid.CreateVersion7().ToString("N"),
+            ChargerId: chargerId,
+            ConnectorId: Connector(request.ConnectorId, "connector_id"),
+            IdTag: Id(request.IdTag, "id_tag"),
+            MeterStartWh: EnergyWh(request.MeterStartWh, "meter_start_wh"),
+            Timestamp: Timestamp(request.Timestamp, "timestamp", now));
+        var view = await grains.GetGrain<IChargerGrain>(chargerId).StartSession(command);
+        return view.ToApi(Now);
+    }
+
+    public override async Task<ReportMeterValuesResponse> ReportMeterValues(ReportMeterValuesRequest request, ServerCallContext context)
+    {
+        var now = Now;
+        var chargerId = Id(request.ChargerId, "charger_id");
+        var sessionId = Id(request.SessionId, "session_id");
+        if (request.Readings.Count == 0)
+        {
+            throw Invalid("readings must hold at least one reading");
+        }
+
+        if (request.Readings.Count > MaxReadingsPerCall)
+        {
+            throw Invalid($"readings holds {request.Readings.Count} readings; at most {MaxReadingsPerCall} per call");
+        }
+
+        var readings = ImmutableArray.CreateBuilder<DomainMeterReading>(request.Readings.Count);
+        for (var i = 0; i < request.Readings.Count; i++)
+        {
+            readings.Add(ToDomain(request.Readings[i], $"readings[{i}]", now));
+        }
+
+        var accepted = await grains.GetGrain<IChargerGrain>(chargerId).ReportMeterValues(sessionId, readings.MoveToImmutable());
+        return new ReportMeterValuesResponse { SessionId = accepted.SessionId, Accepted = accepted.Accepted };
+    }
+
+    public override async Task<Session> StopSession(StopSessionRequest request, ServerCallContext context)
+    {
+        var now = Now;
+        var sessionId = Id(request.SessionId, "session_id");
+        var command = new StopSessionCommand(
+            sessionId,
+            EnergyWh(request.MeterStopWh, "meter_stop_wh"),
+            Timestamp(request.Timestamp, "timestamp", now),
+            request.Reason.Length <= 64 ? request.Reason : throw Invalid("reason is longer than 64 characters"));
+
+        var session = grains.GetGrain<ISessionGrain>(sessionId);
+        var chargerId = OptionalId(request.ChargerId, "charger_id");
+        if (chargerId is null)
+        {
+            // An app stopping by session alone: the session knows its charger.
+            var existing = await session.GetView();
+            chargerId = existing.Status != SessionStatus.None
+                ? existing.ChargerId
+                : throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"));
+        }
+
+        var view = await grains.GetGrain<IChargerGrain>(chargerId).StopSession(command);
+        if (view.Status == SessionStatus.Stopping)
+        {
+            view = await session.WaitForCompletion(options.Value.StopWait);
+        }
+
+        return view.ToApi(Now);
+    }
+
+    public override async Task<Charger> ReportStatus(ReportStatusRequest request, ServerCallContext context)
+    {
+        var chargerId = Id(request.ChargerId, "charger_id");
+        var report = new StatusReport(
+            Connector(request.ConnectorId, "connector_id", allowWholeCharger: true),
+            request.Status.ToDomain(),
+            request.ErrorCode.Length <= 50 ? request.ErrorCode : throw Invalid("error_code is longer than 50 characters"),
+            Timestamp(request.Timestamp, "timestamp", Now));
+        var view = await grains.GetGrain<IChargerGrain>(chargerId).ReportStatus(report);
+        return view.ToApi();
+    }
+
+    public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
+    {
+        var chargerId = Id(request.ChargerId, "charger_id");
+        var stationTime = request.Timestamp is null ? Now : Timestamp(request.Timestamp, "timestamp", Now);
+        var serverTime = await grains.GetGrain<IChargerGrain>(chargerId).Heartbeat(stationTime);
+        return new HeartbeatResponse { CurrentTime = Mapping.Ts(serverTime) };
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private static DomainMeterReading ToDomain(ApiMeterReading r, string field, DateTime now) => new(
+        Timestamp(r.Timestamp, $"{field}.timestamp", now),
+        EnergyWh(r.EnergyWh, $"{field}.energy_wh"),
+        NonNegative(r.HasPowerW, r.PowerW, $"{field}.power_w", 10_000_000),
+        NonNegative(r.HasCurrentA, r.CurrentA, $"{field}.current_a", 10_000),
+        NonNegative(r.HasSocPercent, r.SocPercent, $"{field}.soc_percent", 100));
+}

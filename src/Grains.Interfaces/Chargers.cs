@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+
+namespace Charge.Grains.Interfaces;
+
+/// <summary>Connector status, the OCPP 1.6 ChargePointStatus set.</summary>
+public enum ConnectorStatus
+{
+    Unknown = 0,
+    Available = 1,
+    Preparing = 2,
+    Charging = 3,
+    SuspendedEV = 4,
+    SuspendedEVSE = 5,
+    Finishing = 6,
+    Reserved = 7,
+    Unavailable = 8,
+    Faulted = 9,
+}
+
+[GenerateSerializer]
+[Alias("charge.ConnectorView")]
+public sealed record ConnectorView(
+    [property: Id(0)] int ConnectorId,
+    [property: Id(1)] ConnectorStatus Status,
+    [property: Id(2)] string? ActiveSessionId,
+    [property: Id(3)] string ErrorCode,
+    [property: Id(4)] DateTime? StatusAt);
+
+[GenerateSerializer]
+[Alias("charge.ChargerView")]
+public sealed record ChargerView(
+    [property: Id(0)] string ChargerId,
+    [property: Id(1)] ImmutableArray<ConnectorView> Connectors,
+    [property: Id(2)] DateTime? LastHeartbeat,
+    [property: Id(3)] bool Known);
+
+[GenerateSerializer]
+[Alias("charge.StatusReport")]
+public sealed record StatusReport(
+    [property: Id(0)] int ConnectorId,
+    [property: Id(1)] ConnectorStatus Status,
+    [property: Id(2)] string ErrorCode,
+    [property: Id(3)] DateTime Timestamp);
+
+/// <summary>How a batch of readings was taken by the charger.</summary>
+[GenerateSerializer]
+[Alias("charge.MeterValuesAccepted")]
+public sealed record MeterValuesAccepted(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] int Accepted,
+    [property: Id(2)] long Sequence);

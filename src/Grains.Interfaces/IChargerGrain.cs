@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+
+namespace Charge.Grains.Interfaces;
+
+/// <summary>A charge point, keyed by its charger ID: connectors, their sessions, heartbeat; the entry point for station traffic.</summary>
+[Alias("charge.IChargerGrain")]
+public interface IChargerGrain : IGrainWithStringKey
+{
+    /// <summary>Starts (or idempotently re-acknowledges) a session on a connector.</summary>
+    [Alias("StartSession")]
+    Task<SessionView> StartSession(StartSessionCommand command);
+
+    /// <summary>Accepts readings for one of this charger's active sessions and publishes them on the session's stream.</summary>
+    [Alias("ReportMeterValues")]
+    Task<MeterValuesAccepted> ReportMeterValues(string sessionId, ImmutableArray<MeterReading> readings);
+
+    /// <summary>Stops one of this charger's sessions; returns once the session has its final record or is waiting for batches in flight.</summary>
+    [Alias("StopSession")]
+    Task<SessionView> StopSession(StopSessionCommand command);
+
+    [Alias("ReportStatus")]
+    Task<ChargerView> ReportStatus(StatusReport report);
+
+    /// <summary>Records a heartbeat; returns the server's time (what OCPP's Heartbeat.conf carries).</summary>
+    [Alias("Heartbeat")]
+    Task<DateTime> Heartbeat(DateTime timestamp);
+
+    [Alias("GetView")]
+    Task<ChargerView> GetView();
+
+    /// <summary>Sessions started on this charger between from (inclusive) and to (exclusive), newest first.</summary>
+    [Alias("ListSessions")]
+    Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit);
+}
+
+/// <summary>The sessions of one id_tag (a driver's token), for listing by driver.</summary>
+[Alias("charge.IIdTagGrain")]
+public interface IIdTagGrain : IGrainWithStringKey
+{
+    [Alias("AddSession")]
+    Task AddSession(SessionRef session);
+
+    [Alias("ListSessions")]
+    Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit);
+}

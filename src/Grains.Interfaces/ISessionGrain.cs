@@ -1,0 +1,43 @@
+using Orleans.Concurrency;
+
+namespace Charge.Grains.Interfaces;
+
+/// <summary>One charging session keyed by its session ID: accumulates energy from its meter stream.</summary>
+[Alias("charge.ISessionGrain")]
+public interface ISessionGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the session; repeating the same start returns the current view, another charger gets AlreadyExists.</summary>
+    [Alias("Start")]
+    Task<SessionView> Start(StartSessionCommand command);
+
+    /// <summary>
+    /// Stops the session. <paramref name="publishedSequence"/> is the last meter batch the charger published;
+    /// the record is fixed once that batch has been consumed (or a grace period has passed).
+    /// </summary>
+    [Alias("Stop")]
+    Task<SessionView> Stop(StopSessionCommand command, long publishedSequence);
+
+    [Alias("GetView")]
+    Task<SessionView> GetView();
+
+    /// <summary>Waits until the session is completed or the timeout passes, and returns the view then.</summary>
+    [AlwaysInterleave]
+    [Alias("WaitForCompletion")]
+    Task<SessionView> WaitForCompletion(TimeSpan timeout);
+
+    /// <summary>Registers (or renews) a watcher; returns the current view. Watchers expire unless renewed.</summary>
+    [Alias("Watch")]
+    Task<SessionView> Watch(ISessionWatcher watcher);
+
+    [Alias("Unwatch")]
+    Task Unwatch(ISessionWatcher watcher);
+}
+
+/// <summary>Receives a session's view after every change.</summary>
+[Alias("charge.ISessionWatcher")]
+public interface ISessionWatcher : IGrainObserver
+{
+    [OneWay]
+    [Alias("OnSessionChanged")]
+    Task OnSessionChanged(SessionView view);
+}

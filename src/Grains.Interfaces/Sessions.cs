@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+
+namespace Charge.Grains.Interfaces;
+
+public enum SessionStatus
+{
+    /// <summary>No session with this ID was ever started.</summary>
+    None = 0,
+    Active = 1,
+    /// <summary>Stop received; waiting for meter batches already in flight before fixing the record.</summary>
+    Stopping = 2,
+    Completed = 3,
+}
+
+/// <summary>Start a session on a charger's connector.</summary>
+[GenerateSerializer]
+[Alias("charge.StartSession")]
+public sealed record StartSessionCommand(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] string ChargerId,
+    [property: Id(2)] int ConnectorId,
+    [property: Id(3)] string IdTag,
+    [property: Id(4)] decimal MeterStartWh,
+    [property: Id(5)] DateTime Timestamp);
+
+/// <summary>Stop a session with the final register.</summary>
+[GenerateSerializer]
+[Alias("charge.StopSession")]
+public sealed record StopSessionCommand(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] decimal MeterStopWh,
+    [property: Id(2)] DateTime Timestamp,
+    [property: Id(3)] string Reason);
+
+/// <summary>What anyone may read about a session at one moment; <see cref="Version"/> grows on every change.</summary>
+[GenerateSerializer]
+[Alias("charge.SessionView")]
+public sealed record SessionView
+{
+    [Id(0)] public required string SessionId { get; init; }
+    [Id(1)] public required string ChargerId { get; init; }
+    [Id(2)] public int ConnectorId { get; init; }
+    [Id(3)] public required string IdTag { get; init; }
+    [Id(4)] public SessionStatus Status { get; init; }
+    [Id(5)] public DateTime StartedAt { get; init; }
+    [Id(6)] public DateTime? StoppedAt { get; init; }
+    [Id(7)] public decimal MeterStartWh { get; init; }
+    [Id(8)] public decimal? MeterStopWh { get; init; }
+    [Id(9)] public decimal LastRegisterWh { get; init; }
+    [Id(10)] public decimal EnergyWh { get; init; }
+    [Id(11)] public DateTime? LastReadingAt { get; init; }
+    [Id(12)] public double? LastPowerW { get; init; }
+    [Id(13)] public double? LastCurrentA { get; init; }
+    [Id(14)] public double? LastSocPercent { get; init; }
+    [Id(15)] public string StopReason { get; init; } = "";
+    [Id(16)] public ImmutableArray<EnergySlot> Slots { get; init; } = [];
+    [Id(17)] public ImmutableArray<MeterAnomaly> Anomalies { get; init; } = [];
+    [Id(18)] public int AnomalyCount { get; init; }
+    [Id(19)] public int ReadingCount { get; init; }
+    [Id(20)] public long Version { get; init; }
+}
+
+/// <summary>A pointer to a session kept by the indexes (charger, id_tag) for listing.</summary>
+[GenerateSerializer]
+[Alias("charge.SessionRef")]
+public sealed record SessionRef(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] string ChargerId,
+    [property: Id(2)] string IdTag,
+    [property: Id(3)] DateTime StartedAt);

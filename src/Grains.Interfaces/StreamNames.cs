@@ -1,0 +1,21 @@
+namespace Charge.Grains.Interfaces;
+
+/// <summary>Stream provider and namespace names, in one place for silo, grains and tests.</summary>
+public static class StreamNames
+{
+    /// <summary>The stream provider every silo registers.</summary>
+    public const string Provider = "charge";
+
+    /// <summary>Meter batches from a charger grain to a session grain; the stream key is the session ID.</summary>
+    public const string MeterReadings = "meter-readings";
+
+    /// <summary>The PubSub store the stream provider needs.</summary>
+    public const string PubSubStore = "PubSubStore";
+}
+
+/// <summary>Grain storage names.</summary>
+public static class StorageNames
+{
+    /// <summary>The grain storage all domain grains persist to.</summary>
+    public const string Charge = "charge";
+}

@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>A charge point: owns its connectors and active sessions, and publishes meter batches on each session's stream.</summary>
+public sealed partial class ChargerGrain : Grain, IChargerGrain
+{
+    /// <summary>Sessions kept per charger for listing; older ones are found through the archive.</summary>
+    public const int HistoryLimit = 2000;
+
+    private readonly IPersistentState<ChargerState> _state;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ChargerGrain> _logger;
+    private IStreamProvider? _streams;
+    private long _lastSequence;
+
+    public ChargerGrain(
+        [PersistentState("charger", StorageNames.Charge)] IPersistentState<ChargerState> state,
+        TimeProvider time,
+        ILogger<ChargerGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string ChargerId => this.GetPrimaryKeyString();
+
+    private ChargerState State => _state.State;
+
+    public async Task<SessionView> StartSession(StartSessionCommand command)
+    {
+        var connector = Connector(command.ConnectorId);
+        if (connector.ActiveSessionId is { } current && current != command.SessionId)
+        {
+            throw ChargeException.FailedPrecondition(
+                $"connector {command.ConnectorId} of charger '{ChargerId}' is busy with session '{current}'; stop it first");
+        }
+
+        if (connector.ActiveSessionId is null && connector.Status is ConnectorStatus.Faulted or ConnectorStatus.Unavailable)
+        {
+            throw ChargeException.FailedPrecondition(
+                $"connector {command.ConnectorId} of charger '{ChargerId}' is {connector.Status}");
+        }
+
+        var view = await GrainFactory.GetGrain<ISessionGrain>(command.SessionId).Start(command);
+        if (view.Status == SessionStatus.Active && !State.Active.ContainsKey(command.SessionId))
+        {
+            connector.ActiveSessionId = command.SessionId;
+            connector.Status = ConnectorStatus.Charging;
+            connector.StatusAt = command.Timestamp;
+            State.Active[command.SessionId] = new ActiveSession { ConnectorId = command.ConnectorId };
+            var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
+            SessionIndex.Add(State.History, reference, HistoryLimit);
+
+            await _state.WriteStateAsync();
+            await GrainFactory.GetGrain<IIdTagGrain>(command.IdTag).AddSession(reference);
+        }
+
+        return view;
+    }
+
+    public async Task<MeterValuesAccepted> ReportMeterValues(string sessionId, ImmutableArray<MeterReading> readings)
+    {
+        if (!State.Active.TryGetValue(sessionId, out var active))
+        {
+            throw await NotActiveHere(sessionId, "readings after stop are rejected");
+        }
+
+        // Sequences only need to grow per session; deriving them from the clock keeps them growing across
+        // reactivations without a storage write per batch.
+        var sequence = Math.Max(_lastSequence + 1, _time.GetUtcNow().UtcTicks);
+        _lastSequence = sequence;
+        active.LastSequence = sequence;
+
+        _streams ??= this.GetStreamProvider(StreamNames.Provider);
+        var stream = _streams.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, sessionId));
+        await stream.OnNextAsync(new MeterBatch(sessionId, ChargerId, sequence, readings));
+        return new MeterValuesAccepted(sessionId, readings.Length, sequence);
+    }
+
+    public async Task<SessionView> StopSession(StopSessionCommand command)
+    {
+        var session = GrainFactory.GetGrain<ISessionGrain>(command.SessionId);
+        if (!State.Active.TryGetValue(command.SessionId, out var active))
+        {
+            var existing = await session.GetView();
+            if (existing.Status == SessionStatus.None || existing.ChargerId != ChargerId)
+            {
+                throw ChargeException.NotFound($"charger '{ChargerId}' has no session '{command.SessionId}'");
+            }
+
+            // Already stopped here: the session answers a repeated stop or refuses a different one.
+            return await session.Stop(command, 0);
+        }
+
+        var view = await session.Stop(command, active.LastSequence);
+        State.Active.Remove(command.SessionId);
+        var connector = Connector(active.ConnectorId);
+        if (connector.ActiveSessionId == command.SessionId)
+        {
+            connector.ActiveSessionId = null;
+            connector.Status = ConnectorStatus.Available;
+            connector.StatusAt = command.Timestamp;
+        }
+
+        await _state.WriteStateAsync();
+        return view;
+    }
+
+    public async Task<ChargerView> ReportStatus(StatusReport report)
+    {
+        var connector = Connector(report.ConnectorId);
+        // Status notifications queued by an offline charger may arrive late: an older one never overrides a newer one.
+        if (connector.StatusAt is null || report.Timestamp >= connector.StatusAt)
+        {
+            connector.Status = report.Status;
+            connector.ErrorCode = report.ErrorCode;
+            connector.StatusAt = report.Timestamp;
+            await _state.WriteStateAsync();
+        }
+
+        return View();
+    }
+
+    public Task<DateTime> Heartbeat(DateTime timestamp)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        // Liveness only: not worth a storage write per heartbeat.
+        State.LastHeartbeat = now;
+        return Task.FromResult(now);
+    }
+
+    public Task<ChargerView> GetView()
+    {
+        if (State.Connectors.Count == 0 && State.LastHeartbeat is null)
+        {
+            throw ChargeException.NotFound($"charger '{ChargerId}' is not known: it has never reported");
+        }
+
+        return Task.FromResult(View());
+    }
+
+    public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
+        Task.FromResult(SessionIndex.Query(State.History, from, to, limit));
+
+    private ChargerView View() => new(
+        ChargerId,
+        [.. State.Connectors.OrderBy(c => c.Key)
+            .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt))],
+        State.LastHeartbeat,
+        Known: true);
+
+    private ConnectorState Connector(int connectorId)
+    {
+        if (!State.Connectors.TryGetValue(connectorId, out var connector))
+        {
+            connector = new ConnectorState();
+            State.Connectors[connectorId] = connector;
+        }
+
+        return connector;
+    }
+
+    private async Task<ChargeException> NotActiveHere(string sessionId, string what)
+    {
+        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView();
+        if (view.Status == SessionStatus.None || view.ChargerId != ChargerId)
+        {
+            return ChargeException.NotFound($"charger '{ChargerId}' has no session '{sessionId}'");
+        }
+
+        return ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}");
+    }
+}

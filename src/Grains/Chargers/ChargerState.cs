@@ -1,0 +1,39 @@
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>The persisted state of a charger grain.</summary>
+[GenerateSerializer]
+[Alias("charge.ChargerState")]
+public sealed record ChargerState
+{
+    [Id(0)] public Dictionary<int, ConnectorState> Connectors { get; set; } = [];
+
+    /// <summary>Sessions running on this charger by session ID.</summary>
+    [Id(1)] public Dictionary<string, ActiveSession> Active { get; set; } = [];
+
+    /// <summary>Sessions started here, oldest first, at most <see cref="ChargerGrain.HistoryLimit"/>.</summary>
+    [Id(2)] public List<SessionRef> History { get; set; } = [];
+
+    [Id(3)] public DateTime? LastHeartbeat { get; set; }
+}
+
+[GenerateSerializer]
+[Alias("charge.ConnectorState")]
+public sealed record ConnectorState
+{
+    [Id(0)] public ConnectorStatus Status { get; set; } = ConnectorStatus.Unknown;
+    [Id(1)] public string? ActiveSessionId { get; set; }
+    [Id(2)] public string ErrorCode { get; set; } = "";
+    [Id(3)] public DateTime? StatusAt { get; set; }
+}
+
+[GenerateSerializer]
+[Alias("charge.ActiveSession")]
+public sealed record ActiveSession
+{
+    [Id(0)] public int ConnectorId { get; set; }
+
+    /// <summary>The last meter batch sequence published for this session.</summary>
+    [Id(1)] public long LastSequence { get; set; }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>Index of the sessions one id_tag started, for listing by driver.</summary>
+public sealed class IdTagGrain(
+    [PersistentState("idtag", StorageNames.Charge)] IPersistentState<IdTagState> state) : Grain, IIdTagGrain
+{
+    public const int HistoryLimit = 2000;
+
+    public async Task AddSession(SessionRef session)
+    {
+        var before = state.State.Sessions.Count;
+        SessionIndex.Add(state.State.Sessions, session, HistoryLimit);
+        if (state.State.Sessions.Count != before || before == HistoryLimit)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
+        Task.FromResult(SessionIndex.Query(state.State.Sessions, from, to, limit));
+}
+
+[GenerateSerializer]
+[Alias("charge.IdTagState")]
+public sealed record IdTagState
+{
+    [Id(0)] public List<SessionRef> Sessions { get; set; } = [];
+}

@@ -1,0 +1,20 @@
+using Charge.Grains.Sessions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Charge.Grains;
+
+/// <summary>Registers what the domain grains need from the silo's container.</summary>
+public static class GrainsServiceCollectionExtensions
+{
+    public static IServiceCollection AddChargeGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SessionOptions>()
+            .Bind(configuration.GetSection(SessionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,347 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Utilities;
+
+namespace Charge.Grains.Sessions;
+
+/// <summary>One charging session: consumes its meter stream, keeps the energy account, tells watchers.</summary>
+[ImplicitStreamSubscription(StreamNames.MeterReadings)]
+public sealed partial class SessionGrain : Grain, ISessionGrain
+{
+    private readonly IPersistentState<SessionState> _state;
+    private readonly SessionOptions _options;
+    private readonly ILogger<SessionGrain> _logger;
+    private readonly ObserverManager<ISessionWatcher> _watchers;
+    private TaskCompletionSource? _completion;
+    private IGrainTimer? _stopGrace;
+    private SessionView? _view;
+
+    public SessionGrain(
+        [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
+        IOptions<SessionOptions> options,
+        ILogger<SessionGrain> logger)
+    {
+        _state = state;
+        _options = options.Value;
+        _logger = logger;
+        _watchers = new ObserverManager<ISessionWatcher>(_options.WatcherExpiry, logger);
+    }
+
+    private string SessionId => this.GetPrimaryKeyString();
+
+    private SessionState State => _state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(StreamNames.Provider)
+            .GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, SessionId));
+        await stream.SubscribeAsync(OnMeterBatch);
+
+        if (State.Status == SessionStatus.Stopping)
+        {
+            StartStopGrace();
+        }
+    }
+
+    public async Task<SessionView> Start(StartSessionCommand command)
+    {
+        if (State.Status != SessionStatus.None)
+        {
+            if (State.ChargerId != command.ChargerId)
+            {
+                throw ChargeException.AlreadyExists($"session_id '{SessionId}' is already in use on another charger");
+            }
+
+            if (State.ConnectorId != command.ConnectorId || State.IdTag != command.IdTag
+                || State.MeterStartWh != command.MeterStartWh || State.StartedAt != command.Timestamp)
+            {
+                throw ChargeException.AlreadyExists(
+                    $"session_id '{SessionId}' was already started with different connector_id, id_tag, meter_start_wh or timestamp");
+            }
+
+            return View();
+        }
+
+        State.Status = SessionStatus.Active;
+        State.ChargerId = command.ChargerId;
+        State.ConnectorId = command.ConnectorId;
+        State.IdTag = command.IdTag;
+        State.StartedAt = command.Timestamp;
+        State.MeterStartWh = command.MeterStartWh;
+        State.Points = EnergyAccount.Begin(command.Timestamp, command.MeterStartWh);
+        Changed();
+        // A started session must survive: the charger has been told it exists.
+        await _state.WriteStateAsync();
+        LogStarted(SessionId, command.ChargerId, command.ConnectorId);
+        return View();
+    }
+
+    public async Task<SessionView> Stop(StopSessionCommand command, long publishedSequence)
+    {
+        switch (State.Status)
+        {
+            case SessionStatus.None:
+                throw ChargeException.NotFound($"session '{SessionId}' does not exist");
+            case SessionStatus.Stopping or SessionStatus.Completed:
+                // Stations retry a stop after a lost answer: the same stop again is answered, not refused.
+                if (State.MeterStopWh == command.MeterStopWh && State.StoppedAt == command.Timestamp)
+                {
+                    return View();
+                }
+
+                throw ChargeException.FailedPrecondition(
+                    $"session '{SessionId}' was already stopped at {State.StoppedAt:O} with meter_stop_wh {State.MeterStopWh}");
+        }
+
+        if (command.MeterStopWh < State.MeterStartWh)
+        {
+            throw ChargeException.InvalidArgument(
+                $"meter_stop_wh {command.MeterStopWh} is below the session's meter_start_wh {State.MeterStartWh}");
+        }
+
+        if (command.Timestamp < State.StartedAt)
+        {
+            throw ChargeException.InvalidArgument(
+                $"timestamp {command.Timestamp:O} is before the session start at {State.StartedAt:O}");
+        }
+
+        if (command.Timestamp == State.StartedAt && command.MeterStopWh != State.MeterStartWh)
+        {
+            throw ChargeException.InvalidArgument("a session cannot gain energy in zero time: timestamp equals the start time");
+        }
+
+        State.Status = SessionStatus.Stopping;
+        State.StoppedAt = command.Timestamp;
+        State.MeterStopWh = command.MeterStopWh;
+        State.StopReason = command.Reason;
+        State.AwaitedSequence = publishedSequence;
+
+        if (State.ConsumedSequence >= publishedSequence)
+        {
+            await Complete();
+        }
+        else
+        {
+            Changed();
+            await _state.WriteStateAsync();
+            StartStopGrace();
+            NotifyWatchers();
+        }
+
+        return View();
+    }
+
+    public Task<SessionView> GetView() => Task.FromResult(View());
+
+    public async Task<SessionView> WaitForCompletion(TimeSpan timeout)
+    {
+        if (State.Status is SessionStatus.Active or SessionStatus.Stopping)
+        {
+            _completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                await _completion.Task.WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                // The caller gets the view as it is now and may ask again.
+            }
+        }
+
+        return View();
+    }
+
+    public Task<SessionView> Watch(ISessionWatcher watcher)
+    {
+        if (State.Status == SessionStatus.None)
+        {
+            throw ChargeException.NotFound($"session '{SessionId}' does not exist");
+        }
+
+        _watchers.Subscribe(watcher, watcher);
+        return Task.FromResult(View());
+    }
+
+    public Task Unwatch(ISessionWatcher watcher)
+    {
+        _watchers.Unsubscribe(watcher);
+        return Task.CompletedTask;
+    }
+
+    private async Task OnMeterBatch(MeterBatch batch, StreamSequenceToken? token)
+    {
+        switch (State.Status)
+        {
+            case SessionStatus.None:
+                // The charger grain checks the session before publishing, so this is a race with a lost state.
+                LogBatchForUnknownSession(SessionId, batch.Sequence);
+                return;
+            case SessionStatus.Completed:
+                if (batch.Sequence > State.ConsumedSequence)
+                {
+                    foreach (var reading in batch.Readings)
+                    {
+                        RecordAnomaly(new MeterAnomaly(AnomalyKind.AfterSessionStop, reading.Timestamp, reading.EnergyWh,
+                            "reading arrived after the session's record was fixed"));
+                    }
+
+                    State.ConsumedSequence = batch.Sequence;
+                    Changed();
+                    await _state.WriteStateAsync();
+                }
+
+                return;
+        }
+
+        var account = new EnergyAccount(State.Points);
+        foreach (var reading in batch.Readings)
+        {
+            var result = account.Add(reading);
+            switch (result.Outcome)
+            {
+                case ReadingOutcome.Accepted:
+                    State.ReadingCount++;
+                    if (State.LastReadingAt is null || reading.Timestamp >= State.LastReadingAt)
+                    {
+                        State.LastReadingAt = reading.Timestamp;
+                        State.LastPowerW = reading.PowerW ?? State.LastPowerW;
+                        State.LastCurrentA = reading.CurrentA ?? State.LastCurrentA;
+                        State.LastSocPercent = reading.SocPercent ?? State.LastSocPercent;
+                    }
+
+                    break;
+                case ReadingOutcome.Anomaly:
+                    RecordAnomaly(result.Anomaly!);
+                    break;
+            }
+        }
+
+        State.ConsumedSequence = Math.Max(State.ConsumedSequence, batch.Sequence);
+        if (State.Status == SessionStatus.Stopping && State.ConsumedSequence >= State.AwaitedSequence)
+        {
+            await Complete();
+            return;
+        }
+
+        Changed();
+        await _state.WriteStateAsync();
+        NotifyWatchers();
+    }
+
+    private async Task Complete()
+    {
+        var account = new EnergyAccount(State.Points);
+        foreach (var anomaly in account.Close(State.StoppedAt!.Value, State.MeterStopWh!.Value))
+        {
+            RecordAnomaly(anomaly);
+        }
+
+        State.Slots = [.. account.Slots()];
+        // The completed record keeps slots, not every raw reading: only the ends of the curve remain.
+        State.Points = [account.Start, account.Last];
+        State.Status = SessionStatus.Completed;
+        Changed();
+        await _state.WriteStateAsync();
+
+        _stopGrace?.Dispose();
+        _stopGrace = null;
+        _completion?.TrySetResult();
+        LogCompleted(SessionId, State.MeterStopWh!.Value - State.MeterStartWh);
+        NotifyWatchers();
+    }
+
+    private void StartStopGrace()
+    {
+        _stopGrace ??= this.RegisterGrainTimer(
+            async _ =>
+            {
+                if (State.Status == SessionStatus.Stopping)
+                {
+                    LogStopGraceExpired(SessionId, State.ConsumedSequence, State.AwaitedSequence);
+                    await Complete();
+                }
+            },
+            new GrainTimerCreationOptions(_options.StopGracePeriod, Timeout.InfiniteTimeSpan));
+    }
+
+    private void RecordAnomaly(MeterAnomaly anomaly)
+    {
+        State.AnomalyCount++;
+        if (State.Anomalies.Count < _options.MaxAnomaliesKept)
+        {
+            State.Anomalies.Add(anomaly);
+        }
+
+        LogAnomaly(SessionId, anomaly.Kind, anomaly.Detail);
+    }
+
+    private void Changed()
+    {
+        State.Version++;
+        _view = null;
+    }
+
+    private void NotifyWatchers()
+    {
+        if (_watchers.Count > 0)
+        {
+            var view = View();
+            _ = _watchers.Notify(w => w.OnSessionChanged(view));
+        }
+    }
+
+    private SessionView View() => _view ??= BuildView();
+
+    private SessionView BuildView()
+    {
+        var s = State;
+        if (s.Status == SessionStatus.None)
+        {
+            return new SessionView { SessionId = SessionId, ChargerId = "", IdTag = "", Status = SessionStatus.None };
+        }
+
+        var account = new EnergyAccount(s.Points);
+        return new SessionView
+        {
+            SessionId = SessionId,
+            ChargerId = s.ChargerId,
+            ConnectorId = s.ConnectorId,
+            IdTag = s.IdTag,
+            Status = s.Status,
+            StartedAt = s.StartedAt,
+            StoppedAt = s.StoppedAt,
+            MeterStartWh = s.MeterStartWh,
+            MeterStopWh = s.MeterStopWh,
+            LastRegisterWh = account.Last.EnergyWh,
+            EnergyWh = account.EnergyWh,
+            LastReadingAt = s.LastReadingAt,
+            LastPowerW = s.LastPowerW,
+            LastCurrentA = s.LastCurrentA,
+            LastSocPercent = s.LastSocPercent,
+            StopReason = s.StopReason,
+            Slots = s.Status == SessionStatus.Completed ? [.. s.Slots] : account.Slots(),
+            Anomalies = [.. s.Anomalies],
+            AnomalyCount = s.AnomalyCount,
+            ReadingCount = s.ReadingCount,
+            Version = s.Version,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} started on {ChargerId} connector {ConnectorId}")]
+    private partial void LogStarted(string sessionId, string chargerId, int connectorId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} completed with {EnergyWh} Wh")]
+    private partial void LogCompleted(string sessionId, decimal energyWh);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} reading anomaly {Kind}: {Detail}")]
+    private partial void LogAnomaly(string sessionId, AnomalyKind kind, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meter batch {Sequence} for unknown session {SessionId} dropped")]
+    private partial void LogBatchForUnknownSession(string sessionId, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} fixed its record after the stop grace period with batches up to {Consumed} of {Awaited} consumed")]
+    private partial void LogStopGraceExpired(string sessionId, long consumed, long awaited);
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Charge.Grains.Sessions;
+
+/// <summary>Session grain settings, bound from <c>Charge:Sessions</c>.</summary>
+public sealed class SessionOptions
+{
+    public const string Section = "Charge:Sessions";
+
+    /// <summary>How long a stopped session waits for meter batches still in flight before fixing its record anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A watcher that does not renew within this time is dropped.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan WatcherExpiry { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>At most this many anomalies are kept in detail; the count keeps growing.</summary>
+    [Range(1, 10_000)]
+    public int MaxAnomaliesKept { get; set; } = 100;
+}

@@ -1,0 +1,41 @@
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Sessions;
+
+/// <summary>The persisted state of a session grain.</summary>
+[GenerateSerializer]
+[Alias("charge.SessionState")]
+public sealed record SessionState
+{
+    [Id(0)] public SessionStatus Status { get; set; }
+    [Id(1)] public string ChargerId { get; set; } = "";
+    [Id(2)] public int ConnectorId { get; set; }
+    [Id(3)] public string IdTag { get; set; } = "";
+    [Id(4)] public DateTime StartedAt { get; set; }
+    [Id(5)] public decimal MeterStartWh { get; set; }
+    [Id(6)] public DateTime? StoppedAt { get; set; }
+    [Id(7)] public decimal? MeterStopWh { get; set; }
+    [Id(8)] public string StopReason { get; set; } = "";
+
+    /// <summary>The register curve while the session runs (see <see cref="EnergyAccount"/>); only its ends once completed.</summary>
+    [Id(9)] public List<MeterReading> Points { get; set; } = [];
+
+    /// <summary>Energy per 15-minute slot, fixed when the session completes.</summary>
+    [Id(10)] public List<EnergySlot> Slots { get; set; } = [];
+
+    [Id(11)] public List<MeterAnomaly> Anomalies { get; set; } = [];
+    [Id(12)] public int AnomalyCount { get; set; }
+    [Id(13)] public int ReadingCount { get; set; }
+    [Id(14)] public DateTime? LastReadingAt { get; set; }
+    [Id(15)] public double? LastPowerW { get; set; }
+    [Id(16)] public double? LastCurrentA { get; set; }
+    [Id(17)] public double? LastSocPercent { get; set; }
+
+    /// <summary>The highest meter batch sequence consumed from the stream.</summary>
+    [Id(18)] public long ConsumedSequence { get; set; }
+
+    /// <summary>While stopping: the last batch the charger published before the stop.</summary>
+    [Id(19)] public long AwaitedSequence { get; set; }
+
+    [Id(20)] public long Version { get; set; }
+}
