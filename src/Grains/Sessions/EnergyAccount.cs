@@ -141,7 +141,11 @@ public sealed class EnergyAccount
         return removed;
     }
 
-    /// <summary>Energy per clock-aligned 15-minute slot from the start register to the last point; the slots add up to <see cref="EnergyWh"/>.</summary>
+    /// <summary>
+    /// Energy per clock-aligned 15-minute slot from the start register to the last point. Each slot is the
+    /// difference of the register curve at its two edges, interpolated to a micro-Wh, so the slots add up
+    /// exactly to <see cref="EnergyWh"/>.
+    /// </summary>
     public ImmutableArray<EnergySlot> Slots()
     {
         if (_points.Count < 2)
@@ -151,43 +155,61 @@ public sealed class EnergyAccount
 
         var first = SlotStart(Start.Timestamp);
         var count = (int)((SlotStart(Last.Timestamp - TimeSpan.FromTicks(1)) - first).Ticks / SlotLength.Ticks) + 1;
-        var energy = new decimal[count];
+        var builder = ImmutableArray.CreateBuilder<EnergySlot>(count);
         var maxPower = new double?[count];
-
         for (var i = 1; i < _points.Count; i++)
         {
-            var from = _points[i - 1];
-            var to = _points[i];
-            var delta = to.EnergyWh - from.EnergyWh;
-            var duration = (decimal)(to.Timestamp - from.Timestamp).Ticks;
-            var remaining = delta;
-            var t = from.Timestamp;
-            while (t < to.Timestamp)
-            {
-                var slotEnd = SlotStart(t) + SlotLength;
-                var segmentEnd = slotEnd < to.Timestamp ? slotEnd : to.Timestamp;
-                // The last piece takes the remainder, so the slots add up exactly to the register difference.
-                var portion = segmentEnd == to.Timestamp ? remaining : delta * (segmentEnd - t).Ticks / duration;
-                energy[SlotIndex(first, t)] += portion;
-                remaining -= portion;
-                t = segmentEnd;
-            }
-
             // A reading closes the interval before it, so its power belongs to the slot that interval ends in.
-            if (to.PowerW is { } power)
+            if (_points[i].PowerW is { } power)
             {
-                var slot = SlotIndex(first, to.Timestamp - TimeSpan.FromTicks(1));
+                var slot = SlotIndex(first, _points[i].Timestamp - TimeSpan.FromTicks(1));
                 maxPower[slot] = maxPower[slot] is { } seen ? Math.Max(seen, power) : power;
             }
         }
 
-        var builder = ImmutableArray.CreateBuilder<EnergySlot>(count);
+        var segment = 1;
+        var registerAtEdge = Start.EnergyWh;
         for (var i = 0; i < count; i++)
         {
-            builder.Add(new EnergySlot(first + SlotLength * i, energy[i], maxPower[i]));
+            var slotStart = first + SlotLength * i;
+            var edge = slotStart + SlotLength;
+            decimal registerAtNextEdge;
+            if (edge >= Last.Timestamp)
+            {
+                registerAtNextEdge = Last.EnergyWh;
+            }
+            else
+            {
+                while (_points[segment].Timestamp < edge)
+                {
+                    segment++;
+                }
+
+                registerAtNextEdge = RegisterAt(_points[segment - 1], _points[segment], edge);
+            }
+
+            builder.Add(new EnergySlot(slotStart, registerAtNextEdge - registerAtEdge, maxPower[i]));
+            registerAtEdge = registerAtNextEdge;
         }
 
         return builder.MoveToImmutable();
+    }
+
+    /// <summary>The register at <paramref name="t"/> between two points, spread linearly over time, to a micro-Wh.</summary>
+    public static decimal RegisterAt(MeterReading from, MeterReading to, DateTime t)
+    {
+        if (t <= from.Timestamp)
+        {
+            return from.EnergyWh;
+        }
+
+        if (t >= to.Timestamp)
+        {
+            return to.EnergyWh;
+        }
+
+        var share = (decimal)(t - from.Timestamp).Ticks / (to.Timestamp - from.Timestamp).Ticks;
+        return Math.Round(from.EnergyWh + (to.EnergyWh - from.EnergyWh) * share, 6, MidpointRounding.AwayFromZero);
     }
 
     public static DateTime SlotStart(DateTime t) =>

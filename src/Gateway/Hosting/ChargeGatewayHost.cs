@@ -1,0 +1,15 @@
+namespace Charge.Gateway.Hosting;
+
+/// <summary>Builds the stand-alone gateway process: an Orleans client of a cluster that runs elsewhere.</summary>
+public static class ChargeGatewayHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.UseChargeClusterClient();
+        builder.AddChargeGateway();
+        var app = builder.Build();
+        app.MapChargeGateway();
+        return app;
+    }
+}

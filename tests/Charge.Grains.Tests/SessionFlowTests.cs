@@ -1,0 +1,328 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SessionFlowTests(ClusterFixture fixture)
+{
+    private static readonly DateTime T0 = DateTime.UtcNow.AddHours(-2) is var t
+        ? new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc)
+        : default;
+
+    private IGrainFactory Grains => fixture.Grains;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    private static StartSessionCommand Start(string sessionId, string chargerId, int connector = 1, decimal meterStart = 10_000m) =>
+        new(sessionId, chargerId, connector, "TAG-1", meterStart, T0);
+
+    private static ImmutableArray<MeterReading> Readings(params (double minutes, decimal wh)[] points) =>
+        [.. points.Select(p => new MeterReading(T0.AddMinutes(p.minutes), p.wh, PowerW: 7000))];
+
+    private Task<SessionView> Settled(string sessionId, int readingCount) =>
+        Eventually.Get(() => Grains.GetGrain<ISessionGrain>(sessionId).GetView(), v => v.ReadingCount + v.AnomalyCount >= readingCount);
+
+    [Fact]
+    public async Task A_session_accumulates_streamed_readings_and_completes_with_stop_minus_start()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+
+        var started = await charger.StartSession(Start(sessionId, chargerId));
+        await charger.ReportMeterValues(sessionId, Readings((5, 10_500m), (10, 11_000m)));
+        var live = await Settled(sessionId, 2);
+        var stopped = await charger.StopSession(new StopSessionCommand(sessionId, 11_600m, T0.AddMinutes(20), "Local"));
+        var final = await Grains.GetGrain<ISessionGrain>(sessionId).WaitForCompletion(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(SessionStatus.Active, started.Status);
+        Assert.Equal(1000m, live.EnergyWh);
+        Assert.Equal(7000, live.LastPowerW);
+        Assert.Equal(SessionStatus.Completed, final.Status);
+        Assert.Equal(1600m, final.EnergyWh);
+        Assert.Equal(1600m, final.Slots.Sum(s => s.EnergyWh));
+        Assert.Equal("Local", final.StopReason);
+        Assert.True(stopped.Version <= final.Version);
+    }
+
+    [Fact]
+    public async Task A_stop_right_after_readings_waits_for_the_batches_in_flight()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+
+        await charger.ReportMeterValues(sessionId, Readings((5, 10_400m)));
+        await charger.ReportMeterValues(sessionId, Readings((10, 10_900m)));
+        await charger.StopSession(new StopSessionCommand(sessionId, 11_000m, T0.AddMinutes(12), "Local"));
+        var final = await Grains.GetGrain<ISessionGrain>(sessionId).WaitForCompletion(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(SessionStatus.Completed, final.Status);
+        Assert.Equal(2, final.ReadingCount);
+        Assert.Equal(0, final.AnomalyCount);
+    }
+
+    [Fact]
+    public async Task Starting_the_same_session_twice_is_idempotent()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+
+        var first = await charger.StartSession(Start(sessionId, chargerId));
+        var second = await charger.StartSession(Start(sessionId, chargerId));
+
+        Assert.Equal(first.Version, second.Version);
+        var list = await charger.ListSessions(DateTime.MinValue, DateTime.MaxValue, 10);
+        Assert.Equal([sessionId], list.Select(s => s.SessionId));
+    }
+
+    [Fact]
+    public async Task The_same_session_id_on_another_charger_is_already_exists()
+    {
+        var sessionId = NewId("s");
+        var (a, b) = (NewId("cp"), NewId("cp"));
+        await Grains.GetGrain<IChargerGrain>(a).StartSession(Start(sessionId, a));
+
+        var error = await Assert.ThrowsAsync<ChargeException>(() =>
+            Grains.GetGrain<IChargerGrain>(b).StartSession(Start(sessionId, b)));
+
+        Assert.Equal(ChargeErrorKind.AlreadyExists, error.Kind);
+        Assert.Contains(sessionId, error.Message);
+    }
+
+    [Fact]
+    public async Task A_busy_connector_refuses_a_second_session()
+    {
+        var chargerId = NewId("cp");
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        var first = NewId("s");
+        await charger.StartSession(Start(first, chargerId));
+
+        var error = await Assert.ThrowsAsync<ChargeException>(() => charger.StartSession(Start(NewId("s"), chargerId)));
+
+        Assert.Equal(ChargeErrorKind.FailedPrecondition, error.Kind);
+        Assert.Contains(first, error.Message);
+    }
+
+    [Fact]
+    public async Task Readings_after_stop_are_refused_with_a_clear_error()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+        await charger.StopSession(new StopSessionCommand(sessionId, 10_100m, T0.AddMinutes(5), "Local"));
+
+        var error = await Assert.ThrowsAsync<ChargeException>(() => charger.ReportMeterValues(sessionId, Readings((6, 10_200m))));
+
+        Assert.Equal(ChargeErrorKind.FailedPrecondition, error.Kind);
+        Assert.Contains("after stop", error.Message);
+    }
+
+    [Fact]
+    public async Task Readings_for_an_unknown_session_are_not_found()
+    {
+        var chargerId = NewId("cp");
+        var error = await Assert.ThrowsAsync<ChargeException>(() =>
+            Grains.GetGrain<IChargerGrain>(chargerId).ReportMeterValues(NewId("s"), Readings((1, 1m))));
+
+        Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task A_charger_cannot_report_into_another_chargers_session()
+    {
+        var sessionId = NewId("s");
+        var (owner, other) = (NewId("cp"), NewId("cp"));
+        await Grains.GetGrain<IChargerGrain>(owner).StartSession(Start(sessionId, owner));
+
+        var error = await Assert.ThrowsAsync<ChargeException>(() =>
+            Grains.GetGrain<IChargerGrain>(other).ReportMeterValues(sessionId, Readings((1, 10_100m))));
+
+        Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task Out_of_order_and_repeated_readings_through_the_stream_count_once_in_time_order()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+
+        await charger.ReportMeterValues(sessionId, Readings((20, 12_000m)));
+        await charger.ReportMeterValues(sessionId, Readings((10, 11_000m), (20, 12_000m)));
+        var view = await Settled(sessionId, 2);
+        await Task.Delay(300);
+        view = await Grains.GetGrain<ISessionGrain>(sessionId).GetView();
+
+        Assert.Equal(2000m, view.EnergyWh);
+        Assert.Equal(2, view.ReadingCount);
+        Assert.Equal(0, view.AnomalyCount);
+        Assert.Equal(T0.AddMinutes(20), view.LastReadingAt);
+    }
+
+    [Fact]
+    public async Task A_register_going_backwards_is_kept_as_an_anomaly()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+
+        await charger.ReportMeterValues(sessionId, Readings((5, 11_000m), (10, 10_500m)));
+        var view = await Settled(sessionId, 2);
+
+        Assert.Equal(1000m, view.EnergyWh);
+        var anomaly = Assert.Single(view.Anomalies);
+        Assert.Equal(AnomalyKind.RegisterWentBackwards, anomaly.Kind);
+        Assert.Equal(10_500m, anomaly.EnergyWh);
+    }
+
+    [Fact]
+    public async Task A_repeated_stop_returns_the_same_record_and_a_different_one_is_refused()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+        var stop = new StopSessionCommand(sessionId, 10_300m, T0.AddMinutes(5), "Local");
+        await charger.StopSession(stop);
+        var first = await Grains.GetGrain<ISessionGrain>(sessionId).WaitForCompletion(TimeSpan.FromSeconds(10));
+
+        var again = await charger.StopSession(stop);
+        var error = await Assert.ThrowsAsync<ChargeException>(() => charger.StopSession(stop with { MeterStopWh = 10_400m }));
+
+        Assert.Equal(first.Version, again.Version);
+        Assert.Equal(ChargeErrorKind.FailedPrecondition, error.Kind);
+    }
+
+    [Fact]
+    public async Task A_stop_register_below_the_start_is_invalid_and_changes_nothing()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+
+        var error = await Assert.ThrowsAsync<ChargeException>(() =>
+            charger.StopSession(new StopSessionCommand(sessionId, 9_000m, T0.AddMinutes(5), "Local")));
+
+        Assert.Equal(ChargeErrorKind.InvalidArgument, error.Kind);
+        Assert.Contains("meter_stop_wh", error.Message);
+        Assert.Equal(SessionStatus.Active, (await Grains.GetGrain<ISessionGrain>(sessionId).GetView()).Status);
+        Assert.Equal(sessionId, (await charger.GetView()).Connectors.Single().ActiveSessionId);
+    }
+
+    [Fact]
+    public async Task The_charger_knows_its_connectors_active_session_and_heartbeat()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.Heartbeat(DateTime.UtcNow);
+        await charger.ReportStatus(new StatusReport(2, ConnectorStatus.Faulted, "GroundFailure", T0));
+        await charger.StartSession(Start(sessionId, chargerId));
+
+        var view = await charger.GetView();
+
+        Assert.NotNull(view.LastHeartbeat);
+        var one = view.Connectors.Single(c => c.ConnectorId == 1);
+        Assert.Equal(ConnectorStatus.Charging, one.Status);
+        Assert.Equal(sessionId, one.ActiveSessionId);
+        var two = view.Connectors.Single(c => c.ConnectorId == 2);
+        Assert.Equal(ConnectorStatus.Faulted, two.Status);
+        Assert.Equal("GroundFailure", two.ErrorCode);
+    }
+
+    [Fact]
+    public async Task An_older_status_report_does_not_override_a_newer_one()
+    {
+        var charger = Grains.GetGrain<IChargerGrain>(NewId("cp"));
+        await charger.ReportStatus(new StatusReport(1, ConnectorStatus.Available, "", T0.AddMinutes(10)));
+        var view = await charger.ReportStatus(new StatusReport(1, ConnectorStatus.Faulted, "", T0));
+
+        Assert.Equal(ConnectorStatus.Available, view.Connectors.Single().Status);
+    }
+
+    [Fact]
+    public async Task A_faulted_connector_refuses_to_start_a_session()
+    {
+        var chargerId = NewId("cp");
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.ReportStatus(new StatusReport(1, ConnectorStatus.Faulted, "", T0));
+
+        var error = await Assert.ThrowsAsync<ChargeException>(() => charger.StartSession(Start(NewId("s"), chargerId)));
+
+        Assert.Equal(ChargeErrorKind.FailedPrecondition, error.Kind);
+    }
+
+    [Fact]
+    public async Task An_unknown_charger_is_not_found()
+    {
+        var error = await Assert.ThrowsAsync<ChargeException>(() => Grains.GetGrain<IChargerGrain>(NewId("cp")).GetView());
+        Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task Sessions_are_listed_by_charger_and_by_id_tag_within_the_time_range()
+    {
+        var chargerId = NewId("cp");
+        var idTag = NewId("tag");
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = NewId("s");
+            ids.Add(id);
+            await charger.StartSession(new StartSessionCommand(id, chargerId, 1, idTag, 0m, T0.AddHours(i)));
+            await charger.StopSession(new StopSessionCommand(id, 100m, T0.AddHours(i).AddMinutes(30), "Local"));
+        }
+
+        var byCharger = await charger.ListSessions(T0.AddHours(1), T0.AddHours(3), 10);
+        var byTag = await Grains.GetGrain<IIdTagGrain>(idTag).ListSessions(DateTime.MinValue, DateTime.MaxValue, 2);
+
+        Assert.Equal([ids[2], ids[1]], byCharger.Select(s => s.SessionId));
+        Assert.Equal([ids[2], ids[1]], byTag.Select(s => s.SessionId));
+    }
+
+    [Fact]
+    public async Task A_watcher_is_told_of_every_change_until_completion()
+    {
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+        var updates = Channel.CreateUnbounded<SessionView>();
+        var watcher = new Watcher(updates.Writer);
+        var reference = Grains.CreateObjectReference<ISessionWatcher>(watcher);
+        var session = Grains.GetGrain<ISessionGrain>(sessionId);
+
+        var initial = await session.Watch(reference);
+        await charger.ReportMeterValues(sessionId, Readings((5, 10_500m)));
+        var afterReading = await Next(updates.Reader, v => v.EnergyWh == 500m);
+        await charger.StopSession(new StopSessionCommand(sessionId, 10_800m, T0.AddMinutes(10), "Local"));
+        var completed = await Next(updates.Reader, v => v.Status == SessionStatus.Completed);
+
+        Assert.Equal(0m, initial.EnergyWh);
+        Assert.True(afterReading.Version > initial.Version);
+        Assert.Equal(800m, completed.EnergyWh);
+        GC.KeepAlive(watcher);
+    }
+
+    private static async Task<SessionView> Next(ChannelReader<SessionView> reader, Func<SessionView, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var view = await reader.ReadAsync(timeout.Token);
+            if (match(view))
+            {
+                return view;
+            }
+        }
+    }
+
+    private sealed class Watcher(ChannelWriter<SessionView> writer) : ISessionWatcher
+    {
+        public Task OnSessionChanged(SessionView view)
+        {
+            writer.TryWrite(view);
+            return Task.CompletedTask;
+        }
+    }
+}
