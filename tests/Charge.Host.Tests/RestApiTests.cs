@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Charge.Host.Tests;
+
+/// <summary>The same API through gRPC JSON transcoding, as an app or a script would use it.</summary>
+public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleHostFixture>
+{
+    private static readonly DateTime T0 = DateTime.UtcNow.AddMinutes(-30);
+
+    private HttpClient Http => host.Http;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    private static string At(double minutes) => T0.AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> Send(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!);
+    }
+
+    [Fact]
+    public async Task A_session_runs_end_to_end_over_rest()
+    {
+        var chargerId = NewId("cp");
+        var sessionId = NewId("s");
+
+        var (startStatus, started) = await Send(HttpMethod.Post, $"/v1/chargers/{chargerId}/sessions",
+            new { connectorId = 2, idTag = "APP-USER-7", meterStartWh = 100, timestamp = At(0), sessionId });
+        var (meterStatus, meter) = await Send(HttpMethod.Post, $"/v1/chargers/{chargerId}/meter-values",
+            new { sessionId, readings = new object[] { new { timestamp = At(15), energyWh = 2100, powerW = 8000 } } });
+        var live = await Eventually(() => Send(HttpMethod.Get, $"/v1/sessions/{sessionId}"), b => b["energyWh"]!.GetValue<double>() == 2000);
+        var (chargerStatus, charger) = await Send(HttpMethod.Get, $"/v1/chargers/{chargerId}");
+        var (stopStatus, stopped) = await Send(HttpMethod.Post, $"/v1/sessions/{sessionId}:stop",
+            new { meterStopWh = 2600, timestamp = At(20), reason = "Remote" });
+
+        Assert.Equal(HttpStatusCode.OK, startStatus);
+        Assert.Equal("SESSION_STATE_ACTIVE", started["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, meterStatus);
+        Assert.Equal(1, meter["accepted"]!.GetValue<int>());
+        Assert.Equal(8000, live["lastPowerW"]!.GetValue<double>());
+        Assert.Equal(HttpStatusCode.OK, chargerStatus);
+        var connector = charger["connectors"]!.AsArray().Single(c => c!["connectorId"]!.GetValue<int>() == 2)!;
+        Assert.Equal("CONNECTOR_STATUS_CHARGING", connector["status"]!.GetValue<string>());
+        Assert.Equal(sessionId, connector["activeSessionId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, stopStatus);
+        Assert.Equal("SESSION_STATE_COMPLETED", stopped["state"]!.GetValue<string>());
+        Assert.Equal(2500, stopped["energyWh"]!.GetValue<double>());
+        Assert.Equal("Remote", stopped["stopReason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_missing_field_is_400_with_a_message_naming_it()
+    {
+        var (status, body) = await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
+            new { connectorId = 1, meterStartWh = 0, timestamp = At(0) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("id_tag", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_unknown_session_is_404()
+    {
+        var (status, body) = await Send(HttpMethod.Get, $"/v1/sessions/{NewId("s")}");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("does not exist", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_session_id_taken_by_another_charger_is_409()
+    {
+        var sessionId = NewId("s");
+        await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
+            new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId });
+
+        var (status, _) = await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
+            new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId });
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+    }
+
+    [Fact]
+    public async Task An_unknown_charger_is_404()
+    {
+        var (status, _) = await Send(HttpMethod.Get, $"/v1/chargers/{NewId("cp")}");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_400()
+    {
+        using var content = new StringContent("{\"connectorId\": \"one\"", System.Text.Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync($"/v1/chargers/{NewId("cp")}/sessions", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private static async Task<JsonNode> Eventually(Func<Task<(HttpStatusCode, JsonNode)>> read, Func<JsonNode, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var (_, body) = await read();
+            if (done(body) || DateTime.UtcNow > deadline)
+            {
+                return body;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
