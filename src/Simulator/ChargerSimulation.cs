@@ -4,11 +4,15 @@ using Google.Protobuf.WellKnownTypes;
 namespace Charge.Simulator;
 
 /// <summary>
-/// One simulated charger: boots (status, heartbeat), then runs sessions one after another on connector 1.
-/// The car's power follows a realistic curve: full power until ~80 % state of charge, then a taper.
+/// One simulated charger on connector 1. The car's power follows a realistic curve (full power up to ~80 %
+/// state of charge, then a taper) and the register grows by exactly power x time, so every session is
+/// physically consistent. History sessions run on a simulated clock that ends before now; live sessions
+/// run in real time.
 /// </summary>
 public sealed class ChargerSimulation(StationService.StationServiceClient station, SimulatorOptions options, int index, TextWriter log)
 {
+    private static readonly TimeSpan HistoryStep = TimeSpan.FromMinutes(1);
+
     private readonly Random _random = new(index * 7919 + 17);
     private double _registerWh = 1_000_000 + index * 123_456;
 
@@ -16,17 +20,43 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = ChargerId, Timestamp = Now() }, cancellationToken: cancellation);
-        await Status(ConnectorStatus.Available, cancellation);
+        await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = ChargerId, Timestamp = Ts(DateTime.UtcNow) }, cancellationToken: cancellation);
+        await Status(ConnectorStatus.Available, DateTime.UtcNow, cancellation);
+
+        if (options.HistoryHours > 0)
+        {
+            await RunHistoryAsync(cancellation);
+        }
 
         for (var n = 0; n < options.SessionsPerCharger && !cancellation.IsCancellationRequested; n++)
         {
-            await RunSessionAsync(n, cancellation);
+            await RunSessionAsync(DateTime.UtcNow, options.ReadingsPerSession, options.Interval, live: true, cancellation);
             await Task.Delay(options.Interval, cancellation);
         }
     }
 
-    private async Task RunSessionAsync(int n, CancellationToken cancellation)
+    private async Task RunHistoryAsync(CancellationToken cancellation)
+    {
+        var clock = DateTime.UtcNow.AddHours(-options.HistoryHours);
+        var sessions = 0;
+        while (!cancellation.IsCancellationRequested)
+        {
+            // Idle 10 minutes to 3 hours between cars, then a stay of 20 minutes to 2 hours.
+            clock = clock.AddMinutes(_random.Next(10, 180));
+            var minutes = _random.Next(20, 120);
+            if (clock.AddMinutes(minutes + 1) >= DateTime.UtcNow)
+            {
+                break;
+            }
+
+            clock = await RunSessionAsync(clock, minutes, HistoryStep, live: false, cancellation);
+            sessions++;
+        }
+
+        log.WriteLine($"{ChargerId}: played {sessions} past sessions over {options.HistoryHours:0.#} h");
+    }
+
+    private async Task<DateTime> RunSessionAsync(DateTime start, int readings, TimeSpan step, bool live, CancellationToken cancellation)
     {
         var soc = 10 + _random.NextDouble() * 50;
         var capacityWh = 40_000 + _random.Next(0, 5) * 10_000;
@@ -38,35 +68,43 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
             ConnectorId = 1,
             IdTag = $"TAG-{_random.Next(1, 50):000}",
             MeterStartWh = Math.Round(_registerWh),
-            Timestamp = Now(),
+            Timestamp = Ts(start),
         }, cancellationToken: cancellation);
-        log.WriteLine($"{ChargerId}: started {session.SessionId} for {session.IdTag}");
-
-        // Each reading stands for one interval of charging at the current power, sped up so a short demo shows real energy.
-        var simulatedSeconds = 60.0;
-        for (var r = 0; r < options.ReadingsPerSession && !cancellation.IsCancellationRequested; r++)
+        if (live)
         {
-            await Task.Delay(options.Interval, cancellation);
+            log.WriteLine($"{ChargerId}: started {session.SessionId} for {session.IdTag}");
+        }
+
+        var clock = start;
+        var batch = new ReportMeterValuesRequest { ChargerId = ChargerId, SessionId = session.SessionId };
+        for (var r = 0; r < readings && !cancellation.IsCancellationRequested; r++)
+        {
+            if (live)
+            {
+                await Task.Delay(step, cancellation);
+            }
+
+            var now = live ? DateTime.UtcNow : clock + step;
             var power = soc < 80 ? maxPowerW : maxPowerW * Math.Max(0.1, (100 - soc) / 20);
-            var energy = power * simulatedSeconds / 3600;
+            var energy = power * (now - clock).TotalHours;
+            clock = now;
             _registerWh += energy;
             soc = Math.Min(100, soc + energy / capacityWh * 100);
-            await station.ReportMeterValuesAsync(new ReportMeterValuesRequest
+            batch.Readings.Add(new MeterReading
             {
-                ChargerId = ChargerId,
-                SessionId = session.SessionId,
-                Readings =
-                {
-                    new MeterReading
-                    {
-                        Timestamp = Now(),
-                        EnergyWh = Math.Round(_registerWh),
-                        PowerW = Math.Round(power),
-                        CurrentA = Math.Round(power / 400 / Math.Sqrt(3), 1),
-                        SocPercent = Math.Round(soc, 1),
-                    },
-                },
-            }, cancellationToken: cancellation);
+                Timestamp = Ts(clock),
+                EnergyWh = Math.Round(_registerWh),
+                PowerW = Math.Round(power),
+                CurrentA = Math.Round(power / 400 / Math.Sqrt(3), 1),
+                SocPercent = Math.Round(soc, 1),
+            });
+
+            // Live chargers send every reading; history goes in batches of 15 like a charger catching up.
+            if (live || batch.Readings.Count == 15 || r == readings - 1)
+            {
+                await station.ReportMeterValuesAsync(batch, cancellationToken: cancellation);
+                batch.Readings.Clear();
+            }
         }
 
         var stopped = await station.StopSessionAsync(new StopSessionRequest
@@ -74,21 +112,26 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
             ChargerId = ChargerId,
             SessionId = session.SessionId,
             MeterStopWh = Math.Round(_registerWh),
-            Timestamp = Now(),
+            Timestamp = Ts(clock),
             Reason = "EVDisconnected",
         }, cancellationToken: cancellation);
-        log.WriteLine($"{ChargerId}: stopped {stopped.SessionId}: {stopped.EnergyWh / 1000:0.000} kWh in {stopped.DurationSeconds} s, {stopped.State}");
-        await Status(ConnectorStatus.Available, cancellation);
+        if (live)
+        {
+            log.WriteLine($"{ChargerId}: stopped {stopped.SessionId}: {stopped.EnergyWh / 1000:0.000} kWh in {stopped.DurationSeconds} s, {stopped.State}");
+        }
+
+        await Status(ConnectorStatus.Available, clock, cancellation);
+        return clock;
     }
 
-    private Task Status(ConnectorStatus status, CancellationToken cancellation) =>
+    private Task Status(ConnectorStatus status, DateTime at, CancellationToken cancellation) =>
         station.ReportStatusAsync(new ReportStatusRequest
         {
             ChargerId = ChargerId,
             ConnectorId = 1,
             Status = status,
-            Timestamp = Now(),
+            Timestamp = Ts(at),
         }, cancellationToken: cancellation).ResponseAsync;
 
-    private static Timestamp Now() => Timestamp.FromDateTime(DateTime.UtcNow);
+    private static Timestamp Ts(DateTime t) => Timestamp.FromDateTime(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 }

@@ -10,7 +10,7 @@ try
 }
 catch (SimulatorOptions.HelpRequested)
 {
-    Console.WriteLine("usage: Charge.Simulator [--url http://127.0.0.1:5081] [--chargers 5] [--sessions 2] [--readings 30] [--interval 2] [--power-kw 22] [--prefix SIM]");
+    Console.WriteLine(SimulatorOptions.Usage);
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or FormatException)
@@ -28,7 +28,7 @@ Console.CancelKeyPress += (_, e) =>
 
 using var channel = GrpcChannel.ForAddress(options.Url);
 var station = new StationService.StationServiceClient(channel);
-Console.WriteLine($"Simulating {options.Chargers} chargers x {options.SessionsPerCharger} sessions against {options.Url}");
+Console.WriteLine($"Simulating {options.Chargers} chargers: {options.HistoryHours:0.#} h of history, then {options.SessionsPerCharger} live sessions each, against {options.Url}");
 var chargers = Enumerable.Range(0, options.Chargers)
     .Select(i => new ChargerSimulation(station, options, i, Console.Out).RunAsync(cancellation.Token));
 try
