@@ -32,7 +32,8 @@ public sealed record ChargerView(
     [property: Id(0)] string ChargerId,
     [property: Id(1)] ImmutableArray<ConnectorView> Connectors,
     [property: Id(2)] DateTime? LastHeartbeat,
-    [property: Id(3)] bool Known);
+    [property: Id(3)] bool Known,
+    [property: Id(4)] string? SiteId = null);
 
 [GenerateSerializer]
 [Alias("charge.StatusReport")]

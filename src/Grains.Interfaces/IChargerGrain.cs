@@ -28,6 +28,10 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<ChargerView> GetView();
 
+    /// <summary>Puts the charger in a site (sites group chargers for tariffs and reports); null takes it out.</summary>
+    [Alias("SetSite")]
+    Task<ChargerView> SetSite(string? siteId);
+
     /// <summary>Sessions started on this charger between from (inclusive) and to (exclusive), newest first.</summary>
     [Alias("ListSessions")]
     Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit);

@@ -21,7 +21,8 @@ public sealed record StartSessionCommand(
     [property: Id(2)] int ConnectorId,
     [property: Id(3)] string IdTag,
     [property: Id(4)] decimal MeterStartWh,
-    [property: Id(5)] DateTime Timestamp);
+    [property: Id(5)] DateTime Timestamp,
+    [property: Id(6)] Tariffs.TariffRef? Tariff = null);
 
 /// <summary>Stop a session with the final register.</summary>
 [GenerateSerializer]
@@ -58,6 +59,10 @@ public sealed record SessionView
     [Id(18)] public int AnomalyCount { get; init; }
     [Id(19)] public int ReadingCount { get; init; }
     [Id(20)] public long Version { get; init; }
+    /// <summary>The tariff version pinned at start; null when no tariff was assigned to the charger or its site.</summary>
+    [Id(21)] public Tariffs.TariffRef? Tariff { get; init; }
+    /// <summary>Running cost up to the last reading while active; the fixed final price once completed.</summary>
+    [Id(22)] public Tariffs.CostBreakdown? Cost { get; init; }
 }
 
 /// <summary>A pointer to a session kept by the indexes (charger, id_tag) for listing.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -46,7 +47,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
                 $"connector {command.ConnectorId} of charger '{ChargerId}' is {connector.Status}");
         }
 
-        var view = await GrainFactory.GetGrain<ISessionGrain>(command.SessionId).Start(command);
+        var view = await GrainFactory.GetGrain<ISessionGrain>(command.SessionId).Start(command with { Tariff = await TariffInForce(command.Timestamp) });
         if (view.Status == SessionStatus.Active && !State.Active.ContainsKey(command.SessionId))
         {
             connector.ActiveSessionId = command.SessionId;
@@ -136,12 +137,37 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     public Task<ChargerView> GetView()
     {
-        if (State.Connectors.Count == 0 && State.LastHeartbeat is null)
+        if (State.Connectors.Count == 0 && State.LastHeartbeat is null && State.SiteId is null)
         {
             throw ChargeException.NotFound($"charger '{ChargerId}' is not known: it has never reported");
         }
 
         return Task.FromResult(View());
+    }
+
+    public async Task<ChargerView> SetSite(string? siteId)
+    {
+        State.SiteId = siteId;
+        await _state.WriteStateAsync();
+        return View();
+    }
+
+    /// <summary>The tariff version in force at a session's start: the charger's own assignment, else its site's.</summary>
+    private async Task<TariffRef?> TariffInForce(DateTime at)
+    {
+        var tariffId = await GrainFactory.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(ChargerId)).Resolve(at);
+        if (tariffId is null && State.SiteId is { } site)
+        {
+            tariffId = await GrainFactory.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.SiteKey(site)).Resolve(at);
+        }
+
+        if (tariffId is null)
+        {
+            return null;
+        }
+
+        var version = await GrainFactory.GetGrain<ITariffGrain>(tariffId).InForceAt(at);
+        return new TariffRef(version.TariffId, version.Version);
     }
 
     public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
@@ -152,7 +178,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         [.. State.Connectors.OrderBy(c => c.Key)
             .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt))],
         State.LastHeartbeat,
-        Known: true);
+        Known: true,
+        State.SiteId);
 
     private ConnectorState Connector(int connectorId)
     {

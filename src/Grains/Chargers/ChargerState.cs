@@ -16,6 +16,7 @@ public sealed record ChargerState
     [Id(2)] public List<SessionRef> History { get; set; } = [];
 
     [Id(3)] public DateTime? LastHeartbeat { get; set; }
+    [Id(4)] public string? SiteId { get; set; }
 }
 
 [GenerateSerializer]

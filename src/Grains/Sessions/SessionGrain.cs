@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
+using Charge.Grains.Tariffs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -18,6 +20,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     private TaskCompletionSource? _completion;
     private IGrainTimer? _stopGrace;
     private SessionView? _view;
+    private Tariff? _tariff;
 
     public SessionGrain(
         [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
@@ -44,7 +47,16 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         {
             StartStopGrace();
         }
+
+        if (State.Tariff is { } pinned && State.Status != SessionStatus.Completed)
+        {
+            await LoadTariff(pinned);
+        }
     }
+
+    /// <summary>The pinned version never changes, so it is fetched from its tariff grain once per activation.</summary>
+    private async Task LoadTariff(TariffRef pinned) =>
+        _tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
 
     public async Task<SessionView> Start(StartSessionCommand command)
     {
@@ -72,6 +84,12 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         State.StartedAt = command.Timestamp;
         State.MeterStartWh = command.MeterStartWh;
         State.Points = EnergyAccount.Begin(command.Timestamp, command.MeterStartWh);
+        State.Tariff = command.Tariff;
+        if (command.Tariff is { } pinned)
+        {
+            await LoadTariff(pinned);
+        }
+
         Changed();
         // A started session must survive: the charger has been told it exists.
         await _state.WriteStateAsync();
@@ -240,6 +258,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         }
 
         State.Slots = [.. account.Slots()];
+        // The final price is fixed here, from the whole curve, under the version pinned at start.
+        State.FinalCost = _tariff is null ? null : PricingEngine.Price(_tariff, SessionPeriods.FromPoints(account.Points), account.Last.Timestamp);
         // The completed record keeps slots, not every raw reading: only the ends of the curve remain.
         State.Points = [account.Start, account.Last];
         State.Status = SessionStatus.Completed;
@@ -327,8 +347,16 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
             AnomalyCount = s.AnomalyCount,
             ReadingCount = s.ReadingCount,
             Version = s.Version,
+            Tariff = s.Tariff,
+            Cost = s.Status == SessionStatus.Completed ? s.FinalCost : LiveCost(account),
         };
     }
+
+    /// <summary>The running cost up to the last reading, computed once per change (views are cached by version).</summary>
+    private CostBreakdown? LiveCost(EnergyAccount account) =>
+        _tariff is null
+            ? null
+            : PricingEngine.Price(_tariff, SessionPeriods.FromPoints(account.Points), account.Last.Timestamp) with { Periods = [] };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} started on {ChargerId} connector {ConnectorId}")]
     private partial void LogStarted(string sessionId, string chargerId, int connectorId);

@@ -1,4 +1,5 @@
 using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
 
 namespace Charge.Grains.Sessions;
 
@@ -38,4 +39,10 @@ public sealed record SessionState
     [Id(19)] public long AwaitedSequence { get; set; }
 
     [Id(20)] public long Version { get; set; }
+
+    /// <summary>The tariff version pinned at start.</summary>
+    [Id(21)] public TariffRef? Tariff { get; set; }
+
+    /// <summary>The final price, fixed when the session completes.</summary>
+    [Id(22)] public CostBreakdown? FinalCost { get; set; }
 }

@@ -1,0 +1,166 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
+
+namespace Charge.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TariffFlowTests(ClusterFixture fixture)
+{
+    private static readonly DateTime T0 = new DateTime(DateTime.UtcNow.Year, DateTime.UtcNow.Month, DateTime.UtcNow.Day, 0, 0, 0, DateTimeKind.Utc).AddDays(-1).AddHours(10);
+
+    private IGrainFactory Grains => fixture.Grains;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..30];
+
+    private static string EnergyTariff(string id, decimal pricePerKwh, decimal vat = 20m) =>
+        $$"""{"id":"{{id}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":{{pricePerKwh}},"vat":{{vat}},"step_size":1}]}]}""";
+
+    private async Task<string> PutTariff(decimal pricePerKwh)
+    {
+        var id = NewId("tariff");
+        await Grains.GetGrain<ITariffGrain>(id).Put(EnergyTariff(id, pricePerKwh), null);
+        return id;
+    }
+
+    private async Task<SessionView> RunSession(string chargerId, decimal kwh, Func<Task>? beforeStop = null)
+    {
+        var sessionId = NewId("s");
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(new StartSessionCommand(sessionId, chargerId, 1, "TAG", 0m, T0));
+        await charger.ReportMeterValues(sessionId, [new MeterReading(T0.AddMinutes(30), kwh * 500m)]);
+        if (beforeStop is not null)
+        {
+            await beforeStop();
+        }
+
+        await charger.StopSession(new StopSessionCommand(sessionId, kwh * 1000m, T0.AddMinutes(60), "Local"));
+        return await Grains.GetGrain<ISessionGrain>(sessionId).WaitForCompletion(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_session_on_a_charger_with_a_tariff_shows_live_cost_and_a_fixed_final_price()
+    {
+        var tariffId = await PutTariff(0.30m);
+        var chargerId = NewId("cp");
+        await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
+            .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
+        SessionView? live = null;
+
+        var final = await RunSession(chargerId, 10m, async () =>
+        {
+            var sessionId = (await Grains.GetGrain<IChargerGrain>(chargerId).GetView()).Connectors.Single().ActiveSessionId!;
+            live = await Eventually.Get(() => Grains.GetGrain<ISessionGrain>(sessionId).GetView(), v => v.ReadingCount == 1);
+        });
+
+        // Live: 5 kWh x 0.30 = 1.50 (1.80 incl. 20 %). Final: 10 kWh = 3.00 / 3.60.
+        Assert.Equal(new Money(1.5m, 1.8m), live!.Cost!.TotalRounded);
+        Assert.Equal(new TariffRef(tariffId, 1), final.Tariff);
+        Assert.Equal(new Money(3m, 3.6m), final.Cost!.TotalRounded);
+        Assert.NotEmpty(final.Cost.Periods);
+    }
+
+    [Fact]
+    public async Task A_tariff_change_during_a_session_does_not_reprice_it()
+    {
+        var tariffId = await PutTariff(0.30m);
+        var chargerId = NewId("cp");
+        await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
+            .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
+
+        var final = await RunSession(chargerId, 10m, () =>
+            Grains.GetGrain<ITariffGrain>(tariffId).Put(EnergyTariff(tariffId, 0.90m), null));
+
+        Assert.Equal(1, final.Tariff!.Version);
+        Assert.Equal(3m, final.Cost!.TotalRounded.ExclVat);
+        Assert.Equal(2, (await Grains.GetGrain<ITariffGrain>(tariffId).GetVersion(null)).Version);
+    }
+
+    [Fact]
+    public async Task A_charger_without_its_own_tariff_is_priced_by_its_sites()
+    {
+        var tariffId = await PutTariff(0.50m);
+        var (chargerId, siteId) = (NewId("cp"), NewId("site"));
+        await Grains.GetGrain<IChargerGrain>(chargerId).SetSite(siteId);
+        await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.SiteKey(siteId))
+            .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
+
+        var final = await RunSession(chargerId, 2m);
+
+        Assert.Equal(1m, final.Cost!.TotalRounded.ExclVat);
+    }
+
+    [Fact]
+    public async Task An_assignment_effective_after_the_start_does_not_price_the_session()
+    {
+        var tariffId = await PutTariff(0.50m);
+        var chargerId = NewId("cp");
+        await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
+            .Assign(new TariffAssignment(tariffId, T0.AddMinutes(1)));
+
+        var final = await RunSession(chargerId, 2m);
+
+        Assert.Null(final.Tariff);
+        Assert.Null(final.Cost);
+    }
+
+    [Fact]
+    public async Task Putting_the_same_document_again_keeps_the_version()
+    {
+        var id = NewId("tariff");
+        var grain = Grains.GetGrain<ITariffGrain>(id);
+
+        var first = await grain.Put(EnergyTariff(id, 0.2m), null);
+        var again = await grain.Put(EnergyTariff(id, 0.2m), null);
+        var changed = await grain.Put(EnergyTariff(id, 0.3m), null);
+
+        Assert.Equal(1, first.Version);
+        Assert.Equal(1, again.Version);
+        Assert.Equal(2, changed.Version);
+        Assert.Equal(EnergyTariff(id, 0.2m), (await grain.GetVersion(1)).OcpiJson);
+        Assert.Contains(await Grains.GetGrain<ITariffCatalogGrain>(ITariffCatalogGrain.Key).List(), t => t.TariffId == id && t.Version == 2);
+    }
+
+    [Fact]
+    public async Task A_tariff_whose_id_differs_from_its_key_is_invalid()
+    {
+        var error = await Assert.ThrowsAsync<ChargeException>(() => Grains.GetGrain<ITariffGrain>(NewId("t")).Put(EnergyTariff("other", 0.2m), null));
+        Assert.Equal(ChargeErrorKind.InvalidArgument, error.Kind);
+    }
+
+    [Fact]
+    public async Task Assigning_a_tariff_that_does_not_exist_is_not_found()
+    {
+        var error = await Assert.ThrowsAsync<ChargeException>(() =>
+            Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(NewId("cp"))).Assign(new TariffAssignment(NewId("nope"), T0)));
+        Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task A_tariff_grain_prices_an_estimate()
+    {
+        var tariffId = await PutTariff(0.40m);
+        var cost = await Grains.GetGrain<ITariffGrain>(tariffId).Price(null, [new ChargingPeriod(T0, 25m, 1m, 0m, 25m)], T0.AddHours(1));
+
+        Assert.Equal(new Money(10m, 12m), cost.TotalRounded);
+    }
+
+    [Fact]
+    public async Task A_time_of_day_tariff_survives_serialization_between_silos()
+    {
+        var id = NewId("tod");
+        var json = $$$"""
+            {"id":"{{{id}}}","currency":"EUR","time_zone":"Europe/Amsterdam","elements":[
+              {"price_components":[{"type":"TIME","price":1.00,"step_size":60}],"restrictions":{"start_time":"22:00","end_time":"06:00","day_of_week":["SATURDAY"],"start_date":"2026-01-01","min_current":6.5}},
+              {"price_components":[{"type":"TIME","price":2.00,"step_size":60}]}]}
+            """;
+        await Grains.GetGrain<ITariffGrain>(id).Put(json, null);
+
+        var stored = await Grains.GetGrain<ITariffGrain>(id).GetVersion(1);
+
+        Assert.Equal([DayOfWeek.Saturday], stored.Tariff.Elements[0].Restrictions!.DayOfWeek.ToArray());
+        Assert.Equal(new TimeOnly(22, 0), stored.Tariff.Elements[0].Restrictions!.StartTime);
+        Assert.Equal(new DateOnly(2026, 1, 1), stored.Tariff.Elements[0].Restrictions!.StartDate);
+        Assert.Equal(6.5m, stored.Tariff.Elements[0].Restrictions!.MinCurrent);
+    }
+}
