@@ -29,6 +29,10 @@ public interface IChargerGrain : IGrainWithStringKey
     Task<ChargerView> GetView();
 
     /// <summary>Puts the charger in a site (sites group chargers for tariffs and reports); null takes it out.</summary>
+    /// <summary>Prices planned periods under the tariff this charger (or its site) has in force at their start.</summary>
+    [Alias("Estimate")]
+    Task<Tariffs.PricedEstimate> Estimate(ImmutableArray<Tariffs.ChargingPeriod> periods, DateTime sessionEnd);
+
     [Alias("SetSite")]
     Task<ChargerView> SetSite(string? siteId);
 

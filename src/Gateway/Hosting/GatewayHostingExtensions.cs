@@ -43,6 +43,7 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<StationGrpcService>();
         app.MapGrpcService<SessionGrpcService>();
         app.MapGrpcService<ChargerGrpcService>();
+        app.MapGrpcService<TariffGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -14,4 +14,11 @@ public sealed class ChargerGrpcService(IGrainFactory grains) : ChargerService.Ch
         var view = await grains.GetGrain<IChargerGrain>(chargerId).GetView();
         return view.ToApi();
     }
+
+    public override async Task<Charger> SetChargerSite(SetChargerSiteRequest request, ServerCallContext context)
+    {
+        var chargerId = Id(request.ChargerId, "charger_id");
+        var view = await grains.GetGrain<IChargerGrain>(chargerId).SetSite(OptionalId(request.SiteId, "site_id"));
+        return view.ToApi();
+    }
 }

@@ -59,6 +59,11 @@ public static class Mapping
             session.SocPercent = soc;
         }
 
+        if (v.Cost is { } cost)
+        {
+            session.Cost = (withDetail ? cost : cost with { Periods = [] }).ToApi(v.Tariff);
+        }
+
         if (withDetail)
         {
             foreach (var slot in v.Slots)
@@ -93,6 +98,7 @@ public static class Mapping
         {
             ChargerId = v.ChargerId,
             LastHeartbeat = v.LastHeartbeat is { } hb ? Ts(hb) : null,
+            SiteId = v.SiteId ?? "",
         };
         foreach (var c in v.Connectors)
         {

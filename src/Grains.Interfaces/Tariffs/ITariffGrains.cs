@@ -31,6 +31,13 @@ public sealed record TariffRef(
     [property: Id(0)] string TariffId,
     [property: Id(1)] int Version);
 
+/// <summary>A price with the tariff version that made it.</summary>
+[GenerateSerializer]
+[Alias("charge.PricedEstimate")]
+public sealed record PricedEstimate(
+    [property: Id(0)] TariffRef Tariff,
+    [property: Id(1)] CostBreakdown Cost);
+
 /// <summary>From <see cref="EffectiveFrom"/> on, sessions starting on the charger or site are priced by the tariff.</summary>
 [GenerateSerializer]
 [Alias("charge.TariffAssignment")]
@@ -57,6 +64,10 @@ public interface ITariffGrain : IGrainWithStringKey
     /// <summary>Prices periods under a version (latest when null).</summary>
     [Alias("Price")]
     Task<CostBreakdown> Price(int? version, ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd);
+
+    /// <summary>Prices planned periods under the version in force at their start.</summary>
+    [Alias("Estimate")]
+    Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd);
 }
 
 /// <summary>The list of tariffs, for operators.</summary>

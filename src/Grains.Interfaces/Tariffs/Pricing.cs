@@ -64,6 +64,8 @@ public sealed record CostBreakdown
     [Id(4)] public ImmutableArray<PricedPeriod> Periods { get; init; } = [];
     [Id(5)] public bool MinPriceApplied { get; init; }
     [Id(6)] public bool MaxPriceApplied { get; init; }
+    /// <summary>Decimals of the currency's minor unit, to which <see cref="TotalRounded"/> is rounded.</summary>
+    [Id(7)] public int MinorUnits { get; init; } = 2;
 
     public Money CostOf(TariffDimension dimension) =>
         Dimensions.FirstOrDefault(d => d.Dimension == dimension)?.Cost ?? Money.Zero;

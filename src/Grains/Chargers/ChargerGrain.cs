@@ -145,6 +145,15 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         return Task.FromResult(View());
     }
 
+    public async Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd)
+    {
+        var start = periods.IsDefaultOrEmpty ? sessionEnd : periods[0].Start;
+        var tariff = await TariffInForce(start)
+            ?? throw ChargeException.FailedPrecondition($"charger '{ChargerId}' has no tariff assigned at {start:O}");
+        var version = await GrainFactory.GetGrain<ITariffGrain>(tariff.TariffId).GetVersion(tariff.Version);
+        return new PricedEstimate(tariff, Tariffs.PricingEngine.Price(version.Tariff, periods, sessionEnd));
+    }
+
     public async Task<ChargerView> SetSite(string? siteId)
     {
         State.SiteId = siteId;

@@ -228,6 +228,7 @@ public static class PricingEngine
             Periods = priced.ToImmutable(),
             MinPriceApplied = minApplied,
             MaxPriceApplied = maxApplied,
+            MinorUnits = Currencies.MinorUnits(tariff.Currency),
         };
     }
 

@@ -77,6 +77,12 @@ public sealed class TariffGrain(
         return Task.FromResult(inForce);
     }
 
+    public async Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd)
+    {
+        var v = await InForceAt(periods.IsDefaultOrEmpty ? sessionEnd : periods[0].Start);
+        return new PricedEstimate(new TariffRef(v.TariffId, v.Version), PricingEngine.Price(v.Tariff, periods, sessionEnd));
+    }
+
     public async Task<CostBreakdown> Price(int? version, ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd)
     {
         var v = await GetVersion(version);

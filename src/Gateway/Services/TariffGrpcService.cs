@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using System.Text;
+using Charge.Api.V1;
+using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
+using Google.Api;
+using Google.Protobuf;
+using Grpc.Core;
+using static Charge.Gateway.Services.RequestValidation;
+using ApiTariffAssignment = Charge.Api.V1.TariffAssignment;
+using DomainTariffAssignment = Charge.Grains.Interfaces.Tariffs.TariffAssignment;
+
+namespace Charge.Gateway.Services;
+
+/// <summary>Tariffs: put and get OCPI documents, list, assign to chargers and sites, estimate.</summary>
+public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) : TariffService.TariffServiceBase
+{
+    /// <summary>OCPI tariffs with hundreds of elements exist (hourly prices for weeks); this leaves ample room.</summary>
+    public const int MaxTariffBytes = 256 * 1024;
+
+    public override async Task<TariffInfo> PutTariff(PutTariffRequest request, ServerCallContext context)
+    {
+        var tariffId = Id(request.TariffId, "tariff_id");
+        if (request.Ocpi is null || request.Ocpi.Data.IsEmpty)
+        {
+            throw Invalid("the body must be an OCPI 2.2.1 Tariff as JSON");
+        }
+
+        if (request.Ocpi.Data.Length > MaxTariffBytes)
+        {
+            throw Invalid($"the tariff is larger than {MaxTariffBytes / 1024} KiB");
+        }
+
+        string json;
+        try
+        {
+            json = new UTF8Encoding(false, true).GetString(request.Ocpi.Data.Span);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Invalid("the tariff is not UTF-8 text");
+        }
+
+        var zone = string.IsNullOrEmpty(request.TimeZone) ? null : request.TimeZone;
+        var summary = await grains.GetGrain<ITariffGrain>(tariffId).Put(json, zone);
+        return ToApi(summary);
+    }
+
+    public override async Task<HttpBody> GetTariff(GetTariffRequest request, ServerCallContext context)
+    {
+        var tariffId = Id(request.TariffId, "tariff_id");
+        if (request.Version < 0)
+        {
+            throw Invalid("version must be 1 or more (0: the latest)");
+        }
+
+        var version = await grains.GetGrain<ITariffGrain>(tariffId).GetVersion(request.Version == 0 ? null : request.Version);
+        return new HttpBody { ContentType = "application/json", Data = ByteString.CopyFromUtf8(version.OcpiJson) };
+    }
+
+    public override async Task<ListTariffsResponse> ListTariffs(ListTariffsRequest request, ServerCallContext context)
+    {
+        var list = await grains.GetGrain<ITariffCatalogGrain>(ITariffCatalogGrain.Key).List();
+        var response = new ListTariffsResponse();
+        response.Tariffs.AddRange(list.Select(ToApi));
+        return response;
+    }
+
+    public override async Task<TariffAssignments> AssignTariff(AssignTariffRequest request, ServerCallContext context)
+    {
+        var chargerId = OptionalId(request.ChargerId, "charger_id");
+        var siteId = OptionalId(request.SiteId, "site_id");
+        if ((chargerId is null) == (siteId is null))
+        {
+            throw Invalid("give exactly one of charger_id and site_id");
+        }
+
+        var assignment = new DomainTariffAssignment(
+            Id(request.TariffId, "tariff_id"),
+            request.EffectiveFrom is null ? Now : Timestamp(request.EffectiveFrom, "effective_from", DateTime.MaxValue - MaxClockSkew));
+        var key = chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId) : ITariffAssignmentGrain.SiteKey(siteId!);
+        var all = await grains.GetGrain<ITariffAssignmentGrain>(key).Assign(assignment);
+        var response = new TariffAssignments();
+        response.Assignments.AddRange(all.Select(a => new ApiTariffAssignment { TariffId = a.TariffId, EffectiveFrom = Mapping.Ts(a.EffectiveFrom) }));
+        return response;
+    }
+
+    public override async Task<Cost> EstimateCost(EstimateCostRequest request, ServerCallContext context)
+    {
+        var tariffId = OptionalId(request.TariffId, "tariff_id");
+        var chargerId = OptionalId(request.ChargerId, "charger_id");
+        if ((tariffId is null) == (chargerId is null))
+        {
+            throw Invalid("give exactly one of tariff_id and charger_id");
+        }
+
+        var start = request.PlannedStart is null ? Now : Timestamp(request.PlannedStart, "planned_start", DateTime.MaxValue - MaxClockSkew);
+        var kwh = EnergyWh(request.EnergyKwh, "energy_kwh") switch
+        {
+            > 100_000m => throw Invalid("energy_kwh must be at most 100000"),
+            var v => v,
+        };
+        var week = (long)TimeSpan.FromDays(7).TotalSeconds;
+        if (request.ChargingSeconds is <= 0 || request.ChargingSeconds > week)
+        {
+            throw Invalid($"charging_seconds must be between 1 and {week}");
+        }
+
+        if (request.ParkingSeconds < 0 || request.ParkingSeconds > week)
+        {
+            throw Invalid($"parking_seconds must be between 0 and {week}");
+        }
+
+        var hours = request.ChargingSeconds / 3600m;
+        var periods = ImmutableArray.CreateBuilder<ChargingPeriod>();
+        var current = NonNegative(request.HasCurrentA, request.CurrentA, "current_a", 10_000) is { } a ? (decimal)a : (decimal?)null;
+        periods.Add(new ChargingPeriod(start, kwh, hours, 0m, kwh / hours, current));
+        var end = start.AddSeconds(request.ChargingSeconds);
+        if (request.ParkingSeconds > 0)
+        {
+            periods.Add(new ChargingPeriod(end, 0m, 0m, request.ParkingSeconds / 3600m, 0m, current));
+            end = end.AddSeconds(request.ParkingSeconds);
+        }
+
+        var estimate = tariffId is not null
+            ? await grains.GetGrain<ITariffGrain>(tariffId).Estimate(periods.ToImmutable(), end)
+            : await grains.GetGrain<IChargerGrain>(chargerId!).Estimate(periods.ToImmutable(), end);
+        return estimate.Cost.ToApi(estimate.Tariff);
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private static TariffInfo ToApi(TariffSummary s) => new()
+    {
+        TariffId = s.TariffId,
+        Version = s.Version,
+        Currency = s.Currency,
+        TimeZone = s.TimeZone,
+        CreatedAt = Mapping.Ts(s.CreatedAt),
+    };
+}
