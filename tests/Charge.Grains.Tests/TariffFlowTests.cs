@@ -61,6 +61,32 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_late_reading_reprices_the_live_cost_from_the_corrected_curve()
+    {
+        // Below 10 kW: 0.20/kWh, else 0.50. 10 kWh in one hour is 10 kW: 5.00. A late reading at 30 min with
+        // 2 kWh makes it 4 kW then 16 kW: 2 x 0.20 + 8 x 0.50 = 4.40.
+        var tariffId = NewId("power");
+        await Grains.GetGrain<ITariffGrain>(tariffId).Put($$$"""
+            {"id":"{{{tariffId}}}","currency":"EUR","elements":[
+              {"price_components":[{"type":"ENERGY","price":0.20,"step_size":1}],"restrictions":{"max_power":10}},
+              {"price_components":[{"type":"ENERGY","price":0.50,"step_size":1}]}]}
+            """, null);
+        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId)).Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        var session = Grains.GetGrain<ISessionGrain>(sessionId);
+        await charger.StartSession(new StartSessionCommand(sessionId, chargerId, 1, "TAG", 0m, T0));
+
+        await charger.ReportMeterValues(sessionId, [new MeterReading(T0.AddMinutes(60), 10_000m)]);
+        var before = await Eventually.Get(() => session.GetView(), v => v.ReadingCount == 1);
+        await charger.ReportMeterValues(sessionId, [new MeterReading(T0.AddMinutes(30), 2_000m)]);
+        var after = await Eventually.Get(() => session.GetView(), v => v.ReadingCount == 2);
+
+        Assert.Equal(5m, before.Cost!.TotalRounded.ExclVat);
+        Assert.Equal(4.4m, after.Cost!.TotalRounded.ExclVat);
+    }
+
+    [Fact]
     public async Task A_tariff_change_during_a_session_does_not_reprice_it()
     {
         var tariffId = await PutTariff(0.30m);
@@ -140,7 +166,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task A_tariff_grain_prices_an_estimate()
     {
         var tariffId = await PutTariff(0.40m);
-        var cost = await Grains.GetGrain<ITariffGrain>(tariffId).Price(null, [new ChargingPeriod(T0, 25m, 1m, 0m, 25m)], T0.AddHours(1));
+        var cost = await Grains.GetGrain<ITariffGrain>(tariffId).Price(null, [new ChargingPeriod(T0, 25m, 1m, 0m, 25.0)], T0.AddHours(1));
 
         Assert.Equal(new Money(10m, 12m), cost.TotalRounded);
     }

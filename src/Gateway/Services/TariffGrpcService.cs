@@ -113,12 +113,12 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
 
         var hours = request.ChargingSeconds / 3600m;
         var periods = ImmutableArray.CreateBuilder<ChargingPeriod>();
-        var current = NonNegative(request.HasCurrentA, request.CurrentA, "current_a", 10_000) is { } a ? (decimal)a : (decimal?)null;
-        periods.Add(new ChargingPeriod(start, kwh, hours, 0m, kwh / hours, current));
+        var current = NonNegative(request.HasCurrentA, request.CurrentA, "current_a", 10_000);
+        periods.Add(new ChargingPeriod(start, kwh, hours, 0m, (double)(kwh / hours), current));
         var end = start.AddSeconds(request.ChargingSeconds);
         if (request.ParkingSeconds > 0)
         {
-            periods.Add(new ChargingPeriod(end, 0m, 0m, request.ParkingSeconds / 3600m, 0m, current));
+            periods.Add(new ChargingPeriod(end, 0m, 0m, request.ParkingSeconds / 3600m, 0.0, current));
             end = end.AddSeconds(request.ParkingSeconds);
         }
 

@@ -4,7 +4,8 @@ namespace Charge.Grains.Interfaces.Tariffs;
 
 /// <summary>
 /// One OCPI charging period: volumes per dimension from <see cref="Start"/> until the next period's start (or
-/// the session end). Power and current are the period's representative values, when known.
+/// the session end). Power and current are the period's representative values, when known: measurements, so
+/// floating point, unlike volumes and money.
 /// </summary>
 [GenerateSerializer]
 [Alias("charge.ChargingPeriod")]
@@ -13,8 +14,8 @@ public sealed record ChargingPeriod(
     [property: Id(1)] decimal EnergyKwh,
     [property: Id(2)] decimal ChargingHours,
     [property: Id(3)] decimal ParkingHours,
-    [property: Id(4)] decimal? PowerKw = null,
-    [property: Id(5)] decimal? CurrentA = null);
+    [property: Id(4)] double? PowerKw = null,
+    [property: Id(5)] double? CurrentA = null);
 
 /// <summary>An amount excl. and incl. VAT.</summary>
 [GenerateSerializer]

@@ -22,6 +22,11 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     private SessionView? _view;
     private Tariff? _tariff;
 
+    // The running session's periods, extended as readings arrive in order and rebuilt after a late one, so the
+    // live cost does not convert the whole curve again on every batch.
+    private List<ChargingPeriod>? _periods;
+    private int _periodsEndPoint;
+
     public SessionGrain(
         [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
         IOptions<SessionOptions> options,
@@ -217,6 +222,11 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         var account = new EnergyAccount(State.Points);
         foreach (var reading in batch.Readings)
         {
+            if (reading.Timestamp < account.Last.Timestamp)
+            {
+                _periods = null;
+            }
+
             var result = account.Add(reading);
             switch (result.Outcome)
             {
@@ -353,10 +363,25 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     }
 
     /// <summary>The running cost up to the last reading, computed once per change (views are cached by version).</summary>
-    private CostBreakdown? LiveCost(EnergyAccount account) =>
-        _tariff is null
-            ? null
-            : PricingEngine.Price(_tariff, SessionPeriods.FromPoints(account.Points), account.Last.Timestamp) with { Periods = [] };
+    private CostBreakdown? LiveCost(EnergyAccount account)
+    {
+        if (_tariff is null)
+        {
+            return null;
+        }
+
+        if (_periods is null)
+        {
+            _periods = SessionPeriods.FromPoints(account.Points);
+        }
+        else
+        {
+            SessionPeriods.Append(account.Points, _periodsEndPoint + 1, _periods);
+        }
+
+        _periodsEndPoint = account.Points.Count - 1;
+        return PricingEngine.Price(_tariff, _periods, account.Last.Timestamp) with { Periods = [] };
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} started on {ChargerId} connector {ConnectorId}")]
     private partial void LogStarted(string sessionId, string chargerId, int connectorId);

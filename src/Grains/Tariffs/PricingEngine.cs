@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces.Tariffs;
 
@@ -9,12 +8,15 @@ namespace Charge.Grains.Tariffs;
 /// and periods give the same breakdown, to the last decimal. Where OCPI leaves room, the rules written in
 /// shared/tariff-cases/DECISIONS.md apply; each rule below names the one it implements.
 /// </summary>
+/// <remarks>
+/// Cost is linear in volume, so a period is only cut where the applicable element can change (DECISIONS 3):
+/// local time boundaries (evaluated once per stretch of local time, not per period), duration thresholds and
+/// kWh thresholds. Consecutive slices priced by the same element are billed as one run.
+/// </remarks>
 public static class PricingEngine
 {
     private const decimal SecondsPerHour = 3600m;
     private const decimal WhPerKwh = 1000m;
-
-    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new();
 
     /// <summary>
     /// Prices <paramref name="periods"/> (in time order; each runs until the next one's start, the last until
@@ -22,214 +24,433 @@ public static class PricingEngine
     /// </summary>
     public static CostBreakdown Price(Tariff tariff, IReadOnlyList<ChargingPeriod> periods, DateTime sessionEnd)
     {
-        var zone = Zones.GetOrAdd(tariff.TimeZone, TimeZoneInfo.FindSystemTimeZoneById);
-        var slices = Cut(tariff, zone, periods, sessionEnd);
-        return Bill(tariff, zone, slices);
+        var pricer = new Pricer(CompiledTariff.For(tariff), periods, sessionEnd);
+        pricer.Walk();
+        return pricer.Bill();
     }
 
-    /// <summary>A stretch of a period within which no restriction can change its answer.</summary>
-    private readonly record struct Slice(
-        DateTime Start,
-        DateTime End,
-        decimal EnergyBeforeKwh,
-        decimal EnergyKwh,
-        decimal ChargingHours,
-        decimal ParkingHours,
-        decimal? PowerKw,
-        decimal? CurrentA,
-        double SecondsFromOrigin);
-
-    // DECISIONS 3: split at every point where the applicable element can change: local time-of-day and date
-    // boundaries, weekday changes (midnight), duration and kWh thresholds. Volumes between two cuts are spread
-    // linearly over time; a kWh cut puts exactly the threshold's energy before it.
-    private static List<Slice> Cut(Tariff tariff, TimeZoneInfo zone, IReadOnlyList<ChargingPeriod> periods, DateTime sessionEnd)
+    private sealed class Run(int candidate, long start, long end, decimal volume, int lastSlice)
     {
-        var slices = new List<Slice>(periods.Count + 8);
-        if (periods.Count == 0)
+        public int Candidate = candidate;
+        public long Start = start;
+        public long End = end;
+        public decimal Volume = volume;
+        public int LastSlice = lastSlice;
+    }
+
+    private sealed class Pricer
+    {
+        private readonly CompiledTariff _t;
+        private readonly IReadOnlyList<ChargingPeriod> _periods;
+        private readonly long _end;
+        private readonly long _origin;
+        private readonly List<Run>[] _runs = [[], [], [], []];
+        private long[] _segmentStarts = [];
+        private bool[] _localOk = [];
+        private Run? _flat;
+        private int _slice;
+
+        public Pricer(CompiledTariff t, IReadOnlyList<ChargingPeriod> periods, DateTime sessionEnd)
         {
-            return slices;
+            _t = t;
+            _periods = periods;
+            _end = sessionEnd.Ticks;
+            _origin = periods.Count > 0 ? periods[0].Start.Ticks : _end;
         }
 
-        var origin = periods[0].Start;
-        var times = LocalBoundaries(tariff);
-        var durations = DurationThresholds(tariff);
-        var kwhThresholds = KwhThresholds(tariff);
-        var cuts = new List<(DateTime At, decimal? EnergyAt)>();
-        var energyBefore = 0m;
-
-        for (var i = 0; i < periods.Count; i++)
+        public void Walk()
         {
-            var p = periods[i];
-            var end = i + 1 < periods.Count ? periods[i + 1].Start : sessionEnd;
-            if (end < p.Start)
+            if (_periods.Count == 0)
             {
-                end = p.Start;
+                return;
             }
 
-            cuts.Clear();
-            if (end > p.Start)
+            BuildTimeline(Math.Max(_end, _periods[^1].Start.Ticks));
+            var segment = 0;
+            var duration = 0;
+            var thresholds = _t.DurationThresholdTicks;
+            var usesKwh = _t.UsesKwh;
+            var energyBefore = 0m;
+            var periods = _periods is List<ChargingPeriod> list
+                ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)
+                : _periods.ToArray().AsSpan();
+            for (var i = 0; i < periods.Length; i++)
             {
-                AddLocalTimeCuts(cuts, zone, times, p.Start, end);
-                foreach (var seconds in durations)
+                var p = periods[i];
+                var start = p.Start.Ticks;
+                var end = i + 1 < periods.Length ? periods[i + 1].Start.Ticks : _end;
+                if (end < start)
                 {
-                    var at = origin.AddSeconds(seconds);
-                    if (at > p.Start && at < end)
-                    {
-                        cuts.Add((at, null));
-                    }
+                    end = start;
                 }
 
-                foreach (var kwh in kwhThresholds)
+                while (segment + 1 < _segmentStarts.Length && _segmentStarts[segment + 1] <= start)
                 {
-                    if (kwh > energyBefore && kwh < energyBefore + p.EnergyKwh)
-                    {
-                        var share = (kwh - energyBefore) / p.EnergyKwh;
-                        var at = p.Start + TimeSpan.FromTicks((long)Math.Round((end - p.Start).Ticks * share, MidpointRounding.AwayFromZero));
-                        if (at > p.Start && at < end)
-                        {
-                            cuts.Add((at, kwh));
-                        }
-                    }
+                    segment++;
+                }
+
+                while (duration < thresholds.Length && _origin + thresholds[duration] <= start)
+                {
+                    duration++;
+                }
+
+                var cut = (segment + 1 < _segmentStarts.Length && _segmentStarts[segment + 1] < end)
+                    || (duration < thresholds.Length && _origin + thresholds[duration] < end)
+                    || (usesKwh && CrossesKwhThreshold(energyBefore, p.EnergyKwh));
+                if (!cut)
+                {
+                    Slice(segment, start, end, energyBefore, p.EnergyKwh, p.ChargingHours, p.ParkingHours, p.PowerKw, p.CurrentA);
+                }
+                else
+                {
+                    SliceAtCuts(p, start, end, energyBefore, segment);
+                }
+
+                if (usesKwh)
+                {
+                    energyBefore += p.EnergyKwh;
+                }
+            }
+        }
+
+        private bool CrossesKwhThreshold(decimal before, decimal kwh)
+        {
+            foreach (var k in _t.KwhThresholds)
+            {
+                if (k > before && k < before + kwh)
+                {
+                    return true;
                 }
             }
 
-            if (cuts.Count == 0)
+            return false;
+        }
+
+        // DECISIONS 3: volumes between two cuts are spread linearly over time; a kWh cut puts exactly the
+        // threshold's energy before it. The last slice takes what is left, so slices add up to the period.
+        private void SliceAtCuts(ChargingPeriod p, long start, long end, decimal energyBefore, int segment)
+        {
+            var cuts = new List<(long At, decimal? EnergyAt)>();
+            foreach (var s in _segmentStarts)
             {
-                slices.Add(new Slice(p.Start, end, energyBefore, p.EnergyKwh, p.ChargingHours, p.ParkingHours,
-                    p.PowerKw, p.CurrentA, (p.Start - origin).TotalSeconds));
-                energyBefore += p.EnergyKwh;
-                continue;
+                if (s > start && s < end)
+                {
+                    cuts.Add((s, null));
+                }
+            }
+
+            foreach (var d in _t.DurationThresholdTicks)
+            {
+                if (_origin + d > start && _origin + d < end)
+                {
+                    cuts.Add((_origin + d, null));
+                }
+            }
+
+            foreach (var k in _t.KwhThresholds)
+            {
+                if (k > energyBefore && k < energyBefore + p.EnergyKwh)
+                {
+                    var at = start + (long)Math.Round((end - start) * ((k - energyBefore) / p.EnergyKwh), MidpointRounding.AwayFromZero);
+                    if (at > start && at < end)
+                    {
+                        cuts.Add((at, k));
+                    }
+                }
             }
 
             cuts.Sort((a, b) => a.At.CompareTo(b.At));
-            var total = (decimal)(end - p.Start).Ticks;
-            var from = p.Start;
+            var total = (decimal)(end - start);
+            var from = start;
             var energyAtFrom = energyBefore;
             decimal chargingUsed = 0m, parkingUsed = 0m;
             for (var c = 0; c <= cuts.Count; c++)
             {
-                if (c < cuts.Count && (cuts[c].At <= from || (c > 0 && cuts[c].At == cuts[c - 1].At)))
+                if (c < cuts.Count && cuts[c].At <= from)
                 {
                     continue;
                 }
 
                 var last = c == cuts.Count;
                 var to = last ? end : cuts[c].At;
-                var share = (to - p.Start).Ticks / total;
-                var energyAtTo = last
-                    ? energyBefore + p.EnergyKwh
-                    : cuts[c].EnergyAt ?? energyBefore + p.EnergyKwh * share;
-                // The last slice takes what is left, so the slices add up exactly to the period's volumes.
+                var share = (to - start) / total;
+                var energyAtTo = last ? energyBefore + p.EnergyKwh : cuts[c].EnergyAt ?? energyBefore + p.EnergyKwh * share;
                 var charging = last ? p.ChargingHours - chargingUsed : p.ChargingHours * share - chargingUsed;
                 var parking = last ? p.ParkingHours - parkingUsed : p.ParkingHours * share - parkingUsed;
-                slices.Add(new Slice(from, to, energyAtFrom, energyAtTo - energyAtFrom, charging, parking,
-                    p.PowerKw, p.CurrentA, (from - origin).TotalSeconds));
+                while (segment + 1 < _segmentStarts.Length && _segmentStarts[segment + 1] <= from)
+                {
+                    segment++;
+                }
+
+                Slice(segment, from, to, energyAtFrom, energyAtTo - energyAtFrom, charging, parking, p.PowerKw, p.CurrentA);
                 chargingUsed += charging;
                 parkingUsed += parking;
                 energyAtFrom = energyAtTo;
                 from = to;
             }
-
-            energyBefore += p.EnergyKwh;
         }
 
-        return slices;
-    }
-
-    private static CostBreakdown Bill(Tariff tariff, TimeZoneInfo zone, List<Slice> slices)
-    {
-        var energy = new List<(int Slice, int Element, PriceComponent Component)>();
-        var time = new List<(int Slice, int Element, PriceComponent Component)>();
-        var parking = new List<(int Slice, int Element, PriceComponent Component)>();
-        (int Slice, int Element, PriceComponent Component)? flat = null;
-
-        for (var s = 0; s < slices.Count; s++)
+        private void Slice(int segment, long start, long end, decimal energyBefore, decimal kwh, decimal chargingHours, decimal parkingHours, double? power, double? current)
         {
-            var slice = slices[s];
-            var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(slice.Start, DateTimeKind.Unspecified), zone);
-            var context = new RestrictionContext(local, slice);
+            var fromOrigin = start - _origin;
             // OCPI: for each dimension, the first element that has a component of that dimension and whose
-            // restrictions all hold prices it. FLAT is billed once per session (the first that applies).
-            flat ??= Find(tariff, TariffDimension.Flat, context) is { } f ? (s, f.Element, f.Component) : null;
-            if (slice.EnergyKwh > 0 && Find(tariff, TariffDimension.Energy, context) is { } e)
+            // restrictions all hold prices it. FLAT is billed once per session: the first that applies.
+            if (_flat is null && Find(TariffDimension.Flat, segment, energyBefore, fromOrigin, power, current) is var f and >= 0)
             {
-                energy.Add((s, e.Element, e.Component));
+                _flat = new Run(f, start, end, 1m, _slice);
             }
 
-            if (slice.ChargingHours > 0 && Find(tariff, TariffDimension.Time, context) is { } t)
+            if (kwh > 0)
             {
-                time.Add((s, t.Element, t.Component));
+                Add(TariffDimension.Energy, Find(TariffDimension.Energy, segment, energyBefore, fromOrigin, power, current), start, end, kwh);
             }
 
-            if (slice.ParkingHours > 0 && Find(tariff, TariffDimension.ParkingTime, context) is { } pk)
+            if (chargingHours > 0)
             {
-                parking.Add((s, pk.Element, pk.Component));
+                Add(TariffDimension.Time, Find(TariffDimension.Time, segment, energyBefore, fromOrigin, power, current), start, end, chargingHours);
+            }
+
+            if (parkingHours > 0)
+            {
+                Add(TariffDimension.ParkingTime, Find(TariffDimension.ParkingTime, segment, energyBefore, fromOrigin, power, current), start, end, parkingHours);
+            }
+
+            _slice++;
+        }
+
+        private int Find(TariffDimension dimension, int segment, decimal energyBefore, long fromOrigin, double? power, double? current)
+        {
+            var candidates = _t.Candidates;
+            foreach (var index in _t.ByDimension[(int)dimension])
+            {
+                var c = candidates[index];
+                if (c.Never
+                    || (c.HasLocal && !_localOk[segment * candidates.Length + index])
+                    || (c.HasOthers && !c.OthersHold(energyBefore, fromOrigin, power, current)))
+                {
+                    continue;
+                }
+
+                return index;
+            }
+
+            return -1;
+        }
+
+        private void Add(TariffDimension dimension, int candidate, long start, long end, decimal volume)
+        {
+            if (candidate < 0)
+            {
+                return;
+            }
+
+            var runs = _runs[(int)dimension];
+            if (runs.Count > 0 && runs[^1] is var run && run.Candidate == candidate && run.LastSlice == _slice - 1)
+            {
+                run.Volume += volume;
+                run.End = end;
+                run.LastSlice = _slice;
+                return;
+            }
+
+            runs.Add(new Run(candidate, start, end, volume, _slice));
+        }
+
+        // DECISIONS 6: restrictions read the local wall clock in the tariff's zone. The session's time is cut where
+        // the wall clock can cross a boundary (for every local day and every UTC offset in force, plus each
+        // daylight-saving transition, where a skipped local time "begins"); each stretch is judged once. Extra cuts
+        // are harmless: a slice only carries the element its start selects, and volumes add up unchanged.
+        private void BuildTimeline(long last)
+        {
+            if (!_t.AnyLocal)
+            {
+                _segmentStarts = [_origin];
+                return;
+            }
+
+            var zone = _t.Zone;
+            var cuts = new List<long>();
+            var offsets = new List<TimeSpan>();
+            var offset = Offset(zone, _origin);
+            offsets.Add(offset);
+            for (var probe = _origin; probe < last;)
+            {
+                var next = Math.Min(last, probe + TimeSpan.TicksPerDay);
+                var nextOffset = Offset(zone, next);
+                if (nextOffset != offset)
+                {
+                    cuts.Add(FindTransition(zone, probe, next, offset));
+                    offsets.Add(nextOffset);
+                    offset = nextOffset;
+                }
+
+                probe = next;
+            }
+
+            var firstDay = DateOnly.FromDateTime(new DateTime(_origin + offsets.Min().Ticks)).AddDays(-1);
+            var lastDay = DateOnly.FromDateTime(new DateTime(last + offsets.Max().Ticks)).AddDays(1);
+            for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+            {
+                foreach (var time in _t.Boundaries)
+                {
+                    var local = day.ToDateTime(time).Ticks;
+                    foreach (var o in offsets)
+                    {
+                        var utc = local - o.Ticks;
+                        if (utc > _origin && utc < last)
+                        {
+                            cuts.Add(utc);
+                        }
+                    }
+                }
+            }
+
+            cuts.Add(_origin);
+            cuts.Sort();
+            _segmentStarts = [.. cuts.Distinct()];
+            var candidates = _t.Candidates;
+            _localOk = new bool[_segmentStarts.Length * candidates.Length];
+            for (var s = 0; s < _segmentStarts.Length; s++)
+            {
+                var local = new DateTime(_segmentStarts[s] + Offset(zone, _segmentStarts[s]).Ticks);
+                for (var c = 0; c < candidates.Length; c++)
+                {
+                    _localOk[s * candidates.Length + c] = candidates[c].HasLocal && candidates[c].LocalHolds(local);
+                }
             }
         }
 
-        var priced = ImmutableArray.CreateBuilder<PricedPeriod>();
-        var dimensions = ImmutableArray.CreateBuilder<DimensionCost>();
+        private static TimeSpan Offset(TimeZoneInfo zone, long utcTicks) => zone.GetUtcOffset(new DateTime(utcTicks, DateTimeKind.Utc));
 
-        // DECISIONS 2: step_size rounds billable volume once per session, with the step of the last period that
-        // billed the dimension; the extra is billed in that period. With billable parking, only parking is stepped.
-        var hasBillableParking = parking.Count > 0;
-        dimensions.Add(BillDimension(TariffDimension.Energy, energy, slices, s => s.EnergyKwh, WhPerKwh, stepped: true, priced));
-        dimensions.Add(BillDimension(TariffDimension.Time, time, slices, s => s.ChargingHours, SecondsPerHour, stepped: !hasBillableParking, priced));
-        dimensions.Add(BillDimension(TariffDimension.ParkingTime, parking, slices, s => s.ParkingHours, SecondsPerHour, stepped: true, priced));
-
-        var flatCost = Money.Zero;
-        if (flat is { } fl)
+        private static long FindTransition(TimeZoneInfo zone, long start, long end, TimeSpan startOffset)
         {
-            flatCost = Cost(1m, fl.Component);
-            var slice = slices[fl.Slice];
-            priced.Add(new PricedPeriod(slice.Start, slice.End, TariffDimension.Flat, fl.Element, 1m, fl.Component.Price, fl.Component.Vat, flatCost));
+            // The first second whose offset differs from the start's; only runs when the offsets differ.
+            long lo = start, hi = end;
+            while (hi - lo > TimeSpan.TicksPerSecond)
+            {
+                var mid = lo + (hi - lo) / 2;
+                if (Offset(zone, mid) == startOffset)
+                {
+                    lo = mid;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            return hi - hi % TimeSpan.TicksPerSecond;
         }
 
-        dimensions.Add(new DimensionCost(TariffDimension.Flat, flat is null ? 0m : 1m, flat is null ? 0m : 1m, flatCost));
+        public CostBreakdown Bill()
+        {
+            var tariff = _t.Tariff;
+            var priced = ImmutableArray.CreateBuilder<PricedPeriod>();
+            var dimensions = ImmutableArray.CreateBuilder<DimensionCost>(4);
 
-        var total = Money.Zero;
-        foreach (var d in dimensions)
-        {
-            total += d.Cost;
+            // DECISIONS 2: step_size rounds billable volume once per session, with the step of the last period that
+            // billed the dimension; the extra is billed there. With billable parking, only parking is stepped.
+            var hasBillableParking = _runs[(int)TariffDimension.ParkingTime].Count > 0;
+            dimensions.Add(BillDimension(TariffDimension.Energy, WhPerKwh, stepped: true, priced));
+            dimensions.Add(BillDimension(TariffDimension.Time, SecondsPerHour, stepped: !hasBillableParking, priced));
+            dimensions.Add(BillDimension(TariffDimension.ParkingTime, SecondsPerHour, stepped: true, priced));
+
+            var flatCost = Money.Zero;
+            if (_flat is { } flat)
+            {
+                var component = _t.Candidates[flat.Candidate].Component;
+                flatCost = Cost(1m, component);
+                priced.Add(new PricedPeriod(Utc(flat.Start), Utc(flat.End), TariffDimension.Flat, _t.Candidates[flat.Candidate].Element,
+                    1m, component.Price, component.Vat, flatCost));
+            }
+
+            dimensions.Add(new DimensionCost(TariffDimension.Flat, _flat is null ? 0m : 1m, _flat is null ? 0m : 1m, flatCost));
+
+            var total = Money.Zero;
+            foreach (var d in dimensions)
+            {
+                total += d.Cost;
+            }
+
+            // DECISIONS 1: min_price / max_price clamp the session total only, excl. and incl. VAT separately. When the
+            // tariff gives no incl_vat bound, the incl. total moves with the excl. total at the session's own VAT ratio.
+            bool minApplied = false, maxApplied = false;
+            if (tariff.MinPrice is { } min && total.ExclVat < min.ExclVat)
+            {
+                total = Clamp(total, min);
+                minApplied = true;
+            }
+            else if (tariff.MinPrice is { InclVat: { } minIncl } && total.InclVat < minIncl)
+            {
+                total = total with { InclVat = minIncl };
+                minApplied = true;
+            }
+
+            if (tariff.MaxPrice is { } max && total.ExclVat > max.ExclVat)
+            {
+                total = Clamp(total, max);
+                maxApplied = true;
+            }
+            else if (tariff.MaxPrice is { InclVat: { } maxIncl } && total.InclVat > maxIncl)
+            {
+                total = total with { InclVat = maxIncl };
+                maxApplied = true;
+            }
+
+            // DECISIONS 8: full precision until here; the invoice total is rounded to the minor unit, half away from zero.
+            return new CostBreakdown
+            {
+                Currency = tariff.Currency,
+                Total = total,
+                TotalRounded = new Money(Currencies.Round(total.ExclVat, tariff.Currency), Currencies.Round(total.InclVat, tariff.Currency)),
+                Dimensions = dimensions.MoveToImmutable(),
+                Periods = priced.ToImmutable(),
+                MinPriceApplied = minApplied,
+                MaxPriceApplied = maxApplied,
+                MinorUnits = Currencies.MinorUnits(tariff.Currency),
+            };
         }
 
-        // DECISIONS 1: min_price / max_price clamp the session total only, excl. and incl. VAT separately. When the
-        // tariff gives no incl_vat bound, the incl. total moves with the excl. total at the session's own VAT ratio.
-        bool minApplied = false, maxApplied = false;
-        if (tariff.MinPrice is { } min && total.ExclVat < min.ExclVat)
+        private DimensionCost BillDimension(TariffDimension dimension, decimal stepUnitsPerVolume, bool stepped, ImmutableArray<PricedPeriod>.Builder priced)
         {
-            total = Clamp(total, min);
-            minApplied = true;
-        }
-        else if (tariff.MinPrice is { InclVat: { } minIncl } && total.InclVat < minIncl)
-        {
-            total = total with { InclVat = minIncl };
-            minApplied = true;
+            var runs = _runs[(int)dimension];
+            if (runs.Count == 0)
+            {
+                return new DimensionCost(dimension, 0m, 0m, Money.Zero);
+            }
+
+            var volume = 0m;
+            foreach (var run in runs)
+            {
+                volume += run.Volume;
+            }
+
+            var extra = 0m;
+            if (stepped)
+            {
+                // A step of 1 still rounds up to a whole Wh or second. Volumes summed from repeating decimals (a minute
+                // is 0.01666... h) may exceed a whole unit by 1e-25; nine decimals of a Wh or second are plenty.
+                var step = Math.Max(1, _t.Candidates[runs[^1].Candidate].Component.StepSize);
+                var units = volume * stepUnitsPerVolume;
+                var rounded = Math.Ceiling(Math.Round(units, 9, MidpointRounding.AwayFromZero) / step) * step;
+                extra = (rounded - units) / stepUnitsPerVolume;
+            }
+
+            var cost = Money.Zero;
+            for (var i = 0; i < runs.Count; i++)
+            {
+                var run = runs[i];
+                var candidate = _t.Candidates[run.Candidate];
+                var v = run.Volume + (i == runs.Count - 1 ? extra : 0m);
+                var c = Cost(v, candidate.Component);
+                cost += c;
+                priced.Add(new PricedPeriod(Utc(run.Start), Utc(run.End), dimension, candidate.Element, v, candidate.Component.Price, candidate.Component.Vat, c));
+            }
+
+            return new DimensionCost(dimension, volume, volume + extra, cost);
         }
 
-        if (tariff.MaxPrice is { } max && total.ExclVat > max.ExclVat)
-        {
-            total = Clamp(total, max);
-            maxApplied = true;
-        }
-        else if (tariff.MaxPrice is { InclVat: { } maxIncl } && total.InclVat > maxIncl)
-        {
-            total = total with { InclVat = maxIncl };
-            maxApplied = true;
-        }
-
-        // DECISIONS 8: full precision until here; the invoice total is rounded to the minor unit, half away from zero.
-        return new CostBreakdown
-        {
-            Currency = tariff.Currency,
-            Total = total,
-            TotalRounded = new Money(Currencies.Round(total.ExclVat, tariff.Currency), Currencies.Round(total.InclVat, tariff.Currency)),
-            Dimensions = dimensions.ToImmutable(),
-            Periods = priced.ToImmutable(),
-            MinPriceApplied = minApplied,
-            MaxPriceApplied = maxApplied,
-            MinorUnits = Currencies.MinorUnits(tariff.Currency),
-        };
+        private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
     }
 
     private static Money Clamp(Money total, Price bound)
@@ -238,274 +459,11 @@ public static class PricingEngine
         return new Money(bound.ExclVat, incl);
     }
 
-    private static DimensionCost BillDimension(
-        TariffDimension dimension,
-        List<(int Slice, int Element, PriceComponent Component)> billed,
-        List<Slice> slices,
-        Func<Slice, decimal> volumeOf,
-        decimal stepUnitsPerVolume,
-        bool stepped,
-        ImmutableArray<PricedPeriod>.Builder priced)
-    {
-        if (billed.Count == 0)
-        {
-            return new DimensionCost(dimension, 0m, 0m, Money.Zero);
-        }
-
-        var volume = 0m;
-        foreach (var b in billed)
-        {
-            volume += volumeOf(slices[b.Slice]);
-        }
-
-        var extra = 0m;
-        if (stepped)
-        {
-            // A step of 1 still rounds up to a whole Wh or second.
-            var step = Math.Max(1, billed[^1].Component.StepSize);
-            var units = volume * stepUnitsPerVolume;
-            var rounded = Math.Ceiling(units / step) * step;
-            extra = (rounded - units) / stepUnitsPerVolume;
-        }
-
-        var cost = Money.Zero;
-        for (var i = 0; i < billed.Count; i++)
-        {
-            var (sliceIndex, element, component) = billed[i];
-            var slice = slices[sliceIndex];
-            var v = volumeOf(slice) + (i == billed.Count - 1 ? extra : 0m);
-            var c = Cost(v, component);
-            cost += c;
-            priced.Add(new PricedPeriod(slice.Start, slice.End, dimension, element, v, component.Price, component.Vat, c));
-        }
-
-        return new DimensionCost(dimension, volume, volume + extra, cost);
-    }
-
     private static Money Cost(decimal volume, PriceComponent component)
     {
         var excl = volume * component.Price;
         // No vat field: no VAT applies, incl. equals excl.
         var incl = component.Vat is { } vat ? excl + excl * vat / 100m : excl;
         return new Money(excl, incl);
-    }
-
-    private readonly record struct RestrictionContext(DateTime Local, Slice Slice);
-
-    private static (int Element, PriceComponent Component)? Find(Tariff tariff, TariffDimension dimension, RestrictionContext context)
-    {
-        for (var e = 0; e < tariff.Elements.Length; e++)
-        {
-            var element = tariff.Elements[e];
-            foreach (var component in element.PriceComponents)
-            {
-                if (component.Type == dimension)
-                {
-                    if (Holds(element.Restrictions, context))
-                    {
-                        return (e, component);
-                    }
-
-                    break;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static bool Holds(TariffRestrictions? r, RestrictionContext c)
-    {
-        if (r is null)
-        {
-            return true;
-        }
-
-        if (r.Reservation is not null)
-        {
-            return false;
-        }
-
-        var local = c.Local;
-        if ((r.StartTime is not null || r.EndTime is not null) && !InWindow(TimeOnly.FromDateTime(local), r.StartTime, r.EndTime))
-        {
-            return false;
-        }
-
-        var date = DateOnly.FromDateTime(local);
-        if ((r.StartDate is { } startDate && date < startDate) || (r.EndDate is { } endDate && date >= endDate))
-        {
-            return false;
-        }
-
-        // DECISIONS 5: the weekday of the instant itself.
-        if (r.DayOfWeek.Length > 0 && !r.DayOfWeek.Contains(local.DayOfWeek))
-        {
-            return false;
-        }
-
-        var s = c.Slice;
-        // kWh and duration so far, at the slice's start: min inclusive, max exclusive.
-        if ((r.MinKwh is { } minKwh && s.EnergyBeforeKwh < minKwh) || (r.MaxKwh is { } maxKwh && s.EnergyBeforeKwh >= maxKwh))
-        {
-            return false;
-        }
-
-        if ((r.MinDuration is { } minDuration && s.SecondsFromOrigin < minDuration)
-            || (r.MaxDuration is { } maxDuration && s.SecondsFromOrigin >= maxDuration))
-        {
-            return false;
-        }
-
-        // DECISIONS 4: power and current per period, min <= value < max; an unknown value cannot satisfy a bound.
-        return InRange(s.PowerKw, r.MinPower, r.MaxPower) && InRange(s.CurrentA, r.MinCurrent, r.MaxCurrent);
-    }
-
-    private static bool InRange(decimal? value, decimal? min, decimal? max)
-    {
-        if (min is null && max is null)
-        {
-            return true;
-        }
-
-        return value is { } v && (min is not { } lo || v >= lo) && (max is not { } hi || v < hi);
-    }
-
-    // DECISIONS 5: a window whose end is before its start wraps past midnight; "00:00" as end means end of day;
-    // equal start and end is empty. Only a start: until midnight; only an end: from midnight.
-    private static bool InWindow(TimeOnly t, TimeOnly? start, TimeOnly? end)
-    {
-        var from = start ?? TimeOnly.MinValue;
-        if (end is not { } e || e == TimeOnly.MinValue)
-        {
-            return t >= from;
-        }
-
-        if (from == e)
-        {
-            return false;
-        }
-
-        return from < e ? t >= from && t < e : t >= from || t < e;
-    }
-
-    private static ImmutableArray<TimeOnly> LocalBoundaries(Tariff tariff)
-    {
-        var set = new SortedSet<TimeOnly>();
-        var anyLocal = false;
-        foreach (var element in tariff.Elements)
-        {
-            if (element.Restrictions is not { } r)
-            {
-                continue;
-            }
-
-            if (r.StartTime is { } st)
-            {
-                set.Add(st);
-            }
-
-            if (r.EndTime is { } et)
-            {
-                set.Add(et);
-            }
-
-            anyLocal |= r.StartTime is not null || r.EndTime is not null || r.StartDate is not null || r.EndDate is not null || r.DayOfWeek.Length > 0;
-        }
-
-        if (anyLocal)
-        {
-            // Dates and weekdays change at local midnight.
-            set.Add(TimeOnly.MinValue);
-        }
-
-        return [.. set];
-    }
-
-    private static ImmutableArray<int> DurationThresholds(Tariff tariff) =>
-    [
-        .. tariff.Elements
-            .Where(e => e.Restrictions is not null)
-            .SelectMany(e => new[] { e.Restrictions!.MinDuration, e.Restrictions.MaxDuration })
-            .OfType<int>()
-            .Where(d => d > 0)
-            .Distinct(),
-    ];
-
-    private static ImmutableArray<decimal> KwhThresholds(Tariff tariff) =>
-    [
-        .. tariff.Elements
-            .Where(e => e.Restrictions is not null)
-            .SelectMany(e => new[] { e.Restrictions!.MinKwh, e.Restrictions.MaxKwh })
-            .OfType<decimal>()
-            .Where(k => k > 0)
-            .Distinct(),
-    ];
-
-    // DECISIONS 6: restrictions read the local wall clock in the tariff's zone. A cut is added wherever the wall
-    // clock can cross a boundary: for every local day in the period and every UTC offset in force that day, plus
-    // the daylight-saving transition itself (where a skipped local time "begins"). Extra cuts are harmless: a
-    // slice only ever carries the element its start selects, and volumes add up unchanged.
-    private static void AddLocalTimeCuts(List<(DateTime, decimal?)> cuts, TimeZoneInfo zone, ImmutableArray<TimeOnly> times, DateTime start, DateTime end)
-    {
-        if (times.Length == 0)
-        {
-            return;
-        }
-
-        var startOffset = zone.GetUtcOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc));
-        var endOffset = zone.GetUtcOffset(DateTime.SpecifyKind(end, DateTimeKind.Utc));
-        if (startOffset != endOffset)
-        {
-            var transition = FindTransition(zone, start, end, startOffset);
-            if (transition > start && transition < end)
-            {
-                cuts.Add((transition, null));
-            }
-        }
-
-        var firstDay = DateOnly.FromDateTime(start + (startOffset < endOffset ? startOffset : endOffset)).AddDays(-1);
-        var lastDay = DateOnly.FromDateTime(end + (startOffset > endOffset ? startOffset : endOffset)).AddDays(1);
-        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
-        {
-            foreach (var time in times)
-            {
-                var local = day.ToDateTime(time);
-                AddCut(cuts, local - startOffset, start, end);
-                if (endOffset != startOffset)
-                {
-                    AddCut(cuts, local - endOffset, start, end);
-                }
-            }
-        }
-    }
-
-    private static void AddCut(List<(DateTime, decimal?)> cuts, DateTime utc, DateTime start, DateTime end)
-    {
-        if (utc > start && utc < end)
-        {
-            cuts.Add((DateTime.SpecifyKind(utc, DateTimeKind.Utc), null));
-        }
-    }
-
-    private static DateTime FindTransition(TimeZoneInfo zone, DateTime start, DateTime end, TimeSpan startOffset)
-    {
-        // The first instant whose offset differs from the start's, to the second; transitions are rare enough
-        // that a binary search only when the offsets differ costs nothing.
-        long lo = start.Ticks, hi = end.Ticks;
-        while (hi - lo > TimeSpan.TicksPerSecond)
-        {
-            var mid = lo + (hi - lo) / 2;
-            if (zone.GetUtcOffset(new DateTime(mid, DateTimeKind.Utc)) == startOffset)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return new DateTime(hi - hi % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
     }
 }

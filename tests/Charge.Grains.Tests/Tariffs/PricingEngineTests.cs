@@ -12,7 +12,7 @@ public sealed class PricingEngineTests
     private static Tariff Tariff(string elements, string extra = "", string zone = "UTC") =>
         OcpiTariffJson.Parse($$"""{"id":"t","currency":"EUR","elements":[{{elements}}]{{extra}}}""", zone);
 
-    private static ChargingPeriod Charging(DateTime start, decimal kwh, decimal hours, decimal? kw = null, decimal? amps = null) =>
+    private static ChargingPeriod Charging(DateTime start, decimal kwh, decimal hours, double? kw = null, double? amps = null) =>
         new(start, kwh, hours, 0m, kw, amps);
 
     private static ChargingPeriod Parking(DateTime start, decimal hours) => new(start, 0m, 0m, hours);
@@ -184,7 +184,7 @@ public sealed class PricingEngineTests
             {"price_components":[{"type":"ENERGY","price":0.30,"step_size":1}],"restrictions":{"max_power":22.0}},
             {"price_components":[{"type":"ENERGY","price":0.50,"step_size":1}]}
             """);
-        var p = Price(t, T0.AddHours(2), Charging(T0, 2m, 1m, kw: 11m), Charging(T0.AddHours(1), 2m, 1m, kw: 22m));
+        var p = Price(t, T0.AddHours(2), Charging(T0, 2m, 1m, kw: 11), Charging(T0.AddHours(1), 2m, 1m, kw: 22));
 
         Assert.Equal(1.6m, p.Total.ExclVat);
     }
@@ -297,6 +297,31 @@ public sealed class PricingEngineTests
         var p = Price(t, T0.AddHours(1), Charging(T0, 1m, 1m));
 
         Assert.Equal(1m, p.Total.ExclVat);
+    }
+
+    [Fact]
+    public void A_day_of_one_minute_periods_bills_exactly_a_day_despite_repeating_decimals()
+    {
+        // 1440 x (1/60 h) adds up a hair above 24 h in 28-digit decimals; a step of one second must not bill 86401 s.
+        var t = Tariff("""{"price_components":[{"type":"TIME","price":3.60,"step_size":1}]}""");
+        var periods = Enumerable.Range(0, 1440).Select(m => Charging(T0.AddMinutes(m), 0.1m, 1m / 60m)).ToArray();
+
+        var p = Price(t, T0.AddDays(1), periods);
+
+        Assert.Equal(24m, Math.Round(p.Dimensions.Single(d => d.Dimension == TariffDimension.Time).BilledVolume, 20));
+        Assert.Equal(86.4m, p.TotalRounded.ExclVat);
+    }
+
+    [Fact]
+    public void Consecutive_periods_under_one_element_are_billed_as_one_run()
+    {
+        var periods = Enumerable.Range(0, 120).Select(m => Charging(T0.AddHours(11).AddMinutes(m), 0.2m, 1m / 60m)).ToArray();
+
+        // 21:00 (UTC) to 23:00: one peak run until 22:00, one off-peak run after.
+        var p = Price(PeakOffPeakCrossingMidnight(), T0.AddHours(13), periods);
+
+        Assert.Equal(2, p.Periods.Count(x => x.Dimension == TariffDimension.Energy));
+        Assert.Equal(12m * 0.40m + 12m * 0.20m, Math.Round(p.Total.ExclVat, 20));
     }
 
     [Fact]

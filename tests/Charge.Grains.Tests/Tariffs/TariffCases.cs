@@ -40,8 +40,8 @@ public static class TariffCases
                 dims.GetValueOrDefault("ENERGY"),
                 dims.GetValueOrDefault("TIME"),
                 dims.GetValueOrDefault("PARKING_TIME"),
-                dims.TryGetValue("MAX_POWER", out var maxP) ? maxP : dims.TryGetValue("MIN_POWER", out var minP) ? minP : null,
-                dims.TryGetValue("MAX_CURRENT", out var maxI) ? maxI : dims.TryGetValue("MIN_CURRENT", out var minI) ? minI : null);
+                dims.TryGetValue("MAX_POWER", out var maxP) ? (double)maxP : dims.TryGetValue("MIN_POWER", out var minP) ? (double)minP : null,
+                dims.TryGetValue("MAX_CURRENT", out var maxI) ? (double)maxI : dims.TryGetValue("MIN_CURRENT", out var minI) ? (double)minI : null);
         }).ToList();
 
     public static decimal Dec(JsonNode node) => decimal.Parse(node.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture);
