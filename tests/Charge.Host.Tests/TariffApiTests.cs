@@ -12,7 +12,7 @@ namespace Charge.Host.Tests;
 /// <summary>Tariffs through the public API: OCPI JSON in and out, assignment, live and final cost, estimates.</summary>
 public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<SingleHostFixture>
 {
-    private static readonly string Cases = FindCases();
+    private static readonly string Cases = Charge.Tests.SharedData.TariffCases;
 
     private HttpClient Http => host.Http;
 
@@ -148,18 +148,5 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     {
         using var response = await Http.PostAsJsonAsync($"/v1/sites/{NewId("site")}/tariff", new { tariffId = NewId("nope") });
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    private static string FindCases()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "tariff-cases"));
-            }
-        }
-
-        throw new DirectoryNotFoundException("Orleans.Charge.sln not found above the test binaries");
     }
 }

@@ -9,7 +9,7 @@ namespace Charge.Grains.Tests.Tariffs;
 /// <summary>Loads the shared OCPI tariff cases (../shared/tariff-cases beside the repository); cases.json is the authority.</summary>
 public static class TariffCases
 {
-    public static readonly string Folder = FindFolder();
+    public static readonly string Folder = Charge.Tests.SharedData.TariffCases;
 
     private static readonly Lazy<JsonArray> Cases = new(() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "cases.json")))!["cases"]!.AsArray());
@@ -48,17 +48,4 @@ public static class TariffCases
 
     private static DateTime Time(JsonNode node) =>
         DateTime.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-
-    private static string FindFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "tariff-cases"));
-            }
-        }
-
-        throw new DirectoryNotFoundException("Orleans.Charge.sln not found above the test binaries");
-    }
 }
