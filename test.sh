@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
 # Runs every test of Orleans.Charge: the README's second command, and what CI runs.
-# Works on a fresh machine with the .NET 10 SDK: everything else is restored from the package registries.
+# Works on a fresh machine with the .NET 10 SDK and Node: it installs what the tests start themselves —
+# Azurite (npm, pinned in package.json) and redis-server (Debian) — then runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if [ ! -x node_modules/.bin/azurite ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
+  else
+    echo "redis-server is missing: run 'sudo apt-get install redis-server' (tests start their own instance)" >&2
+    exit 1
+  fi
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

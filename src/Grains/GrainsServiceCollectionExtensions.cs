@@ -11,6 +11,8 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddChargeGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // Replaced by the Azure Table archive when durable storage is configured.
+        services.TryAddSingleton<Storage.ISessionArchive, Storage.MemorySessionArchive>();
         services.AddOptions<SessionOptions>()
             .Bind(configuration.GetSection(SessionOptions.Section))
             .ValidateDataAnnotations()

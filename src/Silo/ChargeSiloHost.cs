@@ -13,7 +13,7 @@ public static class ChargeSiloHost
             // A silo alone serves Orleans clients (stand-alone gateways) only: no HTTP endpoints.
             siloOnly.AddChargeSilo();
             var silo = siloOnly.Build();
-            SiloHostingExtensions.LogStorageMode(silo.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Charge.Silo"));
+            SiloHostingExtensions.LogStorageMode(silo.Services, silo.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Charge.Silo"));
             return silo;
         }
 
@@ -22,7 +22,7 @@ public static class ChargeSiloHost
         builder.AddChargeGateway();
         var app = builder.Build();
         app.MapChargeGateway();
-        SiloHostingExtensions.LogStorageMode(app.Logger);
+        SiloHostingExtensions.LogStorageMode(app.Services, app.Logger);
         return app;
     }
 }

@@ -1,43 +1,149 @@
+using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Charge.Gateway.Hosting;
 using Charge.Grains;
 using Charge.Grains.Interfaces;
+using Charge.Grains.Storage;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using StackExchange.Redis;
 
 namespace Charge.Silo;
 
-/// <summary>How a silo is composed: clustering from configuration, then the providers the grains need.</summary>
+/// <summary>How a silo is composed: clustering and storage from configuration, then the providers the grains need.</summary>
 public static partial class SiloHostingExtensions
 {
     public static IHostApplicationBuilder AddChargeSilo(this IHostApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ChargeClusterOptions.Section).Get<ChargeClusterOptions>() ?? new ChargeClusterOptions();
+        var storage = builder.Configuration.GetSection(ChargeStorageOptions.Section).Get<ChargeStorageOptions>() ?? new ChargeStorageOptions();
+        builder.Services.AddOptions<ChargeStorageOptions>().Bind(builder.Configuration.GetSection(ChargeStorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddChargeGrains(builder.Configuration);
+        var mode = ResolveStorage(storage);
+        builder.Services.AddSingleton(mode);
+        if (mode.Azurite is not null)
+        {
+            builder.Services.AddSingleton(mode.Azurite);
+        }
+
         builder.UseOrleans(silo =>
         {
-            if (!cluster.IsLocalhost)
+            if (cluster.IsLocalhost)
             {
-                throw new InvalidOperationException(
-                    $"Charge:Cluster:Provider '{cluster.Provider}' is not supported yet; use 'Localhost'");
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            }
+            else if (cluster.IsRedis)
+            {
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+            }
+            else
+            {
+                throw cluster.Unsupported();
             }
 
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-            silo.AddChargeProviders();
+            // Failure detection and timeouts are tunable (Charge:Cluster:Membership:*), e.g. to fail over in seconds.
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{ChargeClusterOptions.Section}:Membership"));
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+
+            if (mode.ConnectionString is { } connection)
+            {
+                silo.AddChargeAzureStorage(connection, storage);
+            }
+            else
+            {
+                silo.AddMemoryGrainStorage(StorageNames.Charge);
+            }
+
+            silo.AddChargeStreams();
         });
         return builder;
     }
 
-    /// <summary>Grain storage and streams, shared by the real silo and the test cluster.</summary>
+    /// <summary>Memory storage and the streams: the test cluster's composition.</summary>
     public static ISiloBuilder AddChargeProviders(this ISiloBuilder silo)
     {
-        // Durable Azure Storage replaces this with the storage issue; until then state lives as long as the silo.
         silo.AddMemoryGrainStorage(StorageNames.Charge);
+        return silo.AddChargeStreams();
+    }
+
+    public static ISiloBuilder AddChargeStreams(this ISiloBuilder silo)
+    {
+        // Only implicit subscriptions are used, so the PubSub store holds nothing worth keeping.
         silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
         silo.AddMemoryStreams(StreamNames.Provider);
         return silo;
     }
 
-    public static void LogStorageMode(ILogger logger) => LogMemoryStorage(logger);
+    /// <summary>Grain state in blobs and completed sessions in a table, both in one storage account.</summary>
+    public static ISiloBuilder AddChargeAzureStorage(this ISiloBuilder silo, string connectionString, ChargeStorageOptions options)
+    {
+        var container = new BlobServiceClient(connectionString).GetBlobContainerClient(options.Container);
+        var archive = new TableSessionArchive(new TableServiceClient(connectionString).GetTableClient(options.ArchiveTable));
+        silo.Services.AddGrainStorage(StorageNames.Charge, (sp, name) =>
+            new BlobGrainStorage(name, container, new JsonGrainStateSerializer(), sp.GetRequiredService<ILogger<BlobGrainStorage>>()));
+        silo.Services.AddSingleton<ISessionArchive>(archive);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive));
+        return silo;
+    }
+
+    /// <summary>Which storage this silo uses, decided once at start.</summary>
+    public sealed record StorageMode(string? ConnectionString, string Description, EmbeddedAzurite? Azurite);
+
+    private static StorageMode ResolveStorage(ChargeStorageOptions o)
+    {
+        switch (o.Provider.ToLowerInvariant())
+        {
+            case "memory":
+                return new StorageMode(null, "memory (configured)", null);
+            case "azureblob":
+                return string.IsNullOrWhiteSpace(o.ConnectionString)
+                    ? throw new InvalidOperationException("Charge:Storage:ConnectionString is required with Provider AzureBlob")
+                    : new StorageMode(o.ConnectionString, $"Azure Storage (container {o.Container}, table {o.ArchiveTable})", null);
+            case "auto":
+                if (!string.IsNullOrWhiteSpace(o.ConnectionString))
+                {
+                    return new StorageMode(o.ConnectionString, $"Azure Storage (container {o.Container}, table {o.ArchiveTable})", null);
+                }
+
+                var azurite = EmbeddedAzurite.TryStart(o.AzuriteLocation, Console.Out);
+                return azurite is null
+                    ? new StorageMode(null, "memory: no Azure Storage configured and Azurite could not be started (run 'npm ci' in the repository)", null)
+                    : new StorageMode(EmbeddedAzurite.ConnectionString, $"Azurite: {azurite.How}", azurite);
+            default:
+                throw new InvalidOperationException($"Charge:Storage:Provider '{o.Provider}' is not one of Auto, AzureBlob, Memory");
+        }
+    }
+
+    public static void LogStorageMode(IServiceProvider services, ILogger logger)
+    {
+        var mode = services.GetRequiredService<StorageMode>();
+        if (mode.ConnectionString is null)
+        {
+            LogMemoryStorage(logger, mode.Description);
+        }
+        else
+        {
+            LogDurableStorage(logger, mode.Description);
+        }
+    }
+
+    private sealed class ArchiveInitializer(TableSessionArchive archive) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(ArchiveInitializer), ServiceLifecycleStage.ApplicationServices, archive.InitAsync);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Grain state is kept IN MEMORY: every session, charger and reading is lost when this silo stops. Durable Azure Storage is not configured yet.")]
-    private static partial void LogMemoryStorage(ILogger logger);
+        Message = "Grain state is kept IN MEMORY: every session, charger and tariff is lost when this silo stops. Storage: {Description}")]
+    private static partial void LogMemoryStorage(ILogger logger, string description);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain state is durable. Storage: {Description}")]
+    private static partial void LogDurableStorage(ILogger logger, string description);
 }

@@ -62,6 +62,7 @@ public abstract class GatewayFixture : IAsyncLifetime
         $"--Charge:Cluster:GatewayPort={gatewayPort}",
         $"--Charge:Cluster:ClusterId=test-{Guid.NewGuid():N}",
         "--Logging:LogLevel:Default=Warning",
+        "--Charge:Storage:Provider=Memory",
         .. more,
     ];
 }

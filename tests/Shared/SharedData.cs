@@ -1,17 +1,20 @@
 namespace Charge.Tests;
 
-/// <summary>The project's shared data folder: ../shared beside the repository (CI puts it there too).</summary>
+/// <summary>Where the repository is, and the project's shared data folder ../shared beside it (CI puts it there too).</summary>
 public static class SharedData
 {
-    public static readonly string TariffCases = Path.Combine(Find(), "tariff-cases");
+    /// <summary>The repository checkout the tests run from.</summary>
+    public static readonly string RepositoryRoot = FindRoot();
 
-    private static string Find()
+    public static readonly string TariffCases = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "tariff-cases"));
+
+    private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
             {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+                return dir.FullName;
             }
         }
 

@@ -7,7 +7,7 @@ public sealed class ChargeClusterOptions
 {
     public const string Section = "Charge:Cluster";
 
-    /// <summary>"Localhost": one machine, no membership store (the embedded default).</summary>
+    /// <summary>"Localhost": one silo on this machine, no membership store (the embedded default). "Redis": membership in Redis, any number of silos.</summary>
     [Required]
     public string Provider { get; set; } = "Localhost";
 
@@ -24,5 +24,20 @@ public sealed class ChargeClusterOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address a silo advertises to the others (Redis provider).</summary>
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+
+    /// <summary>StackExchange.Redis configuration, e.g. "127.0.0.1:6379" (Redis provider).</summary>
+    public string RedisConnectionString { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>How long a grain call may take before it fails; lower it to fail over faster.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool IsLocalhost => string.Equals(Provider, "Localhost", StringComparison.OrdinalIgnoreCase);
+
+    public bool IsRedis => string.Equals(Provider, "Redis", StringComparison.OrdinalIgnoreCase);
+
+    public InvalidOperationException Unsupported() =>
+        new($"Charge:Cluster:Provider '{Provider}' is not supported: use Localhost or Redis");
 }

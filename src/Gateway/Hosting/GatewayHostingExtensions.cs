@@ -56,13 +56,25 @@ public static class GatewayHostingExtensions
         var cluster = builder.Configuration.GetSection(ChargeClusterOptions.Section).Get<ChargeClusterOptions>() ?? new ChargeClusterOptions();
         builder.UseOrleansClient(client =>
         {
-            if (!cluster.IsLocalhost)
+            if (cluster.IsLocalhost)
             {
-                throw new InvalidOperationException(
-                    $"Charge:Cluster:Provider '{cluster.Provider}' is not supported yet; use 'Localhost'");
+                client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+            }
+            else if (cluster.IsRedis)
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+                client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString));
+            }
+            else
+            {
+                throw cluster.Unsupported();
             }
 
-            client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+            client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
         });
         return builder;
     }

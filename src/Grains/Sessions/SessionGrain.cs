@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Interfaces.Tariffs;
+using Charge.Grains.Storage;
 using Charge.Grains.Tariffs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     private readonly SessionOptions _options;
     private readonly ILogger<SessionGrain> _logger;
     private readonly ObserverManager<ISessionWatcher> _watchers;
+    private readonly ISessionArchive _archive;
+    private IGrainTimer? _archiveRetry;
     private TaskCompletionSource? _completion;
     private IGrainTimer? _stopGrace;
     private SessionView? _view;
@@ -30,9 +33,11 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     public SessionGrain(
         [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
         IOptions<SessionOptions> options,
+        ISessionArchive archive,
         ILogger<SessionGrain> logger)
     {
         _state = state;
+        _archive = archive;
         _options = options.Value;
         _logger = logger;
         _watchers = new ObserverManager<ISessionWatcher>(_options.WatcherExpiry, logger);
@@ -56,6 +61,11 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         if (State.Tariff is { } pinned && State.Status != SessionStatus.Completed)
         {
             await LoadTariff(pinned);
+        }
+
+        if (State.Status == SessionStatus.Completed && !State.Archived)
+        {
+            await Archive();
         }
     }
 
@@ -281,6 +291,55 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         _completion?.TrySetResult();
         LogCompleted(SessionId, State.MeterStopWh!.Value - State.MeterStartWh);
         NotifyWatchers();
+        await Archive();
+    }
+
+    /// <summary>
+    /// Puts the final record in the reporting archive. The grain state is the record of truth and was written
+    /// first; if the archive is unreachable the write is retried on a timer (and at the next activation).
+    /// </summary>
+    private async Task Archive()
+    {
+        try
+        {
+            await _archive.ArchiveAsync(ToArchived());
+            State.Archived = true;
+            await _state.WriteStateAsync();
+            _archiveRetry?.Dispose();
+            _archiveRetry = null;
+        }
+        catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
+        {
+            LogArchiveFailed(e, SessionId);
+            _archiveRetry ??= this.RegisterGrainTimer(
+                _ => State.Archived ? Task.CompletedTask : Archive(),
+                new GrainTimerCreationOptions(_options.ArchiveRetry, _options.ArchiveRetry));
+        }
+    }
+
+    private ArchivedSession ToArchived()
+    {
+        var zoneId = _tariff?.TimeZone ?? _options.DefaultTimeZone;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var localStart = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(State.StartedAt, DateTimeKind.Utc), zone);
+        return new ArchivedSession
+        {
+            SessionId = SessionId,
+            ChargerId = State.ChargerId,
+            ConnectorId = State.ConnectorId,
+            IdTag = State.IdTag,
+            StartedAt = State.StartedAt,
+            StoppedAt = State.StoppedAt!.Value,
+            LocalDate = DateOnly.FromDateTime(localStart),
+            TimeZone = zoneId,
+            EnergyWh = State.MeterStopWh!.Value - State.MeterStartWh,
+            StopReason = State.StopReason,
+            TariffId = State.Tariff?.TariffId,
+            TariffVersion = State.Tariff?.Version,
+            Currency = State.FinalCost?.Currency,
+            TotalExclVat = State.FinalCost?.TotalRounded.ExclVat,
+            TotalInclVat = State.FinalCost?.TotalRounded.InclVat,
+        };
     }
 
     private void StartStopGrace()
@@ -391,6 +450,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} reading anomaly {Kind}: {Detail}")]
     private partial void LogAnomaly(string sessionId, AnomalyKind kind, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not be archived; retrying")]
+    private partial void LogArchiveFailed(Exception e, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meter batch {Sequence} for unknown session {SessionId} dropped")]
     private partial void LogBatchForUnknownSession(string sessionId, long sequence);

@@ -18,4 +18,12 @@ public sealed class SessionOptions
     /// <summary>At most this many anomalies are kept in detail; the count keeps growing.</summary>
     [Range(1, 10_000)]
     public int MaxAnomaliesKept { get; set; } = 100;
+
+    /// <summary>The zone of the archive's local dates for sessions without a tariff (priced ones use the tariff's zone).</summary>
+    [Required]
+    public string DefaultTimeZone { get; set; } = "UTC";
+
+    /// <summary>How soon a failed archive write is tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ArchiveRetry { get; set; } = TimeSpan.FromSeconds(30);
 }

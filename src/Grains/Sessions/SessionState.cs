@@ -45,4 +45,7 @@ public sealed record SessionState
 
     /// <summary>The final price, fixed when the session completes.</summary>
     [Id(22)] public CostBreakdown? FinalCost { get; set; }
+
+    /// <summary>Whether the final record is in the reporting archive.</summary>
+    [Id(23)] public bool Archived { get; set; }
 }

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Charge.Silo;
+
+/// <summary>
+/// The embedded default's durable storage: Azurite (npm package pinned in the repository's package.json) on
+/// 127.0.0.1:10000-10002. An Azurite already listening there is used as is; otherwise the silo starts the
+/// repository's own copy (running "npm ci" first if it is not installed yet) and stops it when the silo stops.
+/// </summary>
+public sealed class EmbeddedAzurite : IDisposable
+{
+    public const int BlobPort = 10000;
+    public const string ConnectionString = "UseDevelopmentStorage=true";
+
+    private readonly Process? _process;
+
+    private EmbeddedAzurite(Process? process, string how)
+    {
+        _process = process;
+        How = how;
+    }
+
+    /// <summary>How Azurite was found, for the start-up log.</summary>
+    public string How { get; }
+
+    /// <summary>Finds or starts Azurite; null when neither works (the silo then falls back to memory).</summary>
+    public static EmbeddedAzurite? TryStart(string location, TextWriter log)
+    {
+        if (Listening(BlobPort))
+        {
+            return new EmbeddedAzurite(null, $"an Azurite (or storage emulator) already listening on 127.0.0.1:{BlobPort}");
+        }
+
+        var root = RepositoryRoot();
+        var azurite = root is null ? null : Path.Combine(root, "node_modules", ".bin", "azurite");
+        if (root is not null && !File.Exists(azurite) && File.Exists(Path.Combine(root, "package.json")))
+        {
+            log.WriteLine("Installing Azurite for durable local state (npm ci, once)...");
+            Run("npm", "ci --no-audit --no-fund", root, TimeSpan.FromMinutes(5));
+        }
+
+        if (azurite is null || !File.Exists(azurite))
+        {
+            return null;
+        }
+
+        var data = Path.IsPathRooted(location) ? location : Path.Combine(root!, location);
+        Directory.CreateDirectory(data);
+        var process = Process.Start(new ProcessStartInfo(azurite,
+            $"--silent --location \"{data}\" --blobHost 127.0.0.1 --blobPort {BlobPort} --queueHost 127.0.0.1 --queuePort {BlobPort + 1} " +
+            $"--tableHost 127.0.0.1 --tablePort {BlobPort + 2} --skipApiVersionCheck --loose")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        });
+        if (process is null)
+        {
+            return null;
+        }
+
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Listening(BlobPort) && DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            Thread.Sleep(200);
+        }
+
+        if (!Listening(BlobPort))
+        {
+            Stop(process);
+            return null;
+        }
+
+        var started = new EmbeddedAzurite(process, $"Azurite started by this silo from {azurite}, data in {data}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => started.Dispose();
+        return started;
+    }
+
+    public void Dispose()
+    {
+        if (_process is not null)
+        {
+            Stop(_process);
+        }
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            return client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromMilliseconds(300)) && client.Connected;
+        }
+        catch (Exception e) when (e is SocketException or AggregateException)
+        {
+            return false;
+        }
+    }
+
+    private static void Run(string file, string arguments, string directory, TimeSpan timeout)
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = directory });
+            p?.WaitForExit(timeout);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // npm is not installed: the caller falls back to memory and says so.
+        }
+    }
+
+    private static string? RepositoryRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        return null;
+    }
+}
