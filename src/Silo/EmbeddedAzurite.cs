@@ -14,11 +14,23 @@ public sealed class EmbeddedAzurite : IDisposable
     public const string ConnectionString = "UseDevelopmentStorage=true";
 
     private readonly Process? _process;
+    private readonly CountdownEvent _closed = new(2);
 
     private EmbeddedAzurite(Process? process, string how)
     {
         _process = process;
         How = how;
+        if (process is not null)
+        {
+            // Azurite saves its metadata database as each service closes; these two are the ones we use.
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line && (line.Contains("Blob service successfully closed") || line.Contains("Table service successfully closed")))
+                {
+                    _closed.Signal();
+                }
+            };
+        }
     }
 
     /// <summary>How Azurite was found, for the start-up log.</summary>
@@ -48,7 +60,7 @@ public sealed class EmbeddedAzurite : IDisposable
         var data = Path.IsPathRooted(location) ? location : Path.Combine(root!, location);
         Directory.CreateDirectory(data);
         var process = Process.Start(new ProcessStartInfo(azurite,
-            $"--silent --location \"{data}\" --blobHost 127.0.0.1 --blobPort {BlobPort} --queueHost 127.0.0.1 --queuePort {BlobPort + 1} " +
+            $"--location \"{data}\" --blobHost 127.0.0.1 --blobPort {BlobPort} --queueHost 127.0.0.1 --queuePort {BlobPort + 1} " +
             $"--tableHost 127.0.0.1 --tablePort {BlobPort + 2} --skipApiVersionCheck --loose")
         {
             RedirectStandardOutput = true,
@@ -59,7 +71,7 @@ public sealed class EmbeddedAzurite : IDisposable
             return null;
         }
 
-        process.OutputDataReceived += (_, _) => { };
+        var started = new EmbeddedAzurite(process, $"Azurite started by this silo from {azurite}, data in {data}");
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -71,38 +83,50 @@ public sealed class EmbeddedAzurite : IDisposable
 
         if (!Listening(BlobPort))
         {
-            Stop(process);
+            started.Dispose();
             return null;
         }
 
-        var started = new EmbeddedAzurite(process, $"Azurite started by this silo from {azurite}, data in {data}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => started.Dispose();
         return started;
     }
 
     public void Dispose()
     {
-        if (_process is not null)
+        var process = _process;
+        if (process is null)
         {
-            Stop(_process);
+            return;
         }
-    }
 
-    private static void Stop(Process process)
-    {
         try
         {
-            if (!process.HasExited)
+            if (process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
+                return;
             }
+
+            // Azurite writes its metadata database as its services close: a plain kill would lose what it has not
+            // saved yet. Ask it to terminate, wait for the services it serves us to close, then end the process
+            // (node lingers for a while after closing).
+            if (!OperatingSystem.IsWindows() && Signal(process.Id, SigTerm) == 0)
+            {
+                _closed.Wait(TimeSpan.FromSeconds(15));
+            }
+
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
         }
         catch (InvalidOperationException)
         {
             // Already gone.
         }
     }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
 
     private static bool Listening(int port)
     {

@@ -22,9 +22,10 @@ public static partial class SiloHostingExtensions
         builder.Services.AddChargeGrains(builder.Configuration);
         var mode = ResolveStorage(storage);
         builder.Services.AddSingleton(mode);
-        if (mode.Azurite is not null)
+        if (mode.Azurite is { } azurite)
         {
-            builder.Services.AddSingleton(mode.Azurite);
+            // Registered before Orleans, so it stops after the silo has drained its grains and written their state.
+            builder.Services.AddHostedService(_ => new AzuriteLifetime(azurite));
         }
 
         builder.UseOrleans(silo =>
@@ -132,6 +133,13 @@ public static partial class SiloHostingExtensions
         {
             LogDurableStorage(logger, mode.Description);
         }
+    }
+
+    private sealed class AzuriteLifetime(EmbeddedAzurite azurite) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.Run(azurite.Dispose, CancellationToken.None);
     }
 
     private sealed class ArchiveInitializer(TableSessionArchive archive) : ILifecycleParticipant<ISiloLifecycle>
