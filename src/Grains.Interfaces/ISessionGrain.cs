@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Orleans.Concurrency;
 
 namespace Charge.Grains.Interfaces;
@@ -11,11 +12,13 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<SessionView> Start(StartSessionCommand command);
 
     /// <summary>
-    /// Stops the session. <paramref name="publishedSequence"/> is the last meter batch the charger published;
-    /// the record is fixed once that batch has been consumed (or a grace period has passed).
+    /// Stops the session. <paramref name="publishedSequence"/> is the last meter batch the charger published and
+    /// <paramref name="recentBatches"/> the batches it still holds: applied here (idempotently) so the record can
+    /// be fixed without waiting for the stream; otherwise it is fixed once the stream has delivered the awaited
+    /// batch or a grace period has passed.
     /// </summary>
     [Alias("Stop")]
-    Task<SessionView> Stop(StopSessionCommand command, long publishedSequence);
+    Task<SessionView> Stop(StopSessionCommand command, long publishedSequence, ImmutableArray<MeterBatch> recentBatches);
 
     [Alias("GetView")]
     Task<SessionView> GetView();

@@ -41,8 +41,13 @@ public static partial class SiloHostingExtensions
                     o.ClusterId = cluster.ClusterId;
                     o.ServiceId = cluster.ServiceId;
                 });
-                silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+                silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, cluster.ListenOnAnyHostAddress);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+                if (cluster.Kubernetes)
+                {
+                    // Pod IP, cluster and service IDs from the pod's environment; pods that are gone leave the membership.
+                    silo.UseKubernetesHosting();
+                }
             }
             else
             {
@@ -66,6 +71,12 @@ public static partial class SiloHostingExtensions
         });
         return builder;
     }
+
+    private static IPAddress AdvertisedAddress(string setting) =>
+        setting.Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+              ?? IPAddress.Loopback
+            : IPAddress.Parse(setting);
 
     /// <summary>Memory storage and the streams: the test cluster's composition.</summary>
     public static ISiloBuilder AddChargeProviders(this ISiloBuilder silo)

@@ -24,8 +24,14 @@ public sealed class ChargeClusterOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address a silo advertises to the others (Redis provider).</summary>
+    /// <summary>The address a silo advertises to the others (Redis provider); "auto": this host's first IPv4 address (containers).</summary>
     public string AdvertisedIp { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface rather than only the advertised address (containers).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>Running in Kubernetes: endpoints, cluster and service IDs come from the pod (Microsoft.Orleans.Hosting.Kubernetes).</summary>
+    public bool Kubernetes { get; set; }
 
     /// <summary>StackExchange.Redis configuration, e.g. "127.0.0.1:6379" (Redis provider).</summary>
     public string RedisConnectionString { get; set; } = "127.0.0.1:6379";

@@ -75,6 +75,14 @@ public static class GatewayHostingExtensions
             }
 
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            // A gateway may start before any silo (a cluster restart, a Kubernetes roll-out): keep trying to
+            // connect instead of exiting.
+            client.UseConnectionRetryFilter(async (exception, cancellation) =>
+            {
+                Console.Error.WriteLine($"Cluster not reachable yet ({exception.GetType().Name}); retrying in 2 s");
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+                return true;
+            });
         });
         return builder;
     }

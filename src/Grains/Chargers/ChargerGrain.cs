@@ -15,6 +15,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
     private readonly IPersistentState<ChargerState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger<ChargerGrain> _logger;
+    /// <summary>Batches kept per active session for the hand-over at stop: enough to cover a stream fail-over.</summary>
+    public const int RecentBatchLimit = 128;
+
+    private readonly Dictionary<string, Queue<MeterBatch>> _recent = [];
     private IStreamProvider? _streams;
     private long _lastSequence;
 
@@ -79,7 +83,20 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
         _streams ??= this.GetStreamProvider(StreamNames.Provider);
         var stream = _streams.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, sessionId));
-        await stream.OnNextAsync(new MeterBatch(sessionId, ChargerId, sequence, readings));
+        var batch = new MeterBatch(sessionId, ChargerId, sequence, readings);
+        // Kept in memory only: if this activation dies, the batches are recoverable from the cumulative register.
+        if (!_recent.TryGetValue(sessionId, out var recent))
+        {
+            _recent[sessionId] = recent = new Queue<MeterBatch>();
+        }
+
+        recent.Enqueue(batch);
+        if (recent.Count > RecentBatchLimit)
+        {
+            recent.Dequeue();
+        }
+
+        await stream.OnNextAsync(batch);
         return new MeterValuesAccepted(sessionId, readings.Length, sequence);
     }
 
@@ -95,10 +112,12 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
             }
 
             // Already stopped here: the session answers a repeated stop or refuses a different one.
-            return await session.Stop(command, 0);
+            return await session.Stop(command, 0, []);
         }
 
-        var view = await session.Stop(command, active.LastSequence);
+        var recent = _recent.TryGetValue(command.SessionId, out var batches) ? batches.ToImmutableArray() : [];
+        var view = await session.Stop(command, active.LastSequence, recent);
+        _recent.Remove(command.SessionId);
         State.Active.Remove(command.SessionId);
         var connector = Connector(active.ConnectorId);
         if (connector.ActiveSessionId == command.SessionId)

@@ -112,7 +112,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         return View();
     }
 
-    public async Task<SessionView> Stop(StopSessionCommand command, long publishedSequence)
+    public async Task<SessionView> Stop(StopSessionCommand command, long publishedSequence, ImmutableArray<MeterBatch> recentBatches)
     {
         switch (State.Status)
         {
@@ -144,6 +144,15 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         if (command.Timestamp == State.StartedAt && command.MeterStopWh != State.MeterStartWh)
         {
             throw ChargeException.InvalidArgument("a session cannot gain energy in zero time: timestamp equals the start time");
+        }
+
+        // Batches the stream has not delivered yet arrive here with the stop; repeats count once.
+        foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
+        {
+            if (batch.Sequence > State.ConsumedSequence)
+            {
+                Apply(batch);
+            }
         }
 
         State.Status = SessionStatus.Stopping;
@@ -213,6 +222,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
                 LogBatchForUnknownSession(SessionId, batch.Sequence);
                 return;
             case SessionStatus.Completed:
+                // A batch at or below the consumed sequence was handed over with the stop: nothing new.
                 if (batch.Sequence > State.ConsumedSequence)
                 {
                     foreach (var reading in batch.Readings)
@@ -229,6 +239,21 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
                 return;
         }
 
+        Apply(batch);
+        if (State.Status == SessionStatus.Stopping && State.ConsumedSequence >= State.AwaitedSequence)
+        {
+            await Complete();
+            return;
+        }
+
+        Changed();
+        await _state.WriteStateAsync();
+        NotifyWatchers();
+    }
+
+    /// <summary>Takes a batch's readings into the energy account; repeated readings count once.</summary>
+    private void Apply(MeterBatch batch)
+    {
         var account = new EnergyAccount(State.Points);
         foreach (var reading in batch.Readings)
         {
@@ -258,15 +283,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         }
 
         State.ConsumedSequence = Math.Max(State.ConsumedSequence, batch.Sequence);
-        if (State.Status == SessionStatus.Stopping && State.ConsumedSequence >= State.AwaitedSequence)
-        {
-            await Complete();
-            return;
-        }
-
-        Changed();
-        await _state.WriteStateAsync();
-        NotifyWatchers();
     }
 
     private async Task Complete()

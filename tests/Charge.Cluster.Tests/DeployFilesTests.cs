@@ -1,0 +1,131 @@
+using Charge.Tests;
+using YamlDotNet.RepresentationModel;
+
+namespace Charge.Cluster.Tests;
+
+/// <summary>No Docker engine or cluster runs here: the deploy files are checked for syntax and for the settings they must carry.</summary>
+public sealed class DeployFilesTests
+{
+    private static readonly string Deploy = Path.Combine(SharedData.RepositoryRoot, "deploy");
+
+    private static List<YamlMappingNode> Documents(string relativePath)
+    {
+        var yaml = new YamlStream();
+        using var reader = new StreamReader(Path.Combine(Deploy, relativePath));
+        yaml.Load(reader);
+        return yaml.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
+    }
+
+    private static YamlNode? At(YamlNode node, params string[] path)
+    {
+        foreach (var key in path)
+        {
+            if (node is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next))
+            {
+                return null;
+            }
+
+            node = next;
+        }
+
+        return node;
+    }
+
+    private static string? Text(YamlNode node, params string[] path) => (At(node, path) as YamlScalarNode)?.Value;
+
+    [Fact]
+    public void Every_yaml_file_in_deploy_parses()
+    {
+        var files = Directory.GetFiles(Deploy, "*.yaml", SearchOption.AllDirectories);
+        Assert.True(files.Length >= 6);
+        foreach (var file in files)
+        {
+            Assert.NotEmpty(Documents(Path.GetRelativePath(Deploy, file)));
+        }
+    }
+
+    [Fact]
+    public void The_compose_file_runs_azurite_redis_two_silos_and_a_gateway_wired_together()
+    {
+        var compose = Documents("compose.yaml").Single();
+        var services = (YamlMappingNode)At(compose, "services")!;
+
+        Assert.Equal(["azurite", "gateway", "redis", "silo-1", "silo-2"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order());
+        foreach (var silo in new[] { "silo-1", "silo-2" })
+        {
+            Assert.Equal("deploy/docker/Dockerfile.silo", Text(compose, "services", silo, "build", "dockerfile"));
+            var env = (YamlMappingNode)At(compose, "services", silo, "environment")!;
+            var keys = env.Children.Keys.Select(k => ((YamlScalarNode)k).Value).ToList();
+            // The merge key brings in the shared blocks.
+            Assert.Contains("<<", keys);
+        }
+
+        var storage = Text(compose, "x-storage", "Charge__Storage__ConnectionString")!;
+        Assert.Contains("BlobEndpoint=http://azurite:10000", storage);
+        Assert.Contains("TableEndpoint=http://azurite:10002", storage);
+        Assert.Equal("redis:6379", Text(compose, "x-cluster", "Charge__Cluster__RedisConnectionString"));
+        Assert.Contains("5081:5081", ((YamlSequenceNode)At(compose, "services", "gateway", "ports")!).Children.Select(c => ((YamlScalarNode)c).Value));
+    }
+
+    [Fact]
+    public void Every_kubernetes_object_has_api_version_kind_and_name()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(Deploy, "kubernetes"), "*.yaml"))
+        {
+            foreach (var doc in Documents(Path.GetRelativePath(Deploy, file)))
+            {
+                Assert.False(string.IsNullOrEmpty(Text(doc, "apiVersion")), file);
+                Assert.False(string.IsNullOrEmpty(Text(doc, "kind")), file);
+                Assert.False(string.IsNullOrEmpty(Text(doc, "metadata", "name")), file);
+            }
+        }
+    }
+
+    [Fact]
+    public void Silo_pods_carry_what_orleans_kubernetes_hosting_reads()
+    {
+        var docs = Documents("kubernetes/silo.yaml");
+        var deployment = docs.Single(d => Text(d, "kind") == "Deployment");
+        var labels = (YamlMappingNode)At(deployment, "spec", "template", "metadata", "labels")!;
+        var container = ((YamlSequenceNode)At(deployment, "spec", "template", "spec", "containers")!).Children.Cast<YamlMappingNode>().Single();
+        var env = ((YamlSequenceNode)At(container, "env")!).Children.Select(e => Text(e, "name")).ToList();
+
+        Assert.Contains(new YamlScalarNode("orleans/serviceId"), labels.Children.Keys);
+        Assert.Contains(new YamlScalarNode("orleans/clusterId"), labels.Children.Keys);
+        Assert.Superset(new HashSet<string?> { "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "Charge__Cluster__Kubernetes" }, env.ToHashSet());
+        Assert.Equal("charge-silo", Text(deployment, "spec", "template", "spec", "serviceAccountName"));
+        var role = docs.Single(d => Text(d, "kind") == "Role");
+        var verbs = ((YamlSequenceNode)At(((YamlSequenceNode)At(role, "rules")!).Children[0], "verbs")!).Children.Select(v => ((YamlScalarNode)v).Value);
+        Assert.Superset(new HashSet<string?> { "get", "watch", "list", "delete" }, verbs.ToHashSet());
+    }
+
+    [Fact]
+    public void Gateways_are_a_deployment_with_a_service_for_http_and_grpc()
+    {
+        var docs = Documents("kubernetes/gateway.yaml");
+        Assert.Contains(docs, d => Text(d, "kind") == "Deployment");
+        var service = docs.Single(d => Text(d, "kind") == "Service");
+        var ports = ((YamlSequenceNode)At(service, "spec", "ports")!).Children.Select(p => Text(p, "targetPort")).ToList();
+        Assert.Equal(["http", "grpc"], ports);
+    }
+
+    [Fact]
+    public void Settings_in_deploy_files_name_real_options()
+    {
+        // A misspelled Charge__ key would be silently ignored by configuration binding.
+        var known = new[]
+        {
+            "Charge__Silo__HostGateway", "Charge__Cluster__Provider", "Charge__Cluster__RedisConnectionString", "Charge__Cluster__ClusterId",
+            "Charge__Cluster__ServiceId", "Charge__Cluster__AdvertisedIp", "Charge__Cluster__ListenOnAnyHostAddress", "Charge__Cluster__Kubernetes",
+            "Charge__Storage__Provider", "Charge__Storage__ConnectionString", "Charge__Storage__Container", "Charge__Storage__ArchiveTable",
+            "Charge__Gateway__HttpUrl", "Charge__Gateway__GrpcUrl",
+        };
+        foreach (var file in Directory.GetFiles(Deploy, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)))
+        {
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"Charge__\w+"))
+            {
+                Assert.True(known.Contains(m.Value), $"{Path.GetFileName(file)}: unknown setting {m.Value}");
+            }
+        }
+    }
+}
