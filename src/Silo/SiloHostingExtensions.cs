@@ -7,6 +7,7 @@ using Charge.Grains.Interfaces;
 using Charge.Grains.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace Charge.Silo;
@@ -99,7 +100,12 @@ public static partial class SiloHostingExtensions
         var container = new BlobServiceClient(connectionString).GetBlobContainerClient(options.Container);
         var archive = new TableSessionArchive(new TableServiceClient(connectionString).GetTableClient(options.ArchiveTable));
         silo.Services.AddGrainStorage(StorageNames.Charge, (sp, name) =>
-            new BlobGrainStorage(name, container, new JsonGrainStateSerializer(), sp.GetRequiredService<ILogger<BlobGrainStorage>>()));
+        {
+            IGrainStorageSerializer serializer = options.Serializer == "Orleans"
+                ? new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>())
+                : new JsonGrainStateSerializer();
+            return new BlobGrainStorage(name, container, serializer, sp.GetRequiredService<ILogger<BlobGrainStorage>>());
+        });
         silo.Services.AddSingleton<ISessionArchive>(archive);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive));
         return silo;

@@ -28,6 +28,14 @@ public sealed class ChargeStorageOptions
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "ArchiveTable must be a valid Azure table name")]
     public string ArchiveTable { get; set; } = "sessions";
 
+    /// <summary>
+    /// How grain state is written: "Json" (the default; readable in a blob browser, enums by name) or "Orleans"
+    /// (Orleans' binary serializer: smaller and faster, not human-readable). Changing it needs empty storage.
+    /// </summary>
+    [Required]
+    [RegularExpression("^(Json|Orleans)$", ErrorMessage = "Serializer must be Json or Orleans")]
+    public string Serializer { get; set; } = "Json";
+
     /// <summary>Where an Azurite started by the silo keeps its data; relative to the repository root when there is one.</summary>
     public string AzuriteLocation { get; set; } = ".data/azurite";
 }

@@ -3,7 +3,9 @@ using Charge.Grains.Interfaces;
 using Charge.Grains.Sessions;
 using Charge.Grains.Storage;
 using Charge.Tests;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Charge.Grains.Tests.Storage;
@@ -114,6 +116,21 @@ public sealed class BlobGrainStorageTests(AzuriteFixture fixture) : IClassFixtur
 
         Assert.Contains("\"Status\":\"Active\"", json);
         Assert.Contains("\"ChargerId\":\"CP-1\"", json);
+    }
+
+    [Fact]
+    public async Task The_serializer_is_pluggable_and_orleans_binary_round_trips()
+    {
+        var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var binary = new BlobGrainStorage("charge", _container,
+            new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()), NullLogger<BlobGrainStorage>.Instance);
+        await binary.WriteStateAsync("session", Grain("s-bin"), State("CP-BIN"));
+
+        var read = new GrainState<SessionState>(new SessionState());
+        await binary.ReadStateAsync("session", Grain("s-bin"), read);
+
+        Assert.Equal("CP-BIN", read.State.ChargerId);
+        Assert.Equal(1234.5m, read.State.MeterStartWh);
     }
 
     [Fact]
