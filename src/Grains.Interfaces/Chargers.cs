@@ -33,7 +33,24 @@ public sealed record ChargerView(
     [property: Id(1)] ImmutableArray<ConnectorView> Connectors,
     [property: Id(2)] DateTime? LastHeartbeat,
     [property: Id(3)] bool Known,
-    [property: Id(4)] string? SiteId = null);
+    [property: Id(4)] string? SiteId = null,
+    [property: Id(5)] int AnomalyCount = 0,
+    [property: Id(6)] ImmutableArray<MeterAnomaly> Anomalies = default);
+
+/// <summary>An OCPP StartTransaction: the central system assigns the integer transaction ID.</summary>
+[GenerateSerializer]
+[Alias("charge.OcppStart")]
+public sealed record OcppStart(
+    [property: Id(0)] int ConnectorId,
+    [property: Id(1)] string IdTag,
+    [property: Id(2)] decimal MeterStartWh,
+    [property: Id(3)] DateTime Timestamp);
+
+[GenerateSerializer]
+[Alias("charge.OcppTransaction")]
+public sealed record OcppTransaction(
+    [property: Id(0)] int TransactionId,
+    [property: Id(1)] SessionView Session);
 
 [GenerateSerializer]
 [Alias("charge.StatusReport")]

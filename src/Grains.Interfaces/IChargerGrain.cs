@@ -18,6 +18,17 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("StopSession")]
     Task<SessionView> StopSession(StopSessionCommand command);
 
+    /// <summary>OCPP StartTransaction: allocates this charger's next transaction ID; a retried start gets the same one.</summary>
+    [Alias("StartTransaction")]
+    Task<OcppTransaction> StartTransaction(OcppStart start);
+
+    /// <summary>
+    /// OCPP MeterValues, which the central system must accept: readings for an active session are counted; for a
+    /// finished or unknown one they are recorded as anomalies, never as energy. Returns how many were counted.
+    /// </summary>
+    [Alias("ReportMeterValuesAccepting")]
+    Task<int> ReportMeterValuesAccepting(string sessionId, ImmutableArray<MeterReading> readings);
+
     [Alias("ReportStatus")]
     Task<ChargerView> ReportStatus(StatusReport report);
 

@@ -34,12 +34,23 @@ public static class GatewayHostingExtensions
             })
             .AddJsonTranscoding();
         builder.Services.AddGrpcReflection();
+        builder.Services.AddOptions<Ocpp.OcppOptions>()
+            .Bind(builder.Configuration.GetSection(Ocpp.OcppOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Ocpp.OcppConnections>();
+        builder.Services.AddSingleton<Ocpp.OcppCentralSystem>();
+        builder.Services.AddSingleton<Ocpp.OcppEndpoint>();
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         return builder;
     }
 
     public static WebApplication MapChargeGateway(this WebApplication app)
     {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        var ocpp = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ocpp.OcppOptions>>().Value;
+        app.Map($"{ocpp.PathPrefix.TrimEnd('/')}/{{chargePointId}}", (HttpContext context, string chargePointId, Ocpp.OcppEndpoint endpoint) =>
+            endpoint.Accept(context, chargePointId));
         app.MapGrpcService<StationGrpcService>();
         app.MapGrpcService<SessionGrpcService>();
         app.MapGrpcService<ChargerGrpcService>();

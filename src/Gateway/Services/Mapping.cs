@@ -77,16 +77,7 @@ public static class Mapping
                 session.Slots.Add(s);
             }
 
-            foreach (var a in v.Anomalies)
-            {
-                session.Anomalies.Add(new ApiMeterAnomaly
-                {
-                    Kind = a.Kind.ToString(),
-                    ReadingTimestamp = Ts(a.ReadingTimestamp),
-                    EnergyWh = (double)a.EnergyWh,
-                    Detail = a.Detail,
-                });
-            }
+            session.Anomalies.AddRange(v.Anomalies.Select(ToApi));
         }
 
         return session;
@@ -99,7 +90,13 @@ public static class Mapping
             ChargerId = v.ChargerId,
             LastHeartbeat = v.LastHeartbeat is { } hb ? Ts(hb) : null,
             SiteId = v.SiteId ?? "",
+            AnomalyCount = v.AnomalyCount,
         };
+        if (!v.Anomalies.IsDefault)
+        {
+            charger.Anomalies.AddRange(v.Anomalies.Select(ToApi));
+        }
+
         foreach (var c in v.Connectors)
         {
             charger.Connectors.Add(new Connector
@@ -114,6 +111,14 @@ public static class Mapping
 
         return charger;
     }
+
+    private static ApiMeterAnomaly ToApi(Charge.Grains.Interfaces.MeterAnomaly a) => new()
+    {
+        Kind = a.Kind.ToString(),
+        ReadingTimestamp = Ts(a.ReadingTimestamp),
+        EnergyWh = (double)a.EnergyWh,
+        Detail = a.Detail,
+    };
 
     public static DomainConnectorStatus ToDomain(this ApiConnectorStatus status) =>
         status is > ApiConnectorStatus.Unspecified and <= ApiConnectorStatus.Faulted

@@ -131,6 +131,63 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         return view;
     }
 
+    public async Task<OcppTransaction> StartTransaction(OcppStart start)
+    {
+        // A charger that lost the answer sends the same StartTransaction again: give it the same transaction.
+        if (Connector(start.ConnectorId).ActiveSessionId is { } current
+            && State.Active.TryGetValue(current, out var running) && running.TransactionId is { } existing)
+        {
+            var view = await GrainFactory.GetGrain<ISessionGrain>(current).GetView();
+            if (view.IdTag == start.IdTag && view.MeterStartWh == start.MeterStartWh && view.StartedAt == start.Timestamp)
+            {
+                return new OcppTransaction(existing, view);
+            }
+        }
+
+        var transactionId = State.LastTransactionId + 1;
+        var sessionId = $"{ChargerId}-{transactionId}";
+        var started = await StartSession(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp));
+        State.LastTransactionId = transactionId;
+        if (State.Active.TryGetValue(sessionId, out var active))
+        {
+            active.TransactionId = transactionId;
+        }
+
+        await _state.WriteStateAsync();
+        return new OcppTransaction(transactionId, started);
+    }
+
+    public async Task<int> ReportMeterValuesAccepting(string sessionId, ImmutableArray<MeterReading> readings)
+    {
+        if (State.Active.ContainsKey(sessionId))
+        {
+            return (await ReportMeterValues(sessionId, readings)).Accepted;
+        }
+
+        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView();
+        if (view.Status != SessionStatus.None && view.ChargerId == ChargerId)
+        {
+            // A finished session of ours records late readings as anomalies when they reach it.
+            _streams ??= this.GetStreamProvider(StreamNames.Provider);
+            _lastSequence = Math.Max(_lastSequence + 1, _time.GetUtcNow().UtcTicks);
+            await _streams.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, sessionId))
+                .OnNextAsync(new MeterBatch(sessionId, ChargerId, _lastSequence, readings));
+            return 0;
+        }
+
+        foreach (var r in readings)
+        {
+            State.AnomalyCount++;
+            if (State.Anomalies.Count < 100)
+            {
+                State.Anomalies.Add(new MeterAnomaly(AnomalyKind.UnknownSession, r.Timestamp, r.EnergyWh, $"no session '{sessionId}' on this charger"));
+            }
+        }
+
+        await _state.WriteStateAsync();
+        return 0;
+    }
+
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
         var connector = Connector(report.ConnectorId);
@@ -207,7 +264,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
             .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt))],
         State.LastHeartbeat,
         Known: true,
-        State.SiteId);
+        State.SiteId,
+        State.AnomalyCount,
+        [.. State.Anomalies]);
 
     private ConnectorState Connector(int connectorId)
     {

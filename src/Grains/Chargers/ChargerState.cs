@@ -17,6 +17,13 @@ public sealed record ChargerState
 
     [Id(3)] public DateTime? LastHeartbeat { get; set; }
     [Id(4)] public string? SiteId { get; set; }
+
+    /// <summary>The last OCPP transaction ID handed out; session IDs of OCPP transactions are "{charger}-{id}".</summary>
+    [Id(5)] public int LastTransactionId { get; set; }
+
+    /// <summary>Readings that could not be given to any session (bounded), and how many there were.</summary>
+    [Id(6)] public List<MeterAnomaly> Anomalies { get; set; } = [];
+    [Id(7)] public int AnomalyCount { get; set; }
 }
 
 [GenerateSerializer]
@@ -37,4 +44,7 @@ public sealed record ActiveSession
 
     /// <summary>The last meter batch sequence published for this session.</summary>
     [Id(1)] public long LastSequence { get; set; }
+
+    /// <summary>The OCPP transaction ID, when the session was started over OCPP.</summary>
+    [Id(2)] public int? TransactionId { get; set; }
 }

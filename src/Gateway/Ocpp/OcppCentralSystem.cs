@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Charge.Gateway.Services;
+using Charge.Grains.Interfaces;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Gateway.Ocpp;
+
+/// <summary>
+/// The central system's side of OCPP 1.6J: each CALL from a charge point, already validated against its schema,
+/// drives the same grains as the gRPC station API. One domain, two protocols.
+/// </summary>
+public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, IOptions<OcppOptions> options)
+{
+    private static readonly JsonObject Accepted = new() { ["status"] = "Accepted" };
+
+    public Task<JsonObject> Handle(string chargePointId, string action, JsonObject payload) => action switch
+    {
+        "BootNotification" => Boot(chargePointId),
+        "Heartbeat" => Heartbeat(chargePointId),
+        "StatusNotification" => Status(chargePointId, payload),
+        "Authorize" => Task.FromResult(new JsonObject { ["idTagInfo"] = Accepted.DeepClone() }),
+        "StartTransaction" => StartTransaction(chargePointId, payload),
+        "MeterValues" => MeterValues(chargePointId, payload),
+        "StopTransaction" => StopTransaction(chargePointId, payload),
+        // No vendor extension is handled here (OCPP 1.6, 4.3: answer UnknownVendorId).
+        "DataTransfer" => Task.FromResult(new JsonObject { ["status"] = "UnknownVendorId" }),
+        "DiagnosticsStatusNotification" or "FirmwareStatusNotification" => Task.FromResult(new JsonObject()),
+        _ => throw new OcppCallException(OcppErrorCode.NotImplemented, $"{action} is not implemented by this central system"),
+    };
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private IChargerGrain Charger(string id) => grains.GetGrain<IChargerGrain>(id);
+
+    private async Task<JsonObject> Boot(string chargePointId)
+    {
+        var now = await Charger(chargePointId).Heartbeat(Now);
+        return new JsonObject
+        {
+            ["status"] = "Accepted",
+            ["currentTime"] = Iso(now),
+            ["interval"] = options.Value.HeartbeatIntervalSeconds,
+        };
+    }
+
+    private async Task<JsonObject> Heartbeat(string chargePointId) =>
+        new() { ["currentTime"] = Iso(await Charger(chargePointId).Heartbeat(Now)) };
+
+    private async Task<JsonObject> Status(string chargePointId, JsonObject p)
+    {
+        var status = Enum.Parse<ConnectorStatus>(p["status"]!.GetValue<string>());
+        var errorCode = p["errorCode"]!.GetValue<string>();
+        var at = p["timestamp"] is { } ts ? Timestamp(ts, "StatusNotification.timestamp") : Now;
+        await Charger(chargePointId).ReportStatus(new StatusReport(
+            Connector(p, "StatusNotification.connectorId", allowZero: true), status, errorCode == "NoError" ? "" : errorCode, at));
+        return [];
+    }
+
+    private async Task<JsonObject> StartTransaction(string chargePointId, JsonObject p)
+    {
+        var start = new OcppStart(
+            Connector(p, "StartTransaction.connectorId", allowZero: false),
+            p["idTag"]!.GetValue<string>(),
+            Register(p["meterStart"]!.GetValue<long>(), "StartTransaction.meterStart"),
+            Timestamp(p["timestamp"]!, "StartTransaction.timestamp"));
+        var transaction = await Charger(chargePointId).StartTransaction(start);
+        return new JsonObject { ["transactionId"] = transaction.TransactionId, ["idTagInfo"] = Accepted.DeepClone() };
+    }
+
+    private async Task<JsonObject> MeterValues(string chargePointId, JsonObject p)
+    {
+        var readings = OcppMeterValues.Parse(p["meterValue"]!.AsArray(), "MeterValues.meterValue", Now);
+        // Connector-level values without a transaction describe no session: accepted, nothing to count.
+        if (p["transactionId"] is { } tx && !readings.IsEmpty)
+        {
+            await Charger(chargePointId).ReportMeterValuesAccepting(SessionId(chargePointId, tx.GetValue<int>()), readings);
+        }
+
+        return [];
+    }
+
+    private async Task<JsonObject> StopTransaction(string chargePointId, JsonObject p)
+    {
+        var sessionId = SessionId(chargePointId, p["transactionId"]!.GetValue<int>());
+        var charger = Charger(chargePointId);
+        if (p["transactionData"] is JsonArray data && data.Count > 0)
+        {
+            var readings = OcppMeterValues.Parse(data, "StopTransaction.transactionData", Now);
+            if (!readings.IsEmpty)
+            {
+                await charger.ReportMeterValuesAccepting(sessionId, readings);
+            }
+        }
+
+        var stop = new StopSessionCommand(
+            sessionId,
+            Register(p["meterStop"]!.GetValue<long>(), "StopTransaction.meterStop"),
+            Timestamp(p["timestamp"]!, "StopTransaction.timestamp"),
+            // OCPP 1.6: an absent reason means Local.
+            p["reason"]?.GetValue<string>() ?? "Local");
+        try
+        {
+            await charger.StopSession(stop);
+        }
+        catch (ChargeException e) when (e.Kind is ChargeErrorKind.NotFound or ChargeErrorKind.FailedPrecondition)
+        {
+            // The charge point cannot do anything about it and would retry forever: accept, as the spec expects.
+            return [];
+        }
+
+        return p["idTag"] is null ? [] : new JsonObject { ["idTagInfo"] = Accepted.DeepClone() };
+    }
+
+    /// <summary>OCPP transactions are sessions "{chargePointId}-{transactionId}".</summary>
+    public static string SessionId(string chargePointId, int transactionId) => $"{chargePointId}-{transactionId}";
+
+    private static int Connector(JsonObject p, string field, bool allowZero)
+    {
+        var value = p["connectorId"]!.GetValue<int>();
+        return value >= (allowZero ? 0 : 1) && value <= 1000
+            ? value
+            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {value} is not a connector ({(allowZero ? 0 : 1)}..1000)");
+    }
+
+    private static decimal Register(long wh, string field) =>
+        wh is >= 0 and <= (long)RequestValidation.MaxEnergyWh
+            ? wh
+            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {wh} Wh is not a meter register");
+
+    private DateTime Timestamp(JsonNode node, string field)
+    {
+        try
+        {
+            return RequestValidation.Timestamp(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(ParseTime(node.GetValue<string>())), field, Now);
+        }
+        catch (RpcException e)
+        {
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Status.Detail);
+        }
+        catch (FormatException)
+        {
+            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{field} is not an RFC 3339 date-time");
+        }
+    }
+
+    internal static DateTime ParseTime(string value) =>
+        DateTime.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    private static string Iso(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}

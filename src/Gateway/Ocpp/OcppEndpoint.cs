@@ -1,0 +1,187 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Charge.Gateway.Services;
+using Charge.Grains.Interfaces;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Gateway.Ocpp;
+
+/// <summary>
+/// The OCPP-J 1.6 transport: ws://host{prefix}/{chargePointId} with subprotocol "ocpp1.6". Messages are JSON
+/// arrays: CALL [2, id, action, payload], CALLRESULT [3, id, payload], CALLERROR [4, id, code, description, details].
+/// A connection handles one CALL at a time (OCPP-J 1.6, 4.1.1: one request in flight per direction).
+/// </summary>
+public sealed partial class OcppEndpoint(OcppCentralSystem centralSystem, OcppConnections connections, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
+{
+    public const string SubProtocol = "ocpp1.6";
+
+    public async Task Accept(HttpContext context, string chargePointId)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("OCPP 1.6J needs a WebSocket upgrade");
+            return;
+        }
+
+        try
+        {
+            RequestValidation.Id(chargePointId, "chargePointId");
+        }
+        catch (RpcException e)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync(e.Status.Detail);
+            return;
+        }
+
+        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync($"the WebSocket subprotocol must be {SubProtocol}");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(SubProtocol);
+        connections.Replace(chargePointId, socket);
+        LogConnected(chargePointId);
+        try
+        {
+            await Serve(chargePointId, socket, context.RequestAborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The charge point went away; it reconnects and resends what it did not get an answer for.
+        }
+        finally
+        {
+            connections.Remove(chargePointId, socket);
+            LogDisconnected(chargePointId);
+        }
+    }
+
+    private async Task Serve(string chargePointId, WebSocket socket, CancellationToken cancellation)
+    {
+        var buffer = new byte[8192];
+        var message = new MemoryStream();
+        while (socket.State == WebSocketState.Open)
+        {
+            message.SetLength(0);
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, cancellation);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", cancellation);
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (message.Length > options.Value.MaxMessageBytes)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {options.Value.MaxMessageBytes} bytes", cancellation);
+                    return;
+                }
+            }
+            while (!result.EndOfMessage);
+
+            if (result.MessageType != WebSocketMessageType.Text)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.InvalidMessageType, "OCPP-J messages are text frames", cancellation);
+                return;
+            }
+
+            var reply = await Process(chargePointId, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+            if (reply is not null)
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(reply), WebSocketMessageType.Text, true, cancellation);
+            }
+        }
+    }
+
+    /// <summary>One incoming message to the reply to send (null: nothing to send).</summary>
+    public async Task<string?> Process(string chargePointId, string text)
+    {
+        JsonArray frame;
+        try
+        {
+            frame = JsonNode.Parse(text) as JsonArray ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            return CallError("-1", OcppErrorCode.FormationViolation, "not an OCPP-J message: expected a JSON array");
+        }
+
+        var messageId = frame.Count > 1 && frame[1] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
+        if (messageId is null || messageId.Length is 0 or > 36)
+        {
+            return CallError(messageId ?? "-1", OcppErrorCode.FormationViolation, "the second element must be the message ID, a string of 1 to 36 characters");
+        }
+
+        var type = frame[0] is JsonValue t && t.TryGetValue<int>(out var n) ? n : -1;
+        switch (type)
+        {
+            case 2:
+                break;
+            case 3 or 4:
+                // Answers to calls from the central system; none are outstanding on this connection.
+                LogUnexpectedResponse(chargePointId, messageId);
+                return null;
+            default:
+                return CallError(messageId, OcppErrorCode.ProtocolError, "the message type must be 2 (CALL), 3 (CALLRESULT) or 4 (CALLERROR)");
+        }
+
+        if (frame.Count != 4 || frame[2] is not JsonValue a || !a.TryGetValue<string>(out var action))
+        {
+            return CallError(messageId, OcppErrorCode.FormationViolation, "a CALL is [2, messageId, action, payload]");
+        }
+
+        try
+        {
+            if (!OcppSchemas.Knows(action))
+            {
+                throw new OcppCallException(OcppErrorCode.NotImplemented, $"{action} is not an action this central system implements");
+            }
+
+            OcppSchemas.Validate(action, frame[3]);
+            var response = await centralSystem.Handle(chargePointId, action, frame[3]!.AsObject());
+            return new JsonArray(3, messageId, response).ToJsonString();
+        }
+        catch (OcppCallException e)
+        {
+            return CallError(messageId, e.Code, e.Message);
+        }
+        catch (ChargeException e)
+        {
+            return CallError(messageId, e.Kind == ChargeErrorKind.InvalidArgument ? OcppErrorCode.PropertyConstraintViolation : OcppErrorCode.GenericError, e.Message);
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            return CallError(messageId, OcppErrorCode.InternalError, "the central system is unavailable; retry");
+        }
+        catch (Exception e)
+        {
+            LogFailed(e, chargePointId, action);
+            return CallError(messageId, OcppErrorCode.InternalError, "internal error");
+        }
+    }
+
+    private static string CallError(string messageId, string code, string description) =>
+        new JsonArray(4, messageId, code, description, new JsonObject()).ToJsonString();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId} connected over OCPP 1.6J")]
+    private partial void LogConnected(string chargePointId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId} disconnected")]
+    private partial void LogDisconnected(string chargePointId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Charge point {ChargePointId} answered {MessageId}, which no call of ours awaits")]
+    private partial void LogUnexpectedResponse(string chargePointId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "OCPP {Action} from {ChargePointId} failed")]
+    private partial void LogFailed(Exception e, string chargePointId, string action);
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Charge.Gateway.Ocpp;
+
+/// <summary>The OCPP 1.6J endpoint, bound from <c>Charge:Ocpp</c>.</summary>
+public sealed class OcppOptions
+{
+    public const string Section = "Charge:Ocpp";
+
+    /// <summary>Charge points connect to ws://host:port{PathPrefix}/{chargePointId}.</summary>
+    [Required]
+    [RegularExpression("^/[A-Za-z0-9/_-]*$")]
+    public string PathPrefix { get; set; } = "/ocpp";
+
+    /// <summary>A larger message is refused (OCPP messages are small; a queue of offline meter values stays well below this).</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The Heartbeat interval given to charge points in BootNotification.conf, in seconds.</summary>
+    [Range(10, 86400)]
+    public int HeartbeatIntervalSeconds { get; set; } = 300;
+}

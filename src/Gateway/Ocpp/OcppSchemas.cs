@@ -1,0 +1,85 @@
+using System.Collections.Frozen;
+using System.Text.Json.Nodes;
+using NJsonSchema;
+using NJsonSchema.Validation;
+
+namespace Charge.Gateway.Ocpp;
+
+/// <summary>The OCPP 1.6J request schemas shipped in Ocpp/Schemas, compiled once; validation errors become CallError codes.</summary>
+public static class OcppSchemas
+{
+    private static readonly Lazy<FrozenDictionary<string, JsonSchema>> Schemas = new(Load);
+
+    public static bool Knows(string action) => Schemas.Value.ContainsKey(action);
+
+    /// <summary>Throws <see cref="OcppCallException"/> naming the first field that breaks the action's schema.</summary>
+    public static void Validate(string action, JsonNode? payload)
+    {
+        if (payload is not JsonObject)
+        {
+            throw new OcppCallException(OcppErrorCode.FormationViolation, $"{action} payload must be a JSON object");
+        }
+
+        var errors = Schemas.Value[action].Validate(payload.ToJsonString());
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        var error = First(errors);
+        var field = string.IsNullOrEmpty(error.Path) ? error.Property ?? "payload" : error.Path.TrimStart('#', '/').Replace('/', '.');
+        throw new OcppCallException(Code(error.Kind), $"{action}.{field}: {Describe(error.Kind)}");
+    }
+
+    private static ValidationError First(ICollection<ValidationError> errors)
+    {
+        var error = errors.First();
+        // Nested errors (inside arrays of objects) carry the precise field.
+        while (error is ChildSchemaValidationError child && child.Errors.Values.SelectMany(e => e).FirstOrDefault() is { } inner)
+        {
+            error = inner;
+        }
+
+        return error;
+    }
+
+    private static string Code(ValidationErrorKind kind) => kind switch
+    {
+        ValidationErrorKind.PropertyRequired or ValidationErrorKind.TooFewItems or ValidationErrorKind.TooManyItems
+            => OcppErrorCode.OccurenceConstraintViolation,
+        ValidationErrorKind.NoAdditionalPropertiesAllowed => OcppErrorCode.FormationViolation,
+        ValidationErrorKind.StringExpected or ValidationErrorKind.IntegerExpected or ValidationErrorKind.NumberExpected
+            or ValidationErrorKind.BooleanExpected or ValidationErrorKind.ObjectExpected or ValidationErrorKind.ArrayExpected
+            or ValidationErrorKind.DateTimeExpected or ValidationErrorKind.NullExpected
+            => OcppErrorCode.TypeConstraintViolation,
+        _ => OcppErrorCode.PropertyConstraintViolation,
+    };
+
+    private static string Describe(ValidationErrorKind kind) => kind switch
+    {
+        ValidationErrorKind.PropertyRequired => "required field is missing",
+        ValidationErrorKind.NoAdditionalPropertiesAllowed => "field is not part of OCPP 1.6",
+        ValidationErrorKind.NotInEnumeration => "value is not one of the values OCPP 1.6 allows",
+        ValidationErrorKind.StringTooLong => "value is longer than OCPP 1.6 allows",
+        ValidationErrorKind.DateTimeExpected => "value is not an RFC 3339 date-time",
+        ValidationErrorKind.IntegerExpected => "value must be an integer",
+        ValidationErrorKind.StringExpected => "value must be a string",
+        ValidationErrorKind.TooFewItems => "array has too few items",
+        _ => kind.ToString(),
+    };
+
+    private static FrozenDictionary<string, JsonSchema> Load()
+    {
+        var assembly = typeof(OcppSchemas).Assembly;
+        var schemas = new Dictionary<string, JsonSchema>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("ocpp16.", StringComparison.Ordinal) && n.EndsWith("Request.json", StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            var action = name["ocpp16.".Length..^"Request.json".Length];
+            schemas[action] = JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+        }
+
+        return schemas.ToFrozenDictionary();
+    }
+}

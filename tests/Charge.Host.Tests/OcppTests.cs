@@ -1,0 +1,337 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Charge.Host.Tests;
+
+/// <summary>A plain ClientWebSocket plays OCPP 1.6J charge points against the real host.</summary>
+public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHostFixture>
+{
+    private static readonly DateTime T0 = DateTime.UtcNow.AddHours(-1);
+
+    private static string At(double minutes) => T0.AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+
+    private static string NewId() => $"OCPP-{Guid.NewGuid():N}"[..24];
+
+    private SessionService.SessionServiceClient Sessions => new(host.Channel);
+
+    private async Task<OcppClient> Connect(string chargePointId) =>
+        await OcppClient.ConnectAsync(new Uri($"ws://{host.Http.BaseAddress!.Authority}/ocpp/{chargePointId}"));
+
+    private static JsonObject Sample(string value, string? measurand = null, string? unit = null, string? phase = null)
+    {
+        var sv = new JsonObject { ["value"] = value };
+        if (measurand is not null) sv["measurand"] = measurand;
+        if (unit is not null) sv["unit"] = unit;
+        if (phase is not null) sv["phase"] = phase;
+        return sv;
+    }
+
+    private static JsonObject MeterValue(double minutes, params JsonObject[] samples) =>
+        new() { ["timestamp"] = At(minutes), ["sampledValue"] = new JsonArray(samples) };
+
+    private static async Task<int> Start(OcppClient cp, int meterStart = 1000, string idTag = "RFID-1")
+    {
+        var reply = await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = idTag, ["meterStart"] = meterStart, ["timestamp"] = At(0) });
+        Assert.Equal(3, reply[0]!.GetValue<int>());
+        return reply[2]!["transactionId"]!.GetValue<int>();
+    }
+
+    private async Task<Session> Eventually(string sessionId, Func<Session, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var s = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = sessionId });
+            if (done(s) || DateTime.UtcNow > deadline)
+            {
+                return s;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task A_whole_session_over_ocpp_is_counted_from_the_energy_register()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+
+        var boot = await client.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+        var status = await client.Call("StatusNotification", new JsonObject { ["connectorId"] = 1, ["errorCode"] = "NoError", ["status"] = "Preparing" });
+        var auth = await client.Call("Authorize", new JsonObject { ["idTag"] = "RFID-1" });
+        var tx = await Start(client);
+        var meter = await client.Call("MeterValues", new JsonObject
+        {
+            ["connectorId"] = 1,
+            ["transactionId"] = tx,
+            ["meterValue"] = new JsonArray(MeterValue(10,
+                Sample("1.750", "Energy.Active.Import.Register", "kWh"),
+                Sample("7.2", "Power.Active.Import", "kW"),
+                Sample("10.5", "Current.Import", "A", "L1"), Sample("10.5", "Current.Import", "A", "L2"), Sample("10", "Current.Import", "A", "L3"),
+                Sample("64", "SoC", "Percent"))),
+        });
+        var stop = await client.Call("StopTransaction", new JsonObject
+        {
+            ["transactionId"] = tx, ["meterStop"] = 2500, ["timestamp"] = At(20), ["idTag"] = "RFID-1", ["reason"] = "EVDisconnected",
+            ["transactionData"] = new JsonArray(MeterValue(15, Sample("2200"))),
+        });
+        var session = await Eventually($"{cp}-{tx}", s => s.State == SessionState.Completed);
+
+        Assert.Equal("Accepted", boot[2]!["status"]!.GetValue<string>());
+        Assert.Equal(300, boot[2]!["interval"]!.GetValue<int>());
+        Assert.Equal(3, status[0]!.GetValue<int>());
+        Assert.Equal("Accepted", auth[2]!["idTagInfo"]!["status"]!.GetValue<string>());
+        Assert.Equal(3, meter[0]!.GetValue<int>());
+        Assert.Equal("Accepted", stop[2]!["idTagInfo"]!["status"]!.GetValue<string>());
+        Assert.Equal(1500, session.EnergyWh);
+        Assert.Equal(2, session.ReadingCount);
+        Assert.Equal(7200, session.LastPowerW);
+        Assert.Equal(31, session.LastCurrentA);
+        Assert.Equal(64, session.SocPercent);
+        Assert.Equal("EVDisconnected", session.StopReason);
+        Assert.Equal(0, session.AnomalyCount);
+    }
+
+    [Theory]
+    [InlineData("this is not json", "FormationViolation")]
+    [InlineData("""{"not":"an array"}""", "FormationViolation")]
+    [InlineData("""[7,"m1","Heartbeat",{}]""", "ProtocolError")]
+    [InlineData("""[2,"m1","Heartbeat"]""", "FormationViolation")]
+    [InlineData("""[2,"m1","Teleport",{}]""", "NotImplemented")]
+    [InlineData("""[2,"m1","StartTransaction",{"connectorId":"one","idTag":"T","meterStart":1,"timestamp":"2026-01-01T00:00:00Z"}]""", "TypeConstraintViolation")]
+    [InlineData("""[2,"m1","StartTransaction",{"connectorId":1,"idTag":"AN-ID-TAG-FAR-TOO-LONG-FOR-OCPP","meterStart":1,"timestamp":"2026-01-01T00:00:00Z"}]""", "PropertyConstraintViolation")]
+    [InlineData("""[2,"m1","StartTransaction",{"connectorId":1,"idTag":"T","timestamp":"2026-01-01T00:00:00Z"}]""", "OccurenceConstraintViolation")]
+    [InlineData("""[2,"m1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":1,"timestamp":"2026-01-01T00:00:00Z","colour":"red"}]""", "FormationViolation")]
+    [InlineData("""[2,"m1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Dancing"}]""", "PropertyConstraintViolation")]
+    [InlineData("""[2,"m1","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{"value":"lots"}]}]}]""", "PropertyConstraintViolation")]
+    public async Task A_bad_message_gets_the_matching_call_error(string frame, string code)
+    {
+        await using var client = await Connect(NewId());
+
+        var reply = await client.SendRaw(frame);
+
+        Assert.Equal(4, reply[0]!.GetValue<int>());
+        Assert.Equal(code, reply[2]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(reply[3]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Bad_messages_change_nothing_already_accepted()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+        var tx = await Start(client);
+        await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(5, Sample("1400"))) });
+        var before = await Eventually($"{cp}-{tx}", s => s.ReadingCount == 1);
+
+        await client.SendRaw($$"""[2,"bad1","MeterValues",{"connectorId":1,"transactionId":{{tx}},"meterValue":[{"timestamp":"{{At(6)}}","sampledValue":[{"value":"-5"}]}]}]""");
+        await client.SendRaw($$"""[2,"bad2","StopTransaction",{"transactionId":{{tx}},"meterStop":"lots","timestamp":"{{At(7)}}"}]""");
+        await client.SendRaw("garbage");
+        var after = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}-{tx}" });
+
+        Assert.Equal(SessionState.Active, after.State);
+        Assert.Equal(before.EnergyWh, after.EnergyWh);
+        Assert.Equal(before.ReadingCount, after.ReadingCount);
+        Assert.Equal(before.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task A_repeated_stop_transaction_gets_the_same_answer_and_changes_nothing()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+        var tx = await Start(client);
+        var stop = new JsonObject { ["transactionId"] = tx, ["meterStop"] = 3000, ["timestamp"] = At(30), ["idTag"] = "RFID-1" };
+
+        var first = await client.Call("StopTransaction", stop);
+        var session = await Eventually($"{cp}-{tx}", s => s.State == SessionState.Completed);
+        var again = await client.Call("StopTransaction", (JsonObject)stop.DeepClone());
+        var after = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}-{tx}" });
+
+        Assert.Equal(first[2]!.ToJsonString(), again[2]!.ToJsonString());
+        Assert.Equal(2000, after.EnergyWh);
+        Assert.Equal(session.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task A_retried_start_transaction_gets_the_same_transaction_id()
+    {
+        await using var client = await Connect(NewId());
+        var first = await Start(client);
+        var again = await Start(client);
+        Assert.Equal(first, again);
+    }
+
+    [Fact]
+    public async Task Meter_values_for_an_unknown_or_finished_transaction_are_accepted_and_recorded_as_anomalies()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+        var tx = await Start(client);
+        await client.Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = 1500, ["timestamp"] = At(10) });
+        await Eventually($"{cp}-{tx}", s => s.State == SessionState.Completed);
+
+        var late = await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(11, Sample("1600"))) });
+        var unknown = await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = 99999, ["meterValue"] = new JsonArray(MeterValue(11, Sample("1700"))) });
+        var session = await Eventually($"{cp}-{tx}", s => s.AnomalyCount == 1);
+        var charger = await new ChargerService.ChargerServiceClient(host.Channel).GetChargerAsync(new GetChargerRequest { ChargerId = cp });
+
+        Assert.Equal(3, late[0]!.GetValue<int>());
+        Assert.Equal(3, unknown[0]!.GetValue<int>());
+        Assert.Equal(500, session.EnergyWh);
+        Assert.Equal("AfterSessionStop", Assert.Single(session.Anomalies).Kind);
+        Assert.Equal(1, charger.AnomalyCount);
+        Assert.Equal("UnknownSession", Assert.Single(charger.Anomalies).Kind);
+    }
+
+    [Fact]
+    public async Task Queued_meter_values_from_an_offline_charger_arrive_late_and_out_of_order_and_are_placed_in_time()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+        var tx = await Start(client);
+
+        // Back online: the queue arrives with old timestamps, newest batch first.
+        await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(40, Sample("5000")), MeterValue(50, Sample("6000"))) });
+        await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(20, Sample("3000"))) });
+        var session = await Eventually($"{cp}-{tx}", s => s.ReadingCount == 3);
+
+        Assert.Equal(5000, session.EnergyWh);
+        Assert.Equal(0, session.AnomalyCount);
+        Assert.Equal(Timestamp.FromDateTime(DateTime.Parse(At(50)).ToUniversalTime()).Seconds, session.LastReadingAt.Seconds);
+    }
+
+    [Fact]
+    public async Task A_reconnect_of_the_same_charge_point_replaces_the_old_socket()
+    {
+        var cp = NewId();
+        await using var first = await Connect(cp);
+        await using var second = await Connect(cp);
+
+        var closed = await first.ReceiveClose(TimeSpan.FromSeconds(10));
+        var stillServed = await second.Call("Heartbeat", []);
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, closed);
+        Assert.Equal(3, stillServed[0]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_connection_without_the_ocpp16_subprotocol_is_refused()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp2.0.1");
+        await Assert.ThrowsAnyAsync<WebSocketException>(() =>
+            socket.ConnectAsync(new Uri($"ws://{host.Http.BaseAddress!.Authority}/ocpp/{NewId()}"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_same_session_over_ocpp_and_over_grpc_gives_the_same_energy_and_cost()
+    {
+        var tariffId = NewId();
+        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"FLAT","price":0.5,"vat":20,"step_size":1},{"type":"ENERGY","price":0.31,"vat":20,"step_size":1},{"type":"TIME","price":1.2,"vat":20,"step_size":60}]}]}""", Encoding.UTF8, "application/json"))
+        {
+            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
+        }
+
+        var tariffs = new TariffService.TariffServiceClient(host.Channel);
+        var (ocppCp, grpcCp) = (NewId(), NewId());
+        foreach (var cp in new[] { ocppCp, grpcCp })
+        {
+            await tariffs.AssignTariffAsync(new AssignTariffRequest { ChargerId = cp, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(T0.AddDays(-1)) });
+        }
+
+        await using var client = await Connect(ocppCp);
+        var tx = await Start(client, meterStart: 10_000);
+        await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(13, Sample("12.345", "Energy.Active.Import.Register", "kWh"))) });
+        await client.Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = 14_321, ["timestamp"] = At(27) });
+        var overOcpp = await Eventually($"{ocppCp}-{tx}", s => s.State == SessionState.Completed);
+
+        var station = new StationService.StationServiceClient(host.Channel);
+        var started = await station.StartSessionAsync(new StartSessionRequest { ChargerId = grpcCp, ConnectorId = 1, IdTag = "RFID-1", MeterStartWh = 10_000, Timestamp = Timestamp.FromDateTime(DateTime.Parse(At(0)).ToUniversalTime()) });
+        await station.ReportMeterValuesAsync(new ReportMeterValuesRequest { ChargerId = grpcCp, SessionId = started.SessionId, Readings = { new Charge.Api.V1.MeterReading { Timestamp = Timestamp.FromDateTime(DateTime.Parse(At(13)).ToUniversalTime()), EnergyWh = 12_345 } } });
+        var overGrpc = await station.StopSessionAsync(new StopSessionRequest { ChargerId = grpcCp, SessionId = started.SessionId, MeterStopWh = 14_321, Timestamp = Timestamp.FromDateTime(DateTime.Parse(At(27)).ToUniversalTime()) });
+
+        Assert.Equal(4321, overOcpp.EnergyWh);
+        Assert.Equal(overGrpc.EnergyWh, overOcpp.EnergyWh);
+        Assert.Equal(overGrpc.Cost.TotalExact, overOcpp.Cost.TotalExact);
+        Assert.Equal(overGrpc.Slots.Select(s => s.EnergyWh), overOcpp.Slots.Select(s => s.EnergyWh));
+    }
+}
+
+/// <summary>A minimal OCPP-J 1.6 charge point: CALLs with unique IDs, one at a time, over a plain ClientWebSocket.</summary>
+public sealed class OcppClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private int _next;
+
+    private OcppClient(ClientWebSocket socket) => _socket = socket;
+
+    public static async Task<OcppClient> ConnectAsync(Uri uri)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp1.6");
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        Assert.Equal("ocpp1.6", socket.SubProtocol);
+        return new OcppClient(socket);
+    }
+
+    public async Task<JsonArray> Call(string action, JsonObject payload)
+    {
+        var id = $"m{Interlocked.Increment(ref _next)}";
+        var reply = await SendRaw(new JsonArray(2, id, action, payload).ToJsonString());
+        Assert.Equal(id, reply[1]!.GetValue<string>());
+        return reply;
+    }
+
+    public async Task<JsonArray> SendRaw(string text)
+    {
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var buffer = new byte[64 * 1024];
+        var count = 0;
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), timeout.Token);
+            count += result.Count;
+        }
+        while (!result.EndOfMessage);
+
+        return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsArray();
+    }
+
+    public async Task<WebSocketCloseStatus?> ReceiveClose(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var buffer = new byte[1024];
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer, cancel.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return result.CloseStatus;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+            }
+        }
+
+        _socket.Dispose();
+    }
+}
