@@ -29,6 +29,22 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("ReportMeterValuesAccepting")]
     Task<int> ReportMeterValuesAccepting(string sessionId, ImmutableArray<MeterReading> readings);
 
+    /// <summary>The gateway holding this charger's OCPP socket registers (and renews) its channel.</summary>
+    [Alias("AttachOcpp")]
+    Task AttachOcpp(IOcppChannel channel);
+
+    [Alias("DetachOcpp")]
+    Task DetachOcpp(IOcppChannel channel);
+
+    /// <summary>
+    /// Sends an OCPP CALL to the charger and returns its answer's payload (JSON). FailedPrecondition when the
+    /// charger is not connected over OCPP or answers with a CALLERROR. Interleaves: waiting for the charger must
+    /// not hold up its readings.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    [Alias("SendOcpp")]
+    Task<string> SendOcpp(string action, string payloadJson);
+
     [Alias("ReportStatus")]
     Task<ChargerView> ReportStatus(StatusReport report);
 

@@ -219,6 +219,98 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         Assert.Equal(3, stillServed[0]!.GetValue<int>());
     }
 
+    private ChargerService.ChargerServiceClient Chargers => new(host.Channel);
+
+    private static JsonObject Status(string status) => new() { ["status"] = status };
+
+    /// <summary>Waits until the gateway has registered the connection with the charger grain.</summary>
+    private async Task<OcppClient> ConnectAndBoot(string cp)
+    {
+        var client = await Connect(cp);
+        await client.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+        return client;
+    }
+
+    [Fact]
+    public async Task An_operator_starts_a_session_remotely_and_the_charger_is_asked_over_ocpp()
+    {
+        var cp = NewId();
+        await using var client = await ConnectAndBoot(cp);
+
+        var command = Chargers.RemoteStartTransactionAsync(new RemoteStartTransactionRequest { ChargerId = cp, IdTag = "APP-7", ConnectorId = 2 }).ResponseAsync;
+        var (action, payload) = await client.AnswerNextCall((_, _) => Status("Accepted"));
+        var result = await command;
+
+        Assert.Equal("RemoteStartTransaction", action);
+        Assert.Equal("APP-7", payload["idTag"]!.GetValue<string>());
+        Assert.Equal(2, payload["connectorId"]!.GetValue<int>());
+        Assert.Equal("Accepted", result.Status);
+    }
+
+    [Fact]
+    public async Task An_operator_stops_an_ocpp_session_by_its_session_id()
+    {
+        var cp = NewId();
+        await using var client = await ConnectAndBoot(cp);
+        var tx = await Start(client);
+
+        var command = Chargers.RemoteStopTransactionAsync(new RemoteStopTransactionRequest { ChargerId = cp, SessionId = $"{cp}-{tx}" }).ResponseAsync;
+        var (action, payload) = await client.AnswerNextCall((_, _) => Status("Accepted"));
+
+        Assert.Equal("Accepted", (await command).Status);
+        Assert.Equal("RemoteStopTransaction", action);
+        Assert.Equal(tx, payload["transactionId"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Reset_change_availability_and_trigger_message_carry_the_chargers_answer()
+    {
+        var cp = NewId();
+        await using var client = await ConnectAndBoot(cp);
+
+        var reset = Chargers.ResetAsync(new ResetRequest { ChargerId = cp, Type = "Hard" }).ResponseAsync;
+        var (resetAction, resetPayload) = await client.AnswerNextCall((_, _) => Status("Rejected"));
+        var availability = Chargers.ChangeAvailabilityAsync(new ChangeAvailabilityRequest { ChargerId = cp, ConnectorId = 0, Type = "Inoperative" }).ResponseAsync;
+        var (availabilityAction, availabilityPayload) = await client.AnswerNextCall((_, _) => Status("Scheduled"));
+        var trigger = Chargers.TriggerMessageAsync(new TriggerMessageRequest { ChargerId = cp, RequestedMessage = "StatusNotification", ConnectorId = 1 }).ResponseAsync;
+        var (triggerAction, triggerPayload) = await client.AnswerNextCall((_, _) => Status("Accepted"));
+
+        Assert.Equal(("Reset", "Hard", "Rejected"), (resetAction, resetPayload["type"]!.GetValue<string>(), (await reset).Status));
+        Assert.Equal(("ChangeAvailability", "Inoperative", 0, "Scheduled"),
+            (availabilityAction, availabilityPayload["type"]!.GetValue<string>(), availabilityPayload["connectorId"]!.GetValue<int>(), (await availability).Status));
+        Assert.Equal(("TriggerMessage", "StatusNotification", "Accepted"), (triggerAction, triggerPayload["requestedMessage"]!.GetValue<string>(), (await trigger).Status));
+    }
+
+    [Fact]
+    public async Task A_call_error_from_the_charger_is_failed_precondition_with_its_code()
+    {
+        var cp = NewId();
+        await using var client = await ConnectAndBoot(cp);
+
+        var command = Chargers.ResetAsync(new ResetRequest { ChargerId = cp, Type = "Soft" }).ResponseAsync;
+        await client.AnswerNextCall((_, _) => null);
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => command);
+
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("NotSupported", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_command_to_a_charger_that_is_not_connected_is_failed_precondition()
+    {
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.ResetAsync(new ResetRequest { ChargerId = NewId(), Type = "Soft" }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("not connected", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_command_with_a_bad_field_is_invalid_argument()
+    {
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.ResetAsync(new ResetRequest { ChargerId = NewId(), Type = "Gentle" }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("type", error.Status.Detail);
+    }
+
     [Fact]
     public async Task A_connection_without_the_ocpp16_subprotocol_is_refused()
     {
@@ -302,6 +394,23 @@ public sealed class OcppClient : IAsyncDisposable
         while (!result.EndOfMessage);
 
         return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsArray();
+    }
+
+    /// <summary>Receives the central system's next CALL and answers it (a null answer sends a CALLERROR).</summary>
+    public async Task<(string Action, JsonObject Payload)> AnswerNextCall(Func<string, JsonObject, JsonObject?> answer)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var buffer = new byte[64 * 1024];
+        var result = await _socket.ReceiveAsync(buffer, timeout.Token);
+        var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
+        Assert.Equal(2, frame[0]!.GetValue<int>());
+        var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
+        var response = answer(action, payload);
+        var reply = response is null
+            ? new JsonArray(4, id, "NotSupported", "this charger cannot do that", new JsonObject())
+            : new JsonArray(3, id, response);
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(reply.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        return (action, payload);
     }
 
     public async Task<WebSocketCloseStatus?> ReceiveClose(TimeSpan timeout)

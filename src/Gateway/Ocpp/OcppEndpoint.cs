@@ -14,7 +14,8 @@ namespace Charge.Gateway.Ocpp;
 /// arrays: CALL [2, id, action, payload], CALLRESULT [3, id, payload], CALLERROR [4, id, code, description, details].
 /// A connection handles one CALL at a time (OCPP-J 1.6, 4.1.1: one request in flight per direction).
 /// </summary>
-public sealed partial class OcppEndpoint(OcppCentralSystem centralSystem, OcppConnections connections, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
+public sealed partial class OcppEndpoint(
+    OcppCentralSystem centralSystem, OcppConnections connections, IGrainFactory grains, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
 {
     public const string SubProtocol = "ocpp1.6";
 
@@ -46,11 +47,26 @@ public sealed partial class OcppEndpoint(OcppCentralSystem centralSystem, OcppCo
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(SubProtocol);
+        var connection = new OcppConnection(chargePointId, socket, options.Value.CallTimeout);
         connections.Replace(chargePointId, socket);
+        var charger = grains.GetGrain<IChargerGrain>(chargePointId);
+        var channel = grains.CreateObjectReference<IOcppChannel>(connection);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        try
+        {
+            // Registered before the first message is served, so commands reach the charger from then on.
+            await charger.AttachOcpp(channel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The renewal below tries again.
+        }
+
+        var attached = KeepAttached(charger, channel, stop.Token);
         LogConnected(chargePointId);
         try
         {
-            await Serve(chargePointId, socket, context.RequestAborted);
+            await Serve(connection, stop.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
@@ -58,13 +74,57 @@ public sealed partial class OcppEndpoint(OcppCentralSystem centralSystem, OcppCo
         }
         finally
         {
+            await stop.CancelAsync();
+            await attached;
+            connection.Close();
             connections.Remove(chargePointId, socket);
+            try
+            {
+                await charger.DetachOcpp(channel);
+            }
+            catch (Exception)
+            {
+                // Best effort: a stale channel fails its next call and is dropped then.
+            }
+
+            grains.DeleteObjectReference<IOcppChannel>(channel);
+            GC.KeepAlive(connection);
             LogDisconnected(chargePointId);
         }
     }
 
-    private async Task Serve(string chargePointId, WebSocket socket, CancellationToken cancellation)
+    /// <summary>Registers the channel with the charger grain and renews it, since the grain may be reactivated elsewhere.</summary>
+    private static async Task KeepAttached(IChargerGrain charger, IOcppChannel channel, CancellationToken cancellation)
     {
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellation);
+                await charger.AttachOcpp(channel);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                // The cluster may be failing over; try again shortly.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task Serve(OcppConnection connection, CancellationToken cancellation)
+    {
+        var socket = connection.Socket;
         var buffer = new byte[8192];
         var message = new MemoryStream();
         while (socket.State == WebSocketState.Open)
@@ -95,17 +155,18 @@ public sealed partial class OcppEndpoint(OcppCentralSystem centralSystem, OcppCo
                 return;
             }
 
-            var reply = await Process(chargePointId, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+            var reply = await Process(connection, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
             if (reply is not null)
             {
-                await socket.SendAsync(Encoding.UTF8.GetBytes(reply), WebSocketMessageType.Text, true, cancellation);
+                await connection.Send(reply, cancellation);
             }
         }
     }
 
     /// <summary>One incoming message to the reply to send (null: nothing to send).</summary>
-    public async Task<string?> Process(string chargePointId, string text)
+    public async Task<string?> Process(OcppConnection connection, string text)
     {
+        var chargePointId = connection.ChargePointId;
         JsonArray frame;
         try
         {
@@ -128,8 +189,11 @@ public sealed partial class OcppEndpoint(OcppCentralSystem centralSystem, OcppCo
             case 2:
                 break;
             case 3 or 4:
-                // Answers to calls from the central system; none are outstanding on this connection.
-                LogUnexpectedResponse(chargePointId, messageId);
+                if (!connection.Answer(messageId, frame))
+                {
+                    LogUnexpectedResponse(chargePointId, messageId);
+                }
+
                 return null;
             default:
                 return CallError(messageId, OcppErrorCode.ProtocolError, "the message type must be 2 (CALL), 3 (CALLRESULT) or 4 (CALLERROR)");

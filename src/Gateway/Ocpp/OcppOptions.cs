@@ -19,4 +19,8 @@ public sealed class OcppOptions
     /// <summary>The Heartbeat interval given to charge points in BootNotification.conf, in seconds.</summary>
     [Range(10, 86400)]
     public int HeartbeatIntervalSeconds { get; set; } = 300;
+
+    /// <summary>How long a command to a charge point (RemoteStartTransaction, Reset, ...) waits for its answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

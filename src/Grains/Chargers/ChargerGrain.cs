@@ -19,6 +19,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
     public const int RecentBatchLimit = 128;
 
     private readonly Dictionary<string, Queue<MeterBatch>> _recent = [];
+
+    // The OCPP connection lives in a gateway; the reference is renewed by it while the socket is open.
+    private IOcppChannel? _ocpp;
     private IStreamProvider? _streams;
     private long _lastSequence;
 
@@ -186,6 +189,41 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
         await _state.WriteStateAsync();
         return 0;
+    }
+
+    public Task AttachOcpp(IOcppChannel channel)
+    {
+        _ocpp = channel;
+        return Task.CompletedTask;
+    }
+
+    public Task DetachOcpp(IOcppChannel channel)
+    {
+        if (Equals(_ocpp, channel))
+        {
+            _ocpp = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<string> SendOcpp(string action, string payloadJson)
+    {
+        var channel = _ocpp ?? throw ChargeException.FailedPrecondition($"charger '{ChargerId}' is not connected over OCPP");
+        try
+        {
+            return await channel.Call(action, payloadJson);
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            // The gateway holding the socket is gone or the charger did not answer in time.
+            if (Equals(_ocpp, channel))
+            {
+                _ocpp = null;
+            }
+
+            throw ChargeException.FailedPrecondition($"charger '{ChargerId}' did not answer {action}: its OCPP connection was lost");
+        }
     }
 
     public async Task<ChargerView> ReportStatus(StatusReport report)

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp;
+
+/// <summary>
+/// One charge point's socket, and the channel through which the central system calls it: CALLs out one at a time
+/// (OCPP-J: one request in flight per direction), answers matched by message ID, sends serialized.
+/// </summary>
+public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeSpan callTimeout) : IOcppChannel
+{
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly SemaphoreSlim _outbound = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonArray>> _pending = new();
+    private int _next;
+
+    public string ChargePointId { get; } = chargePointId;
+
+    public WebSocket Socket { get; } = socket;
+
+    public async Task<string> Call(string action, string payloadJson)
+    {
+        await _outbound.WaitAsync();
+        var id = $"cs-{Interlocked.Increment(ref _next)}";
+        var answer = new TaskCompletionSource<JsonArray>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        try
+        {
+            await Send(new JsonArray(2, id, action, JsonNode.Parse(payloadJson)).ToJsonString(), CancellationToken.None);
+            var frame = await answer.Task.WaitAsync(callTimeout);
+            return frame[0]!.GetValue<int>() == 3
+                ? frame[2]?.ToJsonString() ?? "{}"
+                : throw ChargeException.FailedPrecondition(
+                    $"charger '{ChargePointId}' refused {action}: {frame[2]?.GetValue<string>()} {frame[3]?.GetValue<string>()}".TrimEnd());
+        }
+        catch (TimeoutException)
+        {
+            throw ChargeException.FailedPrecondition($"charger '{ChargePointId}' did not answer {action} within {callTimeout.TotalSeconds:0} s");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+            _outbound.Release();
+        }
+    }
+
+    /// <summary>A CALLRESULT or CALLERROR from the charge point: true when it answers one of our calls.</summary>
+    public bool Answer(string messageId, JsonArray frame) =>
+        _pending.TryGetValue(messageId, out var waiting) && waiting.TrySetResult(frame);
+
+    public async Task Send(string text, CancellationToken cancellation)
+    {
+        await _send.WaitAsync(cancellation);
+        try
+        {
+            await Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellation);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>Fails every call still waiting: the socket is gone.</summary>
+    public void Close()
+    {
+        foreach (var waiting in _pending.Values)
+        {
+            waiting.TrySetException(new TimeoutException("connection closed"));
+        }
+    }
+}
