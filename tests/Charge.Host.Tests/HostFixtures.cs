@@ -86,3 +86,12 @@ public sealed class SeparateGatewayFixture : GatewayFixture
         yield return ChargeGatewayHost.Build(args);
     }
 }
+
+/// <summary>The single host with the running-cost display (California Pricing DataTransfer) switched on.</summary>
+public sealed class RunningCostHostFixture : GatewayFixture
+{
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort), "--Charge:Ocpp:SendRunningCost=true"]);
+    }
+}

@@ -114,6 +114,45 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         return p["idTag"] is null ? [] : new JsonObject { ["idTagInfo"] = Accepted.DeepClone() };
     }
 
+    /// <summary>
+    /// The California Pricing message that follows a MeterValues or StopTransaction of a priced session, or null.
+    /// RunningCost carries the cost so far (incl. VAT, up to the last reading the session has taken in) and the
+    /// register; FinalCost the fixed price once the session is completed.
+    /// </summary>
+    public async Task<JsonObject?> CostMessage(string chargePointId, string action, JsonObject payload)
+    {
+        if (action is not ("MeterValues" or "StopTransaction") || payload["transactionId"] is not { } tx)
+        {
+            return null;
+        }
+
+        var transactionId = tx.GetValue<int>();
+        var session = grains.GetGrain<ISessionGrain>(SessionId(chargePointId, transactionId));
+        var view = action == "StopTransaction" ? await session.WaitForCompletion(TimeSpan.FromSeconds(5)) : await session.GetView();
+        if (view.Cost is not { } cost || view.ChargerId != chargePointId)
+        {
+            return null;
+        }
+
+        var total = decimal.Round(cost.TotalRounded.InclVat, cost.MinorUnits);
+        JsonObject data = view.Status == SessionStatus.Completed
+            ? new() { ["transactionId"] = transactionId, ["cost"] = total, ["priceText"] = $"{total.ToString(CultureInfo.InvariantCulture)} {cost.Currency}" }
+            : new()
+            {
+                ["transactionId"] = transactionId,
+                ["timestamp"] = Iso(view.LastReadingAt ?? view.StartedAt),
+                ["meterValue"] = view.LastRegisterWh,
+                ["cost"] = total,
+                ["state"] = "Charging",
+            };
+        return new JsonObject
+        {
+            ["vendorId"] = "org.openchargealliance.costmsg",
+            ["messageId"] = view.Status == SessionStatus.Completed ? "FinalCost" : "RunningCost",
+            ["data"] = data.ToJsonString(),
+        };
+    }
+
     /// <summary>OCPP transactions are sessions "{chargePointId}-{transactionId}".</summary>
     public static string SessionId(string chargePointId, int transactionId) => $"{chargePointId}-{transactionId}";
 

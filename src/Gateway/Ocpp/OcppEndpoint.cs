@@ -158,13 +158,39 @@ public sealed partial class OcppEndpoint(
             var reply = await Process(connection, Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
             if (reply is not null)
             {
-                await connection.Send(reply, cancellation);
+                await connection.Send(reply.Text, cancellation);
+                if (reply.FollowUp is { } followUp && options.Value.SendRunningCost)
+                {
+                    // After the answer, and not awaited: the charger's answer to our call arrives through this loop.
+                    _ = SendCost(connection, followUp.Action, followUp.Payload);
+                }
             }
         }
     }
 
+    /// <summary>The reply to a message, and the CALL it may lead to (the running cost after MeterValues).</summary>
+    public sealed record Reply(string Text, (string Action, JsonObject Payload)? FollowUp = null)
+    {
+        public static implicit operator Reply(string text) => new(text);
+    }
+
+    private async Task SendCost(OcppConnection connection, string action, JsonObject payload)
+    {
+        try
+        {
+            if (await centralSystem.CostMessage(connection.ChargePointId, action, payload) is { } message)
+            {
+                await connection.Call("DataTransfer", message.ToJsonString());
+            }
+        }
+        catch (Exception e)
+        {
+            LogCostNotSent(e, connection.ChargePointId);
+        }
+    }
+
     /// <summary>One incoming message to the reply to send (null: nothing to send).</summary>
-    public async Task<string?> Process(OcppConnection connection, string text)
+    public async Task<Reply?> Process(OcppConnection connection, string text)
     {
         var chargePointId = connection.ChargePointId;
         JsonArray frame;
@@ -212,8 +238,9 @@ public sealed partial class OcppEndpoint(
             }
 
             OcppSchemas.Validate(action, frame[3]);
-            var response = await centralSystem.Handle(chargePointId, action, frame[3]!.AsObject());
-            return new JsonArray(3, messageId, response).ToJsonString();
+            var payload = frame[3]!.AsObject();
+            var response = await centralSystem.Handle(chargePointId, action, payload);
+            return new Reply(new JsonArray(3, messageId, response).ToJsonString(), (action, payload));
         }
         catch (OcppCallException e)
         {
@@ -245,6 +272,9 @@ public sealed partial class OcppEndpoint(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Charge point {ChargePointId} answered {MessageId}, which no call of ours awaits")]
     private partial void LogUnexpectedResponse(string chargePointId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Running cost for {ChargePointId} not sent")]
+    private partial void LogCostNotSent(Exception e, string chargePointId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "OCPP {Action} from {ChargePointId} failed")]
     private partial void LogFailed(Exception e, string chargePointId, string action);

@@ -20,6 +20,13 @@ public sealed class OcppOptions
     [Range(10, 86400)]
     public int HeartbeatIntervalSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Send the running cost to charge points that can display it, as the OCA "California Pricing" DataTransfer
+    /// (vendorId org.openchargealliance.costmsg: RunningCost after MeterValues, FinalCost after StopTransaction).
+    /// Off by default: a charger without the extension would answer UnknownVendorId to every one.
+    /// </summary>
+    public bool SendRunningCost { get; set; }
+
     /// <summary>How long a command to a charge point (RemoteStartTransaction, Reset, ...) waits for its answer.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
