@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Charge.Silo;
+using Microsoft.Extensions.Hosting;
+
+namespace Charge.Bench;
+
+/// <summary>
+/// Load run: N simulated OCPP 1.6J charge points, each with one transaction and one CALL in flight at a time,
+/// send MeterValues for a fixed time. Reports sustained MeterValues/s and latency percentiles.
+///   dotnet run -c Release --project bench/Charge.Bench -- ocpp [--chargers 100] [--seconds 30] [--url ws://host:5080/ocpp]
+/// Without --url it starts the system in this process on free loopback ports (memory storage).
+/// </summary>
+public static class OcppLoad
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var chargers = Option(args, "--chargers", 100);
+        var seconds = Option(args, "--seconds", 30);
+        var url = args.SkipWhile(a => a != "--url").Skip(1).FirstOrDefault();
+        IHost? host = null;
+        if (url is null)
+        {
+            var ports = FreePorts(4);
+            host = ChargeSiloHost.Build(
+            [
+                $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
+                $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
+                "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning",
+            ]);
+            await host.StartAsync();
+            url = $"ws://127.0.0.1:{ports[0]}/ocpp";
+        }
+
+        Console.WriteLine($"OCPP load: {chargers} charge points, {seconds} s, against {url}");
+        var latencies = new List<double>[chargers];
+        var run = Guid.NewGuid().ToString("N")[..6];
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, chargers).Select(i => Charger($"{url}/LOAD-{run}-{i}", latencies[i] = [], stop.Token)));
+        var elapsed = clock.Elapsed.TotalSeconds;
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"MeterValues: {all.Length} in {elapsed:0.0} s = {all.Length / elapsed:0} /s; latency p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {all.LastOrDefault():0.00} ms"));
+        if (host is not null)
+        {
+            await host.StopAsync();
+        }
+
+        return 0;
+    }
+
+    private static async Task Charger(string uri, List<double> latencies, CancellationToken stop)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp1.6");
+        await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
+        var next = 0;
+        async Task<JsonArray> Call(string action, JsonObject payload)
+        {
+            var id = (++next).ToString(CultureInfo.InvariantCulture);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+            var buffer = new byte[16 * 1024];
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
+        }
+
+        var t = DateTime.UtcNow.AddHours(-2);
+        string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        await Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Load" });
+        var start = await Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "LOAD", ["meterStart"] = 0, ["timestamp"] = Iso(t) });
+        var tx = start[2]!["transactionId"]!.GetValue<int>();
+        var register = 0;
+        var watch = new Stopwatch();
+        while (!stop.IsCancellationRequested)
+        {
+            t = t.AddSeconds(1);
+            register += 3;
+            watch.Restart();
+            var reply = await Call("MeterValues", new JsonObject
+            {
+                ["connectorId"] = 1, ["transactionId"] = tx,
+                ["meterValue"] = new JsonArray(new JsonObject
+                {
+                    ["timestamp"] = Iso(t),
+                    ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = register.ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" }),
+                }),
+            });
+            if (reply[0]!.GetValue<int>() != 3)
+            {
+                throw new InvalidOperationException($"MeterValues refused: {reply.ToJsonString()}");
+            }
+
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        await Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(t.AddSeconds(1)) });
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}
