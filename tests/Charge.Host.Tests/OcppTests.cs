@@ -296,6 +296,20 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     }
 
     [Fact]
+    public async Task An_answer_that_breaks_the_ocpp_schema_is_failed_precondition()
+    {
+        var cp = NewId();
+        await using var client = await ConnectAndBoot(cp);
+
+        var command = Chargers.ResetAsync(new ResetRequest { ChargerId = cp, Type = "Soft" }).ResponseAsync;
+        await client.AnswerNextCall((_, _) => Status("Maybe"));
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => command);
+
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("invalid Reset.conf", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task A_command_to_a_charger_that_is_not_connected_is_failed_precondition()
     {
         var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.ResetAsync(new ResetRequest { ChargerId = NewId(), Type = "Soft" }).ResponseAsync);

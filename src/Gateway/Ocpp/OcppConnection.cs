@@ -31,10 +31,16 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         {
             await Send(new JsonArray(2, id, action, JsonNode.Parse(payloadJson)).ToJsonString(), CancellationToken.None);
             var frame = await answer.Task.WaitAsync(callTimeout);
-            return frame[0]!.GetValue<int>() == 3
-                ? frame[2]?.ToJsonString() ?? "{}"
-                : throw ChargeException.FailedPrecondition(
+            if (frame[0]!.GetValue<int>() != 3)
+            {
+                throw ChargeException.FailedPrecondition(
                     $"charger '{ChargePointId}' refused {action}: {frame[2]?.GetValue<string>()} {frame[3]?.GetValue<string>()}".TrimEnd());
+            }
+
+            var payload = frame.Count > 2 ? frame[2] : null;
+            return OcppSchemas.ResponseProblem(action, payload) is { } problem
+                ? throw ChargeException.FailedPrecondition($"charger '{ChargePointId}' answered with an invalid {problem}")
+                : payload!.ToJsonString();
         }
         catch (TimeoutException)
         {

@@ -8,9 +8,33 @@ namespace Charge.Gateway.Ocpp;
 /// <summary>The OCPP 1.6J request schemas shipped in Ocpp/Schemas, compiled once; validation errors become CallError codes.</summary>
 public static class OcppSchemas
 {
-    private static readonly Lazy<FrozenDictionary<string, JsonSchema>> Schemas = new(Load);
+    private static readonly Lazy<FrozenDictionary<string, JsonSchema>> Schemas = new(() => Load("Request.json"));
+    private static readonly Lazy<FrozenDictionary<string, JsonSchema>> Responses = new(() => Load("Response.json"));
 
     public static bool Knows(string action) => Schemas.Value.ContainsKey(action);
+
+    /// <summary>Checks a charge point's CALLRESULT to one of our calls; returns what is wrong, or null.</summary>
+    public static string? ResponseProblem(string action, JsonNode? payload)
+    {
+        if (!Responses.Value.TryGetValue(action, out var schema))
+        {
+            return null;
+        }
+
+        if (payload is not JsonObject)
+        {
+            return $"{action}.conf is not a JSON object";
+        }
+
+        var errors = schema.Validate(payload.ToJsonString());
+        if (errors.Count == 0)
+        {
+            return null;
+        }
+
+        var error = First(errors);
+        return $"{action}.conf {error.Path?.TrimStart('#', '/') ?? error.Property}: {Describe(error.Kind)}";
+    }
 
     /// <summary>Throws <see cref="OcppCallException"/> naming the first field that breaks the action's schema.</summary>
     public static void Validate(string action, JsonNode? payload)
@@ -68,15 +92,15 @@ public static class OcppSchemas
         _ => kind.ToString(),
     };
 
-    private static FrozenDictionary<string, JsonSchema> Load()
+    private static FrozenDictionary<string, JsonSchema> Load(string suffix)
     {
         var assembly = typeof(OcppSchemas).Assembly;
         var schemas = new Dictionary<string, JsonSchema>();
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("ocpp16.", StringComparison.Ordinal) && n.EndsWith("Request.json", StringComparison.Ordinal)))
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("ocpp16.", StringComparison.Ordinal) && n.EndsWith(suffix, StringComparison.Ordinal)))
         {
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            var action = name["ocpp16.".Length..^"Request.json".Length];
+            var action = name["ocpp16.".Length..^suffix.Length];
             schemas[action] = JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
         }
 
