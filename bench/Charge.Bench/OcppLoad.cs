@@ -32,6 +32,8 @@ public static class OcppLoad
                 $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
                 $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
                 "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning",
+                // The load run measures throughput: lift the per-charger rate limit meant for real chargers.
+                "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
             ]);
             await host.StartAsync();
             url = $"ws://127.0.0.1:{ports[0]}/ocpp";

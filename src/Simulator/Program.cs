@@ -26,7 +26,28 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-using var channel = GrpcChannel.ForAddress(options.Url);
+// A station that sends too fast is told RESOURCE_EXHAUSTED (per-charger rate limit): wait and retry, as a charger would.
+using var channel = GrpcChannel.ForAddress(options.Url, new GrpcChannelOptions
+{
+    ServiceConfig = new Grpc.Net.Client.Configuration.ServiceConfig
+    {
+        MethodConfigs =
+        {
+            new Grpc.Net.Client.Configuration.MethodConfig
+            {
+                Names = { Grpc.Net.Client.Configuration.MethodName.Default },
+                RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+                {
+                    MaxAttempts = 5,
+                    InitialBackoff = TimeSpan.FromSeconds(1),
+                    MaxBackoff = TimeSpan.FromSeconds(5),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { Grpc.Core.StatusCode.ResourceExhausted, Grpc.Core.StatusCode.Unavailable },
+                },
+            },
+        },
+    },
+});
 var station = new StationService.StationServiceClient(channel);
 Console.WriteLine($"Simulating {options.Chargers} chargers: {options.HistoryHours:0.#} h of history, then {options.SessionsPerCharger} live sessions each, against {options.Url}");
 var chargers = Enumerable.Range(0, options.Chargers)

@@ -95,3 +95,15 @@ public sealed class RunningCostHostFixture : GatewayFixture
         yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort), "--Charge:Ocpp:SendRunningCost=true"]);
     }
 }
+
+/// <summary>The single host with a deliberately low per-charger rate limit.</summary>
+public sealed class RateLimitedHostFixture : GatewayFixture
+{
+    public const int PerSecond = 5;
+
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort),
+            $"--Charge:RateLimit:PerChargerPerSecond={PerSecond}", $"--Charge:RateLimit:Burst={PerSecond}"]);
+    }
+}

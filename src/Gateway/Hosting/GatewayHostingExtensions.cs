@@ -10,6 +10,9 @@ namespace Charge.Gateway.Hosting;
 /// </summary>
 public static class GatewayHostingExtensions
 {
+    /// <summary>The largest request body or gRPC message accepted.</summary>
+    public const int MaxRequestBytes = 1024 * 1024;
+
     public static WebApplicationBuilder AddChargeGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>()
@@ -18,8 +21,15 @@ public static class GatewayHostingExtensions
             .ValidateOnStart();
 
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddOptions<RateLimitOptions>()
+            .Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ChargerRateLimiter>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // REST bodies are small (the largest is a tariff document); refuse anything larger outright.
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
             Listen(kestrel, options.HttpUrl, HttpProtocols.Http1, nameof(GatewayOptions.HttpUrl));
             Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2, nameof(GatewayOptions.GrpcUrl));
         });
@@ -30,7 +40,7 @@ public static class GatewayHostingExtensions
             .AddGrpc(grpc =>
             {
                 grpc.Interceptors.Add<ErrorMappingInterceptor>();
-                grpc.MaxReceiveMessageSize = 1024 * 1024;
+                grpc.MaxReceiveMessageSize = MaxRequestBytes;
             })
             .AddJsonTranscoding();
         builder.Services.AddGrpcReflection();
@@ -47,6 +57,18 @@ public static class GatewayHostingExtensions
 
     public static WebApplication MapChargeGateway(this WebApplication app)
     {
+        // A body announced larger than the limit is refused before anything reads it (413, not a parse error).
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > MaxRequestBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.Response.WriteAsync($"request bodies are limited to {MaxRequestBytes / 1024} KiB");
+                return;
+            }
+
+            await next();
+        });
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var ocpp = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ocpp.OcppOptions>>().Value;
         app.Map($"{ocpp.PathPrefix.TrimEnd('/')}/{{chargePointId}}", (HttpContext context, string chargePointId, Ocpp.OcppEndpoint endpoint) =>

@@ -15,7 +15,8 @@ namespace Charge.Gateway.Ocpp;
 /// A connection handles one CALL at a time (OCPP-J 1.6, 4.1.1: one request in flight per direction).
 /// </summary>
 public sealed partial class OcppEndpoint(
-    OcppCentralSystem centralSystem, OcppConnections connections, IGrainFactory grains, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
+    OcppCentralSystem centralSystem, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
+    IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
 {
     public const string SubProtocol = "ocpp1.6";
 
@@ -228,6 +229,12 @@ public sealed partial class OcppEndpoint(
         if (frame.Count != 4 || frame[2] is not JsonValue a || !a.TryGetValue<string>(out var action))
         {
             return CallError(messageId, OcppErrorCode.FormationViolation, "a CALL is [2, messageId, action, payload]");
+        }
+
+        if (!rateLimiter.TryAcquire(chargePointId))
+        {
+            // OCPP has no rate-limit error; the charge point keeps the message and retries it later.
+            return CallError(messageId, OcppErrorCode.GenericError, $"more than {rateLimiter.Limit} messages per second from this charge point; retry later");
         }
 
         try

@@ -11,13 +11,22 @@ using DomainMeterReading = Charge.Grains.Interfaces.MeterReading;
 namespace Charge.Gateway.Services;
 
 /// <summary>The station API: validates, calls the charger grain, maps the answer.</summary>
-public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, IOptions<GatewayOptions> options)
+public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, IOptions<GatewayOptions> options, ChargerRateLimiter rateLimiter)
     : StationService.StationServiceBase
 {
+    /// <summary>Validates the charger ID and spends one of its requests; a charger over its rate gets ResourceExhausted.</summary>
+    private string Charger(string chargerId)
+    {
+        var id = Id(chargerId, "charger_id");
+        return rateLimiter.TryAcquire(id)
+            ? id
+            : throw new RpcException(new Status(StatusCode.ResourceExhausted, $"charger '{id}' exceeds {rateLimiter.Limit} requests per second; retry later"));
+    }
+
     public override async Task<Session> StartSession(StartSessionRequest request, ServerCallContext context)
     {
         var now = Now;
-        var chargerId = Id(request.ChargerId, "charger_id");
+        var chargerId = Charger(request.ChargerId);
         var command = new StartSessionCommand(
             SessionId: OptionalId(request.SessionId, "session_id") ?? Guid.CreateVersion7().ToString("N"),
             ChargerId: chargerId,
@@ -32,7 +41,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
     public override async Task<ReportMeterValuesResponse> ReportMeterValues(ReportMeterValuesRequest request, ServerCallContext context)
     {
         var now = Now;
-        var chargerId = Id(request.ChargerId, "charger_id");
+        var chargerId = Charger(request.ChargerId);
         var sessionId = Id(request.SessionId, "session_id");
         if (request.Readings.Count == 0)
         {
@@ -65,7 +74,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             request.Reason.Length <= 64 ? request.Reason : throw Invalid("reason is longer than 64 characters"));
 
         var session = grains.GetGrain<ISessionGrain>(sessionId);
-        var chargerId = OptionalId(request.ChargerId, "charger_id");
+        var chargerId = OptionalId(request.ChargerId, "charger_id") is { } named ? Charger(named) : null;
         if (chargerId is null)
         {
             // An app stopping by session alone: the session knows its charger.
@@ -86,7 +95,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
 
     public override async Task<Charger> ReportStatus(ReportStatusRequest request, ServerCallContext context)
     {
-        var chargerId = Id(request.ChargerId, "charger_id");
+        var chargerId = Charger(request.ChargerId);
         var report = new StatusReport(
             Connector(request.ConnectorId, "connector_id", allowWholeCharger: true),
             request.Status.ToDomain(),
@@ -98,7 +107,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
 
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
-        var chargerId = Id(request.ChargerId, "charger_id");
+        var chargerId = Charger(request.ChargerId);
         var stationTime = request.Timestamp is null ? Now : Timestamp(request.Timestamp, "timestamp", Now);
         var serverTime = await grains.GetGrain<IChargerGrain>(chargerId).Heartbeat(stationTime);
         return new HeartbeatResponse { CurrentTime = Mapping.Ts(serverTime) };

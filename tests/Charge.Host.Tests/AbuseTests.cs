@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Charge.Host.Tests;
+
+/// <summary>A chatty charger cannot starve the others; oversized requests are refused before any work.</summary>
+public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<RateLimitedHostFixture>
+{
+    private StationService.StationServiceClient Station => new(host.Channel);
+
+    private static string NewId() => $"RL-{Guid.NewGuid():N}"[..20];
+
+    private async Task<StatusCode> Heartbeat(string chargerId)
+    {
+        try
+        {
+            await Station.HeartbeatAsync(new HeartbeatRequest { ChargerId = chargerId });
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+
+    [Fact]
+    public async Task A_charger_over_its_rate_gets_resource_exhausted_while_another_is_served()
+    {
+        var (chatty, quiet) = (NewId(), NewId());
+
+        var burst = new List<StatusCode>();
+        for (var i = 0; i < 4 * RateLimitedHostFixture.PerSecond; i++)
+        {
+            burst.Add(await Heartbeat(chatty));
+        }
+
+        var other = await Heartbeat(quiet);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var later = await Heartbeat(chatty);
+
+        Assert.Contains(StatusCode.ResourceExhausted, burst);
+        Assert.True(burst.Count(s => s == StatusCode.OK) <= 2 * RateLimitedHostFixture.PerSecond);
+        Assert.Equal(StatusCode.OK, other);
+        Assert.Equal(StatusCode.OK, later);
+    }
+
+    [Fact]
+    public async Task A_chatty_ocpp_charge_point_gets_generic_errors_and_others_are_served()
+    {
+        var uri = $"ws://{host.Http.BaseAddress!.Authority}/ocpp/";
+        await using var chatty = await OcppClient.ConnectAsync(new Uri(uri + NewId()));
+        await using var quiet = await OcppClient.ConnectAsync(new Uri(uri + NewId()));
+
+        var codes = new List<string>();
+        for (var i = 0; i < 4 * RateLimitedHostFixture.PerSecond; i++)
+        {
+            var reply = await chatty.SendRaw($$"""[2,"h{{i}}","Heartbeat",{}]""");
+            codes.Add(reply[0]!.GetValue<int>() == 3 ? "ok" : reply[2]!.GetValue<string>());
+        }
+
+        var other = await quiet.Call("Heartbeat", []);
+
+        Assert.Contains("GenericError", codes);
+        Assert.Equal(3, other[0]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_oversized_rest_body_is_refused_with_413()
+    {
+        var body = "{\"connectorId\":1,\"idTag\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await host.Http.PostAsync($"/v1/chargers/{NewId()}/sessions", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_oversized_grpc_message_is_refused_with_resource_exhausted()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => Station.StartSessionAsync(new StartSessionRequest
+        {
+            ChargerId = NewId(), ConnectorId = 1, IdTag = new string('x', 2 * 1024 * 1024), MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(DateTime.UtcNow),
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Errors_carry_no_internal_detail()
+    {
+        // A body that is JSON but not the message: the error names the field, no type names or stack frames.
+        using var content = new StringContent("{\"connectorId\":{\"nested\":true}}", Encoding.UTF8, "application/json");
+        using var response = await host.Http.PostAsync($"/v1/chargers/{NewId()}/sessions", content);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("   at ", text);
+        Assert.DoesNotContain("Exception", text);
+        Assert.DoesNotContain("Orleans", text);
+    }
+}
