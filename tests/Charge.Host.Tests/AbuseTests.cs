@@ -5,6 +5,8 @@ using Charge.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
+using Charge.Tests;
+
 namespace Charge.Host.Tests;
 
 /// <summary>A chatty charger cannot starve the others; oversized requests are refused before any work.</summary>

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Charge.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 
+using Charge.Tests;
+
 namespace Charge.Host.Tests;
 
 /// <summary>The running cost shown on chargers that support the OCA California Pricing DataTransfer.</summary>

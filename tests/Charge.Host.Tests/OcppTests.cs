@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Charge.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 
+using Charge.Tests;
+
 namespace Charge.Host.Tests;
 
 /// <summary>A plain ClientWebSocket plays OCPP 1.6J charge points against the real host.</summary>
@@ -365,96 +367,5 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         Assert.Equal(overGrpc.EnergyWh, overOcpp.EnergyWh);
         Assert.Equal(overGrpc.Cost.TotalExact, overOcpp.Cost.TotalExact);
         Assert.Equal(overGrpc.Slots.Select(s => s.EnergyWh), overOcpp.Slots.Select(s => s.EnergyWh));
-    }
-}
-
-/// <summary>A minimal OCPP-J 1.6 charge point: CALLs with unique IDs, one at a time, over a plain ClientWebSocket.</summary>
-public sealed class OcppClient : IAsyncDisposable
-{
-    private readonly ClientWebSocket _socket;
-    private int _next;
-
-    private OcppClient(ClientWebSocket socket) => _socket = socket;
-
-    public static async Task<OcppClient> ConnectAsync(Uri uri)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp1.6");
-        await socket.ConnectAsync(uri, CancellationToken.None);
-        Assert.Equal("ocpp1.6", socket.SubProtocol);
-        return new OcppClient(socket);
-    }
-
-    public async Task<JsonArray> Call(string action, JsonObject payload)
-    {
-        var id = $"m{Interlocked.Increment(ref _next)}";
-        var reply = await SendRaw(new JsonArray(2, id, action, payload).ToJsonString());
-        Assert.Equal(id, reply[1]!.GetValue<string>());
-        return reply;
-    }
-
-    public async Task<JsonArray> SendRaw(string text)
-    {
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var buffer = new byte[64 * 1024];
-        var count = 0;
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), timeout.Token);
-            count += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsArray();
-    }
-
-    /// <summary>Receives the central system's next CALL and answers it (a null answer sends a CALLERROR).</summary>
-    public async Task<(string Action, JsonObject Payload)> AnswerNextCall(Func<string, JsonObject, JsonObject?> answer)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var buffer = new byte[64 * 1024];
-        var result = await _socket.ReceiveAsync(buffer, timeout.Token);
-        var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
-        Assert.Equal(2, frame[0]!.GetValue<int>());
-        var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
-        var response = answer(action, payload);
-        var reply = response is null
-            ? new JsonArray(4, id, "NotSupported", "this charger cannot do that", new JsonObject())
-            : new JsonArray(3, id, response);
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(reply.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-        return (action, payload);
-    }
-
-    public async Task<WebSocketCloseStatus?> ReceiveClose(TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        var buffer = new byte[1024];
-        while (true)
-        {
-            var result = await _socket.ReceiveAsync(buffer, cancel.Token);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return result.CloseStatus;
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_socket.State == WebSocketState.Open)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-            {
-            }
-        }
-
-        _socket.Dispose();
     }
 }
