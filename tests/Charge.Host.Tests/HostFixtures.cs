@@ -1,23 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using Charge.Gateway.Hosting;
 using Charge.Silo;
+using Charge.Tests;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
 
 namespace Charge.Host.Tests;
-
-public static class FreePorts
-{
-    public static int[] Take(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
-    }
-}
 
 /// <summary>What a test needs to talk to a running gateway.</summary>
 public abstract class GatewayFixture : IAsyncLifetime
@@ -32,7 +19,7 @@ public abstract class GatewayFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var ports = FreePorts.Take(4);
+        var ports = DevService.FreePorts(4);
         foreach (var host in BuildHosts(ports[0], ports[1], ports[2], ports[3]))
         {
             await host.StartAsync();

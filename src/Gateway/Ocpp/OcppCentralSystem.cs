@@ -173,7 +173,7 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
     {
         try
         {
-            return RequestValidation.Timestamp(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(ParseTime(node.GetValue<string>())), field, Now);
+            return RequestValidation.Timestamp(ParseTime(node.GetValue<string>()), field, Now);
         }
         catch (RpcException e)
         {

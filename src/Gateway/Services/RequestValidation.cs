@@ -97,6 +97,12 @@ public static class RequestValidation
             throw Invalid($"{field} is not a valid timestamp");
         }
 
+        return Timestamp(t, field, now);
+    }
+
+    /// <summary>An instant no earlier than 2000 and no more than <see cref="MaxClockSkew"/> ahead of now.</summary>
+    public static DateTime Timestamp(DateTime t, string field, DateTime now)
+    {
         if (t < Earliest)
         {
             throw Invalid($"{field} {t:O} is before {Earliest:yyyy-MM-dd}");

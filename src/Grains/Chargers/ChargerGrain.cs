@@ -78,15 +78,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
             throw await NotActiveHere(sessionId, "readings after stop are rejected");
         }
 
-        // Sequences only need to grow per session; deriving them from the clock keeps them growing across
-        // reactivations without a storage write per batch.
-        var sequence = Math.Max(_lastSequence + 1, _time.GetUtcNow().UtcTicks);
-        _lastSequence = sequence;
-        active.LastSequence = sequence;
-
-        _streams ??= this.GetStreamProvider(StreamNames.Provider);
-        var stream = _streams.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, sessionId));
-        var batch = new MeterBatch(sessionId, ChargerId, sequence, readings);
+        var batch = NextBatch(sessionId, readings);
+        active.LastSequence = batch.Sequence;
         // Kept in memory only: if this activation dies, the batches are recoverable from the cumulative register.
         if (!_recent.TryGetValue(sessionId, out var recent))
         {
@@ -99,19 +92,44 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
             recent.Dequeue();
         }
 
-        await stream.OnNextAsync(batch);
-        return new MeterValuesAccepted(sessionId, readings.Length, sequence);
+        await Publish(batch);
+        return new MeterValuesAccepted(sessionId, readings.Length, batch.Sequence);
     }
+
+    /// <summary>
+    /// A batch with this charger's next sequence. Sequences only need to grow per session; deriving them from
+    /// the clock keeps them growing across reactivations without a storage write per batch.
+    /// </summary>
+    private MeterBatch NextBatch(string sessionId, ImmutableArray<MeterReading> readings)
+    {
+        _lastSequence = Math.Max(_lastSequence + 1, _time.GetUtcNow().UtcTicks);
+        return new MeterBatch(sessionId, ChargerId, _lastSequence, readings);
+    }
+
+    private Task Publish(MeterBatch batch)
+    {
+        _streams ??= this.GetStreamProvider(StreamNames.Provider);
+        return _streams.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, batch.SessionId)).OnNextAsync(batch);
+    }
+
+    /// <summary>The session's view if it exists and was started on this charger; null otherwise.</summary>
+    private async Task<SessionView?> OwnSession(string sessionId)
+    {
+        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView();
+        return view.Status != SessionStatus.None && view.ChargerId == ChargerId ? view : null;
+    }
+
+    private ChargeException NoSuchSession(string sessionId) =>
+        ChargeException.NotFound($"charger '{ChargerId}' has no session '{sessionId}'");
 
     public async Task<SessionView> StopSession(StopSessionCommand command)
     {
         var session = GrainFactory.GetGrain<ISessionGrain>(command.SessionId);
         if (!State.Active.TryGetValue(command.SessionId, out var active))
         {
-            var existing = await session.GetView();
-            if (existing.Status == SessionStatus.None || existing.ChargerId != ChargerId)
+            if (await OwnSession(command.SessionId) is null)
             {
-                throw ChargeException.NotFound($"charger '{ChargerId}' has no session '{command.SessionId}'");
+                throw NoSuchSession(command.SessionId);
             }
 
             // Already stopped here: the session answers a repeated stop or refuses a different one.
@@ -167,14 +185,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
             return (await ReportMeterValues(sessionId, readings)).Accepted;
         }
 
-        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView();
-        if (view.Status != SessionStatus.None && view.ChargerId == ChargerId)
+        if (await OwnSession(sessionId) is not null)
         {
             // A finished session of ours records late readings as anomalies when they reach it.
-            _streams ??= this.GetStreamProvider(StreamNames.Provider);
-            _lastSequence = Math.Max(_lastSequence + 1, _time.GetUtcNow().UtcTicks);
-            await _streams.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, sessionId))
-                .OnNextAsync(new MeterBatch(sessionId, ChargerId, _lastSequence, readings));
+            await Publish(NextBatch(sessionId, readings));
             return 0;
         }
 
@@ -317,14 +331,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         return connector;
     }
 
-    private async Task<ChargeException> NotActiveHere(string sessionId, string what)
-    {
-        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView();
-        if (view.Status == SessionStatus.None || view.ChargerId != ChargerId)
-        {
-            return ChargeException.NotFound($"charger '{ChargerId}' has no session '{sessionId}'");
-        }
-
-        return ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}");
-    }
+    private async Task<ChargeException> NotActiveHere(string sessionId, string what) =>
+        await OwnSession(sessionId) is { } view
+            ? ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}")
+            : NoSuchSession(sessionId);
 }
