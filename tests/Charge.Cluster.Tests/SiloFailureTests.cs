@@ -161,6 +161,11 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             "--Charge:Cluster:Membership:ProbeTimeout=00:00:01",
             "--Charge:Cluster:Membership:NumMissedProbesLimit=2",
             "--Charge:Cluster:Membership:NumVotesForDeathDeclaration=1",
+            // A silo killed just before a full restart may not have been declared dead yet; the restarted silos can
+            // only join once its "I am alive" is stale (Orleans' default: 3 x 30 s). Seconds here, like the probes.
+            "--Charge:Cluster:Membership:IAmAliveTablePublishTimeout=00:00:02",
+            "--Charge:Cluster:Membership:NumMissedTableIAmAliveLimit=2",
+            "--Charge:Cluster:Membership:TableRefreshTimeout=00:00:02",
         ]);
         _processes.Add(silo);
         return silo;
@@ -173,6 +178,8 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         [
             $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}",
             $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
+            // Re-read the silo gateways every 2 s (Orleans' default: 1 min) so a restarted cluster is found quickly.
+            "--Charge:Cluster:Gateways:GatewayListRefreshPeriod=00:00:02",
             .. ClusterArgs(),
         ]);
         _processes.Add(gateway);

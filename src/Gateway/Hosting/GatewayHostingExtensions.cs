@@ -108,6 +108,8 @@ public static class GatewayHostingExtensions
             }
 
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            // How often the list of silo gateways is re-read (Charge:Cluster:Gateways:GatewayListRefreshPeriod, Orleans default 1 min).
+            client.Services.Configure<Orleans.Configuration.GatewayOptions>(builder.Configuration.GetSection($"{ChargeClusterOptions.Section}:Gateways"));
             // A gateway may start before any silo (a cluster restart, a Kubernetes roll-out): keep trying to
             // connect instead of exiting.
             client.UseConnectionRetryFilter(async (exception, cancellation) =>
