@@ -13,8 +13,8 @@ namespace Charge.Bench;
 /// <summary>
 /// Load run: N simulated OCPP 1.6J charge points, each with one transaction and one CALL in flight at a time,
 /// send MeterValues for a fixed time. Reports sustained MeterValues/s and latency percentiles.
-///   dotnet run -c Release --project bench/Charge.Bench -- ocpp [--chargers 100] [--seconds 30] [--url ws://host:5080/ocpp]
-/// Without --url it starts the system in this process on free loopback ports (memory storage).
+///   dotnet run -c Release --project bench/Charge.Bench -- ocpp [--chargers 100] [--seconds 30]
+/// It starts the system in this process on free loopback ports (memory storage) and registers the charge points.
 /// </summary>
 public static class OcppLoad
 {
@@ -22,47 +22,62 @@ public static class OcppLoad
     {
         var chargers = Option(args, "--chargers", 100);
         var seconds = Option(args, "--seconds", 30);
-        var url = args.SkipWhile(a => a != "--url").Skip(1).FirstOrDefault();
-        IHost? host = null;
-        if (url is null)
-        {
-            var ports = FreePorts(4);
-            host = ChargeSiloHost.Build(
+        var ports = FreePorts(4);
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        IHost host = ChargeSiloHost.Build(
             [
+                $"--Charge:Security:Jwt:SigningKey={key}",
                 $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
                 $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
                 "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning",
                 // The load run measures throughput: lift the per-charger rate limit meant for real chargers.
                 "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
             ]);
-            await host.StartAsync();
-            url = $"ws://127.0.0.1:{ports[0]}/ocpp";
-        }
+        await host.StartAsync();
+        var url = $"ws://127.0.0.1:{ports[0]}/ocpp";
 
         Console.WriteLine($"OCPP load: {chargers} charge points, {seconds} s, against {url}");
         var latencies = new List<double>[chargers];
         var run = Guid.NewGuid().ToString("N")[..6];
+        var ids = Enumerable.Range(0, chargers).Select(i => $"LOAD-{run}-{i}").ToArray();
+        var credentials = await Register(ids, $"http://127.0.0.1:{ports[1]}", key);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, chargers).Select(i => Charger($"{url}/LOAD-{run}-{i}", latencies[i] = [], stop.Token)));
+        await Task.WhenAll(Enumerable.Range(0, chargers).Select(i => Charger($"{url}/{ids[i]}", credentials[i], latencies[i] = [], stop.Token)));
         var elapsed = clock.Elapsed.TotalSeconds;
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"MeterValues: {all.Length} in {elapsed:0.0} s = {all.Length / elapsed:0} /s; latency p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {all.LastOrDefault():0.00} ms"));
-        if (host is not null)
-        {
-            await host.StopAsync();
-        }
+        await host.StopAsync();
 
         return 0;
     }
 
-    private static async Task Charger(string uri, List<double> latencies, CancellationToken stop)
+    /// <summary>Registers the charge points with an operator token and returns each one's Basic authorization.</summary>
+    private static async Task<string[]> Register(string[] ids, string grpcUrl, string key)
+    {
+        var jwt = new Charge.Gateway.Security.JwtOptions { SigningKey = key };
+        var token = Charge.Gateway.Security.TokenIssuer.Mint(jwt, Charge.Gateway.Security.SigningKeys.Resolve(jwt)!, "operator", "bench", [], TimeSpan.FromHours(1));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(grpcUrl);
+        var registry = new Charge.Api.V1.ChargerService.ChargerServiceClient(channel);
+        var header = new Grpc.Core.Metadata { { "authorization", $"Bearer {token}" } };
+        var result = new string[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var registered = await registry.RegisterChargerAsync(new Charge.Api.V1.RegisterChargerRequest { ChargerId = ids[i], ConnectorCount = 1 }, header);
+            result[i] = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ids[i]}:{registered.Secret}"));
+        }
+
+        return result;
+    }
+
+    private static async Task Charger(string uri, string authorization, List<double> latencies, CancellationToken stop)
     {
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("ocpp1.6");
+        socket.Options.SetRequestHeader("Authorization", authorization);
         await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
         var next = 0;
         async Task<JsonArray> Call(string action, JsonObject payload)

@@ -8,5 +8,5 @@ if (args.Length > 0 && args[0] == "ocpp")
     return await OcppLoad.RunAsync(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(PricingBenchmarks).Assembly).Run(args);
 return 0;

@@ -35,7 +35,20 @@ public sealed record ChargerView(
     [property: Id(3)] bool Known,
     [property: Id(4)] string? SiteId = null,
     [property: Id(5)] int AnomalyCount = 0,
-    [property: Id(6)] ImmutableArray<MeterAnomaly> Anomalies = default);
+    [property: Id(6)] ImmutableArray<MeterAnomaly> Anomalies = default,
+    [property: Id(7)] bool Registered = false,
+    [property: Id(8)] int ConnectorCount = 0);
+
+/// <summary>
+/// An operator's entry in the charger registry: where the charger is, how many connectors it has, and the
+/// SHA-256 (hex) of its secret. The secret itself is never stored.
+/// </summary>
+[GenerateSerializer]
+[Alias("charge.ChargerRegistration")]
+public sealed record ChargerRegistration(
+    [property: Id(0)] string? SiteId,
+    [property: Id(1)] int ConnectorCount,
+    [property: Id(2)] string CredentialHash);
 
 /// <summary>An OCPP StartTransaction: the central system assigns the integer transaction ID.</summary>
 [GenerateSerializer]

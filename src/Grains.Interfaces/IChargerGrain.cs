@@ -55,13 +55,21 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<ChargerView> GetView();
 
-    /// <summary>Puts the charger in a site (sites group chargers for tariffs and reports); null takes it out.</summary>
     /// <summary>Prices planned periods under the tariff this charger (or its site) has in force at their start.</summary>
     [Alias("Estimate")]
     Task<Tariffs.PricedEstimate> Estimate(ImmutableArray<Tariffs.ChargingPeriod> periods, DateTime sessionEnd);
 
+    /// <summary>Puts the charger in a site (sites group chargers for tariffs and reports); null takes it out.</summary>
     [Alias("SetSite")]
     Task<ChargerView> SetSite(string? siteId);
+
+    /// <summary>Adds the charger to the registry, or replaces its site, connectors and credential (a credential rotation).</summary>
+    [Alias("Register")]
+    Task<ChargerView> Register(ChargerRegistration registration);
+
+    /// <summary>Whether the charger is registered and its credential hash is this one.</summary>
+    [Alias("VerifyCredential")]
+    Task<bool> VerifyCredential(string credentialHash);
 
     /// <summary>Sessions started on this charger between from (inclusive) and to (exclusive), newest first.</summary>
     [Alias("ListSessions")]

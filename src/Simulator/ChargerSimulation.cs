@@ -16,7 +16,9 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
     private readonly Random _random = new(index * 7919 + 17);
     private double _registerWh = 1_000_000 + index * 123_456;
 
-    public string ChargerId { get; } = $"{options.Prefix}-{index + 1:000}";
+    public string ChargerId { get; } = IdOf(options, index);
+
+    public static string IdOf(SimulatorOptions options, int index) => $"{options.Prefix}-{index + 1:000}";
 
     public async Task RunAsync(CancellationToken cancellation)
     {

@@ -1,5 +1,7 @@
 using Charge.Api.V1;
 using Charge.Simulator;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 // Drives N simulated chargers through sessions against a running gateway's gRPC station API.
@@ -48,13 +50,32 @@ using var channel = GrpcChannel.ForAddress(options.Url, new GrpcChannelOptions
         },
     },
 });
-var station = new StationService.StationServiceClient(channel);
 Console.WriteLine($"Simulating {options.Chargers} chargers: {options.HistoryHours:0.#} h of history, then {options.SessionsPerCharger} live sessions each, against {options.Url}");
-var chargers = Enumerable.Range(0, options.Chargers)
-    .Select(i => new ChargerSimulation(station, options, i, Console.Out).RunAsync(cancellation.Token));
+var registry = new ChargerService.ChargerServiceClient(channel);
+var operatorHeader = new Metadata { { "authorization", $"Bearer {options.Token}" } };
+var simulations = new List<ChargerSimulation>();
 try
 {
-    await Task.WhenAll(chargers);
+    for (var i = 0; i < options.Chargers; i++)
+    {
+        // Registering (again) gives the simulated charger a fresh secret; it then reports with its own credential.
+        var chargerId = ChargerSimulation.IdOf(options, i);
+        var registered = await registry.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1 }, operatorHeader);
+        var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{chargerId}:{registered.Secret}"));
+        var station = new StationService.StationServiceClient(channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", basic);
+            return metadata;
+        }));
+        simulations.Add(new ChargerSimulation(station, options, i, Console.Out));
+    }
+
+    await Task.WhenAll(simulations.Select(s => s.RunAsync(cancellation.Token)));
+}
+catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+{
+    Console.Error.WriteLine($"The gateway refused the simulator ({e.StatusCode}): --token must be a valid operator token for this installation.");
+    return 1;
 }
 catch (OperationCanceledException)
 {

@@ -9,6 +9,8 @@ public sealed record SimulatorOptions
         """
         usage: Charge.Simulator [options]
           --url URL            gateway gRPC endpoint (default http://127.0.0.1:5081)
+          --token JWT          an operator token (required; see README, Security): the simulator
+                               registers its chargers with it and reports with their credentials
           --chargers N         chargers to simulate (default 5)
           --sessions N         live sessions per charger, one after another (default 2)
           --readings N         meter readings per live session (default 30)
@@ -27,6 +29,7 @@ public sealed record SimulatorOptions
     public double MaxPowerKw { get; init; } = 22;
     public double HistoryHours { get; init; }
     public string Prefix { get; init; } = "SIM";
+    public string Token { get; init; } = "";
 
     public static SimulatorOptions Parse(string[] args)
     {
@@ -45,6 +48,7 @@ public sealed record SimulatorOptions
                 "--power-kw" => o with { MaxPowerKw = Number() },
                 "--history-hours" => o with { HistoryHours = Number() },
                 "--prefix" => o with { Prefix = Value() },
+                "--token" => o with { Token = Value() },
                 "--help" or "-h" => throw new HelpRequested(),
                 var other => throw new ArgumentException($"unknown option {other}"),
             };
@@ -54,6 +58,11 @@ public sealed record SimulatorOptions
             || o.MaxPowerKw <= 0 || o.HistoryHours < 0)
         {
             throw new ArgumentException("counts, interval, power and history must be positive");
+        }
+
+        if (o.Token.Length == 0)
+        {
+            throw new ArgumentException("--token is required: an operator token, e.g. $(dotnet run --project src/Silo -- token --role operator)");
         }
 
         return o;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Charge.Api.V1;
 using Charge.Tests;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 namespace Charge.Cluster.Tests;
@@ -11,6 +12,7 @@ public sealed class CrossGatewayTests : IAsyncLifetime
 {
     private readonly List<ChargeProcess> _processes = [];
     private readonly int[] _ports = DevService.FreePorts(6);
+    private readonly TestSecurity _security = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -30,11 +32,11 @@ public sealed class CrossGatewayTests : IAsyncLifetime
         _processes.Add(ChargeProcess.Start("silo", "Silo", "Charge.Silo",
             ["--Charge:Silo:HostGateway=false", $"--Charge:Cluster:SiloPort={_ports[0]}", "--Charge:Storage:Provider=Memory", .. Cluster()]));
         _processes.Add(ChargeProcess.Start("gateway-1", "Gateway", "Charge.Gateway",
-            [$"--Charge:Gateway:HttpUrl=http://127.0.0.1:{_ports[2]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[3]}", .. Cluster()]));
+            [$"--Charge:Gateway:HttpUrl=http://127.0.0.1:{_ports[2]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[3]}", .. Cluster(), .. _security.HostArgs]));
         _processes.Add(ChargeProcess.Start("gateway-2", "Gateway", "Charge.Gateway",
-            [$"--Charge:Gateway:HttpUrl=http://127.0.0.1:{_ports[4]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[5]}", .. Cluster()]));
+            [$"--Charge:Gateway:HttpUrl=http://127.0.0.1:{_ports[4]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[5]}", .. Cluster(), .. _security.HostArgs]));
         using var channel2 = GrpcChannel.ForAddress($"http://127.0.0.1:{_ports[5]}");
-        var chargers = new ChargerService.ChargerServiceClient(channel2);
+        var chargers = new ChargerService.ChargerServiceClient(channel2.Intercept(new TestSecurity.Interceptor(_security, channel2.CreateCallInvoker)));
         var cp = $"XGW-{Guid.NewGuid():N}"[..16];
 
         // The charger connects to gateway 1 (once the cluster serves it) and boots.
@@ -44,7 +46,8 @@ public sealed class CrossGatewayTests : IAsyncLifetime
         {
             try
             {
-                client = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{_ports[2]}/ocpp/{cp}"));
+                // Registered through gateway 2; gateway 1 checks the credential with the charger grain.
+                client = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{_ports[2]}/ocpp/{cp}"), await _security.ChargerAuthorization(channel2.CreateCallInvoker(), cp));
                 var boot = await client.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "DC50" });
                 Assert.Equal(3, boot[0]!.GetValue<int>());
             }

@@ -118,7 +118,7 @@ public sealed class DeployFilesTests
             "Charge__Silo__HostGateway", "Charge__Cluster__Provider", "Charge__Cluster__RedisConnectionString", "Charge__Cluster__ClusterId",
             "Charge__Cluster__ServiceId", "Charge__Cluster__AdvertisedIp", "Charge__Cluster__ListenOnAnyHostAddress", "Charge__Cluster__Kubernetes",
             "Charge__Storage__Provider", "Charge__Storage__ConnectionString", "Charge__Storage__Container", "Charge__Storage__ArchiveTable", "Charge__Storage__Serializer",
-            "Charge__Gateway__HttpUrl", "Charge__Gateway__GrpcUrl",
+            "Charge__Gateway__HttpUrl", "Charge__Gateway__GrpcUrl", "Charge__Security__Jwt__SigningKey", "Charge__Security__Jwt__Authority",
         };
         foreach (var file in Directory.GetFiles(Deploy, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)))
         {

@@ -2,6 +2,7 @@ using Charge.Api.V1;
 using Charge.Tests;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Xunit.Abstractions;
 
@@ -19,6 +20,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly string _clusterId = $"kill-{Guid.NewGuid():N}"[..16];
     private readonly List<ChargeProcess> _processes = [];
+    private readonly TestSecurity _security = new();
     private Azurite _azurite = null!;
     private Redis _redis = null!;
     private int _retries;
@@ -171,7 +173,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         return silo;
     }
 
-    private async Task<(ChargeProcess Gateway, GrpcChannel Channel)> StartGateway(string name)
+    private async Task<(ChargeProcess Gateway, CallInvoker Channel)> StartGateway(string name)
     {
         var ports = DevService.FreePorts(2);
         var gateway = ChargeProcess.Start(name, "Gateway", "Charge.Gateway",
@@ -181,9 +183,11 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             // Re-read the silo gateways every 2 s (Orleans' default: 1 min) so a restarted cluster is found quickly.
             "--Charge:Cluster:Gateways:GatewayListRefreshPeriod=00:00:02",
             .. ClusterArgs(),
+            .. _security.HostArgs,
         ]);
         _processes.Add(gateway);
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}");
+        var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}");
+        var channel = raw.Intercept(new TestSecurity.Interceptor(_security, raw.CreateCallInvoker));
         var sessions = new SessionService.SessionServiceClient(channel);
         // Ready when the cluster answers through it: NotFound for a session that does not exist.
         await Until(async () =>

@@ -53,9 +53,8 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     [Fact]
     public async Task A_chatty_ocpp_charge_point_gets_generic_errors_and_others_are_served()
     {
-        var uri = $"ws://{host.Http.BaseAddress!.Authority}/ocpp/";
-        await using var chatty = await OcppClient.ConnectAsync(new Uri(uri + NewId()));
-        await using var quiet = await OcppClient.ConnectAsync(new Uri(uri + NewId()));
+        await using var chatty = await host.ConnectOcpp(NewId());
+        await using var quiet = await host.ConnectOcpp(NewId());
 
         var codes = new List<string>();
         for (var i = 0; i < 4 * RateLimitedHostFixture.PerSecond; i++)

@@ -1,6 +1,8 @@
 using Charge.Gateway.Hosting;
 using Charge.Silo;
 using Charge.Tests;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
 
@@ -11,9 +13,29 @@ public abstract class GatewayFixture : IAsyncLifetime
 {
     private readonly List<IHost> _hosts = [];
 
-    public GrpcChannel Channel { get; private set; } = null!;
+    /// <summary>The services of the host that serves the gateway (the last one started).</summary>
+    public IServiceProvider GatewayServices => _hosts[^1].Services;
 
+    /// <summary>The gateway's keys; hosts are started with its signing key.</summary>
+    public TestSecurity Security { get; } = new();
+
+    /// <summary>Calls carry the credential their caller would have (see <see cref="TestSecurity.Interceptor"/>).</summary>
+    public CallInvoker Channel { get; private set; } = null!;
+
+    /// <summary>Calls carry only the credentials the test gives them.</summary>
+    public GrpcChannel RawChannel { get; private set; } = null!;
+
+    /// <summary>Requests carry the credential their caller would have, unless the test sets one.</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Requests carry only the credentials the test gives them.</summary>
+    public HttpClient RawHttp { get; private set; } = null!;
+
+    /// <summary>A charge point connection authenticated as the charger (registered on first use).</summary>
+    public async Task<OcppClient> ConnectOcpp(string chargePointId) =>
+        await OcppClient.ConnectAsync(OcppUri(chargePointId), await Security.ChargerAuthorization(RawChannel.CreateCallInvoker(), chargePointId));
+
+    public Uri OcppUri(string chargePointId) => new($"ws://{RawHttp.BaseAddress!.Authority}/ocpp/{chargePointId}");
 
     protected abstract IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort);
 
@@ -26,14 +48,17 @@ public abstract class GatewayFixture : IAsyncLifetime
             _hosts.Add(host);
         }
 
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[0]}") };
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}");
+        RawHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[0]}") };
+        RawChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}");
+        Http = new HttpClient(new TestSecurity.Handler(Security, RawChannel.CreateCallInvoker)) { BaseAddress = RawHttp.BaseAddress };
+        Channel = RawChannel.Intercept(new TestSecurity.Interceptor(Security, RawChannel.CreateCallInvoker));
     }
 
     public async Task DisposeAsync()
     {
-        Channel.Dispose();
+        RawChannel.Dispose();
         Http.Dispose();
+        RawHttp.Dispose();
         foreach (var host in Enumerable.Reverse(_hosts))
         {
             await host.StopAsync(TimeSpan.FromSeconds(10));
@@ -41,7 +66,7 @@ public abstract class GatewayFixture : IAsyncLifetime
         }
     }
 
-    protected static string[] Args(int httpPort, int grpcPort, int siloPort, int gatewayPort, params string[] more) =>
+    protected string[] Args(int httpPort, int grpcPort, int siloPort, int gatewayPort, params string[] more) =>
     [
         $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{httpPort}",
         $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{grpcPort}",
@@ -50,6 +75,7 @@ public abstract class GatewayFixture : IAsyncLifetime
         $"--Charge:Cluster:ClusterId=test-{Guid.NewGuid():N}",
         "--Logging:LogLevel:Default=Warning",
         "--Charge:Storage:Provider=Memory",
+        .. Security.HostArgs,
         .. more,
     ];
 }
@@ -92,5 +118,30 @@ public sealed class RateLimitedHostFixture : GatewayFixture
     {
         yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort),
             $"--Charge:RateLimit:PerChargerPerSecond={PerSecond}", $"--Charge:RateLimit:Burst={PerSecond}"]);
+    }
+}
+
+/// <summary>The single host with a TLS listener (OCPP Security Profile 2) using a self-signed certificate made for the test.</summary>
+public sealed class TlsHostFixture : GatewayFixture
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("charge-tls-").FullName;
+
+    public int TlsPort { get; } = DevService.FreePorts(1)[0];
+
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate { get; private set; } = null!;
+
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(_folder, "gateway.pfx");
+        File.WriteAllBytes(path, Certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test-password"));
+        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort),
+            $"--Charge:Gateway:HttpsUrl=https://127.0.0.1:{TlsPort}", $"--Charge:Gateway:CertificatePath={path}", "--Charge:Gateway:CertificatePassword=test-password"]);
     }
 }

@@ -26,7 +26,7 @@ public sealed class OcppRunningCostTests(RunningCostHostFixture host) : IClassFi
         {
             ChargerId = cp, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(t0.AddDays(-1)),
         });
-        await using var client = await OcppClient.ConnectAsync(new Uri($"ws://{host.Http.BaseAddress!.Authority}/ocpp/{cp}"));
+        await using var client = await host.ConnectOcpp(cp);
         var start = await client.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "RFID-9", ["meterStart"] = 0, ["timestamp"] = At(0) });
         var tx = start[2]!["transactionId"]!.GetValue<int>();
 

@@ -19,8 +19,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
 
     private SessionService.SessionServiceClient Sessions => new(host.Channel);
 
-    private async Task<OcppClient> Connect(string chargePointId) =>
-        await OcppClient.ConnectAsync(new Uri($"ws://{host.Http.BaseAddress!.Authority}/ocpp/{chargePointId}"));
+    private Task<OcppClient> Connect(string chargePointId) => host.ConnectOcpp(chargePointId);
 
     private static JsonObject Sample(string value, string? measurand = null, string? unit = null, string? phase = null)
     {
@@ -330,10 +329,13 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_connection_without_the_ocpp16_subprotocol_is_refused()
     {
+        var cp = NewId();
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("ocpp2.0.1");
-        await Assert.ThrowsAnyAsync<WebSocketException>(() =>
-            socket.ConnectAsync(new Uri($"ws://{host.Http.BaseAddress!.Authority}/ocpp/{NewId()}"), CancellationToken.None));
+        socket.Options.SetRequestHeader("Authorization", await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp));
+        socket.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => socket.ConnectAsync(host.OcppUri(cp), CancellationToken.None));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, socket.HttpStatusCode);
     }
 
     [Fact]

@@ -12,10 +12,16 @@ public sealed class OcppClient : IAsyncDisposable
 
     private OcppClient(ClientWebSocket socket) => _socket = socket;
 
-    public static async Task<OcppClient> ConnectAsync(Uri uri)
+    /// <summary>Connects; authorization is the HTTP Basic header of OCPP 1.6 Security Profile 1 (null: none).</summary>
+    public static async Task<OcppClient> ConnectAsync(Uri uri, string? authorization)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("ocpp1.6");
+        if (authorization is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", authorization);
+        }
+
         await socket.ConnectAsync(uri, CancellationToken.None);
         Assert.Equal("ocpp1.6", socket.SubProtocol);
         return new OcppClient(socket);

@@ -1,4 +1,5 @@
 using System.Net;
+using Charge.Gateway.Security;
 using Charge.Gateway.Services;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -26,12 +27,24 @@ public static class GatewayHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ChargerRateLimiter>();
+        builder.AddChargeSecurity();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // REST bodies are small (the largest is a tariff document); refuse anything larger outright.
             kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
             Listen(kestrel, options.HttpUrl, HttpProtocols.Http1, nameof(GatewayOptions.HttpUrl));
             Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2, nameof(GatewayOptions.GrpcUrl));
+            if (options.HttpsUrl.Length > 0)
+            {
+                if (!File.Exists(options.CertificatePath))
+                {
+                    throw new InvalidOperationException($"Charge:Gateway:HttpsUrl needs Charge:Gateway:CertificatePath, a PFX file ('{options.CertificatePath}' does not exist)");
+                }
+
+                // ALPN picks HTTP/2 for gRPC clients and HTTP/1.1 for REST and WebSocket (wss) clients.
+                Listen(kestrel, options.HttpsUrl, HttpProtocols.Http1AndHttp2, nameof(GatewayOptions.HttpsUrl),
+                    listen => listen.UseHttps(options.CertificatePath, options.CertificatePassword));
+            }
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -69,17 +82,23 @@ public static class GatewayHostingExtensions
 
             await next();
         });
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var ocpp = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ocpp.OcppOptions>>().Value;
+        // OCPP 1.6 Security Profile 1/2: the charge point is authenticated on the upgrade request, before any message.
         app.Map($"{ocpp.PathPrefix.TrimEnd('/')}/{{chargePointId}}", (HttpContext context, string chargePointId, Ocpp.OcppEndpoint endpoint) =>
-            endpoint.Accept(context, chargePointId));
+            endpoint.Accept(context, chargePointId))
+            .RequireAuthorization(ChargeRoles.Policies.Charger);
+        // Each RPC names its policy on the service method.
         app.MapGrpcService<StationGrpcService>();
         app.MapGrpcService<SessionGrpcService>();
         app.MapGrpcService<ChargerGrpcService>();
         app.MapGrpcService<TariffGrpcService>();
-        app.MapGrpcReflectionService();
-        app.MapGrpcHealthChecksService();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGrpcReflectionService().RequireAuthorization(ChargeRoles.Policies.Operator);
+        // Load balancers and orchestrators probe without credentials; the answer says only serving or not.
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         return app;
     }
 
@@ -122,14 +141,20 @@ public static class GatewayHostingExtensions
         return builder;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, string setting)
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, string setting, Action<ListenOptions>? tls = null)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+        var scheme = tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != scheme)
         {
-            throw new InvalidOperationException($"Charge:Gateway:{setting} '{url}' must be an http:// URL with a port");
+            throw new InvalidOperationException($"Charge:Gateway:{setting} '{url}' must be an {scheme}:// URL with a port");
         }
 
-        void Configure(ListenOptions listen) => listen.Protocols = protocols;
+        void Configure(ListenOptions listen)
+        {
+            listen.Protocols = protocols;
+            tls?.Invoke(listen);
+        }
+
         if (uri.Host is "localhost")
         {
             kestrel.ListenLocalhost(uri.Port, Configure);

@@ -15,6 +15,17 @@ public sealed class GatewayOptions
     [Required]
     public string GrpcUrl { get; set; } = "http://127.0.0.1:5081";
 
+    /// <summary>
+    /// Optional TLS endpoint (https://IP:port) for REST, gRPC and OCPP over wss (OCPP 1.6 Security Profile 2), with
+    /// the server certificate in <see cref="CertificatePath"/> (PFX/PKCS#12). Empty: no TLS listener.
+    /// </summary>
+    public string HttpsUrl { get; set; } = "";
+
+    public string CertificatePath { get; set; } = "";
+
+    /// <summary>From the environment or a secret store, like every secret.</summary>
+    public string CertificatePassword { get; set; } = "";
+
     /// <summary>How long StopSession waits for the session's record to be fixed before answering with it still stopping.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan StopWait { get; set; } = TimeSpan.FromSeconds(5);

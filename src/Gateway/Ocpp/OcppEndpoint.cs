@@ -40,6 +40,15 @@ public sealed partial class OcppEndpoint(
             return;
         }
 
+        if (context.User.FindFirst(Security.ChargeRoles.ChargerIdClaim)?.Value != chargePointId)
+        {
+            // The Basic username is the charge point identity (OCPP 1.6 security whitepaper): one charger's
+            // credential never opens another's connection.
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync($"the credential is not charge point '{chargePointId}''s");
+            return;
+        }
+
         if (!context.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;

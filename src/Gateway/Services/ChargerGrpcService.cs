@@ -1,13 +1,34 @@
 using Charge.Api.V1;
+using Charge.Gateway.Security;
 using Charge.Grains.Interfaces;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using static Charge.Gateway.Services.RequestValidation;
 
 namespace Charge.Gateway.Services;
 
-/// <summary>Reading a charger's connectors, active sessions and heartbeat.</summary>
-public sealed class ChargerGrpcService(IGrainFactory grains) : ChargerService.ChargerServiceBase
+/// <summary>Operators' view of chargers: the registry, connectors and sessions, sites, and OCPP commands.</summary>
+public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials credentials) : ChargerService.ChargerServiceBase
 {
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<RegisterChargerResponse> RegisterCharger(RegisterChargerRequest request, ServerCallContext context)
+    {
+        var chargerId = Id(request.ChargerId, "charger_id");
+        if (request.ConnectorCount is < 1 or > 1000)
+        {
+            throw Invalid("connector_count must be between 1 and 1000");
+        }
+
+        var secret = request.Secret.Length == 0
+            ? ChargerCredentials.NewSecret()
+            : ChargerCredentials.Problem(request.Secret) is { } problem ? throw Invalid(problem) : request.Secret;
+        var view = await grains.GetGrain<IChargerGrain>(chargerId).Register(
+            new ChargerRegistration(OptionalId(request.SiteId, "site_id"), request.ConnectorCount, ChargerCredentials.Hash(secret)));
+        credentials.Forget(chargerId);
+        return new RegisterChargerResponse { Charger = view.ToApi(), Secret = secret };
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<Charger> GetCharger(GetChargerRequest request, ServerCallContext context)
     {
         var chargerId = Id(request.ChargerId, "charger_id");
@@ -15,6 +36,7 @@ public sealed class ChargerGrpcService(IGrainFactory grains) : ChargerService.Ch
         return view.ToApi();
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> RemoteStartTransaction(RemoteStartTransactionRequest request, ServerCallContext context)
     {
         var payload = new System.Text.Json.Nodes.JsonObject { ["idTag"] = Id(request.IdTag, "id_tag").Length <= 20 ? request.IdTag : throw Invalid("id_tag is longer than 20 characters (OCPP 1.6 idTag)") };
@@ -26,6 +48,7 @@ public sealed class ChargerGrpcService(IGrainFactory grains) : ChargerService.Ch
         return Command(request.ChargerId, "RemoteStartTransaction", payload);
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> RemoteStopTransaction(RemoteStopTransactionRequest request, ServerCallContext context)
     {
         var chargerId = Id(request.ChargerId, "charger_id");
@@ -39,9 +62,11 @@ public sealed class ChargerGrpcService(IGrainFactory grains) : ChargerService.Ch
         return Command(chargerId, "RemoteStopTransaction", new System.Text.Json.Nodes.JsonObject { ["transactionId"] = transactionId });
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> Reset(ResetRequest request, ServerCallContext context) =>
         Command(request.ChargerId, "Reset", new System.Text.Json.Nodes.JsonObject { ["type"] = OneOf(request.Type, "type", "Soft", "Hard") });
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> ChangeAvailability(ChangeAvailabilityRequest request, ServerCallContext context) =>
         Command(request.ChargerId, "ChangeAvailability", new System.Text.Json.Nodes.JsonObject
         {
@@ -49,6 +74,7 @@ public sealed class ChargerGrpcService(IGrainFactory grains) : ChargerService.Ch
             ["type"] = OneOf(request.Type, "type", "Operative", "Inoperative"),
         });
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> TriggerMessage(TriggerMessageRequest request, ServerCallContext context)
     {
         var payload = new System.Text.Json.Nodes.JsonObject
@@ -74,6 +100,7 @@ public sealed class ChargerGrpcService(IGrainFactory grains) : ChargerService.Ch
     private static string OneOf(string value, string field, params string[] allowed) =>
         allowed.Contains(value, StringComparer.Ordinal) ? value : throw Invalid($"{field} must be one of {string.Join(", ", allowed)}");
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<Charger> SetChargerSite(SetChargerSiteRequest request, ServerCallContext context)
     {
         var chargerId = Id(request.ChargerId, "charger_id");

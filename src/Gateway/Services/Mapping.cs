@@ -91,6 +91,8 @@ public static class Mapping
             LastHeartbeat = v.LastHeartbeat is { } hb ? Ts(hb) : null,
             SiteId = v.SiteId ?? "",
             AnomalyCount = v.AnomalyCount,
+            Registered = v.Registered,
+            ConnectorCount = v.ConnectorCount,
         };
         if (!v.Anomalies.IsDefault)
         {

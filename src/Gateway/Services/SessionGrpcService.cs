@@ -1,7 +1,9 @@
 using System.Threading.Channels;
 using Charge.Api.V1;
 using Charge.Gateway.Hosting;
+using Charge.Gateway.Security;
 using Charge.Grains.Interfaces;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using static Charge.Gateway.Services.RequestValidation;
@@ -15,19 +17,33 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<Session> GetSession(GetSessionRequest request, ServerCallContext context)
     {
         var sessionId = Id(request.SessionId, "session_id");
-        var view = await grains.GetGrain<ISessionGrain>(sessionId).GetView();
-        return view.Status == SessionStatus.None
-            ? throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"))
-            : view.ToApi(Now);
+        var view = await Readable(grains.GetGrain<ISessionGrain>(sessionId), sessionId, context);
+        return view.ToApi(Now);
     }
 
+    /// <summary>The session's view, when it exists and the caller may see it.</summary>
+    private static async Task<SessionView> Readable(ISessionGrain session, string sessionId, ServerCallContext context)
+    {
+        var view = await session.GetView();
+        if (view.Status == SessionStatus.None)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"));
+        }
+
+        Access.EnsureMayRead(context.Caller(), view);
+        return view;
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task WatchSession(WatchSessionRequest request, IServerStreamWriter<Session> responseStream, ServerCallContext context)
     {
         var sessionId = Id(request.SessionId, "session_id");
         var session = grains.GetGrain<ISessionGrain>(sessionId);
+        await Readable(session, sessionId, context);
 
         // Only the newest view matters to a watcher: a slow reader skips intermediate ones.
         var updates = Channel.CreateBounded<SessionView>(new BoundedChannelOptions(16)
@@ -86,6 +102,8 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
         }
     }
 
+    /// <summary>By charger: operators. By id_tag: operators, and drivers for their own id_tags.</summary>
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)
     {
         var chargerId = OptionalId(request.ChargerId, "charger_id");
@@ -93,6 +111,16 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
         if ((chargerId is null) == (idTag is null))
         {
             throw Invalid("give exactly one of charger_id and id_tag");
+        }
+
+        var caller = context.Caller();
+        if (idTag is not null)
+        {
+            Access.EnsureOwnIdTag(caller, idTag);
+        }
+        else if (!caller.IsOperator())
+        {
+            throw Access.Denied("listing a charger's sessions is for operators");
         }
 
         var from = OptionalBound(request.From, "from") ?? DateTime.MinValue;

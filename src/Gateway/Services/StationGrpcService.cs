@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Charge.Api.V1;
 using Charge.Gateway.Hosting;
+using Charge.Gateway.Security;
 using Charge.Grains.Interfaces;
+using Microsoft.AspNetCore.Authorization;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using static Charge.Gateway.Services.RequestValidation;
@@ -10,23 +12,28 @@ using DomainMeterReading = Charge.Grains.Interfaces.MeterReading;
 
 namespace Charge.Gateway.Services;
 
-/// <summary>The station API: validates, calls the charger grain, maps the answer.</summary>
+/// <summary>The station API: validates, calls the charger grain, maps the answer. Callers are registered chargers acting for themselves.</summary>
 public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, IOptions<GatewayOptions> options, ChargerRateLimiter rateLimiter)
     : StationService.StationServiceBase
 {
-    /// <summary>Validates the charger ID and spends one of its requests; a charger over its rate gets ResourceExhausted.</summary>
-    private string Charger(string chargerId)
+    /// <summary>
+    /// Validates the charger ID, checks the caller is that charger, and spends one of its requests; a charger over
+    /// its rate gets ResourceExhausted.
+    /// </summary>
+    private string Charger(string chargerId, ServerCallContext context)
     {
         var id = Id(chargerId, "charger_id");
+        Access.EnsureSelf(context.Caller(), id);
         return rateLimiter.TryAcquire(id)
             ? id
             : throw new RpcException(new Status(StatusCode.ResourceExhausted, $"charger '{id}' exceeds {rateLimiter.Limit} requests per second; retry later"));
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Charger)]
     public override async Task<Session> StartSession(StartSessionRequest request, ServerCallContext context)
     {
         var now = Now;
-        var chargerId = Charger(request.ChargerId);
+        var chargerId = Charger(request.ChargerId, context);
         var command = new StartSessionCommand(
             SessionId: OptionalId(request.SessionId, "session_id") ?? Guid.CreateVersion7().ToString("N"),
             ChargerId: chargerId,
@@ -38,10 +45,11 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         return view.ToApi(Now);
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Charger)]
     public override async Task<ReportMeterValuesResponse> ReportMeterValues(ReportMeterValuesRequest request, ServerCallContext context)
     {
         var now = Now;
-        var chargerId = Charger(request.ChargerId);
+        var chargerId = Charger(request.ChargerId, context);
         var sessionId = Id(request.SessionId, "session_id");
         if (request.Readings.Count == 0)
         {
@@ -63,6 +71,8 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         return new ReportMeterValuesResponse { SessionId = accepted.SessionId, Accepted = accepted.Accepted };
     }
 
+    /// <summary>A charger stops its own sessions; a driver the sessions of their id_tags (from the app); an operator any.</summary>
+    [Authorize(Policy = ChargeRoles.Policies.ChargerDriverOrOperator)]
     public override async Task<Session> StopSession(StopSessionRequest request, ServerCallContext context)
     {
         var now = Now;
@@ -74,14 +84,25 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             request.Reason.Length <= 64 ? request.Reason : throw Invalid("reason is longer than 64 characters"));
 
         var session = grains.GetGrain<ISessionGrain>(sessionId);
-        var chargerId = OptionalId(request.ChargerId, "charger_id") is { } named ? Charger(named) : null;
-        if (chargerId is null)
+        var caller = context.Caller();
+        var named = OptionalId(request.ChargerId, "charger_id") ?? caller.ChargerId();
+        string chargerId;
+        if (caller.ChargerId() is not null)
         {
-            // An app stopping by session alone: the session knows its charger.
+            // A station names itself; its charger grain refuses sessions that are not its own.
+            chargerId = Charger(named!, context);
+        }
+        else
+        {
+            // An app stopping by session: the session knows its charger, and whose it is.
             var existing = await session.GetView();
-            chargerId = existing.Status != SessionStatus.None
-                ? existing.ChargerId
-                : throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"));
+            if (existing.Status == SessionStatus.None)
+            {
+                throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"));
+            }
+
+            Access.EnsureMayRead(caller, existing);
+            chargerId = existing.ChargerId;
         }
 
         var view = await grains.GetGrain<IChargerGrain>(chargerId).StopSession(command);
@@ -93,9 +114,10 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         return view.ToApi(Now);
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Charger)]
     public override async Task<Charger> ReportStatus(ReportStatusRequest request, ServerCallContext context)
     {
-        var chargerId = Charger(request.ChargerId);
+        var chargerId = Charger(request.ChargerId, context);
         var report = new StatusReport(
             Connector(request.ConnectorId, "connector_id", allowWholeCharger: true),
             request.Status.ToDomain(),
@@ -105,9 +127,10 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         return view.ToApi();
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Charger)]
     public override async Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
-        var chargerId = Charger(request.ChargerId);
+        var chargerId = Charger(request.ChargerId, context);
         var stationTime = request.Timestamp is null ? Now : Timestamp(request.Timestamp, "timestamp", Now);
         var serverTime = await grains.GetGrain<IChargerGrain>(chargerId).Heartbeat(stationTime);
         return new HeartbeatResponse { CurrentTime = Mapping.Ts(serverTime) };

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Text;
 using Charge.Api.V1;
+using Charge.Gateway.Security;
 using Charge.Grains.Interfaces;
+using Microsoft.AspNetCore.Authorization;
 using Charge.Grains.Interfaces.Tariffs;
 using Google.Api;
 using Google.Protobuf;
@@ -18,6 +20,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
     /// <summary>OCPI tariffs with hundreds of elements exist (hourly prices for weeks); this leaves ample room.</summary>
     public const int MaxTariffBytes = 256 * 1024;
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<TariffInfo> PutTariff(PutTariffRequest request, ServerCallContext context)
     {
         var tariffId = Id(request.TariffId, "tariff_id");
@@ -46,6 +49,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
         return ToApi(summary);
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<HttpBody> GetTariff(GetTariffRequest request, ServerCallContext context)
     {
         var tariffId = Id(request.TariffId, "tariff_id");
@@ -58,6 +62,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
         return new HttpBody { ContentType = "application/json", Data = ByteString.CopyFromUtf8(version.OcpiJson) };
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<ListTariffsResponse> ListTariffs(ListTariffsRequest request, ServerCallContext context)
     {
         var list = await grains.GetGrain<ITariffCatalogGrain>(ITariffCatalogGrain.Key).List();
@@ -66,6 +71,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
         return response;
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<TariffAssignments> AssignTariff(AssignTariffRequest request, ServerCallContext context)
     {
         var chargerId = OptionalId(request.ChargerId, "charger_id");
@@ -85,6 +91,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
         return response;
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<Cost> EstimateCost(EstimateCostRequest request, ServerCallContext context)
     {
         var tariffId = OptionalId(request.TariffId, "tariff_id");

@@ -12,6 +12,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
     /// <summary>Sessions kept per charger for listing; older ones are found through the archive.</summary>
     public const int HistoryLimit = 2000;
 
+    /// <summary>The most connectors a charger may declare (OCPP connector IDs are small integers).</summary>
+    public const int MaxConnectors = 1000;
+
     private readonly IPersistentState<ChargerState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger<ChargerGrain> _logger;
@@ -307,6 +310,25 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         return new TariffRef(version.TariffId, version.Version);
     }
 
+    public async Task<ChargerView> Register(ChargerRegistration registration)
+    {
+        if (registration.ConnectorCount is < 1 or > MaxConnectors)
+        {
+            throw ChargeException.InvalidArgument($"connector_count must be 1..{MaxConnectors}");
+        }
+
+        State.SiteId = registration.SiteId;
+        State.ConnectorCount = registration.ConnectorCount;
+        State.CredentialHash = registration.CredentialHash;
+        await _state.WriteStateAsync();
+        return View();
+    }
+
+    public Task<bool> VerifyCredential(string credentialHash) =>
+        Task.FromResult(State.CredentialHash is { } stored
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(stored), System.Text.Encoding.ASCII.GetBytes(credentialHash)));
+
     public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
         Task.FromResult(SessionIndex.Query(State.History, from, to, limit));
 
@@ -318,10 +340,19 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         Known: true,
         State.SiteId,
         State.AnomalyCount,
-        [.. State.Anomalies]);
+        [.. State.Anomalies],
+        Registered: State.CredentialHash is not null,
+        State.ConnectorCount);
 
     private ConnectorState Connector(int connectorId)
     {
+        // A registered charger has exactly the connectors the operator declared.
+        if (State.ConnectorCount > 0 && connectorId > State.ConnectorCount)
+        {
+            throw ChargeException.InvalidArgument(
+                $"charger '{ChargerId}' has {State.ConnectorCount} connector(s); connector {connectorId} does not exist");
+        }
+
         if (!State.Connectors.TryGetValue(connectorId, out var connector))
         {
             connector = new ConnectorState();

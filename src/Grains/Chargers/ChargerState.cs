@@ -24,6 +24,10 @@ public sealed record ChargerState
     /// <summary>Readings that could not be given to any session (bounded), and how many there were.</summary>
     [Id(6)] public List<MeterAnomaly> Anomalies { get; set; } = [];
     [Id(7)] public int AnomalyCount { get; set; }
+
+    /// <summary>The registry entry: connectors declared by the operator (0: not registered) and the secret's SHA-256.</summary>
+    [Id(8)] public int ConnectorCount { get; set; }
+    [Id(9)] public string? CredentialHash { get; set; }
 }
 
 [GenerateSerializer]

@@ -1,0 +1,42 @@
+using System.Security.Claims;
+
+namespace Charge.Gateway.Security;
+
+/// <summary>The claims and roles the gateway understands, and the authorization policies built from them.</summary>
+public static class ChargeRoles
+{
+    public const string RoleClaim = "role";
+    public const string IdTagClaim = "id_tag";
+    public const string ChargerIdClaim = "charger_id";
+
+    public const string Operator = "operator";
+    public const string Driver = "driver";
+    public const string Charger = "charger";
+
+    /// <summary>Policy names, one per kind of caller an RPC admits.</summary>
+    public static class Policies
+    {
+        /// <summary>A registered charger, authenticated with its own credential.</summary>
+        public const string Charger = "charger";
+
+        /// <summary>An operator: prices, chargers, reports, everything.</summary>
+        public const string Operator = "operator";
+
+        /// <summary>A driver (restricted by the service to their own id_tags) or an operator.</summary>
+        public const string DriverOrOperator = "driver-or-operator";
+
+        /// <summary>Stopping a session: the charger it runs on, its driver, or an operator.</summary>
+        public const string ChargerDriverOrOperator = "charger-driver-or-operator";
+    }
+
+    public static bool IsOperator(this ClaimsPrincipal user) => user.HasClaim(RoleClaim, Operator);
+
+    public static bool IsDriver(this ClaimsPrincipal user) => user.HasClaim(RoleClaim, Driver);
+
+    /// <summary>The charger this caller authenticated as, if it is one.</summary>
+    public static string? ChargerId(this ClaimsPrincipal user) =>
+        user.HasClaim(RoleClaim, Charger) ? user.FindFirst(ChargerIdClaim)?.Value : null;
+
+    public static IReadOnlySet<string> IdTags(this ClaimsPrincipal user) =>
+        user.FindAll(IdTagClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+}

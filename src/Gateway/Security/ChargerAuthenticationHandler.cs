@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Charge.Gateway.Services;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Gateway.Security;
+
+/// <summary>
+/// Chargers authenticate with HTTP Basic "chargerId:secret": on gRPC calls as the authorization metadata entry, on
+/// the OCPP WebSocket upgrade as OCPP 1.6 Security Profile 1/2 prescribes (the username is the charge point identity).
+/// </summary>
+public sealed class ChargerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ChargerCredentials credentials)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ChargerBasic";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+        }
+        catch (FormatException)
+        {
+            return AuthenticateResult.Fail("Basic credentials are not base64");
+        }
+
+        var colon = decoded.IndexOf(':');
+        if (colon <= 0)
+        {
+            return AuthenticateResult.Fail("Basic credentials must be chargerId:secret");
+        }
+
+        var chargerId = decoded[..colon];
+        try
+        {
+            RequestValidation.Id(chargerId, "charger ID");
+        }
+        catch (RpcException e)
+        {
+            return AuthenticateResult.Fail(e.Status.Detail);
+        }
+
+        if (!await credentials.Verify(chargerId, decoded[(colon + 1)..]))
+        {
+            return AuthenticateResult.Fail("unknown charger or wrong secret");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ChargeRoles.ChargerIdClaim, chargerId), new Claim(ChargeRoles.RoleClaim, ChargeRoles.Charger)],
+            SchemeName, ChargeRoles.ChargerIdClaim, ChargeRoles.RoleClaim);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Basic realm=\"Orleans.Charge\", charset=\"UTF-8\"";
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Charge.Gateway.Security;
+
+/// <summary>Authentication (bearer tokens, charger Basic credentials) and the authorization policies every endpoint names.</summary>
+public static class SecurityHostingExtensions
+{
+    private const string Selector = "Charge";
+
+    public static WebApplicationBuilder AddChargeSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SecurityOptions>()
+            .Bind(builder.Configuration.GetSection(SecurityOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ChargerCredentials>();
+
+        var ocppPrefix = new PathString((builder.Configuration.GetSection(Ocpp.OcppOptions.Section).Get<Ocpp.OcppOptions>() ?? new Ocpp.OcppOptions()).PathPrefix.TrimEnd('/'));
+        var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var warnings = new List<string>();
+        var key = SigningKeys.Resolve(security.Jwt, warnings.Add);
+        foreach (var warning in warnings)
+        {
+            Console.Error.WriteLine(warning);
+        }
+
+        builder.Services
+            .AddAuthentication(Selector)
+            // One scheme per kind of credential; the Authorization header's own scheme picks which.
+            // One scheme per kind of credential; the Authorization header's own scheme picks which. Without one, the
+            // challenge a charge point understands on the OCPP path (Basic), a bearer challenge elsewhere.
+            .AddPolicyScheme(Selector, "Bearer token or charger credential", o => o.ForwardDefaultSelector = context =>
+            {
+                var authorization = context.Request.Headers.Authorization.ToString();
+                return authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+                       || (authorization.Length == 0 && context.Request.Path.StartsWithSegments(ocppPrefix))
+                    ? ChargerAuthenticationHandler.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme;
+            })
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ChargerAuthenticationHandler>(ChargerAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                if (key is null)
+                {
+                    o.Authority = security.Jwt.Authority;
+                }
+
+                o.RequireHttpsMetadata = key is null && !security.Jwt.Authority!.StartsWith("http://127.0.0.1", StringComparison.Ordinal);
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = security.Jwt.Issuer,
+                    ValidAudience = security.Jwt.Audience,
+                    IssuerSigningKey = key,
+                    ValidateIssuerSigningKey = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = security.Jwt.ClockSkew,
+                    NameClaimType = "sub",
+                    RoleClaimType = ChargeRoles.RoleClaim,
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder()
+            // An endpoint that names no policy still needs an authenticated caller; the tests require every RPC to name one.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(ChargeRoles.Policies.Charger, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Charger).RequireClaim(ChargeRoles.ChargerIdClaim))
+            .AddPolicy(ChargeRoles.Policies.Operator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Operator))
+            .AddPolicy(ChargeRoles.Policies.DriverOrOperator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Driver, ChargeRoles.Operator))
+            .AddPolicy(ChargeRoles.Policies.ChargerDriverOrOperator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Charger, ChargeRoles.Driver, ChargeRoles.Operator));
+        return builder;
+    }
+}
