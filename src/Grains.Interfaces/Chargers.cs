@@ -37,7 +37,8 @@ public sealed record ChargerView(
     [property: Id(5)] int AnomalyCount = 0,
     [property: Id(6)] ImmutableArray<MeterAnomaly> Anomalies = default,
     [property: Id(7)] bool Registered = false,
-    [property: Id(8)] int ConnectorCount = 0);
+    [property: Id(8)] int ConnectorCount = 0,
+    [property: Id(9)] ConnectorKind? Kind = null);
 
 /// <summary>
 /// An operator's entry in the charger registry: where the charger is, how many connectors it has, and the
@@ -48,7 +49,20 @@ public sealed record ChargerView(
 public sealed record ChargerRegistration(
     [property: Id(0)] string? SiteId,
     [property: Id(1)] int ConnectorCount,
-    [property: Id(2)] string CredentialHash);
+    [property: Id(2)] string CredentialHash,
+    [property: Id(3)] ConnectorKind? Kind = null);
+
+/// <summary>The physical connectors of a charger, as OCPI describes them in a CDR's location.</summary>
+[GenerateSerializer]
+[Alias("charge.ConnectorKind")]
+public sealed record ConnectorKind(
+    [property: Id(0)] string Standard,
+    [property: Id(1)] string Format,
+    [property: Id(2)] string PowerType)
+{
+    /// <summary>What a charger registered without saying has: Type 2 sockets on three-phase AC, the common public AC charger.</summary>
+    public static readonly ConnectorKind Default = new("IEC_62196_T2", "SOCKET", "AC_3_PHASE");
+}
 
 /// <summary>An OCPP StartTransaction: the central system assigns the integer transaction ID.</summary>
 [GenerateSerializer]

@@ -71,6 +71,10 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("VerifyCredential")]
     Task<bool> VerifyCredential(string credentialHash);
 
+    /// <summary>Sessions in progress and the power they last reported.</summary>
+    [Alias("GetLive")]
+    Task<ChargerLive> GetLive();
+
     /// <summary>Sessions started on this charger between from (inclusive) and to (exclusive), newest first.</summary>
     [Alias("ListSessions")]
     Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit);

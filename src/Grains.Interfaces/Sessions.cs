@@ -22,7 +22,9 @@ public sealed record StartSessionCommand(
     [property: Id(3)] string IdTag,
     [property: Id(4)] decimal MeterStartWh,
     [property: Id(5)] DateTime Timestamp,
-    [property: Id(6)] Tariffs.TariffRef? Tariff = null);
+    [property: Id(6)] Tariffs.TariffRef? Tariff = null,
+    [property: Id(7)] string? SiteId = null,
+    [property: Id(8)] string? TimeZone = null);
 
 /// <summary>Stop a session with the final register.</summary>
 [GenerateSerializer]
@@ -63,6 +65,11 @@ public sealed record SessionView
     [Id(21)] public Tariffs.TariffRef? Tariff { get; init; }
     /// <summary>Running cost up to the last reading while active; the fixed final price once completed.</summary>
     [Id(22)] public Tariffs.CostBreakdown? Cost { get; init; }
+    /// <summary>The charger's site at start, and the IANA zone local times are told in (site, else tariff, else the default).</summary>
+    [Id(23)] public string? SiteId { get; init; }
+    [Id(24)] public string TimeZone { get; init; } = "UTC";
+    /// <summary>The invoice issued for the completed session, once issued.</summary>
+    [Id(25)] public string? InvoiceNumber { get; init; }
 }
 
 /// <summary>A pointer to a session kept by the indexes (charger, id_tag) for listing.</summary>

@@ -17,6 +17,11 @@ public static class GrainsServiceCollectionExtensions
             .Bind(configuration.GetSection(SessionOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Billing.BillingOptions>()
+            .Bind(configuration.GetSection(Billing.BillingOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Charge:Billing:TimeZone must be an IANA time zone")
+            .ValidateOnStart();
         return services;
     }
 }

@@ -57,7 +57,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
                 $"connector {command.ConnectorId} of charger '{ChargerId}' is {connector.Status}");
         }
 
-        var view = await GrainFactory.GetGrain<ISessionGrain>(command.SessionId).Start(command with { Tariff = await TariffInForce(command.Timestamp) });
+        var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
+        var view = await GrainFactory.GetGrain<ISessionGrain>(command.SessionId).Start(
+            command with { Tariff = await TariffInForce(command.Timestamp), SiteId = State.SiteId, TimeZone = siteZone });
         if (view.Status == SessionStatus.Active && !State.Active.ContainsKey(command.SessionId))
         {
             connector.ActiveSessionId = command.SessionId;
@@ -287,9 +289,41 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     public async Task<ChargerView> SetSite(string? siteId)
     {
-        State.SiteId = siteId;
+        await MoveToSite(siteId);
         await _state.WriteStateAsync();
         return View();
+    }
+
+    /// <summary>Keeps the sites' charger lists in step with this charger's site (the charger's state is the truth).</summary>
+    private async Task MoveToSite(string? siteId)
+    {
+        if (State.SiteId is { } old && old != siteId)
+        {
+            await GrainFactory.GetGrain<ISiteGrain>(old).RemoveCharger(ChargerId);
+        }
+
+        if (siteId is not null)
+        {
+            await GrainFactory.GetGrain<ISiteGrain>(siteId).AddCharger(ChargerId, State.ConnectorCount);
+        }
+
+        State.SiteId = siteId;
+    }
+
+    public Task<ChargerLive> GetLive()
+    {
+        var power = 0.0;
+        foreach (var sessionId in State.Active.Keys)
+        {
+            // The last reading this charger passed on for the session (kept in memory); none yet: no power known.
+            if (_recent.TryGetValue(sessionId, out var batches) && batches.Count > 0
+                && batches.Last().Readings.MaxBy(r => r.Timestamp) is { PowerW: { } w })
+            {
+                power += w;
+            }
+        }
+
+        return Task.FromResult(new ChargerLive(ChargerId, State.Active.Count, power));
     }
 
     /// <summary>The tariff version in force at a session's start: the charger's own assignment, else its site's.</summary>
@@ -317,9 +351,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
             throw ChargeException.InvalidArgument($"connector_count must be 1..{MaxConnectors}");
         }
 
-        State.SiteId = registration.SiteId;
         State.ConnectorCount = registration.ConnectorCount;
         State.CredentialHash = registration.CredentialHash;
+        State.Kind = registration.Kind ?? State.Kind;
+        await MoveToSite(registration.SiteId);
         await _state.WriteStateAsync();
         return View();
     }
@@ -342,7 +377,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         State.AnomalyCount,
         [.. State.Anomalies],
         Registered: State.CredentialHash is not null,
-        State.ConnectorCount);
+        State.ConnectorCount,
+        State.Kind ?? ConnectorKind.Default);
 
     private ConnectorState Connector(int connectorId)
     {

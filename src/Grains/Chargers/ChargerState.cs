@@ -28,6 +28,7 @@ public sealed record ChargerState
     /// <summary>The registry entry: connectors declared by the operator (0: not registered) and the secret's SHA-256.</summary>
     [Id(8)] public int ConnectorCount { get; set; }
     [Id(9)] public string? CredentialHash { get; set; }
+    [Id(10)] public ConnectorKind? Kind { get; set; }
 }
 
 [GenerateSerializer]

@@ -19,7 +19,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     private readonly ILogger<SessionGrain> _logger;
     private readonly ObserverManager<ISessionWatcher> _watchers;
     private readonly ISessionArchive _archive;
-    private IGrainTimer? _archiveRetry;
+    private readonly IOptions<Billing.BillingOptions> _billing;
+    private IGrainTimer? _followUpRetry;
     private TaskCompletionSource? _completion;
     private IGrainTimer? _stopGrace;
     private SessionView? _view;
@@ -34,8 +35,10 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
         IOptions<SessionOptions> options,
         ISessionArchive archive,
+        IOptions<Billing.BillingOptions> billing,
         ILogger<SessionGrain> logger)
     {
+        _billing = billing;
         _state = state;
         _archive = archive;
         _options = options.Value;
@@ -63,9 +66,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
             await LoadTariff(pinned);
         }
 
-        if (State.Status == SessionStatus.Completed && !State.Archived)
+        if (State.Status == SessionStatus.Completed && !FollowedUp)
         {
-            await Archive();
+            await FollowUp();
         }
     }
 
@@ -104,6 +107,10 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         {
             await LoadTariff(pinned);
         }
+
+        State.SiteId = command.SiteId;
+        // Local times (invoices, CDRs, reports) are told in the site's zone, else the tariff's, fixed at start.
+        State.SiteTimeZone = command.TimeZone ?? _tariff?.TimeZone;
 
         Changed();
         // A started session must survive: the charger has been told it exists.
@@ -307,41 +314,114 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         _completion?.TrySetResult();
         LogCompleted(SessionId, State.MeterStopWh!.Value - State.MeterStartWh);
         NotifyWatchers();
-        await Archive();
+        await FollowUp();
     }
 
+    private bool FollowedUp => State.Archived && State.UsageRecorded && State.Invoiced;
+
+    private string ZoneId => State.SiteTimeZone ?? _options.DefaultTimeZone;
+
     /// <summary>
-    /// Puts the final record in the reporting archive. The grain state is the record of truth and was written
-    /// first; if the archive is unreachable the write is retried on a timer (and at the next activation).
+    /// What follows a completed record, each step once: the reporting archive, the usage statistics, the invoice.
+    /// The grain state is the record of truth and was written first; a step that fails is retried on a timer (and
+    /// at the next activation), and each is idempotent, so a retry never counts or bills twice.
     /// </summary>
-    private async Task Archive()
+    private async Task FollowUp()
     {
         try
         {
-            await _archive.ArchiveAsync(ToArchived());
-            State.Archived = true;
-            await _state.WriteStateAsync();
-            _archiveRetry?.Dispose();
-            _archiveRetry = null;
+            if (!State.Archived)
+            {
+                await _archive.ArchiveAsync(ToArchived());
+                State.Archived = true;
+                await _state.WriteStateAsync();
+            }
+
+            if (!State.UsageRecorded)
+            {
+                await RecordUsage();
+                State.UsageRecorded = true;
+                await _state.WriteStateAsync();
+            }
+
+            if (!State.Invoiced)
+            {
+                await Invoice();
+            }
+
+            _followUpRetry?.Dispose();
+            _followUpRetry = null;
         }
         catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
         {
-            LogArchiveFailed(e, SessionId);
-            _archiveRetry ??= this.RegisterGrainTimer(
-                _ => State.Archived ? Task.CompletedTask : Archive(),
+            LogFollowUpFailed(e, SessionId);
+            _followUpRetry ??= this.RegisterGrainTimer(
+                _ => FollowedUp ? Task.CompletedTask : FollowUp(),
                 new GrainTimerCreationOptions(_options.ArchiveRetry, _options.ArchiveRetry));
         }
     }
 
+    /// <summary>The session's part in each local day it touched, for its charger, its site and the network.</summary>
+    private async Task RecordUsage()
+    {
+        var view = View();
+        var days = Analytics.UsageAttribution.Split(SessionId, view.StartedAt, view.StoppedAt!.Value, view.EnergyWh, view.Slots,
+            TimeZoneInfo.FindSystemTimeZoneById(ZoneId));
+        var scopes = new List<string> { UsageScope.OfNetwork.Key, new UsageScope(UsageScope.Charger, State.ChargerId).Key };
+        if (State.SiteId is { } site)
+        {
+            scopes.Add(new UsageScope(UsageScope.Site, site).Key);
+        }
+
+        await Task.WhenAll(days.SelectMany(day => scopes.Select(scope =>
+            GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, day.Key)).Record(day.Value))));
+    }
+
+    /// <summary>
+    /// Issues the session's invoice. The number is reserved and kept in this grain's state before the invoice is
+    /// written, and confirmed after: a failure anywhere leads to a retry with the same number, never a second one.
+    /// </summary>
+    private async Task Invoice()
+    {
+        if (State.FinalCost is null || State.Tariff is not { } pinned)
+        {
+            // No tariff, no price: nothing to bill.
+            State.Invoiced = true;
+            await _state.WriteStateAsync();
+            return;
+        }
+
+        var billing = _billing.Value;
+        if (State.InvoiceNumber is null)
+        {
+            var (series, year) = Billing.BillingGrain.Series(billing, DateTime.UtcNow);
+            var sequence = await GrainFactory.GetGrain<IInvoiceNumberGrain>(series).Reserve(SessionId);
+            State.InvoiceNumber = Billing.InvoiceBuilder.Number(billing.InvoicePrefix, year, sequence);
+            State.InvoiceSeries = series;
+            await _state.WriteStateAsync();
+        }
+
+        _tariff ??= (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
+        var siteName = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.Name : null;
+        var invoice = Billing.InvoiceBuilder.ForSession(State.InvoiceNumber, View(), _tariff, siteName, billing.Seller, DateTime.UtcNow);
+        await GrainFactory.GetGrain<IInvoiceGrain>(State.InvoiceNumber).Issue(invoice);
+        await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(SessionId);
+        State.Invoiced = true;
+        Changed();
+        await _state.WriteStateAsync();
+        NotifyWatchers();
+    }
+
     private ArchivedSession ToArchived()
     {
-        var zoneId = _tariff?.TimeZone ?? _options.DefaultTimeZone;
+        var zoneId = ZoneId;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
         var localStart = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(State.StartedAt, DateTimeKind.Utc), zone);
         return new ArchivedSession
         {
             SessionId = SessionId,
             ChargerId = State.ChargerId,
+            SiteId = State.SiteId,
             ConnectorId = State.ConnectorId,
             IdTag = State.IdTag,
             StartedAt = State.StartedAt,
@@ -434,6 +514,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
             Version = s.Version,
             Tariff = s.Tariff,
             Cost = s.Status == SessionStatus.Completed ? s.FinalCost : LiveCost(account),
+            SiteId = s.SiteId,
+            TimeZone = ZoneId,
+            InvoiceNumber = s.Invoiced ? s.InvoiceNumber : null,
         };
     }
 
@@ -467,8 +550,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} reading anomaly {Kind}: {Detail}")]
     private partial void LogAnomaly(string sessionId, AnomalyKind kind, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} could not be archived; retrying")]
-    private partial void LogArchiveFailed(Exception e, string sessionId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: archive, usage or invoice not done yet; retrying")]
+    private partial void LogFollowUpFailed(Exception e, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meter batch {Sequence} for unknown session {SessionId} dropped")]
     private partial void LogBatchForUnknownSession(string sessionId, long sequence);

@@ -48,4 +48,19 @@ public sealed record SessionState
 
     /// <summary>Whether the final record is in the reporting archive.</summary>
     [Id(23)] public bool Archived { get; set; }
+
+    [Id(24)] public string? SiteId { get; set; }
+
+    /// <summary>The site's time zone at start, when the site has one.</summary>
+    [Id(25)] public string? SiteTimeZone { get; set; }
+
+    /// <summary>Whether the usage statistics have this session.</summary>
+    [Id(26)] public bool UsageRecorded { get; set; }
+
+    /// <summary>The invoice number reserved for this session (kept before the invoice is issued, so a retry reuses it) and its series.</summary>
+    [Id(27)] public string? InvoiceNumber { get; set; }
+    [Id(28)] public string? InvoiceSeries { get; set; }
+
+    /// <summary>Whether the invoice is issued (or none is due: no tariff).</summary>
+    [Id(29)] public bool Invoiced { get; set; }
 }

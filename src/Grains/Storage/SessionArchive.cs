@@ -11,6 +11,7 @@ public sealed record ArchivedSession
 {
     public required string SessionId { get; init; }
     public required string ChargerId { get; init; }
+    public string? SiteId { get; init; }
     public int ConnectorId { get; init; }
     public required string IdTag { get; init; }
     public DateTime StartedAt { get; init; }
@@ -33,7 +34,7 @@ public interface ISessionArchive
     Task ArchiveAsync(ArchivedSession session, CancellationToken cancellation = default);
 
     /// <summary>Sessions whose local start date is in [from, to], optionally of one charger or id_tag.</summary>
-    Task<ImmutableArray<ArchivedSession>> QueryAsync(DateOnly from, DateOnly to, string? chargerId = null, string? idTag = null, CancellationToken cancellation = default);
+    Task<ImmutableArray<ArchivedSession>> QueryAsync(DateOnly from, DateOnly to, string? chargerId = null, string? idTag = null, CancellationToken cancellation = default, string? siteId = null);
 }
 
 /// <summary>The archive in an Azure Table: partition key = local date (yyyy-MM-dd), row key = session ID.</summary>
@@ -47,6 +48,7 @@ public sealed class TableSessionArchive(TableClient table) : ISessionArchive
         var entity = new TableEntity(s.LocalDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), s.SessionId)
         {
             ["ChargerId"] = s.ChargerId,
+            ["SiteId"] = s.SiteId,
             ["ConnectorId"] = s.ConnectorId,
             ["IdTag"] = s.IdTag,
             ["StartedAt"] = DateTime.SpecifyKind(s.StartedAt, DateTimeKind.Utc),
@@ -63,7 +65,7 @@ public sealed class TableSessionArchive(TableClient table) : ISessionArchive
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellation);
     }
 
-    public async Task<ImmutableArray<ArchivedSession>> QueryAsync(DateOnly from, DateOnly to, string? chargerId = null, string? idTag = null, CancellationToken cancellation = default)
+    public async Task<ImmutableArray<ArchivedSession>> QueryAsync(DateOnly from, DateOnly to, string? chargerId = null, string? idTag = null, CancellationToken cancellation = default, string? siteId = null)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Key(from)} and PartitionKey le {Key(to)}");
         if (chargerId is not null)
@@ -76,6 +78,11 @@ public sealed class TableSessionArchive(TableClient table) : ISessionArchive
             filter += " and " + TableClient.CreateQueryFilter($"IdTag eq {idTag}");
         }
 
+        if (siteId is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"SiteId eq {siteId}");
+        }
+
         var result = ImmutableArray.CreateBuilder<ArchivedSession>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellation))
         {
@@ -84,6 +91,7 @@ public sealed class TableSessionArchive(TableClient table) : ISessionArchive
                 SessionId = e.RowKey,
                 LocalDate = DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ChargerId = e.GetString("ChargerId"),
+                SiteId = e.GetString("SiteId"),
                 ConnectorId = e.GetInt32("ConnectorId") ?? 0,
                 IdTag = e.GetString("IdTag"),
                 StartedAt = e.GetDateTimeOffset("StartedAt")!.Value.UtcDateTime,
@@ -120,9 +128,10 @@ public sealed class MemorySessionArchive : ISessionArchive
         return Task.CompletedTask;
     }
 
-    public Task<ImmutableArray<ArchivedSession>> QueryAsync(DateOnly from, DateOnly to, string? chargerId = null, string? idTag = null, CancellationToken cancellation = default) =>
+    public Task<ImmutableArray<ArchivedSession>> QueryAsync(DateOnly from, DateOnly to, string? chargerId = null, string? idTag = null, CancellationToken cancellation = default, string? siteId = null) =>
         Task.FromResult(_sessions.Values
-            .Where(s => s.LocalDate >= from && s.LocalDate <= to && (chargerId is null || s.ChargerId == chargerId) && (idTag is null || s.IdTag == idTag))
+            .Where(s => s.LocalDate >= from && s.LocalDate <= to && (chargerId is null || s.ChargerId == chargerId) && (idTag is null || s.IdTag == idTag)
+                        && (siteId is null || s.SiteId == siteId))
             .OrderBy(s => s.LocalDate).ThenBy(s => s.SessionId, StringComparer.Ordinal)
             .ToImmutableArray());
 }

@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+
+namespace Charge.Grains.Interfaces;
+
+public enum InvoiceKind
+{
+    Invoice = 0,
+    /// <summary>Reverses an invoice: same lines, negative amounts.</summary>
+    CreditNote = 1,
+}
+
+/// <summary>One line a driver reads: what, how much, at what price, for how much (full precision, DECISIONS 8).</summary>
+[GenerateSerializer]
+[Alias("charge.InvoiceLine")]
+public sealed record InvoiceLine(
+    [property: Id(0)] string Description,
+    [property: Id(1)] decimal Quantity,
+    [property: Id(2)] string Unit,
+    [property: Id(3)] decimal UnitPriceExclVat,
+    [property: Id(4)] decimal? VatPercent,
+    [property: Id(5)] Tariffs.Money Amount);
+
+/// <summary>An issued invoice or credit note. Never changes once issued; a credit note reverses it.</summary>
+[GenerateSerializer]
+[Alias("charge.Invoice")]
+public sealed record Invoice
+{
+    [Id(0)] public required string Number { get; init; }
+    [Id(1)] public InvoiceKind Kind { get; init; }
+    [Id(2)] public DateTime IssuedAt { get; init; }
+    [Id(3)] public required string SessionId { get; init; }
+    [Id(4)] public required string ChargerId { get; init; }
+    [Id(5)] public int ConnectorId { get; init; }
+    [Id(6)] public string? SiteId { get; init; }
+    [Id(7)] public string? SiteName { get; init; }
+    [Id(8)] public required string IdTag { get; init; }
+    [Id(9)] public required string TimeZone { get; init; }
+    /// <summary>Start and stop in the site's local time, ISO 8601 with offset.</summary>
+    [Id(10)] public required string LocalStart { get; init; }
+    [Id(11)] public required string LocalStop { get; init; }
+    [Id(12)] public decimal EnergyKwh { get; init; }
+    [Id(13)] public long DurationSeconds { get; init; }
+    [Id(14)] public required string Currency { get; init; }
+    [Id(15)] public int MinorUnits { get; init; } = 2;
+    [Id(16)] public string? TariffId { get; init; }
+    [Id(17)] public int? TariffVersion { get; init; }
+    /// <summary>The tariff in words, as it stood when the session started.</summary>
+    [Id(18)] public ImmutableArray<string> TariffExplained { get; init; } = [];
+    [Id(19)] public ImmutableArray<InvoiceLine> Lines { get; init; } = [];
+    /// <summary>The amount due: the priced total rounded to the minor unit, half away from zero.</summary>
+    [Id(20)] public Tariffs.Money Total { get; init; }
+    [Id(21)] public string? Reverses { get; init; }
+    [Id(22)] public string? CreditedBy { get; init; }
+    [Id(23)] public string Reason { get; init; } = "";
+    [Id(24)] public required string Seller { get; init; }
+}
+
+/// <summary>
+/// The single writer of one invoice series (key "{operator}:{year}"): hands out numbers without gaps or repeats.
+/// A number is reserved for a document ID until confirmed; asking again for the same document gets the same number,
+/// so a caller that failed between reserving and issuing retries without leaving a gap.
+/// </summary>
+[Alias("charge.IInvoiceNumberGrain")]
+public interface IInvoiceNumberGrain : IGrainWithStringKey
+{
+    [Alias("Reserve")]
+    Task<long> Reserve(string documentId);
+
+    [Alias("Confirm")]
+    Task Confirm(string documentId);
+
+    /// <summary>Numbers handed out so far (the last one).</summary>
+    [Alias("Last")]
+    Task<long> Last();
+}
+
+/// <summary>An issued document, keyed by its number.</summary>
+[Alias("charge.IInvoiceGrain")]
+public interface IInvoiceGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the document under this number; issuing the same document again is a no-op, a different one is refused.</summary>
+    [Alias("Issue")]
+    Task<Invoice> Issue(Invoice invoice);
+
+    /// <summary>Null when no document has this number.</summary>
+    [Alias("Get")]
+    Task<Invoice?> Get();
+
+    /// <summary>Marks this invoice as reversed by a credit note (once).</summary>
+    [Alias("MarkCredited")]
+    Task<Invoice> MarkCredited(string creditNoteNumber);
+}
+
+/// <summary>Issues documents: a session's invoice, and credit notes. Stateless: numbering lives in the number grain.</summary>
+[Alias("charge.IBillingGrain")]
+public partial interface IBillingGrain : IGrainWithStringKey
+{
+    /// <summary>Issues a credit note reversing the invoice; a second request for the same invoice returns the first credit note.</summary>
+    [Alias("CreditInvoice")]
+    Task<Invoice> CreditInvoice(string invoiceNumber, string reason);
+}
+
+/// <summary>Which completed sessions an export covers: local start dates [From, To], optionally one charger or site.</summary>
+[GenerateSerializer]
+[Alias("charge.ExportQuery")]
+public sealed record ExportQuery(
+    [property: Id(0)] DateOnly From,
+    [property: Id(1)] DateOnly To,
+    [property: Id(2)] string? ChargerId = null,
+    [property: Id(3)] string? SiteId = null);
+
+/// <summary>Exports and renderings, made in the silo where the archive and the builders are.</summary>
+public partial interface IBillingGrain
+{
+    /// <summary>OCPI 2.2.1 CDR objects (a JSON array) of the priced sessions in the query.</summary>
+    [Alias("ExportCdrs")]
+    Task<string> ExportCdrs(ExportQuery query);
+
+    /// <summary>One CSV row per completed session in the query (priced or not), RFC 4180.</summary>
+    [Alias("ExportCsv")]
+    Task<string> ExportCsv(ExportQuery query);
+
+    /// <summary>The document as JSON, or as a printable HTML page.</summary>
+    [Alias("Render")]
+    Task<string> Render(string number, bool html);
+}

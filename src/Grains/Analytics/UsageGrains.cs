@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+using Charge.Grains.Sessions;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Charge.Grains.Analytics;
+
+[GenerateSerializer]
+[Alias("charge.UsageDayState")]
+public sealed record UsageDayState
+{
+    [Id(0)] public UsageDay? Day { get; set; }
+
+    /// <summary>Sessions already counted: a contribution is delivered at least once and must count once.</summary>
+    [Id(1)] public HashSet<string> Sessions { get; set; } = [];
+}
+
+public sealed class UsageDayGrain([PersistentState("usage", StorageNames.Charge)] IPersistentState<UsageDayState> state) : Grain, IUsageDayGrain
+{
+    private DateOnly Date => DateOnly.ParseExact(this.GetPrimaryKeyString().Split('|')[^1], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task Record(UsageContribution contribution)
+    {
+        if (!state.State.Sessions.Add(contribution.SessionId))
+        {
+            return;
+        }
+
+        state.State.Day = UsageAttribution.Add(Current, contribution);
+        await state.WriteStateAsync();
+    }
+
+    public Task<UsageDay> Get() => Task.FromResult(Current);
+
+    private UsageDay Current => state.State.Day ?? new UsageDay { Date = Date };
+}
+
+[StatelessWorker]
+public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IReportGrain
+{
+    public const int MaxDays = 366;
+
+    public async Task<UsageReport> Usage(UsageScope scope, DateOnly from, DateOnly to)
+    {
+        if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
+        {
+            throw ChargeException.InvalidArgument($"the range must be 1 to {MaxDays} days, from before to");
+        }
+
+        var (connectors, zoneId) = await Describe(scope);
+        var (previousFrom, previousTo) = UsageReports.PreviousPeriod(from, to);
+        var days = await Days(scope, from, to);
+        var previous = await Days(scope, previousFrom, previousTo);
+        return UsageReports.Build(scope, from, to, days, previous, connectors, TimeZoneInfo.FindSystemTimeZoneById(zoneId));
+    }
+
+    private async Task<UsageDay[]> Days(UsageScope scope, DateOnly from, DateOnly to) =>
+        await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
+            .Select(i => GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope.Key, from.AddDays(i))).Get()));
+
+    /// <summary>The connectors in scope and the zone its days are told in.</summary>
+    private async Task<(int Connectors, string Zone)> Describe(UsageScope scope)
+    {
+        switch (scope.Kind)
+        {
+            case UsageScope.Charger:
+                var charger = await GrainFactory.GetGrain<IChargerGrain>(scope.Id!).GetView();
+                var chargerZone = charger.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
+                return (Math.Max(1, charger.ConnectorCount), chargerZone ?? options.Value.DefaultTimeZone);
+            case UsageScope.Site:
+                var view = await GrainFactory.GetGrain<ISiteGrain>(scope.Id!).Get();
+                return (view.ConnectorCount, view.Info?.TimeZone ?? options.Value.DefaultTimeZone);
+            default:
+                var sites = await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).List();
+                var views = await Task.WhenAll(sites.Select(s => GrainFactory.GetGrain<ISiteGrain>(s).Get()));
+                return (views.Sum(v => v.ConnectorCount), options.Value.DefaultTimeZone);
+        }
+    }
+
+    public async Task<ImmutableArray<SiteLive>> Live(string? siteId)
+    {
+        var sites = siteId is not null ? [siteId] : await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).List();
+        return [.. await Task.WhenAll(sites.Select(s => GrainFactory.GetGrain<ISiteGrain>(s).GetLive()))];
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
+
+namespace Charge.Grains.Billing;
+
+/// <summary>What an export row needs besides the session: where it happened and the tariff as the operator put it.</summary>
+public sealed record CdrContext(SiteInfo? Site, ConnectorKind Connector, string? TariffOcpiJson);
+
+/// <summary>Completed sessions as OCPI 2.2.1 CDRs and as CSV rows. Pure.</summary>
+public static class CdrExport
+{
+    private static readonly JsonObject Empty = [];
+
+    /// <summary>An OCPI 2.2.1 CDR object. Only priced sessions have one (a CDR's total_cost and currency are required).</summary>
+    public static JsonObject Cdr(SessionView s, CdrContext context, BillingOptions billing)
+    {
+        var cost = s.Cost ?? throw new InvalidOperationException($"session {s.SessionId} has no price");
+        var evseUid = $"{s.ChargerId}-{s.ConnectorId}";
+        var cdr = new JsonObject
+        {
+            ["country_code"] = billing.CountryCode,
+            ["party_id"] = billing.PartyId,
+            ["id"] = s.SessionId,
+            ["start_date_time"] = Utc(s.StartedAt),
+            ["end_date_time"] = Utc(s.StoppedAt!.Value),
+            ["session_id"] = s.SessionId,
+            ["cdr_token"] = new JsonObject
+            {
+                ["country_code"] = billing.CountryCode,
+                ["party_id"] = billing.PartyId,
+                ["uid"] = s.IdTag,
+                ["type"] = "RFID",
+                ["contract_id"] = s.IdTag,
+            },
+            ["auth_method"] = "WHITELIST",
+            ["cdr_location"] = new JsonObject
+            {
+                ["id"] = s.SiteId ?? s.ChargerId,
+                ["name"] = context.Site?.Name,
+                ["address"] = context.Site?.Address ?? "",
+                ["city"] = context.Site?.City ?? "",
+                ["postal_code"] = context.Site?.PostalCode,
+                ["country"] = context.Site?.Country ?? "",
+                ["evse_uid"] = evseUid,
+                ["evse_id"] = evseUid,
+                ["connector_id"] = s.ConnectorId.ToString(CultureInfo.InvariantCulture),
+                ["connector_standard"] = context.Connector.Standard,
+                ["connector_format"] = context.Connector.Format,
+                ["connector_power_type"] = context.Connector.PowerType,
+            },
+            ["currency"] = cost.Currency,
+            ["tariffs"] = context.TariffOcpiJson is { } json ? new JsonArray(JsonNode.Parse(json)) : new JsonArray(),
+            ["charging_periods"] = Periods(cost, s.Tariff?.TariffId),
+            ["total_cost"] = Price(cost.TotalRounded),
+            ["total_fixed_cost"] = Price(cost.CostOf(TariffDimension.Flat)),
+            ["total_energy"] = Exact(s.EnergyWh / 1000m),
+            ["total_energy_cost"] = Price(cost.CostOf(TariffDimension.Energy)),
+            ["total_time"] = Exact((decimal)(s.StoppedAt!.Value - s.StartedAt).TotalHours),
+            ["total_time_cost"] = Price(cost.CostOf(TariffDimension.Time)),
+            ["total_parking_time"] = Exact(Volume(cost, TariffDimension.ParkingTime)),
+            ["total_parking_cost"] = Price(cost.CostOf(TariffDimension.ParkingTime)),
+            ["last_updated"] = Utc(s.StoppedAt!.Value),
+        };
+        return cdr;
+    }
+
+    /// <summary>OCPI charging periods: one per start of a priced stretch, with its dimensions (FLAT is not a CDR dimension).</summary>
+    private static JsonArray Periods(CostBreakdown cost, string? tariffId)
+    {
+        var periods = new JsonArray();
+        foreach (var group in cost.Periods.Where(p => p.Dimension != TariffDimension.Flat).GroupBy(p => p.Start).OrderBy(g => g.Key))
+        {
+            var dimensions = new JsonArray();
+            foreach (var p in group.OrderBy(p => p.Dimension))
+            {
+                dimensions.Add(new JsonObject
+                {
+                    ["type"] = p.Dimension switch { TariffDimension.Energy => "ENERGY", TariffDimension.Time => "TIME", _ => "PARKING_TIME" },
+                    ["volume"] = Exact(p.Volume),
+                });
+            }
+
+            periods.Add(new JsonObject { ["start_date_time"] = Utc(group.Key), ["dimensions"] = dimensions, ["tariff_id"] = tariffId });
+        }
+
+        return periods;
+    }
+
+    public static readonly string[] CsvColumns =
+    [
+        "session_id", "charger_id", "site_id", "connector_id", "id_tag", "start_utc", "stop_utc", "local_start", "local_stop", "time_zone",
+        "energy_kwh", "duration_minutes", "stop_reason", "tariff_id", "tariff_version", "currency",
+        "energy_cost_excl_vat", "time_cost_excl_vat", "parking_cost_excl_vat", "flat_cost_excl_vat",
+        "total_excl_vat", "total_incl_vat", "invoice_number",
+    ];
+
+    public static string CsvRow(SessionView s)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(s.TimeZone);
+        var stop = s.StoppedAt ?? s.StartedAt;
+        string Cost(TariffDimension d) => s.Cost is { } c ? Text(c.CostOf(d).ExclVat) : "";
+        string[] values =
+        [
+            s.SessionId, s.ChargerId, s.SiteId ?? "", s.ConnectorId.ToString(CultureInfo.InvariantCulture), s.IdTag, Utc(s.StartedAt), Utc(stop),
+            InvoiceBuilder.Local(s.StartedAt, zone), InvoiceBuilder.Local(stop, zone), s.TimeZone,
+            Text(s.EnergyWh / 1000m), Text((decimal)(stop - s.StartedAt).TotalMinutes), s.StopReason,
+            s.Tariff?.TariffId ?? "", s.Tariff?.Version.ToString(CultureInfo.InvariantCulture) ?? "", s.Cost?.Currency ?? "",
+            Cost(TariffDimension.Energy), Cost(TariffDimension.Time), Cost(TariffDimension.ParkingTime), Cost(TariffDimension.Flat),
+            s.Cost is { } total ? Text(total.TotalRounded.ExclVat) : "", s.Cost is { } t2 ? Text(t2.TotalRounded.InclVat) : "", s.InvoiceNumber ?? "",
+        ];
+        return string.Join(',', values.Select(Quote));
+    }
+
+    public static string Csv(IEnumerable<SessionView> sessions)
+    {
+        var csv = new StringBuilder().Append(string.Join(',', CsvColumns)).Append("\r\n");
+        foreach (var s in sessions)
+        {
+            csv.Append(CsvRow(s)).Append("\r\n");
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; a leading formula character is neutralised for spreadsheets.</summary>
+    private static string Quote(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+    }
+
+    private static decimal Volume(CostBreakdown cost, TariffDimension d) =>
+        cost.Dimensions.FirstOrDefault(x => x.Dimension == d)?.BilledVolume ?? 0m;
+
+    private static JsonObject Price(Money m) => new() { ["excl_vat"] = Exact(m.ExclVat), ["incl_vat"] = Exact(m.InclVat) };
+
+    /// <summary>A JSON number with the decimal's exact digits (no binary floating point on the way).</summary>
+    private static JsonNode Exact(decimal value) => JsonNode.Parse(Text(value))!;
+
+    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
+
+namespace Charge.Grains.Billing;
+
+/// <summary>A completed, priced session as an invoice; an invoice as its credit note. Pure.</summary>
+public static class InvoiceBuilder
+{
+    public static Invoice ForSession(string number, SessionView session, Tariff tariff, string? siteName, string seller, DateTime issuedAt)
+    {
+        var cost = session.Cost ?? throw new InvalidOperationException($"session {session.SessionId} has no price");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
+        var lines = ImmutableArray.CreateBuilder<InvoiceLine>();
+        foreach (var group in cost.Periods
+                     .GroupBy(p => (p.Dimension, p.UnitPrice, p.Vat))
+                     .OrderBy(g => g.Key.Dimension).ThenBy(g => g.Min(p => p.Start)))
+        {
+            var (dimension, price, vat) = group.Key;
+            var several = cost.Periods.Where(p => p.Dimension == dimension).Select(p => p.UnitPrice).Distinct().Count() > 1;
+            var (name, unit) = dimension switch
+            {
+                TariffDimension.Energy => ("Energy", "kWh"),
+                TariffDimension.Time => ("Charging time", "h"),
+                TariffDimension.ParkingTime => ("Parking time", "h"),
+                _ => ("Session fee", "session"),
+            };
+            var description = several ? $"{name} at {cost.Currency} {TariffExplainer.Number(price)}/{unit}" : name;
+            lines.Add(new InvoiceLine(description, group.Sum(p => p.Volume), unit, price, vat,
+                group.Aggregate(Money.Zero, (sum, p) => sum + p.Cost)));
+        }
+
+        // min_price / max_price move the total away from the sum of the lines (DECISIONS 1): show the difference.
+        var sum = lines.Aggregate(Money.Zero, (s, l) => s + l.Amount);
+        if (cost.MinPriceApplied || cost.MaxPriceApplied)
+        {
+            var adjustment = new Money(cost.Total.ExclVat - sum.ExclVat, cost.Total.InclVat - sum.InclVat);
+            lines.Add(new InvoiceLine(cost.MinPriceApplied ? "Minimum session price" : "Maximum session price", 1, "session",
+                adjustment.ExclVat, null, adjustment));
+        }
+
+        return new Invoice
+        {
+            Number = number,
+            Kind = InvoiceKind.Invoice,
+            IssuedAt = issuedAt,
+            SessionId = session.SessionId,
+            ChargerId = session.ChargerId,
+            ConnectorId = session.ConnectorId,
+            SiteId = session.SiteId,
+            SiteName = siteName,
+            IdTag = session.IdTag,
+            TimeZone = session.TimeZone,
+            LocalStart = Local(session.StartedAt, zone),
+            LocalStop = Local(session.StoppedAt ?? session.StartedAt, zone),
+            EnergyKwh = session.EnergyWh / 1000m,
+            DurationSeconds = (long)((session.StoppedAt ?? session.StartedAt) - session.StartedAt).TotalSeconds,
+            Currency = cost.Currency,
+            MinorUnits = cost.MinorUnits,
+            TariffId = session.Tariff?.TariffId,
+            TariffVersion = session.Tariff?.Version,
+            TariffExplained = [.. TariffExplainer.Explain(tariff)],
+            Lines = lines.ToImmutable(),
+            Total = cost.TotalRounded,
+            Seller = seller,
+        };
+    }
+
+    /// <summary>The credit note reversing an invoice: the same lines and total, negated.</summary>
+    public static Invoice CreditNote(string number, Invoice invoice, string reason, DateTime issuedAt) => invoice with
+    {
+        Number = number,
+        Kind = InvoiceKind.CreditNote,
+        IssuedAt = issuedAt,
+        Lines = [.. invoice.Lines.Select(l => l with { Quantity = -l.Quantity, Amount = Negate(l.Amount) })],
+        Total = Negate(invoice.Total),
+        Reverses = invoice.Number,
+        CreditedBy = null,
+        Reason = reason,
+    };
+
+    /// <summary>"{prefix}-{year}-{sequence}", the sequence zero-padded to six digits so numbers sort as they were issued.</summary>
+    public static string Number(string prefix, int year, long sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"{prefix}-{year}-{sequence:000000}");
+
+    public static string Local(DateTime utc, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
+        return new DateTimeOffset(local, zone.GetUtcOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc))).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+    }
+
+    private static Money Negate(Money m) => new(-m.ExclVat, -m.InclVat);
+}

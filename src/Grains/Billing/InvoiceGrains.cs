@@ -1,0 +1,193 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Charge.Grains.Interfaces;
+using Charge.Grains.Storage;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Charge.Grains.Billing;
+
+[GenerateSerializer]
+[Alias("charge.InvoiceNumberState")]
+public sealed record InvoiceNumberState
+{
+    [Id(0)] public long Last { get; set; }
+
+    /// <summary>Numbers handed out whose documents are not confirmed yet, by document ID.</summary>
+    [Id(1)] public Dictionary<string, long> Pending { get; set; } = [];
+}
+
+/// <summary>
+/// One series' single writer. A number is persisted as handed out before the caller sees it, so a silo failure can
+/// never hand it out twice; a caller that fails before issuing asks again with the same document ID and gets the
+/// same number, so no number is skipped.
+/// </summary>
+public sealed class InvoiceNumberGrain([PersistentState("series", StorageNames.Charge)] IPersistentState<InvoiceNumberState> state) : Grain, IInvoiceNumberGrain
+{
+    public async Task<long> Reserve(string documentId)
+    {
+        if (state.State.Pending.TryGetValue(documentId, out var reserved))
+        {
+            return reserved;
+        }
+
+        var number = state.State.Last + 1;
+        state.State.Last = number;
+        state.State.Pending[documentId] = number;
+        await state.WriteStateAsync();
+        return number;
+    }
+
+    public async Task Confirm(string documentId)
+    {
+        if (state.State.Pending.Remove(documentId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<long> Last() => Task.FromResult(state.State.Last);
+}
+
+[GenerateSerializer]
+[Alias("charge.InvoiceState")]
+public sealed record InvoiceState
+{
+    [Id(0)] public Invoice? Invoice { get; set; }
+}
+
+public sealed class InvoiceGrain([PersistentState("invoice", StorageNames.Charge)] IPersistentState<InvoiceState> state) : Grain, IInvoiceGrain
+{
+    public async Task<Invoice> Issue(Invoice invoice)
+    {
+        if (invoice.Number != this.GetPrimaryKeyString())
+        {
+            throw ChargeException.InvalidArgument($"document {invoice.Number} cannot be issued as {this.GetPrimaryKeyString()}");
+        }
+
+        if (state.State.Invoice is { } existing)
+        {
+            // Issued once and never changed: a retry of the same document gets it back.
+            return existing.SessionId == invoice.SessionId && existing.Kind == invoice.Kind
+                ? existing
+                : throw ChargeException.AlreadyExists($"number {invoice.Number} is already issued for session {existing.SessionId}");
+        }
+
+        state.State.Invoice = invoice;
+        await state.WriteStateAsync();
+        return invoice;
+    }
+
+    public Task<Invoice?> Get() => Task.FromResult(state.State.Invoice);
+
+    public async Task<Invoice> MarkCredited(string creditNoteNumber)
+    {
+        var invoice = state.State.Invoice ?? throw ChargeException.NotFound($"invoice {this.GetPrimaryKeyString()} does not exist");
+        if (invoice.CreditedBy is { } already)
+        {
+            return already == creditNoteNumber ? invoice : throw ChargeException.FailedPrecondition($"invoice {invoice.Number} is already credited by {already}");
+        }
+
+        state.State.Invoice = invoice with { CreditedBy = creditNoteNumber };
+        await state.WriteStateAsync();
+        return state.State.Invoice;
+    }
+}
+
+/// <summary>Credit notes, exports and renderings. Stateless: documents live in invoice grains, numbers in series grains.</summary>
+[StatelessWorker]
+public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchive archive, TimeProvider time) : Grain, IBillingGrain
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public async Task<Invoice> CreditInvoice(string invoiceNumber, string reason)
+    {
+        var invoiceGrain = GrainFactory.GetGrain<IInvoiceGrain>(invoiceNumber);
+        var invoice = await invoiceGrain.Get() ?? throw ChargeException.NotFound($"invoice {invoiceNumber} does not exist");
+        if (invoice.Kind != InvoiceKind.Invoice)
+        {
+            throw ChargeException.FailedPrecondition($"{invoiceNumber} is a credit note; only invoices are credited");
+        }
+
+        var documentId = $"credit:{invoiceNumber}";
+        var (series, year) = Series(options.Value, time.GetUtcNow().UtcDateTime);
+        if (invoice.CreditedBy is { } done)
+        {
+            // Already credited (a retry after a failure, or a second request): the same credit note.
+            await GrainFactory.GetGrain<IInvoiceNumberGrain>(SeriesOf(done)).Confirm(documentId);
+            return (await GrainFactory.GetGrain<IInvoiceGrain>(done).Get())!;
+        }
+
+        var numbers = GrainFactory.GetGrain<IInvoiceNumberGrain>(series);
+        var number = InvoiceBuilder.Number(options.Value.InvoicePrefix, year, await numbers.Reserve(documentId));
+        var note = await GrainFactory.GetGrain<IInvoiceGrain>(number).Issue(InvoiceBuilder.CreditNote(number, invoice, reason, time.GetUtcNow().UtcDateTime));
+        await invoiceGrain.MarkCredited(number);
+        await numbers.Confirm(documentId);
+        return note;
+    }
+
+    /// <summary>The series of the current year in the billing time zone: "{operator}:{year}".</summary>
+    public static (string Series, int Year) Series(BillingOptions options, DateTime utcNow)
+    {
+        var year = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)).Year;
+        return ($"{options.OperatorId}:{year}", year);
+    }
+
+    private string SeriesOf(string number) => $"{options.Value.OperatorId}:{number.Split('-')[^2]}";
+
+    public async Task<string> ExportCdrs(ExportQuery query)
+    {
+        var cdrs = new System.Text.Json.Nodes.JsonArray();
+        var tariffs = new Dictionary<(string, int), string>();
+        var sites = new Dictionary<string, SiteInfo?>();
+        var chargers = new Dictionary<string, ConnectorKind>();
+        foreach (var session in await Sessions(query))
+        {
+            if (session.Cost is null)
+            {
+                continue;
+            }
+
+            var tariffJson = session.Tariff is { } t
+                ? tariffs.TryGetValue((t.TariffId, t.Version), out var j) ? j
+                : tariffs[(t.TariffId, t.Version)] = (await GrainFactory.GetGrain<Interfaces.Tariffs.ITariffGrain>(t.TariffId).GetVersion(t.Version)).OcpiJson
+                : null;
+            var site = session.SiteId is { } siteId
+                ? sites.TryGetValue(siteId, out var known) ? known : sites[siteId] = (await GrainFactory.GetGrain<ISiteGrain>(siteId).Get()).Info
+                : null;
+            if (!chargers.TryGetValue(session.ChargerId, out var kind))
+            {
+                kind = chargers[session.ChargerId] = (await GrainFactory.GetGrain<IChargerGrain>(session.ChargerId).GetView()).Kind ?? ConnectorKind.Default;
+            }
+
+            cdrs.Add(CdrExport.Cdr(session, new CdrContext(site, kind, tariffJson), options.Value));
+        }
+
+        return cdrs.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    public async Task<string> ExportCsv(ExportQuery query) => CdrExport.Csv(await Sessions(query));
+
+    /// <summary>The completed sessions of the query, from the archive, with their full records from the session grains.</summary>
+    private async Task<IReadOnlyList<SessionView>> Sessions(ExportQuery query)
+    {
+        var archived = await archive.QueryAsync(query.From, query.To, query.ChargerId, siteId: query.SiteId);
+        var views = new List<SessionView>(archived.Length);
+        foreach (var chunk in archived.Chunk(100))
+        {
+            views.AddRange(await Task.WhenAll(chunk.Select(a => GrainFactory.GetGrain<ISessionGrain>(a.SessionId).GetView())));
+        }
+
+        return [.. views.Where(v => v.Status == SessionStatus.Completed).OrderBy(v => v.StartedAt).ThenBy(v => v.SessionId, StringComparer.Ordinal)];
+    }
+
+    public async Task<string> Render(string number, bool html)
+    {
+        var invoice = await GrainFactory.GetGrain<IInvoiceGrain>(number).Get() ?? throw ChargeException.NotFound($"invoice {number} does not exist");
+        return html ? InvoiceHtml.Render(invoice) : JsonSerializer.Serialize(invoice, Json);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Billing;
+
+/// <summary>An invoice or credit note as a self-contained printable HTML page.</summary>
+public static class InvoiceHtml
+{
+    public static string Render(Invoice invoice)
+    {
+        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+        string Amount(decimal value) => value.ToString("N" + Math.Max(invoice.MinorUnits, Decimals(value)), CultureInfo.InvariantCulture);
+        var title = invoice.Kind == InvoiceKind.CreditNote ? "Credit note" : "Invoice";
+        var html = new StringBuilder();
+        html.Append($$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>{{title}} {{E(invoice.Number)}}</title>
+            <style>
+              body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; color: #222; }
+              table { border-collapse: collapse; width: 100%; } th, td { padding: .35rem .5rem; border-bottom: 1px solid #ddd; }
+              td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; } .total td { font-weight: 600; border-top: 2px solid #222; }
+              .muted { color: #666; } @media print { body { margin: 0; } }
+            </style></head><body>
+            <h1>{{title}} <span id="number">{{E(invoice.Number)}}</span></h1>
+            <p><strong>{{E(invoice.Seller)}}</strong><br>Issued {{invoice.IssuedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}}</p>
+            """);
+        if (invoice.Reverses is { } reversed)
+        {
+            html.Append($"<p>Reverses invoice <strong>{E(reversed)}</strong>. Reason: {E(invoice.Reason)}</p>");
+        }
+
+        if (invoice.CreditedBy is { } credit)
+        {
+            html.Append($"<p><strong>Cancelled</strong> by credit note {E(credit)}.</p>");
+        }
+
+        html.Append($$"""
+            <h2>Charging session</h2>
+            <table>
+            <tr><th>Driver token</th><td>{{E(invoice.IdTag)}}</td></tr>
+            <tr><th>Where</th><td>{{E(invoice.SiteName ?? invoice.SiteId ?? "")}} charger {{E(invoice.ChargerId)}}, connector {{invoice.ConnectorId}}</td></tr>
+            <tr><th>When</th><td>{{E(invoice.LocalStart)}} to {{E(invoice.LocalStop)}} ({{E(invoice.TimeZone)}})</td></tr>
+            <tr><th>Energy</th><td>{{invoice.EnergyKwh.ToString("0.000", CultureInfo.InvariantCulture)}} kWh in {{invoice.DurationSeconds / 3600}} h {{invoice.DurationSeconds % 3600 / 60:00}} min</td></tr>
+            <tr><th>Session</th><td class="muted">{{E(invoice.SessionId)}}</td></tr>
+            </table>
+            <h2>Charges ({{E(invoice.Currency)}})</h2>
+            <table id="lines">
+            <tr><th>Item</th><th class="n">Quantity</th><th class="n">Unit price</th><th class="n">VAT</th><th class="n">Amount excl. VAT</th><th class="n">Amount incl. VAT</th></tr>
+            """);
+        foreach (var line in invoice.Lines)
+        {
+            html.Append($"<tr><td>{E(line.Description)}</td><td class=\"n\">{line.Quantity.ToString("0.###", CultureInfo.InvariantCulture)} {E(line.Unit)}</td>"
+                        + $"<td class=\"n\">{TariffExplainer.Number(line.UnitPriceExclVat)}</td><td class=\"n\">{(line.VatPercent is { } v ? TariffExplainer.Number(v) + "%" : "—")}</td>"
+                        + $"<td class=\"n\">{Amount(line.Amount.ExclVat)}</td><td class=\"n\">{Amount(line.Amount.InclVat)}</td></tr>");
+        }
+
+        html.Append($$"""
+            <tr class="total"><td colspan="4">Total (rounded to the cent)</td><td class="n">{{Amount(invoice.Total.ExclVat)}}</td><td class="n" id="total">{{Amount(invoice.Total.InclVat)}}</td></tr>
+            </table>
+            <p>VAT: {{Amount(invoice.Total.InclVat - invoice.Total.ExclVat)}} {{E(invoice.Currency)}}. Line amounts keep full precision; only the total is rounded, half away from zero.</p>
+            <h2>Your tariff</h2>
+            <p class="muted">Tariff {{E(invoice.TariffId)}}, version {{invoice.TariffVersion}}, as in force when the session started.</p>
+            <ul>
+            """);
+        foreach (var sentence in invoice.TariffExplained)
+        {
+            html.Append($"<li>{E(sentence)}</li>");
+        }
+
+        html.Append("</ul></body></html>\n");
+        return html.ToString();
+    }
+
+    private static int Decimals(decimal value) => Math.Min(4, (decimal.GetBits(value)[3] >> 16) & 0xFF);
+}

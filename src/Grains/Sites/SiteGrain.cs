@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Sites;
+
+[GenerateSerializer]
+[Alias("charge.SiteState")]
+public sealed record SiteState
+{
+    [Id(0)] public SiteInfo? Info { get; set; }
+
+    /// <summary>Chargers in the site and their connector counts.</summary>
+    [Id(1)] public Dictionary<string, int> Chargers { get; set; } = [];
+}
+
+public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPersistentState<SiteState> state) : Grain, ISiteGrain
+{
+    private string SiteId => this.GetPrimaryKeyString();
+
+    public async Task<SiteView> Put(SiteInfo info)
+    {
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(info.TimeZone, out _))
+        {
+            throw ChargeException.InvalidArgument($"time_zone '{info.TimeZone}' is not an IANA time zone");
+        }
+
+        state.State.Info = info;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Add(SiteId);
+        return View();
+    }
+
+    public Task<SiteView> Get() => Task.FromResult(View());
+
+    public async Task AddCharger(string chargerId, int connectorCount)
+    {
+        if (state.State.Chargers.TryGetValue(chargerId, out var known) && known == connectorCount)
+        {
+            return;
+        }
+
+        state.State.Chargers[chargerId] = connectorCount;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Add(SiteId);
+    }
+
+    public async Task RemoveCharger(string chargerId)
+    {
+        if (state.State.Chargers.Remove(chargerId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<SiteLive> GetLive()
+    {
+        var chargers = await Task.WhenAll(state.State.Chargers.Keys.Order(StringComparer.Ordinal)
+            .Select(id => GrainFactory.GetGrain<IChargerGrain>(id).GetLive()));
+        return new SiteLive(SiteId, chargers.Sum(c => c.ActiveSessions), chargers.Sum(c => c.PowerW), [.. chargers]);
+    }
+
+    private SiteView View() => new(SiteId, state.State.Info, state.State.Chargers.ToImmutableDictionary());
+}
+
+[GenerateSerializer]
+[Alias("charge.SiteDirectoryState")]
+public sealed record SiteDirectoryState
+{
+    [Id(0)] public HashSet<string> Sites { get; set; } = [];
+}
+
+public sealed class SiteDirectoryGrain([PersistentState("sites", StorageNames.Charge)] IPersistentState<SiteDirectoryState> state) : Grain, ISiteDirectoryGrain
+{
+    public async Task Add(string siteId)
+    {
+        if (state.State.Sites.Add(siteId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ImmutableArray<string>> List() => Task.FromResult(state.State.Sites.Order(StringComparer.Ordinal).ToImmutableArray());
+}
