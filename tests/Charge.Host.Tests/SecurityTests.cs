@@ -48,12 +48,22 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         ["charge.v1.TariffService/ListTariffs"] = [D, O],
         ["charge.v1.TariffService/AssignTariff"] = [O],
         ["charge.v1.TariffService/EstimateCost"] = [D, O],
+        ["charge.v1.SiteService/PutSite"] = [O],
+        ["charge.v1.SiteService/GetSite"] = [O],
+        ["charge.v1.SiteService/ListSites"] = [O],
+        ["charge.v1.ReportService/GetUsageReport"] = [O],
+        ["charge.v1.ReportService/GetLiveLoad"] = [O],
+        ["charge.v1.ReportService/WatchLiveLoad"] = [O],
+        ["charge.v1.BillingService/GetInvoice"] = [D, O],
+        ["charge.v1.BillingService/CreditInvoice"] = [O],
+        ["charge.v1.BillingService/ExportCdrs"] = [O],
     };
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] PublicServices =
     [
         StationReflection.Descriptor.Services[0], SessionsReflection.Descriptor.Services[0],
         ChargersReflection.Descriptor.Services[0], TariffsReflection.Descriptor.Services[0],
+        SitesReflection.Descriptor.Services[0], ReportsReflection.Descriptor.Services[0], BillingReflection.Descriptor.Services[0],
     ];
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];

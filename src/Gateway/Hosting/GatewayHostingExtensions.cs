@@ -95,6 +95,9 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<SessionGrpcService>();
         app.MapGrpcService<ChargerGrpcService>();
         app.MapGrpcService<TariffGrpcService>();
+        app.MapGrpcService<SiteGrpcService>();
+        app.MapGrpcService<ReportGrpcService>();
+        app.MapGrpcService<BillingGrpcService>();
         app.MapGrpcReflectionService().RequireAuthorization(ChargeRoles.Policies.Operator);
         // Load balancers and orchestrators probe without credentials; the answer says only serving or not.
         app.MapGrpcHealthChecksService().AllowAnonymous();

@@ -38,6 +38,9 @@ public static class Mapping
             AnomalyCount = v.AnomalyCount,
             ReadingCount = v.ReadingCount,
             Version = v.Version,
+            SiteId = v.SiteId ?? "",
+            TimeZone = v.TimeZone,
+            InvoiceNumber = v.InvoiceNumber ?? "",
         };
         if (v.MeterStopWh is { } meterStop)
         {
@@ -93,6 +96,9 @@ public static class Mapping
             AnomalyCount = v.AnomalyCount,
             Registered = v.Registered,
             ConnectorCount = v.ConnectorCount,
+            ConnectorStandard = v.Kind?.Standard ?? "",
+            ConnectorFormat = v.Kind?.Format ?? "",
+            ConnectorPowerType = v.Kind?.PowerType ?? "",
         };
         if (!v.Anomalies.IsDefault)
         {

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Charge.Api.V1;
+using Charge.Gateway.Security;
+using Charge.Grains.Interfaces;
+using Google.Api;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using static Charge.Gateway.Services.RequestValidation;
+
+namespace Charge.Gateway.Services;
+
+/// <summary>Invoices (JSON or printable HTML), credit notes and CDR exports.</summary>
+public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.BillingServiceBase
+{
+    private IBillingGrain Billing => grains.GetGrain<IBillingGrain>("billing");
+
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
+    public override async Task<HttpBody> GetInvoice(GetInvoiceRequest request, ServerCallContext context)
+    {
+        var number = Number(request.Number);
+        var invoice = await grains.GetGrain<IInvoiceGrain>(number).Get()
+                      ?? throw new RpcException(new Status(StatusCode.NotFound, $"invoice '{number}' does not exist"));
+        Access.EnsureOwnIdTag(context.Caller(), invoice.IdTag);
+        var html = request.Format switch
+        {
+            "html" => true,
+            "json" => false,
+            "" => context.GetHttpContext().Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase),
+            _ => throw Invalid("format must be json or html"),
+        };
+        return Body(await Billing.Render(number, html), html ? "text/html; charset=utf-8" : "application/json");
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<HttpBody> CreditInvoice(CreditInvoiceRequest request, ServerCallContext context)
+    {
+        var number = Number(request.Number);
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 200)
+        {
+            throw Invalid("reason is required, at most 200 characters");
+        }
+
+        var note = await Billing.CreditInvoice(number, request.Reason);
+        return Body(await Billing.Render(note.Number, html: false), "application/json");
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<HttpBody> ExportCdrs(ExportCdrsRequest request, ServerCallContext context)
+    {
+        var from = ReportGrpcService.Date(request.From, "from");
+        var to = ReportGrpcService.Date(request.To, "to");
+        if (to < from || to.DayNumber - from.DayNumber >= 366)
+        {
+            throw Invalid("from must not be after to, and the range is at most 366 days");
+        }
+
+        var query = new ExportQuery(from, to, OptionalId(request.ChargerId, "charger_id"), OptionalId(request.SiteId, "site_id"));
+        return request.Format switch
+        {
+            "" or "ocpi" => Body(await Billing.ExportCdrs(query), "application/json"),
+            "csv" => Body(await Billing.ExportCsv(query), "text/csv; charset=utf-8"),
+            _ => throw Invalid("format must be ocpi or csv"),
+        };
+    }
+
+    private static string Number(string value) =>
+        System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9]{1,8}-[0-9]{4}-[0-9]{6,}$")
+            ? value
+            : throw Invalid("number must look like INV-2026-000001");
+
+    private static HttpBody Body(string text, string contentType) =>
+        new() { ContentType = contentType, Data = ByteString.CopyFromUtf8(text) };
+}

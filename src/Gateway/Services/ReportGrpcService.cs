@@ -1,0 +1,144 @@
+using System.Globalization;
+using Charge.Api.V1;
+using Charge.Gateway.Security;
+using Charge.Grains.Interfaces;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using static Charge.Gateway.Services.RequestValidation;
+using DomainTrendPoint = Charge.Grains.Interfaces.TrendPoint;
+using DomainUsageReport = Charge.Grains.Interfaces.UsageReport;
+
+namespace Charge.Gateway.Services;
+
+/// <summary>Usage reports (a fan-in of usage-day grains) and live load (a fan-out to sites), for operators.</summary>
+public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) : ReportService.ReportServiceBase
+{
+    private static readonly string[] Weekdays = CultureInfo.InvariantCulture.DateTimeFormat.DayNames;
+
+    private IReportGrain Reports => grains.GetGrain<IReportGrain>("reports");
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<Api.V1.UsageReport> GetUsageReport(UsageReportRequest request, ServerCallContext context)
+    {
+        var scope = request.Scope switch
+        {
+            "" or UsageScope.Network => request.Id.Length == 0 ? UsageScope.OfNetwork : throw Invalid("the network scope takes no id"),
+            UsageScope.Site or UsageScope.Charger => new UsageScope(request.Scope, Id(request.Id, "id")),
+            _ => throw Invalid("scope must be network, site or charger"),
+        };
+        var from = Date(request.From, "from");
+        var to = Date(request.To, "to");
+        if (to < from || to.DayNumber - from.DayNumber >= 366)
+        {
+            throw Invalid("from must not be after to, and the range is at most 366 days");
+        }
+
+        return ToApi(await Reports.Usage(scope, from, to));
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<LiveLoad> GetLiveLoad(LiveLoadRequest request, ServerCallContext context) =>
+        await Live(request);
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task WatchLiveLoad(LiveLoadRequest request, IServerStreamWriter<LiveLoad> responseStream, ServerCallContext context)
+    {
+        var interval = request.IntervalSeconds switch
+        {
+            0 => TimeSpan.FromSeconds(2),
+            < 1 or > 60 => throw Invalid("interval_seconds must be between 1 and 60"),
+            var s => TimeSpan.FromSeconds(s),
+        };
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            do
+            {
+                await responseStream.WriteAsync(await Live(request), context.CancellationToken);
+            }
+            while (await timer.WaitForNextTickAsync(context.CancellationToken));
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The caller left.
+        }
+    }
+
+    private async Task<LiveLoad> Live(LiveLoadRequest request)
+    {
+        var sites = await Reports.Live(OptionalId(request.SiteId, "site_id"));
+        var load = new LiveLoad { At = Mapping.Ts(time.GetUtcNow().UtcDateTime) };
+        foreach (var site in sites)
+        {
+            var api = new SiteLoad { SiteId = site.SiteId, ActiveSessions = site.ActiveSessions, PowerKw = site.PowerW / 1000 };
+            api.Chargers.AddRange(site.Chargers.Select(c => new ChargerLoad { ChargerId = c.ChargerId, ActiveSessions = c.ActiveSessions, PowerKw = c.PowerW / 1000 }));
+            load.Sites.Add(api);
+        }
+
+        load.ActiveSessions = sites.Sum(s => s.ActiveSessions);
+        load.PowerKw = sites.Sum(s => s.PowerW) / 1000;
+        return load;
+    }
+
+    public static DateOnly Date(string value, string field) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw Invalid($"{field} must be a date, yyyy-MM-dd");
+
+    private static Api.V1.UsageReport ToApi(DomainUsageReport r)
+    {
+        var report = new Api.V1.UsageReport
+        {
+            Scope = r.Scope.Kind,
+            Id = r.Scope.Id ?? "",
+            From = Text(r.From),
+            To = Text(r.To),
+            Sessions = r.Sessions,
+            EnergyKwh = D(r.EnergyKwh),
+            AverageEnergyPerSessionKwh = D(r.AverageEnergyPerSessionKwh),
+            AverageDurationMinutes = D(r.AverageDurationMinutes),
+            Connectors = r.Connectors,
+            Utilisation = D(r.Utilisation),
+            PreviousEnergyKwh = D(r.PreviousEnergyKwh),
+            PreviousSessions = r.PreviousSessions,
+            PeakEnergy = new PeakTime { Weekday = Weekdays[r.PeakEnergyWeekday], Hour = r.PeakEnergyHour },
+            PeakConcurrency = new PeakTime { Weekday = Weekdays[r.PeakConcurrencyWeekday], Hour = r.PeakConcurrencyHour },
+        };
+        if (r.EnergyChangePercent is { } change)
+        {
+            report.EnergyChangePercent = D(change);
+        }
+
+        for (var w = 0; w < 7; w++)
+        {
+            report.EnergyKwhByWeekdayHour.Add(Row(w, r.EnergyKwhByWeekdayHour[w]));
+            report.ConcurrentByWeekdayHour.Add(Row(w, r.ConcurrentByWeekdayHour[w]));
+        }
+
+        report.Daily.AddRange(r.Daily.Select(Point));
+        report.Weekly.AddRange(r.Weekly.Select(Point));
+        report.Monthly.AddRange(r.Monthly.Select(Point));
+        var bounds = UsageDay.EnergyBucketsKwh;
+        for (var b = 0; b < r.EnergyHistogram.Length; b++)
+        {
+            var label = b == 0 ? $"<{bounds[0]} kWh" : b == bounds.Length ? $"≥{bounds[^1]} kWh" : $"{bounds[b - 1]}–{bounds[b]} kWh";
+            report.EnergyPerSession.Add(new HistogramBucket { Label = label, Sessions = r.EnergyHistogram[b] });
+        }
+
+        return report;
+    }
+
+    private static HourRow Row(int weekday, System.Collections.Immutable.ImmutableArray<decimal> values)
+    {
+        var row = new HourRow { Weekday = Weekdays[weekday] };
+        row.Values.AddRange(values.Select(D));
+        return row;
+    }
+
+    private static Api.V1.TrendPoint Point(DomainTrendPoint p) => new() { Start = Text(p.Start), EnergyKwh = D(p.EnergyKwh), Sessions = p.Sessions };
+
+    /// <summary>Report figures are not money: JSON numbers carry them as doubles (about 15 significant digits).</summary>
+    private static double D(decimal value) => (double)value;
+
+    private static string Text(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Charge.Tests;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Charge.Host.Tests;
+
+/// <summary>Completed sessions become invoices, credit notes, CDRs, CSV and usage reports, through the public API.</summary>
+public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<SingleHostFixture>
+{
+    // Yesterday 10:00 UTC: the session is complete and in the past.
+    private static readonly DateTime T0 = DateTime.UtcNow.Date.AddDays(-1).AddHours(10);
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    private static string Date(DateTime t) => t.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private StationService.StationServiceClient Station => new(host.Channel);
+
+    private SessionService.SessionServiceClient Sessions => new(host.Channel);
+
+    /// <summary>A site in Amsterdam with one registered charger and an energy + time tariff.</summary>
+    private async Task<(string SiteId, string ChargerId, string TariffId)> Site()
+    {
+        var siteId = NewId("site");
+        var chargerId = NewId("cp");
+        var tariffId = NewId("t");
+        await new SiteService.SiteServiceClient(host.Channel).PutSiteAsync(new PutSiteRequest
+        {
+            SiteId = siteId, Name = "Harbour Car Park", TimeZone = "Europe/Amsterdam", Address = "Kade 1", City = "Amsterdam", PostalCode = "1011AB", Country = "NLD",
+        });
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
+        await new ChargerService.ChargerServiceClient(host.Channel).SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = chargerId, SiteId = siteId });
+        await PutTariff(tariffId, 0.30m);
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest
+        {
+            SiteId = siteId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(T0.AddDays(-30)),
+        });
+        return (siteId, chargerId, tariffId);
+    }
+
+    private async Task PutTariff(string tariffId, decimal energyPrice)
+    {
+        using var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":{{energyPrice}},"vat":21,"step_size":1},{"type":"TIME","price":1.20,"vat":21,"step_size":60}]}]}""", Encoding.UTF8, "application/json");
+        (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A 60-minute session of the given energy, and its completed record once invoiced.</summary>
+    private async Task<Session> Charge(string chargerId, string idTag, double kwh, double startMinutes = 0)
+    {
+        var started = await Station.StartSessionAsync(new StartSessionRequest
+        {
+            ChargerId = chargerId, ConnectorId = 1, IdTag = idTag, MeterStartWh = 1000, Timestamp = Timestamp.FromDateTime(T0.AddMinutes(startMinutes)),
+        });
+        await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
+        {
+            ChargerId = chargerId, SessionId = started.SessionId,
+            Readings = { new MeterReading { Timestamp = Timestamp.FromDateTime(T0.AddMinutes(startMinutes + 30)), EnergyWh = 1000 + kwh * 500, PowerW = 11000 } },
+        });
+        await Station.StopSessionAsync(new StopSessionRequest
+        {
+            ChargerId = chargerId, SessionId = started.SessionId, MeterStopWh = 1000 + kwh * 1000, Timestamp = Timestamp.FromDateTime(T0.AddMinutes(startMinutes + 60)), Reason = "Local",
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var session = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = started.SessionId });
+            if (session.InvoiceNumber.Length > 0 || DateTime.UtcNow > deadline)
+            {
+                return session;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<JsonNode> Json(string path, string? token = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await host.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    [Fact]
+    public async Task A_completed_session_gets_an_invoice_with_lines_a_driver_understands_as_json_and_html()
+    {
+        var (_, chargerId, tariffId) = await Site();
+        var session = await Charge(chargerId, "RFID-INV", 10);
+
+        var invoice = await Json($"/v1/invoices/{session.InvoiceNumber}");
+        using var htmlRequest = new HttpRequestMessage(HttpMethod.Get, $"/v1/invoices/{session.InvoiceNumber}") { Headers = { Accept = { new MediaTypeWithQualityHeaderValue("text/html") } } };
+        using var htmlResponse = await host.Http.SendAsync(htmlRequest);
+        var html = await htmlResponse.Content.ReadAsStringAsync();
+
+        Assert.Matches($"^INV-{T0.AddDays(1).Year}-\\d{{6}}$", session.InvoiceNumber);
+        Assert.Equal("Invoice", invoice["kind"]!.GetValue<string>());
+        Assert.Equal(session.SessionId, invoice["sessionId"]!.GetValue<string>());
+        Assert.Equal("Harbour Car Park", invoice["siteName"]!.GetValue<string>());
+        Assert.Equal(tariffId, invoice["tariffId"]!.GetValue<string>());
+        // 10 kWh x 0.30 + 1 h x 1.20 = 4.20 excl.; 21 % VAT: 5.082 -> 5.08.
+        Assert.Equal(4.20m, invoice["total"]!["exclVat"]!.GetValue<decimal>());
+        Assert.Equal(5.08m, invoice["total"]!["inclVat"]!.GetValue<decimal>());
+        Assert.Equal(session.Cost.Total.InclVat, invoice["total"]!["inclVat"]!.GetValue<decimal>().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        var lines = invoice["lines"]!.AsArray();
+        Assert.Equal(["Energy", "Charging time"], lines.Select(l => l!["description"]!.GetValue<string>()));
+        Assert.Equal(10m, lines[0]!["quantity"]!.GetValue<decimal>());
+        Assert.Equal(3.0m, lines[0]!["amount"]!["exclVat"]!.GetValue<decimal>());
+        Assert.Contains("EUR 0.30 per kWh excl. 21.00% VAT.", invoice["tariffExplained"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, htmlResponse.StatusCode);
+        Assert.StartsWith("text/html", htmlResponse.Content.Headers.ContentType!.ToString());
+        Assert.Contains($"<span id=\"number\">{session.InvoiceNumber}</span>", html);
+        Assert.Contains("<td class=\"n\" id=\"total\">5.08</td>", html);
+        Assert.Contains("per kWh", html);
+    }
+
+    [Fact]
+    public async Task Invoice_numbers_are_gapless_and_a_corrected_tariff_never_changes_an_issued_invoice()
+    {
+        var (_, chargerId, tariffId) = await Site();
+        var chargers = new List<string> { chargerId };
+        for (var i = 0; i < 5; i++)
+        {
+            var other = NewId("cp");
+            await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), other);
+            chargers.Add(other);
+        }
+
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest
+        {
+            ChargerId = chargers[1], TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(T0.AddDays(-30)),
+        });
+        foreach (var c in chargers.Skip(1))
+        {
+            await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = c, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(T0.AddDays(-30)) });
+        }
+
+        // Sessions on six chargers at once.
+        var sessions = await Task.WhenAll(chargers.Select((c, i) => Charge(c, $"RFID-G{i}", 5 + i)));
+        var before = await Json($"/v1/invoices/{sessions[0].InvoiceNumber}");
+        await PutTariff(tariffId, 9.99m);
+        var after = await Json($"/v1/invoices/{sessions[0].InvoiceNumber}");
+
+        var numbers = sessions.Select(s => long.Parse(s.InvoiceNumber.Split('-')[^1], System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
+        Assert.Equal(sessions.Length, numbers.Distinct().Count());
+        // Every number up to the highest is an issued document: no gap, whatever else this host issued before.
+        var year = sessions[0].InvoiceNumber.Split('-')[1];
+        for (var n = 1; n <= numbers[^1]; n++)
+        {
+            await Json($"/v1/invoices/INV-{year}-{n:000000}");
+        }
+
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_credit_note_reverses_an_invoice_once_with_the_next_number()
+    {
+        var (_, chargerId, _) = await Site();
+        var session = await Charge(chargerId, "RFID-CN", 8);
+        var billing = new BillingService.BillingServiceClient(host.Channel);
+
+        var note = JsonNode.Parse((await billing.CreditInvoiceAsync(new CreditInvoiceRequest { Number = session.InvoiceNumber, Reason = "Charger fault" })).Data.ToStringUtf8())!;
+        var again = JsonNode.Parse((await billing.CreditInvoiceAsync(new CreditInvoiceRequest { Number = session.InvoiceNumber, Reason = "Charger fault" })).Data.ToStringUtf8())!;
+        var original = await Json($"/v1/invoices/{session.InvoiceNumber}");
+        var ofNote = await Assert.ThrowsAsync<RpcException>(() => billing.CreditInvoiceAsync(new CreditInvoiceRequest { Number = note["number"]!.GetValue<string>(), Reason = "x" }).ResponseAsync);
+
+        Assert.Equal("CreditNote", note["kind"]!.GetValue<string>());
+        Assert.Equal(session.InvoiceNumber, note["reverses"]!.GetValue<string>());
+        Assert.Equal(-original["total"]!["inclVat"]!.GetValue<decimal>(), note["total"]!["inclVat"]!.GetValue<decimal>());
+        Assert.Equal(note["number"]!.GetValue<string>(), again["number"]!.GetValue<string>());
+        Assert.Equal(note["number"]!.GetValue<string>(), original["creditedBy"]!.GetValue<string>());
+        Assert.True(string.CompareOrdinal(note["number"]!.GetValue<string>(), session.InvoiceNumber) > 0);
+        Assert.Equal(StatusCode.FailedPrecondition, ofNote.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_driver_reads_only_invoices_of_their_own_id_tags()
+    {
+        var (_, chargerId, _) = await Site();
+        var session = await Charge(chargerId, "RFID-OWN", 3);
+        var billing = new BillingService.BillingServiceClient(host.RawChannel);
+
+        var own = await billing.GetInvoiceAsync(new GetInvoiceRequest { Number = session.InvoiceNumber },
+            TestSecurity.Header(TestSecurity.Bearer(host.Security.Token("driver", "d", ["RFID-OWN"]))));
+        var other = await Assert.ThrowsAsync<RpcException>(() => billing.GetInvoiceAsync(new GetInvoiceRequest { Number = session.InvoiceNumber },
+            TestSecurity.Header(TestSecurity.Bearer(host.Security.Token("driver", "d", ["RFID-ELSE"])))).ResponseAsync);
+
+        Assert.Equal("application/json", own.ContentType);
+        Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cdrs_export_as_ocpi_json_and_csv_filtered_by_site()
+    {
+        var (siteId, chargerId, tariffId) = await Site();
+        var session = await Charge(chargerId, "RFID-CDR", 12);
+        var day = Date(T0);
+
+        var cdrs = (await Json($"/v1/cdrs?from={day}&to={day}&siteId={siteId}")).AsArray();
+        using var csvResponse = await host.Http.GetAsync($"/v1/cdrs?from={day}&to={day}&siteId={siteId}&format=csv");
+        var csv = (await csvResponse.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var otherSite = (await Json($"/v1/cdrs?from={day}&to={day}&siteId=NO-SUCH-SITE")).AsArray();
+
+        var cdr = Assert.Single(cdrs)!;
+        Assert.Equal(session.SessionId, cdr["id"]!.GetValue<string>());
+        Assert.Equal("EUR", cdr["currency"]!.GetValue<string>());
+        Assert.Equal(12m, cdr["total_energy"]!.GetValue<decimal>());
+        Assert.Equal(decimal.Parse(session.Cost.Total.InclVat, System.Globalization.CultureInfo.InvariantCulture), cdr["total_cost"]!["incl_vat"]!.GetValue<decimal>());
+        Assert.Equal($"{chargerId}-1", cdr["cdr_location"]!["evse_uid"]!.GetValue<string>());
+        Assert.Equal("Kade 1", cdr["cdr_location"]!["address"]!.GetValue<string>());
+        Assert.Equal("IEC_62196_T2", cdr["cdr_location"]!["connector_standard"]!.GetValue<string>());
+        Assert.Equal(tariffId, cdr["tariffs"]![0]!["id"]!.GetValue<string>());
+        Assert.Contains(cdr["charging_periods"]!.AsArray(), p => p!["dimensions"]!.AsArray().Any(d => d!["type"]!.GetValue<string>() == "ENERGY"));
+        Assert.StartsWith("text/csv", csvResponse.Content.Headers.ContentType!.ToString());
+        Assert.StartsWith("session_id,charger_id,site_id", csv[0]);
+        Assert.Equal(2, csv.Length);
+        Assert.Contains(session.InvoiceNumber, csv[1]);
+        Assert.Contains(",12,", csv[1]);
+        Assert.Empty(otherSite);
+    }
+
+    [Fact]
+    public async Task The_usage_report_and_live_load_of_a_site_show_its_sessions()
+    {
+        var (siteId, chargerId, _) = await Site();
+        await Charge(chargerId, "RFID-U1", 10);
+        await Charge(chargerId, "RFID-U2", 20, startMinutes: 120);
+        var second = NewId("cp");
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), second);
+        await new ChargerService.ChargerServiceClient(host.Channel).SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = second, SiteId = siteId });
+        var live = await Station.StartSessionAsync(new StartSessionRequest { ChargerId = second, ConnectorId = 1, IdTag = "RFID-LIVE", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(DateTime.UtcNow.AddMinutes(-5)) });
+        await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
+        {
+            ChargerId = second, SessionId = live.SessionId, Readings = { new MeterReading { Timestamp = Timestamp.FromDateTime(DateTime.UtcNow.AddMinutes(-1)), EnergyWh = 700, PowerW = 7400 } },
+        });
+        var day = Date(TimeZoneInfo.ConvertTimeFromUtc(T0, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")));
+
+        var report = await new ReportService.ReportServiceClient(host.Channel).GetUsageReportAsync(new UsageReportRequest { Scope = "site", Id = siteId, From = day, To = day });
+        var load = await new ReportService.ReportServiceClient(host.Channel).GetLiveLoadAsync(new LiveLoadRequest { SiteId = siteId });
+
+        Assert.Equal(2, report.Sessions);
+        Assert.Equal(30, report.EnergyKwh);
+        Assert.Equal(15, report.AverageEnergyPerSessionKwh);
+        Assert.Equal(60, report.AverageDurationMinutes);
+        // Two hours in a session over two connectors (each charger registered with 10) for one day.
+        Assert.Equal(2.0 * 3600 / (20 * 86400), report.Utilisation, 9);
+        Assert.Equal(1, report.EnergyPerSession.Single(b => b.Label == "10–20 kWh").Sessions);
+        Assert.Equal(1, report.EnergyPerSession.Single(b => b.Label == "20–30 kWh").Sessions);
+        var site = Assert.Single(load.Sites);
+        Assert.Equal(1, site.ActiveSessions);
+        Assert.Equal(7.4, site.PowerKw, 6);
+    }
+}
