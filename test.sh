@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test of Orleans.Charge: the README's second command, and what CI runs.
 # Works on a fresh machine with the .NET 10 SDK and Node: it installs what the tests start themselves —
-# Azurite (npm, pinned in package.json) and redis-server (Debian) — then runs every test project.
+# Azurite and the dashboard's chart libraries (npm, pinned in package.json), redis-server and chromium (Debian,
+# for the dashboard's browser test) — then runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-if [ ! -x node_modules/.bin/azurite ]; then
+if [ ! -x node_modules/.bin/azurite ] || [ ! -f node_modules/chart.js/package.json ] || [ ! -f node_modules/chartjs-chart-matrix/package.json ]; then
   npm ci --no-audit --no-fund
 fi
 
-if ! command -v redis-server >/dev/null 2>&1; then
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   else
-    echo "redis-server is missing: run 'sudo apt-get install redis-server' (tests start their own instance)" >&2
+    echo "missing: ${missing[*]}: run 'sudo apt-get install ${missing[*]}' (tests start their own instances)" >&2
     exit 1
   fi
 fi

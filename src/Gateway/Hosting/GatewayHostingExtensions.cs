@@ -102,6 +102,9 @@ public static class GatewayHostingExtensions
         // Load balancers and orchestrators probe without credentials; the answer says only serving or not.
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        // The dashboard's files hold no data (its data comes from the API with the operator's token): open.
+        app.MapGet("/", () => Dashboard.File("index.html")).AllowAnonymous();
+        app.MapGet("/dashboard/{name}", (string name) => Dashboard.File(name)).AllowAnonymous();
         return app;
     }
 

@@ -1,0 +1,197 @@
+// The operator dashboard: reads the public REST API with the operator's bearer token; charts are Chart.js.
+"use strict";
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const dashboard = (window.dashboard = { ready: false, charts: {}, report: null, live: null, session: null });
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.hash.slice(1));
+let token = params.get("token") || sessionStorage.getItem("charge-token") || "";
+if (params.get("token")) {
+  sessionStorage.setItem("charge-token", token);
+  history.replaceState(null, "", location.pathname);
+}
+
+function showError(message) {
+  $("error").textContent = message;
+  $("error").hidden = !message;
+}
+
+async function api(path) {
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status === 401 || response.status === 403) {
+    $("login").hidden = false;
+    throw new Error("The token was refused: paste an operator token.");
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(body.message || `${path}: HTTP ${response.status}`);
+  }
+  return response.json();
+}
+
+/** Reads a server-streaming REST call (one JSON message per line) and calls onMessage for each. */
+async function stream(path, onMessage, signal) {
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` }, signal });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let newline;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline).trim();
+      buffer = buffer.slice(newline + 1);
+      if (line) onMessage(JSON.parse(line));
+    }
+  }
+}
+
+function chart(id, config) {
+  dashboard.charts[id]?.destroy();
+  config.options = Object.assign({ animation: false, responsive: true, maintainAspectRatio: false }, config.options || {});
+  return (dashboard.charts[id] = new Chart($(id), config));
+}
+
+const fmt = (n, digits = 1) => Number(n).toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const isoDate = (d) => d.toISOString().slice(0, 10);
+
+async function loadReport() {
+  const [scope, id] = $("scope").value.split(":");
+  const query = new URLSearchParams({ scope, from: $("from").value, to: $("to").value });
+  if (id) query.set("id", id);
+  const report = (dashboard.report = await api(`/v1/reports/usage?${query}`));
+  $("kpi-sessions").textContent = report.sessions ?? 0;
+  $("kpi-energy").textContent = `${fmt(report.energyKwh ?? 0)} kWh`;
+  $("kpi-avg-energy").textContent = `${fmt(report.averageEnergyPerSessionKwh ?? 0)} kWh`;
+  $("kpi-avg-duration").textContent = `${fmt(report.averageDurationMinutes ?? 0, 0)} min`;
+  $("kpi-utilisation").textContent = `${fmt((report.utilisation ?? 0) * 100)} %`;
+  $("kpi-change").textContent = report.energyChangePercent === undefined ? "–" : `${report.energyChangePercent >= 0 ? "+" : ""}${fmt(report.energyChangePercent)} %`;
+
+  chart("trend", {
+    type: "line",
+    data: { labels: report.daily.map((p) => p.start), datasets: [{ label: "kWh", data: report.daily.map((p) => p.energyKwh ?? 0), borderColor: "#2a7de1", fill: false }] },
+  });
+  chart("histogram", {
+    type: "bar",
+    data: { labels: report.energyPerSession.map((b) => b.label), datasets: [{ label: "sessions", data: report.energyPerSession.map((b) => b.sessions ?? 0), backgroundColor: "#3aa17e" }] },
+  });
+  const cells = [];
+  report.energyKwhByWeekdayHour.forEach((row, weekday) => row.values.forEach((v, hour) => cells.push({ x: String(hour), y: WEEKDAYS[weekday], v })));
+  const max = Math.max(0.0001, ...cells.map((c) => c.v));
+  chart("heatmap", {
+    type: "matrix",
+    data: {
+      datasets: [{
+        label: "kWh",
+        data: cells,
+        backgroundColor: (c) => `rgba(225, 90, 42, ${0.05 + 0.95 * ((c.raw?.v ?? 0) / max)})`,
+        width: ({ chart: ch }) => (ch.chartArea || {}).width / 24 - 1,
+        height: ({ chart: ch }) => (ch.chartArea || {}).height / 7 - 1,
+      }],
+    },
+    options: {
+      plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => `${c.raw.y} ${c.raw.x}:00 — ${fmt(c.raw.v, 2)} kWh` } } },
+      scales: {
+        x: { type: "category", labels: Array.from({ length: 24 }, (_, h) => String(h)), offset: true, title: { display: true, text: "local hour" } },
+        y: { type: "category", labels: WEEKDAYS, offset: true },
+      },
+    },
+  });
+}
+
+function renderLive(load) {
+  dashboard.live = load;
+  $("live-at").textContent = new Date(load.at).toLocaleTimeString();
+  $("live-sessions").textContent = load.activeSessions ?? 0;
+  $("live-power").textContent = fmt(load.powerKw ?? 0);
+  const labels = load.sites.map((s) => s.siteId);
+  const power = load.sites.map((s) => s.powerKw ?? 0);
+  const live = dashboard.charts.live;
+  if (live && live.data.labels.join() === labels.join()) {
+    live.data.datasets[0].data = power;
+    live.update("none");
+  } else {
+    chart("live", { type: "bar", data: { labels, datasets: [{ label: "kW now", data: power, backgroundColor: "#2a7de1" }] } });
+  }
+}
+
+async function watchLive() {
+  for (;;) {
+    try {
+      await stream("/v1/live:watch?intervalSeconds=2", renderLive);
+    } catch (e) {
+      showError(`Live load: ${e.message}`);
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+}
+
+let sessionWatch = null;
+function renderSession(s) {
+  dashboard.session = s;
+  const slots = s.slots || [];
+  let cumulative = 0;
+  $("session-summary").textContent =
+    `${s.chargerId} · ${s.state.replace("SESSION_STATE_", "").toLowerCase()} · ${fmt((s.energyWh ?? 0) / 1000, 3)} kWh` +
+    (s.cost ? ` · ${s.cost.currency} ${s.cost.total.inclVat} incl. VAT` : "") + (s.invoiceNumber ? ` · invoice ${s.invoiceNumber}` : "");
+  chart("session", {
+    data: {
+      labels: slots.map((x) => new Date(x.start).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })),
+      datasets: [
+        { type: "bar", label: "kWh per 15 min", data: slots.map((x) => (x.energyWh ?? 0) / 1000), backgroundColor: "#3aa17e", yAxisID: "y" },
+        { type: "line", label: "kWh so far", data: slots.map((x) => (cumulative += (x.energyWh ?? 0) / 1000)), borderColor: "#2a7de1", yAxisID: "y" },
+        { type: "line", label: "max kW", data: slots.map((x) => (x.maxPowerW ?? 0) / 1000), borderColor: "#e15a2a", yAxisID: "power" },
+      ],
+    },
+    options: { scales: { y: { title: { display: true, text: "kWh" } }, power: { position: "right", title: { display: true, text: "kW" } } } },
+  });
+}
+
+async function showSession(id) {
+  sessionWatch?.abort();
+  renderSession(await api(`/v1/sessions/${encodeURIComponent(id)}`));
+  sessionWatch = new AbortController();
+  stream(`/v1/sessions/${encodeURIComponent(id)}:watch`, renderSession, sessionWatch.signal).catch(() => {});
+}
+
+async function start() {
+  const today = new Date();
+  $("to").value = params.get("to") || isoDate(today);
+  $("from").value = params.get("from") || isoDate(new Date(today.getTime() - 29 * 86400000));
+  if (!token) {
+    $("login").hidden = false;
+    return;
+  }
+  try {
+    const sites = await api("/v1/sites");
+    for (const site of sites.sites || []) {
+      $("scope").add(new Option(`Site ${site.name || site.siteId}`, `site:${site.siteId}`));
+    }
+    if (params.get("site")) $("scope").value = `site:${params.get("site")}`;
+    await loadReport();
+    const first = await api("/v1/live");
+    renderLive(first);
+    if (params.get("session")) {
+      $("session-id").value = params.get("session");
+      await showSession(params.get("session"));
+    }
+    dashboard.ready = true;
+    watchLive();
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+$("filters").addEventListener("submit", (e) => { e.preventDefault(); loadReport().catch((x) => showError(x.message)); });
+$("session-form").addEventListener("submit", (e) => { e.preventDefault(); showSession($("session-id").value.trim()).catch((x) => showError(x.message)); });
+$("login-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  token = $("token-input").value.trim();
+  sessionStorage.setItem("charge-token", token);
+  $("login").hidden = true;
+  start();
+});
+start();

@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Playwright;
+
+namespace Charge.Host.Tests;
+
+/// <summary>
+/// The operator dashboard in a real browser (Debian's chromium driven by Playwright): its charts show what the API
+/// returns. The screenshot is kept in the test output's artifacts folder.
+/// </summary>
+public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<SingleHostFixture>
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+
+    private StationService.StationServiceClient Station => new(host.Channel);
+
+    [Fact]
+    public async Task The_dashboard_charts_show_the_numbers_the_api_returns()
+    {
+        var (siteId, sessionId, from, to) = await Seed();
+        var token = host.Security.OperatorToken;
+        var reportJson = await Get($"/v1/reports/usage?scope=site&id={siteId}&from={from}&to={to}");
+        var liveJson = await Get($"/v1/live?siteId={siteId}");
+        var sessionJson = await Get($"/v1/sessions/{sessionId}");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1800 } });
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add($"{message.Text} {message.Location}");
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync($"{host.RawHttp.BaseAddress}#token={token}&from={from}&to={to}&site={siteId}&session={sessionId}");
+        await page.WaitForFunctionAsync("() => window.dashboard && window.dashboard.ready", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+        var trend = await Data(page, "trend");
+        var histogram = await Data(page, "histogram");
+        var heat = await page.EvaluateAsync<JsonElement>("() => dashboard.charts.heatmap.data.datasets[0].data");
+        var liveLabels = await page.EvaluateAsync<string[]>("() => dashboard.charts.live.data.labels");
+        var livePower = await Data(page, "live");
+        var sessionBars = await Data(page, "session");
+        var sessions = await page.InnerTextAsync("#kpi-sessions");
+        var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard.png"), FullPage = true });
+
+        Assert.Empty(errors);
+        Assert.Equal(reportJson["daily"]!.AsArray().Select(p => p!["energyKwh"]?.GetValue<double>() ?? 0), trend);
+        Assert.Equal(reportJson["energyPerSession"]!.AsArray().Select(b => (double)(b!["sessions"]?.GetValue<int>() ?? 0)), histogram);
+        Assert.Equal(3.0, histogram.Sum());
+        var expectedCells = reportJson["energyKwhByWeekdayHour"]!.AsArray()
+            .SelectMany((row, w) => row!["values"]!.AsArray().Select((v, h) => (w, h, v: v!.GetValue<double>())))
+            .Where(c => c.v > 0).Select(c => $"{c.w}:{c.h}:{c.v}").Order();
+        var shownCells = heat.EnumerateArray()
+            .Where(c => c.GetProperty("v").GetDouble() > 0)
+            .Select(c => $"{Array.IndexOf(System.Globalization.CultureInfo.InvariantCulture.DateTimeFormat.DayNames, c.GetProperty("y").GetString())}:{c.GetProperty("x").GetString()}:{c.GetProperty("v").GetDouble()}").Order();
+        Assert.Equal(expectedCells, shownCells);
+        Assert.Equal(3, expectedCells.Count());
+        Assert.Equal([siteId], liveLabels);
+        Assert.Equal(liveJson["sites"]![0]!["powerKw"]!.GetValue<double>(), Assert.Single(livePower));
+        Assert.Equal(11.0, livePower[0], 6);
+        Assert.Equal(sessionJson["energyWh"]!.GetValue<double>() / 1000, sessionBars.Sum(), 6);
+        Assert.Equal("3", sessions);
+        Assert.True(new FileInfo(Path.Combine(folder, "dashboard.png")).Length > 10_000);
+    }
+
+    private static async Task<double[]> Data(IPage page, string chart) =>
+        await page.EvaluateAsync<double[]>($"() => dashboard.charts['{chart}'].data.datasets[0].data.map(Number)");
+
+    private async Task<JsonNode> Get(string path)
+    {
+        using var response = await host.Http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    /// <summary>A site with three completed sessions on three days this week and one running at 11 kW.</summary>
+    private async Task<(string SiteId, string SessionId, string From, string To)> Seed()
+    {
+        var siteId = $"SITE-{Guid.NewGuid():N}"[..14];
+        var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
+        var liveCharger = $"CP-{Guid.NewGuid():N}"[..12];
+        await new SiteService.SiteServiceClient(host.Channel).PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Dashboard Plaza", TimeZone = "Europe/Amsterdam" });
+        foreach (var id in new[] { chargerId, liveCharger })
+        {
+            await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), id);
+            await new ChargerService.ChargerServiceClient(host.Channel).SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = id, SiteId = siteId });
+        }
+
+        var today = DateTime.UtcNow.Date;
+        string? last = null;
+        foreach (var (daysAgo, kwh) in new[] { (3, 8.0), (2, 16.0), (1, 24.0) })
+        {
+            var start = today.AddDays(-daysAgo).AddHours(9);
+            var session = await Station.StartSessionAsync(new StartSessionRequest { ChargerId = chargerId, ConnectorId = 1, IdTag = "RFID-DASH", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(start) });
+            await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
+            {
+                ChargerId = chargerId, SessionId = session.SessionId,
+                Readings = { new MeterReading { Timestamp = Timestamp.FromDateTime(start.AddMinutes(30)), EnergyWh = kwh * 500, PowerW = kwh * 1000 } },
+            });
+            await Station.StopSessionAsync(new StopSessionRequest { ChargerId = chargerId, SessionId = session.SessionId, MeterStopWh = kwh * 1000, Timestamp = Timestamp.FromDateTime(start.AddMinutes(60)), Reason = "Local" });
+            last = session.SessionId;
+        }
+
+        var running = await Station.StartSessionAsync(new StartSessionRequest { ChargerId = liveCharger, ConnectorId = 1, IdTag = "RFID-NOW", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(DateTime.UtcNow.AddMinutes(-10)) });
+        await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
+        {
+            ChargerId = liveCharger, SessionId = running.SessionId,
+            Readings = { new MeterReading { Timestamp = Timestamp.FromDateTime(DateTime.UtcNow.AddMinutes(-1)), EnergyWh = 1650, PowerW = 11000 } },
+        });
+
+        // The usage grains are fed as the sessions complete: wait until the report has all three.
+        var from = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(today.AddDays(-6), Amsterdam)).ToString("yyyy-MM-dd");
+        var to = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, Amsterdam)).ToString("yyyy-MM-dd");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await Get($"/v1/reports/usage?scope=site&id={siteId}&from={from}&to={to}"))["sessions"]?.GetValue<int>() != 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        return (siteId, last!, from, to);
+    }
+}
