@@ -17,6 +17,13 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
+    /// <summary>What Amsterdam's clock read at a UTC instant, with its offset.</summary>
+    private static string Mapping(DateTime utc)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeFromUtc(utc, zone), zone.GetUtcOffset(utc)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static string Date(DateTime t) => t.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private StationService.StationServiceClient Station => new(host.Channel);
@@ -107,6 +114,9 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         Assert.Equal("Invoice", invoice["kind"]!.GetValue<string>());
         Assert.Equal(session.SessionId, invoice["sessionId"]!.GetValue<string>());
         Assert.Equal("Harbour Car Park", invoice["siteName"]!.GetValue<string>());
+        Assert.Equal("Europe/Amsterdam", session.TimeZone);
+        Assert.Equal(Mapping(T0), session.LocalStart);
+        Assert.Equal(session.LocalStart, invoice["localStart"]!.GetValue<string>());
         Assert.Equal(tariffId, invoice["tariffId"]!.GetValue<string>());
         // 10 kWh x 0.30 + 1 h x 1.20 = 4.20 excl.; 21 % VAT: 5.082 -> 5.08.
         Assert.Equal(4.20m, invoice["total"]!["exclVat"]!.GetValue<decimal>());

@@ -41,6 +41,8 @@ public static class Mapping
             SiteId = v.SiteId ?? "",
             TimeZone = v.TimeZone,
             InvoiceNumber = v.InvoiceNumber ?? "",
+            LocalStart = Local(v.StartedAt, v.TimeZone),
+            LocalStop = v.StoppedAt is { } stopAt ? Local(stopAt, v.TimeZone) : "",
         };
         if (v.MeterStopWh is { } meterStop)
         {
@@ -84,6 +86,15 @@ public static class Mapping
         }
 
         return session;
+    }
+
+    /// <summary>An instant in a zone, with the offset in force then.</summary>
+    public static string Local(DateTime utc, string zoneId)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
+        var at = DateTime.SpecifyKind(utc, DateTimeKind.Utc);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeFromUtc(at, zone), zone.GetUtcOffset(at))
+            .ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static Charger ToApi(this ChargerView v)
