@@ -53,6 +53,48 @@ public sealed record Invoice
     [Id(22)] public string? CreditedBy { get; init; }
     [Id(23)] public string Reason { get; init; } = "";
     [Id(24)] public required string Seller { get; init; }
+    /// <summary>A monthly invoice: its local month (yyyy-MM) and the sessions it bills, one line each; null for a session's invoice.</summary>
+    [Id(25)] public string? Period { get; init; }
+    [Id(26)] public ImmutableArray<string> SessionIds { get; init; } = [];
+}
+
+/// <summary>A completed, priced session as a monthly statement keeps it until the month is invoiced.</summary>
+[GenerateSerializer]
+[Alias("charge.StatementEntry")]
+public sealed record StatementEntry(
+    [property: Id(0)] string SessionId,
+    [property: Id(1)] string Description,
+    [property: Id(2)] decimal EnergyKwh,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] int MinorUnits,
+    [property: Id(5)] Tariffs.Money Total,
+    [property: Id(6)] string TariffKey,
+    [property: Id(7)] ImmutableArray<string> TariffExplained);
+
+/// <summary>One id_tag's sessions of one local month (key "{idTag}|{yyyy-MM}"), invoiced once when the month is closed.</summary>
+[Alias("charge.IMonthlyStatementGrain")]
+public interface IMonthlyStatementGrain : IGrainWithStringKey
+{
+    public static string Key(string idTag, string period) => $"{idTag}|{period}";
+
+    /// <summary>Adds a session once; false when the month is already invoiced (the session is then invoiced alone).</summary>
+    [Alias("Add")]
+    Task<bool> Add(StatementEntry entry);
+
+    /// <summary>Issues the month's invoice (once; again returns the same) and returns its number.</summary>
+    [Alias("Close")]
+    Task<string> Close();
+}
+
+/// <summary>The id_tags with sessions in one local month (key yyyy-MM), for closing it.</summary>
+[Alias("charge.IBillingPeriodGrain")]
+public interface IBillingPeriodGrain : IGrainWithStringKey
+{
+    [Alias("Add")]
+    Task Add(string idTag);
+
+    [Alias("IdTags")]
+    Task<ImmutableArray<string>> IdTags();
 }
 
 /// <summary>
@@ -119,6 +161,10 @@ public partial interface IBillingGrain
     /// <summary>One CSV row per completed session in the query (priced or not), RFC 4180.</summary>
     [Alias("ExportCsv")]
     Task<string> ExportCsv(ExportQuery query);
+
+    /// <summary>Invoices every id_tag's sessions of a local month that has ended (monthly invoicing); returns the invoice numbers.</summary>
+    [Alias("CloseMonth")]
+    Task<ImmutableArray<string>> CloseMonth(string period);
 
     /// <summary>The document as JSON, or as a printable HTML page.</summary>
     [Alias("Render")]

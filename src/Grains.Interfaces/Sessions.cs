@@ -70,6 +70,8 @@ public sealed record SessionView
     [Id(24)] public string TimeZone { get; init; } = "UTC";
     /// <summary>The invoice issued for the completed session, once issued.</summary>
     [Id(25)] public string? InvoiceNumber { get; init; }
+    /// <summary>Billing is done with this session: invoiced, on its id_tag's monthly statement, or nothing to bill.</summary>
+    [Id(26)] public bool Billed { get; init; }
 }
 
 /// <summary>A pointer to a session kept by the indexes (charger, id_tag) for listing.</summary>

@@ -145,3 +145,12 @@ public sealed class TlsHostFixture : GatewayFixture
             $"--Charge:Gateway:HttpsUrl=https://127.0.0.1:{TlsPort}", $"--Charge:Gateway:CertificatePath={path}", "--Charge:Gateway:CertificatePassword=test-password"]);
     }
 }
+
+/// <summary>The single host invoicing per id_tag per month.</summary>
+public sealed class MonthlyBillingHostFixture : GatewayFixture
+{
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort), "--Charge:Billing:InvoicePer=IdTagMonth"]);
+    }
+}

@@ -57,6 +57,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         ["charge.v1.BillingService/GetInvoice"] = [D, O],
         ["charge.v1.BillingService/CreditInvoice"] = [O],
         ["charge.v1.BillingService/ExportCdrs"] = [O],
+        ["charge.v1.BillingService/CloseBillingPeriod"] = [O],
     };
 
     private static readonly Google.Protobuf.Reflection.ServiceDescriptor[] PublicServices =

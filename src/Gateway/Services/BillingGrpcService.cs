@@ -46,6 +46,19 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<CloseBillingPeriodResponse> CloseBillingPeriod(CloseBillingPeriodRequest request, ServerCallContext context)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Period, "^[0-9]{4}-(0[1-9]|1[0-2])$"))
+        {
+            throw Invalid("period must be a month, yyyy-MM");
+        }
+
+        var response = new CloseBillingPeriodResponse();
+        response.InvoiceNumbers.AddRange(await Billing.CloseMonth(request.Period));
+        return response;
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<HttpBody> ExportCdrs(ExportCdrsRequest request, ServerCallContext context)
     {
         var from = ReportGrpcService.Date(request.From, "from");

@@ -41,6 +41,7 @@ public static class Mapping
             SiteId = v.SiteId ?? "",
             TimeZone = v.TimeZone,
             InvoiceNumber = v.InvoiceNumber ?? "",
+            Billed = v.Billed,
             LocalStart = Local(v.StartedAt, v.TimeZone),
             LocalStop = v.StoppedAt is { } stopAt ? Local(stopAt, v.TimeZone) : "",
         };

@@ -2,6 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Charge.Grains.Billing;
 
+public enum InvoicePeriod
+{
+    Session = 0,
+    IdTagMonth = 1,
+}
+
 /// <summary>Who bills and how documents are numbered, bound from <c>Charge:Billing</c>.</summary>
 public sealed class BillingOptions
 {
@@ -22,6 +28,9 @@ public sealed class BillingOptions
     /// <summary>The time zone whose calendar year an invoice's number belongs to.</summary>
     [Required]
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Session: an invoice per completed session. IdTagMonth: one invoice per id_tag per local month, issued when the operator closes the month.</summary>
+    public InvoicePeriod InvoicePer { get; set; } = InvoicePeriod.Session;
 
     /// <summary>OCPI party of the CDRs: ISO 3166 alpha-2 country and the 3-character party ID.</summary>
     [Required, RegularExpression("^[A-Z]{2}$")]

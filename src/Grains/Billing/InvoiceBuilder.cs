@@ -67,6 +67,56 @@ public static class InvoiceBuilder
         };
     }
 
+    /// <summary>What a monthly invoice says of one session: where and when, energy, and its exact total.</summary>
+    public static StatementEntry Entry(SessionView session, Tariff tariff, string? siteName)
+    {
+        var cost = session.Cost ?? throw new InvalidOperationException($"session {session.SessionId} has no price");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
+        var where = siteName is null ? $"charger {session.ChargerId}" : $"{siteName}, charger {session.ChargerId}";
+        var description = $"{Local(session.StartedAt, zone)[..16].Replace('T', ' ')} {where}: {(session.EnergyWh / 1000m).ToString("0.000", CultureInfo.InvariantCulture)} kWh";
+        return new StatementEntry(session.SessionId, description, session.EnergyWh / 1000m, cost.Currency, cost.MinorUnits, cost.Total,
+            $"{session.Tariff?.TariffId} v{session.Tariff?.Version}", [.. TariffExplainer.Explain(tariff)]);
+    }
+
+    /// <summary>
+    /// One id_tag's month: a line per session at its exact price; the total is the sum rounded once at the end
+    /// (DECISIONS 8), so a month costs what its sessions cost, not the sum of separately rounded totals.
+    /// </summary>
+    public static Invoice ForMonth(string number, string idTag, string period, IReadOnlyList<StatementEntry> entries, string seller, DateTime issuedAt)
+    {
+        var ordered = entries.OrderBy(e => e.Description, StringComparer.Ordinal).ToList();
+        if (ordered.Select(e => e.Currency).Distinct().Count() != 1)
+        {
+            throw new InvalidOperationException($"{idTag} {period}: sessions in more than one currency");
+        }
+
+        var total = ordered.Aggregate(Money.Zero, (sum, e) => sum + e.Total);
+        var minor = ordered[0].MinorUnits;
+        return new Invoice
+        {
+            Number = number,
+            Kind = InvoiceKind.Invoice,
+            IssuedAt = issuedAt,
+            SessionId = $"{idTag}|{period}",
+            ChargerId = "",
+            IdTag = idTag,
+            TimeZone = "",
+            LocalStart = "",
+            LocalStop = "",
+            EnergyKwh = ordered.Sum(e => e.EnergyKwh),
+            Currency = ordered[0].Currency,
+            MinorUnits = minor,
+            TariffExplained = [.. ordered.GroupBy(e => e.TariffKey).SelectMany(g => g.First().TariffExplained.Select(t => $"Tariff {g.Key}: {t}"))],
+            Lines = [.. ordered.Select(e => new InvoiceLine(e.Description, 1, "session", e.Total.ExclVat, null, e.Total))],
+            Total = new Money(Round(total.ExclVat, minor), Round(total.InclVat, minor)),
+            Seller = seller,
+            Period = period,
+            SessionIds = [.. ordered.Select(e => e.SessionId)],
+        };
+    }
+
+    private static decimal Round(decimal value, int minor) => Math.Round(value, minor, MidpointRounding.AwayFromZero);
+
     /// <summary>The credit note reversing an invoice: the same lines and total, negated.</summary>
     public static Invoice CreditNote(string number, Invoice invoice, string reason, DateTime issuedAt) => invoice with
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Charge.Grains.Interfaces;
@@ -183,6 +184,31 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
         }
 
         return [.. views.Where(v => v.Status == SessionStatus.Completed).OrderBy(v => v.StartedAt).ThenBy(v => v.SessionId, StringComparer.Ordinal)];
+    }
+
+    public async Task<ImmutableArray<string>> CloseMonth(string period)
+    {
+        if (!DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first))
+        {
+            throw ChargeException.InvalidArgument("period must be a month, yyyy-MM");
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, zone));
+        if (first.AddMonths(1) > today)
+        {
+            throw ChargeException.FailedPrecondition($"{period} has not ended yet in {options.Value.TimeZone}");
+        }
+
+        var idTags = await GrainFactory.GetGrain<IBillingPeriodGrain>(period).IdTags();
+        var numbers = ImmutableArray.CreateBuilder<string>(idTags.Length);
+        foreach (var idTag in idTags)
+        {
+            // One at a time: numbers follow the id_tags' order, and a failure leaves the rest for the retry.
+            numbers.Add(await GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(idTag, period)).Close());
+        }
+
+        return numbers.MoveToImmutable();
     }
 
     public async Task<string> Render(string number, bool html)

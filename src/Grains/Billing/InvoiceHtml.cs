@@ -36,7 +36,16 @@ public static class InvoiceHtml
             html.Append($"<p><strong>Cancelled</strong> by credit note {E(credit)}.</p>");
         }
 
-        html.Append($$"""
+        if (invoice.Period is { } period)
+        {
+            html.Append($$"""
+                <h2>Charging in {{E(period)}}</h2>
+                <p>Driver token {{E(invoice.IdTag)}}: {{invoice.SessionIds.Length}} sessions, {{invoice.EnergyKwh.ToString("0.000", CultureInfo.InvariantCulture)}} kWh.</p>
+                """);
+        }
+        else
+        {
+            html.Append($$"""
             <h2>Charging session</h2>
             <table>
             <tr><th>Driver token</th><td>{{E(invoice.IdTag)}}</td></tr>
@@ -45,6 +54,10 @@ public static class InvoiceHtml
             <tr><th>Energy</th><td>{{invoice.EnergyKwh.ToString("0.000", CultureInfo.InvariantCulture)}} kWh in {{invoice.DurationSeconds / 3600}} h {{invoice.DurationSeconds % 3600 / 60:00}} min</td></tr>
             <tr><th>Session</th><td class="muted">{{E(invoice.SessionId)}}</td></tr>
             </table>
+            """);
+        }
+
+        html.Append($$"""
             <h2>Charges ({{E(invoice.Currency)}})</h2>
             <table id="lines">
             <tr><th>Item</th><th class="n">Quantity</th><th class="n">Unit price</th><th class="n">VAT</th><th class="n">Amount excl. VAT</th><th class="n">Amount incl. VAT</th></tr>
@@ -61,7 +74,7 @@ public static class InvoiceHtml
             </table>
             <p>VAT: {{Amount(invoice.Total.InclVat - invoice.Total.ExclVat)}} {{E(invoice.Currency)}}. Line amounts keep full precision; only the total is rounded, half away from zero.</p>
             <h2>Your tariff</h2>
-            <p class="muted">Tariff {{E(invoice.TariffId)}}, version {{invoice.TariffVersion}}, as in force when the session started.</p>
+            <p class="muted">{{(invoice.Period is null ? $"Tariff {E(invoice.TariffId)}, version {invoice.TariffVersion}, as in force when the session started." : "The tariffs in force when each session started.")}}</p>
             <ul>
             """);
         foreach (var sentence in invoice.TariffExplained)

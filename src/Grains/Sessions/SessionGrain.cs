@@ -392,6 +392,25 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         }
 
         var billing = _billing.Value;
+        _tariff ??= (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
+        var siteName = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.Name : null;
+        if (billing.InvoicePer == Billing.InvoicePeriod.IdTagMonth && State.InvoiceNumber is null)
+        {
+            // The id_tag's month (in the billing calendar) collects the session; the operator's month close invoices it.
+            var month = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(State.StartedAt, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(billing.TimeZone));
+            var statement = GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(State.IdTag, month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)));
+            if (await statement.Add(Billing.InvoiceBuilder.Entry(View(), _tariff, siteName)))
+            {
+                State.Invoiced = true;
+                Changed();
+                await _state.WriteStateAsync();
+                NotifyWatchers();
+                return;
+            }
+
+            // The month was closed before this session completed: it gets an invoice of its own.
+        }
+
         if (State.InvoiceNumber is null)
         {
             var (series, year) = Billing.BillingGrain.Series(billing, DateTime.UtcNow);
@@ -401,8 +420,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
             await _state.WriteStateAsync();
         }
 
-        _tariff ??= (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
-        var siteName = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.Name : null;
         var invoice = Billing.InvoiceBuilder.ForSession(State.InvoiceNumber, View(), _tariff, siteName, billing.Seller, DateTime.UtcNow);
         await GrainFactory.GetGrain<IInvoiceGrain>(State.InvoiceNumber).Issue(invoice);
         await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(SessionId);
@@ -517,6 +534,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
             SiteId = s.SiteId,
             TimeZone = ZoneId,
             InvoiceNumber = s.Invoiced ? s.InvoiceNumber : null,
+            Billed = s.Invoiced,
         };
     }
 

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Charge.Host.Tests;
+
+/// <summary>Invoicing per id_tag per month: sessions collect on the month's statement until the operator closes it.</summary>
+public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClassFixture<MonthlyBillingHostFixture>
+{
+    private static readonly DateTime LastMonth = new DateTime(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 10, 0, 0, DateTimeKind.Utc).AddMonths(-1).AddDays(2);
+
+    private StationService.StationServiceClient Station => new(host.Channel);
+
+    private async Task<Session> Charge(string chargerId, string idTag, double kwh, DateTime start)
+    {
+        var started = await Station.StartSessionAsync(new StartSessionRequest { ChargerId = chargerId, ConnectorId = 1, IdTag = idTag, MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(start) });
+        return await Station.StopSessionAsync(new StopSessionRequest { ChargerId = chargerId, SessionId = started.SessionId, MeterStopWh = kwh * 1000, Timestamp = Timestamp.FromDateTime(start.AddHours(1)), Reason = "Local" });
+    }
+
+    [Fact]
+    public async Task Closing_a_month_issues_one_invoice_per_id_tag_with_a_line_per_session_once()
+    {
+        var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
+        var tariffId = $"T-{Guid.NewGuid():N}"[..12];
+        var tagA = $"A-{Guid.NewGuid():N}"[..10];
+        var tagB = $"B-{Guid.NewGuid():N}"[..10];
+        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.333,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
+        {
+            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
+        }
+
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(LastMonth.AddDays(-40)) });
+        var a1 = await Charge(chargerId, tagA, 10, LastMonth);
+        var a2 = await Charge(chargerId, tagA, 5, LastMonth.AddDays(1));
+        var b1 = await Charge(chargerId, tagB, 7, LastMonth.AddDays(2));
+        var billing = new BillingService.BillingServiceClient(host.Channel);
+        var period = LastMonth.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var current = DateTime.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+        // The statements are fed as the sessions' follow-ups run: close once all three are billed.
+        var sessions = new SessionService.SessionServiceClient(host.Channel);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        foreach (var id in new[] { a1.SessionId, a2.SessionId, b1.SessionId })
+        {
+            while (!(await sessions.GetSessionAsync(new GetSessionRequest { SessionId = id })).Billed && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        var closed = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = period });
+        var again = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = period });
+        var notEnded = await Assert.ThrowsAsync<RpcException>(() => billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = current }).ResponseAsync);
+        var invoices = new List<JsonNode>();
+        foreach (var number in closed.InvoiceNumbers)
+        {
+            invoices.Add(JsonNode.Parse((await billing.GetInvoiceAsync(new GetInvoiceRequest { Number = number })).Data.ToStringUtf8())!);
+        }
+
+        var ofA = invoices.Single(i => i["idTag"]!.GetValue<string>() == tagA);
+        var ofB = invoices.Single(i => i["idTag"]!.GetValue<string>() == tagB);
+        Assert.Equal(closed.InvoiceNumbers, again.InvoiceNumbers);
+        Assert.Equal(StatusCode.FailedPrecondition, notEnded.StatusCode);
+        Assert.Equal(period, ofA["period"]!.GetValue<string>());
+        Assert.Equal(new[] { a1.SessionId, a2.SessionId }.Order(), ofA["sessionIds"]!.AsArray().Select(s => s!.GetValue<string>()).Order());
+        Assert.Equal(2, ofA["lines"]!.AsArray().Count);
+        // 15 kWh x 0.333 = 4.995 excl. -> 5.00; incl. 6.04395 -> 6.04 (rounded once, over the month).
+        Assert.Equal(5.00m, ofA["total"]!["exclVat"]!.GetValue<decimal>());
+        Assert.Equal(6.04m, ofA["total"]!["inclVat"]!.GetValue<decimal>());
+        Assert.Equal([b1.SessionId], ofB["sessionIds"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal("", a1.InvoiceNumber);
+    }
+}
