@@ -37,16 +37,12 @@ public static class OcppLoad
         var url = $"ws://127.0.0.1:{ports[0]}/ocpp";
 
         Console.WriteLine($"OCPP load: {chargers} charge points, {seconds} s, against {url}");
-        var latencies = new List<double>[chargers];
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = Enumerable.Range(0, chargers).Select(i => $"LOAD-{run}-{i}").ToArray();
         var credentials = await Register(ids, $"http://127.0.0.1:{ports[1]}", key);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, chargers).Select(i => Charger($"{url}/{ids[i]}", credentials[i], latencies[i] = [], stop.Token)));
-        var elapsed = clock.Elapsed.TotalSeconds;
-
-        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var result = await Run(url, ids, credentials, seconds);
+        var elapsed = result.Seconds;
+        var all = result.LatenciesMs;
         double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"MeterValues: {all.Length} in {elapsed:0.0} s = {all.Length / elapsed:0} /s; latency p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {all.LastOrDefault():0.00} ms"));
@@ -55,11 +51,27 @@ public static class OcppLoad
         return 0;
     }
 
-    /// <summary>Registers the charge points with an operator token and returns each one's Basic authorization.</summary>
-    private static async Task<string[]> Register(string[] ids, string grpcUrl, string key)
+    /// <summary>The charge points send MeterValues for a while; every MeterValues answered counts.</summary>
+    public static async Task<Harness.LoadResult> Run(string url, string[] ids, string[] credentials, int seconds)
+    {
+        var latencies = new List<double>[ids.Length];
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, ids.Length).Select(i => Charger($"{url}/{ids[i]}", credentials[i], latencies[i] = [], stop.Token)));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Harness.LoadResult(all.Length, clock.Elapsed.TotalSeconds, all);
+    }
+
+    public static string OperatorToken(string key)
     {
         var jwt = new Charge.Gateway.Security.JwtOptions { SigningKey = key };
-        var token = Charge.Gateway.Security.TokenIssuer.Mint(jwt, Charge.Gateway.Security.SigningKeys.Resolve(jwt)!, "operator", "bench", [], TimeSpan.FromHours(1));
+        return Charge.Gateway.Security.TokenIssuer.Mint(jwt, Charge.Gateway.Security.SigningKeys.Resolve(jwt)!, "operator", "bench", [], TimeSpan.FromHours(1));
+    }
+
+    /// <summary>Registers the charge points with an operator token and returns each one's Basic authorization.</summary>
+    public static async Task<string[]> Register(string[] ids, string grpcUrl, string key)
+    {
+        var token = OperatorToken(key);
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(grpcUrl);
         var registry = new Charge.Api.V1.ChargerService.ChargerServiceClient(channel);
         var header = new Grpc.Core.Metadata { { "authorization", $"Bearer {token}" } };
@@ -128,7 +140,7 @@ public static class OcppLoad
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static int[] FreePorts(int count)
+    public static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());

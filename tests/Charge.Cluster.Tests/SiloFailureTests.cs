@@ -81,11 +81,14 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             await Round(k);
         }
 
-        // Readings consumed before the kill are persisted by the session grains: wait until all are, then kill.
+        // Readings consumed before the kill are persisted by the session grains within the write-behind interval
+        // (1 s here): wait until all are consumed and the interval has passed, then kill.
         foreach (var (_, session) in ids)
         {
             await Until(async () => (await Get(sessions, session)).ReadingCount == RoundsBeforeKill, $"{session} consumed its first readings");
         }
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
 
         siloA.KillHard();
         output.WriteLine("silo-a killed");
@@ -159,6 +162,8 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             "--Charge:Storage:Provider=AzureBlob",
             $"--Charge:Storage:ConnectionString={_azurite.ConnectionString}",
             "--Charge:Sessions:StopGracePeriod=00:00:03",
+            // Write-behind: readings are persisted within a second of being consumed.
+            "--Charge:Sessions:ReadingWriteInterval=00:00:01",
             // Declare a dead silo in seconds, not the production default of about a minute.
             "--Charge:Cluster:Membership:ProbeTimeout=00:00:01",
             "--Charge:Cluster:Membership:NumMissedProbesLimit=2",

@@ -98,6 +98,10 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<SiteGrpcService>();
         app.MapGrpcService<ReportGrpcService>();
         app.MapGrpcService<BillingGrpcService>();
+        if (app.Configuration.GetValue<bool>("Charge:Gateway:BenchEndpoints"))
+        {
+            app.MapGrpcService<BenchGrpcService>();
+        }
         app.MapGrpcReflectionService().RequireAuthorization(ChargeRoles.Policies.Operator);
         // Load balancers and orchestrators probe without credentials; the answer says only serving or not.
         app.MapGrpcHealthChecksService().AllowAnonymous();

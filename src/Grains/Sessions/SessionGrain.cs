@@ -21,6 +21,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
     private readonly ISessionArchive _archive;
     private readonly IOptions<Billing.BillingOptions> _billing;
     private IGrainTimer? _followUpRetry;
+    private IGrainTimer? _flush;
+    private bool _unwritten;
+    private long _lastWrite;
     private TaskCompletionSource? _completion;
     private IGrainTimer? _stopGrace;
     private SessionView? _view;
@@ -254,8 +257,43 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         }
 
         Changed();
-        await _state.WriteStateAsync();
+        await WriteReadings();
         NotifyWatchers();
+    }
+
+    /// <summary>Writes now if the last write is older than the interval, else leaves it to the flush timer.</summary>
+    private async Task WriteReadings()
+    {
+        var interval = _options.ReadingWriteInterval;
+        var now = Environment.TickCount64;
+        if (interval == TimeSpan.Zero || now - _lastWrite >= (long)interval.TotalMilliseconds)
+        {
+            await FlushReadings();
+            return;
+        }
+
+        _unwritten = true;
+        _flush ??= this.RegisterGrainTimer(
+            _ => _unwritten ? FlushReadings() : Task.CompletedTask,
+            new GrainTimerCreationOptions(interval, interval));
+    }
+
+    private async Task FlushReadings()
+    {
+        _unwritten = false;
+        _lastWrite = Environment.TickCount64;
+        await _state.WriteStateAsync();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A graceful deactivation (idle collection, silo shutdown) writes what the write-behind still holds.
+        if (_unwritten)
+        {
+            await FlushReadings();
+        }
+
+        _flush?.Dispose();
     }
 
     /// <summary>Takes a batch's readings into the energy account; repeated readings count once.</summary>

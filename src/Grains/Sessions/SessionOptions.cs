@@ -23,6 +23,15 @@ public sealed class SessionOptions
     [Required]
     public string DefaultTimeZone { get; set; } = "UTC";
 
+    /// <summary>
+    /// Write-behind for readings: a running session writes its state at most this often while batches arrive (0:
+    /// after every batch). Starts, stops and final records are written at once. What a crash loses of the last
+    /// interval is recoverable: the next register or the stop carries its energy, and the charger hands its recent
+    /// batches over with the stop. One storage write per batch would cap ingest at the storage's write rate.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ReadingWriteInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How soon a failed archive write is tried again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ArchiveRetry { get; set; } = TimeSpan.FromSeconds(30);

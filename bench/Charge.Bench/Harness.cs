@@ -1,0 +1,330 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Charge.Grains.Interfaces;
+using Charge.Silo;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using DomainStart = Charge.Grains.Interfaces.StartSessionCommand;
+using MeterReading = Charge.Api.V1.MeterReading;
+
+namespace Charge.Bench;
+
+/// <summary>
+/// The one-command benchmark: starts the system in this process on loopback and measures, on the same machine and in
+/// one run, the no-op gRPC ceiling, end-to-end ingest over gRPC (single and batched) and OCPP, GetSession latency under
+/// ingest, memory per open session, and pricing (BenchmarkDotNet, unless --no-pricing). Prints a table and writes
+/// bench/results/latest.json.
+///   dotnet run -c Release --project bench/Charge.Bench [-- --seconds 10 --workers 64 --sessions 100000 --no-pricing]
+/// </summary>
+public static class Harness
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 10);
+        var workers = Option(args, "--workers", 64);
+        var openSessions = Option(args, "--sessions", 100_000);
+        var results = new JsonObject
+        {
+            ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            ["at"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["seconds_per_run"] = seconds,
+            ["workers"] = workers,
+        };
+
+        var ports = OcppLoad.FreePorts(4);
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        using var host = ChargeSiloHost.Build(
+        [
+            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
+            $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
+            "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning", "--Charge:Gateway:BenchEndpoints=true",
+            $"--Charge:Security:Jwt:SigningKey={key}",
+            // Throughput runs: lift the per-charger rate limit meant for real chargers.
+            "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
+        ]);
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var chargers = Enumerable.Range(0, workers).Select(i => $"B{run}-{i}").ToArray();
+        var auth = await OcppLoad.Register(chargers, $"http://127.0.0.1:{ports[1]}", key);
+        var operatorHeader = new Metadata { { "authorization", "Bearer " + OcppLoad.OperatorToken(key) } };
+        var duration = TimeSpan.FromSeconds(seconds);
+
+        // 1. The ceiling.
+        var bench = new BenchService.BenchServiceClient(channel);
+        var noop = await Load(workers, duration, async (i, _) =>
+        {
+            await bench.NoopAsync(new Empty(), new Metadata { { "authorization", auth[i] } });
+            return 1;
+        });
+        Report(results, "noop_grpc", "calls", noop);
+
+        // 2. End-to-end ingest, one reading per call, with GetSession sampled meanwhile; 3. the same, ten per call.
+        var station = new StationService.StationServiceClient(channel);
+        var sessions = new SessionService.SessionServiceClient(channel);
+        foreach (var (name, perCall) in new[] { ("ingest_grpc_single", 1), ("ingest_grpc_batched_10", 10) })
+        {
+            var ids = new string[workers];
+            var registers = new long[workers];
+            var start = DateTime.UtcNow.AddHours(-6);
+            for (var i = 0; i < workers; i++)
+            {
+                var started = await station.StartSessionAsync(new StartSessionRequest
+                {
+                    ChargerId = chargers[i], ConnectorId = 1, IdTag = "BENCH", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(start),
+                }, new Metadata { { "authorization", auth[i] } });
+                ids[i] = started.SessionId;
+            }
+
+            var latencies = new ConcurrentBag<double>();
+            using var sampling = new CancellationTokenSource();
+            var sampler = perCall == 1 ? Task.Run(async () =>
+            {
+                var watch = new Stopwatch();
+                var random = new Random(1);
+                while (!sampling.IsCancellationRequested)
+                {
+                    watch.Restart();
+                    await sessions.GetSessionAsync(new GetSessionRequest { SessionId = ids[random.Next(ids.Length)] }, operatorHeader);
+                    latencies.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }) : Task.CompletedTask;
+            var clock = Stopwatch.StartNew();
+            var ingest = await Load(workers, duration, async (i, _) =>
+            {
+                var request = new ReportMeterValuesRequest { ChargerId = chargers[i], SessionId = ids[i] };
+                for (var r = 0; r < perCall; r++)
+                {
+                    var n = ++registers[i];
+                    request.Readings.Add(new MeterReading { Timestamp = Timestamp.FromDateTime(start.AddSeconds(n)), EnergyWh = n * 3, PowerW = 10_800 });
+                }
+
+                await station.ReportMeterValuesAsync(request, new Metadata { { "authorization", auth[i] } });
+                return perCall;
+            });
+            await sampling.CancelAsync();
+            await sampler;
+
+            // End to end: until every session has consumed every reading (through the stream, with live cost).
+            while (true)
+            {
+                var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISessionGrain>(id).GetView()));
+                if (views.Select((v, i) => v.ReadingCount >= registers[i]).All(x => x))
+                {
+                    if (views.Any(v => v.Cost is not null))
+                    {
+                        results["warning"] = "sessions had a tariff";
+                    }
+
+                    break;
+                }
+
+                await Task.Delay(20);
+            }
+
+            var endToEnd = clock.Elapsed.TotalSeconds;
+            var e2e = ingest with { Seconds = endToEnd };
+            Report(results, name, "readings", e2e);
+            if (perCall == 1)
+            {
+                var all = latencies.Order().ToArray();
+                results["get_session_under_ingest"] = new JsonObject
+                {
+                    ["calls"] = all.Length,
+                    ["p50_ms"] = Round(Percentile(all, 0.50)),
+                    ["p99_ms"] = Round(Percentile(all, 0.99)),
+                };
+            }
+
+            for (var i = 0; i < workers; i++)
+            {
+                await station.StopSessionAsync(new StopSessionRequest
+                {
+                    ChargerId = chargers[i], SessionId = ids[i], MeterStopWh = registers[i] * 3, Timestamp = Timestamp.FromDateTime(start.AddSeconds(registers[i] + 1)), Reason = "Local",
+                }, new Metadata { { "authorization", auth[i] } });
+            }
+        }
+
+        // 4. OCPP 1.6J MeterValues, one CALL in flight per charge point.
+        var ocppIds = Enumerable.Range(0, workers).Select(i => $"O{run}-{i}").ToArray();
+        var ocppAuth = await OcppLoad.Register(ocppIds, $"http://127.0.0.1:{ports[1]}", key);
+        var ocpp = await OcppLoad.Run($"ws://127.0.0.1:{ports[0]}/ocpp", ocppIds, ocppAuth, seconds);
+        Report(results, "ingest_ocpp", "meter_values", ocpp);
+
+        // 5. Memory per open, idle session, against the same number of empty activations.
+        results["memory"] = await Memory(grains, openSessions, run);
+        await host.StopAsync();
+
+        // 6. Pricing.
+        if (!args.Contains("--no-pricing"))
+        {
+            results["pricing_24h_1min_tod_us"] = PricingRun();
+        }
+
+        var ratio = results["ingest_grpc_single"]!["per_second"]!.GetValue<double>() / results["noop_grpc"]!["per_second"]!.GetValue<double>();
+        results["ingest_single_vs_noop"] = Round(ratio);
+        Print(results);
+        var folder = Path.Combine(RepositoryRoot(), "bench", "results");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "latest.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"written: {Path.Combine(folder, "latest.json")}");
+        return 0;
+    }
+
+    public sealed record LoadResult(long Count, double Seconds, double[] LatenciesMs);
+
+    /// <summary>Runs workers for a while; each call returns how many items it carried.</summary>
+    private static async Task<LoadResult> Load(int workers, TimeSpan duration, Func<int, CancellationToken, Task<int>> call)
+    {
+        using var stop = new CancellationTokenSource(duration);
+        var latencies = new List<double>[workers];
+        var counts = new long[workers];
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(i => Task.Run(async () =>
+        {
+            latencies[i] = [];
+            var watch = new Stopwatch();
+            while (!stop.IsCancellationRequested)
+            {
+                watch.Restart();
+                counts[i] += await call(i, stop.Token);
+                latencies[i].Add(watch.Elapsed.TotalMilliseconds);
+            }
+        })));
+        return new LoadResult(counts.Sum(), clock.Elapsed.TotalSeconds, [.. latencies.SelectMany(l => l).Order()]);
+    }
+
+    private static void Report(JsonObject results, string name, string unit, LoadResult r) =>
+        results[name] = new JsonObject
+        {
+            [unit] = r.Count,
+            ["seconds"] = Round(r.Seconds),
+            ["per_second"] = Round(r.Count / r.Seconds),
+            ["call_p50_ms"] = Round(Percentile(r.LatenciesMs, 0.50)),
+            ["call_p99_ms"] = Round(Percentile(r.LatenciesMs, 0.99)),
+        };
+
+    private static async Task<JsonObject> Memory(IGrainFactory grains, int count, string run)
+    {
+        static long Managed()
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return GC.GetTotalMemory(forceFullCollection: true);
+        }
+
+        static long WorkingSet()
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.WorkingSet64;
+        }
+
+        const int perCharger = 10;
+        var before = (Managed(), WorkingSet());
+        var start = DateTime.UtcNow.AddHours(-1);
+        for (var batch = 0; batch < count; batch += 1000)
+        {
+            await Task.WhenAll(Enumerable.Range(batch, Math.Min(1000, count - batch)).Select(n =>
+            {
+                var chargerId = $"M{run}-{n / perCharger}";
+                return grains.GetGrain<IChargerGrain>(chargerId).StartSession(new DomainStart($"M{run}-s{n}", chargerId, n % perCharger + 1, "MEM", 0, start));
+            }));
+        }
+
+        var after = (Managed(), WorkingSet());
+        for (var batch = 0; batch < count; batch += 1000)
+        {
+            await Task.WhenAll(Enumerable.Range(batch, Math.Min(1000, count - batch)).Select(n => grains.GetGrain<IEmptyGrain>($"E{run}-{n}").Touch()));
+        }
+
+        var empty = (Managed(), WorkingSet());
+        var perSession = (after.Item1 - before.Item1) / (double)count;
+        var perEmpty = (empty.Item1 - after.Item1) / (double)count;
+        return new JsonObject
+        {
+            ["open_sessions"] = count,
+            ["chargers"] = count / perCharger,
+            ["managed_bytes_per_session"] = Round(perSession),
+            ["working_set_bytes_per_session"] = Round((after.Item2 - before.Item2) / (double)count),
+            ["managed_bytes_per_empty_activation"] = Round(perEmpty),
+            ["managed_bytes_per_session_beyond_activation"] = Round(perSession - perEmpty),
+        };
+    }
+
+    private static double PricingRun()
+    {
+        var summary = BenchmarkDotNet.Running.BenchmarkRunner.Run<PricingBenchmarks>();
+        var report = summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(PricingBenchmarks.Periods));
+        return Round(report.ResultStatistics!.Mean / 1000);
+    }
+
+    private static void Print(JsonObject results)
+    {
+        var table = new StringBuilder();
+        table.AppendLine();
+        table.AppendLine($"{"measure",-44} {"value",16}  target");
+        void Row(string name, string value, string target = "") => table.AppendLine($"{name,-44} {value,16}  {target}");
+        string Rate(string key) => $"{results[key]!["per_second"]} /s";
+        Row("no-op gRPC (ceiling)", Rate("noop_grpc"));
+        Row("ingest gRPC, 1 reading/call, end to end", Rate("ingest_grpc_single"), ">= 50% of ceiling");
+        Row("  ... as a share of the ceiling", $"{results["ingest_single_vs_noop"]!.GetValue<double>() * 100:0.0} %");
+        Row("ingest gRPC, 10 readings/call, end to end", Rate("ingest_grpc_batched_10"));
+        Row("ingest OCPP MeterValues", Rate("ingest_ocpp"));
+        Row("GetSession under ingest p50", $"{results["get_session_under_ingest"]!["p50_ms"]} ms");
+        Row("GetSession under ingest p99", $"{results["get_session_under_ingest"]!["p99_ms"]} ms", "< 5 ms");
+        Row("memory per open session (managed)", $"{results["memory"]!["managed_bytes_per_session"]} B");
+        Row("  ... beyond an empty activation", $"{results["memory"]!["managed_bytes_per_session_beyond_activation"]} B", "< 2048 B");
+        if (results["pricing_24h_1min_tod_us"] is { } pricing)
+        {
+            Row("pricing 24 h, 1 reading/min, 6-element ToD", $"{pricing} us", "< 50 us");
+        }
+
+        Console.WriteLine(table);
+    }
+
+    private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
+
+/// <summary>The smallest grain there is: the yardstick for what an activation costs by itself.</summary>
+[Alias("charge.bench.IEmptyGrain")]
+public interface IEmptyGrain : IGrainWithStringKey
+{
+    [Alias("Touch")]
+    Task Touch();
+}
+
+public sealed class EmptyGrain : Grain, IEmptyGrain
+{
+    public Task Touch() => Task.CompletedTask;
+}
