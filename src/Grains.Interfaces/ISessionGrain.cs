@@ -20,6 +20,11 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("Stop")]
     Task<SessionView> Stop(StopSessionCommand command, long publishedSequence, ImmutableArray<MeterBatch> recentBatches);
 
+    /// <summary>
+    /// The session now. Interleaves: a reader does not queue behind batches being consumed (the view is built
+    /// synchronously from consistent state, and cached per version).
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     [Alias("GetView")]
     Task<SessionView> GetView();
 

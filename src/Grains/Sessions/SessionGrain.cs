@@ -12,12 +12,13 @@ namespace Charge.Grains.Sessions;
 
 /// <summary>One charging session: consumes its meter stream, keeps the energy account, tells watchers.</summary>
 [ImplicitStreamSubscription(StreamNames.MeterReadings)]
-public sealed partial class SessionGrain : Grain, ISessionGrain
+public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver
 {
     private readonly IPersistentState<SessionState> _state;
     private readonly SessionOptions _options;
     private readonly ILogger<SessionGrain> _logger;
-    private readonly ObserverManager<ISessionWatcher> _watchers;
+    // Created with the first watcher: most sessions are never watched.
+    private ObserverManager<ISessionWatcher>? _watchers;
     private readonly ISessionArchive _archive;
     private readonly IOptions<Billing.BillingOptions> _billing;
     private IGrainTimer? _followUpRetry;
@@ -46,7 +47,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
         _archive = archive;
         _options = options.Value;
         _logger = logger;
-        _watchers = new ObserverManager<ISessionWatcher>(_options.WatcherExpiry, logger);
     }
 
     private string SessionId => this.GetPrimaryKeyString();
@@ -55,10 +55,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var stream = this.GetStreamProvider(StreamNames.Provider)
-            .GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, SessionId));
-        await stream.SubscribeAsync(OnMeterBatch);
-
         if (State.Status == SessionStatus.Stopping)
         {
             StartStopGrace();
@@ -74,6 +70,13 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
             await FollowUp();
         }
     }
+
+    /// <summary>
+    /// The implicit subscription is resumed when the first batch reaches this activation, not at activation: an
+    /// idle session carries no stream consumer.
+    /// </summary>
+    public Task OnSubscribed(Orleans.Streams.Core.IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<MeterBatch>().ResumeAsync(OnMeterBatch);
 
     /// <summary>The pinned version never changes, so it is fetched from its tariff grain once per activation.</summary>
     private async Task LoadTariff(TariffRef pinned) =>
@@ -213,13 +216,14 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
             throw ChargeException.NotFound($"session '{SessionId}' does not exist");
         }
 
+        _watchers ??= new ObserverManager<ISessionWatcher>(_options.WatcherExpiry, _logger);
         _watchers.Subscribe(watcher, watcher);
         return Task.FromResult(View());
     }
 
     public Task Unwatch(ISessionWatcher watcher)
     {
-        _watchers.Unsubscribe(watcher);
+        _watchers?.Unsubscribe(watcher);
         return Task.CompletedTask;
     }
 
@@ -526,7 +530,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain
 
     private void NotifyWatchers()
     {
-        if (_watchers.Count > 0)
+        if (_watchers is { Count: > 0 })
         {
             var view = View();
             _ = _watchers.Notify(w => w.OnSessionChanged(view));
