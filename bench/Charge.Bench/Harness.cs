@@ -237,7 +237,8 @@ public static class Harness
             await Task.WhenAll(Enumerable.Range(batch, Math.Min(1000, count - batch)).Select(n =>
             {
                 var chargerId = $"M{run}-{n / perCharger}";
-                return grains.GetGrain<IChargerGrain>(chargerId).StartSession(new DomainStart($"M{run}-s{n}", chargerId, n % perCharger + 1, "MEM", 0, start));
+                // An id_tag per ten sessions: one tag grain shared by all would serialise every start.
+                return grains.GetGrain<IChargerGrain>(chargerId).StartSession(new DomainStart($"M{run}-s{n}", chargerId, n % perCharger + 1, $"MEM-{n / perCharger}", 0, start));
             }));
         }
 

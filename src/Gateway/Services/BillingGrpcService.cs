@@ -61,13 +61,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<HttpBody> ExportCdrs(ExportCdrsRequest request, ServerCallContext context)
     {
-        var from = ReportGrpcService.Date(request.From, "from");
-        var to = ReportGrpcService.Date(request.To, "to");
-        if (to < from || to.DayNumber - from.DayNumber >= 366)
-        {
-            throw Invalid("from must not be after to, and the range is at most 366 days");
-        }
-
+        var (from, to) = ReportGrpcService.DateRange(request.From, request.To);
         var query = new ExportQuery(from, to, OptionalId(request.ChargerId, "charger_id"), OptionalId(request.SiteId, "site_id"));
         return request.Format switch
         {

@@ -26,13 +26,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
             UsageScope.Site or UsageScope.Charger => new UsageScope(request.Scope, Id(request.Id, "id")),
             _ => throw Invalid("scope must be network, site or charger"),
         };
-        var from = Date(request.From, "from");
-        var to = Date(request.To, "to");
-        if (to < from || to.DayNumber - from.DayNumber >= 366)
-        {
-            throw Invalid("from must not be after to, and the range is at most 366 days");
-        }
-
+        var (from, to) = DateRange(request.From, request.To);
         return ToApi(await Reports.Usage(scope, from, to));
     }
 
@@ -80,10 +74,18 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         return load;
     }
 
-    public static DateOnly Date(string value, string field) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw Invalid($"{field} must be a date, yyyy-MM-dd");
+    /// <summary>Local dates [from, to], yyyy-MM-dd, at most 366 days: what reports and exports cover.</summary>
+    public static (DateOnly From, DateOnly To) DateRange(string fromText, string toText)
+    {
+        static DateOnly Date(string value, string field) =>
+            DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? date
+                : throw Invalid($"{field} must be a date, yyyy-MM-dd");
+        var (from, to) = (Date(fromText, "from"), Date(toText, "to"));
+        return to < from || to.DayNumber - from.DayNumber >= 366
+            ? throw Invalid("from must not be after to, and the range is at most 366 days")
+            : (from, to);
+    }
 
     private static Api.V1.UsageReport ToApi(DomainUsageReport r)
     {
