@@ -89,14 +89,8 @@ public static class Mapping
         return session;
     }
 
-    /// <summary>An instant in a zone, with the offset in force then.</summary>
-    public static string Local(DateTime utc, string zoneId)
-    {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var z) ? z : TimeZoneInfo.Utc;
-        var at = DateTime.SpecifyKind(utc, DateTimeKind.Utc);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeFromUtc(at, zone), zone.GetUtcOffset(at))
-            .ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static string Local(DateTime utc, string zoneId) =>
+        LocalTime.Iso(utc, TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone) ? zone : TimeZoneInfo.Utc);
 
     public static Charger ToApi(this ChargerView v)
     {

@@ -23,7 +23,7 @@ public static class UsageAttribution
         {
             // Slots are aligned to UTC quarter hours; every zone's offset is a whole number of quarter hours, so a
             // slot lies within one local hour.
-            var local = Local(slot.Start, zone);
+            var local = LocalTime.Of(slot.Start, zone);
             Day(energy, DateOnly.FromDateTime(local))[local.Hour] += slot.EnergyWh;
         }
 
@@ -34,12 +34,12 @@ public static class UsageAttribution
         while (cursor < end)
         {
             var next = Math.Min(end, (cursor / QuarterTicks + 1) * QuarterTicks);
-            var local = Local(new DateTime(cursor, DateTimeKind.Utc), zone);
+            var local = LocalTime.Of(new DateTime(cursor, DateTimeKind.Utc), zone);
             Day(seconds, DateOnly.FromDateTime(local))[local.Hour] += next / TimeSpan.TicksPerSecond - cursor / TimeSpan.TicksPerSecond;
             cursor = next;
         }
 
-        var startDay = DateOnly.FromDateTime(Local(startedAt, zone));
+        var startDay = DateOnly.FromDateTime(LocalTime.Of(startedAt, zone));
         var duration = end / TimeSpan.TicksPerSecond - startedAt.Ticks / TimeSpan.TicksPerSecond;
         var result = ImmutableDictionary.CreateBuilder<DateOnly, UsageContribution>();
         foreach (var date in energy.Keys.Union(seconds.Keys).Append(startDay).Distinct())
@@ -56,9 +56,6 @@ public static class UsageAttribution
 
         return result.ToImmutable();
     }
-
-    private static DateTime Local(DateTime utc, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
 
     /// <summary>Adds a contribution to a day.</summary>
     public static UsageDay Add(UsageDay day, UsageContribution c)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Charge.Grains.Interfaces;
 
 namespace Charge.Grains.Analytics;
@@ -78,8 +77,6 @@ public static class UsageReports
         var length = to.DayNumber - from.DayNumber + 1;
         return (from.AddDays(-length), from.AddDays(-1));
     }
-
-    public static string Label(TrendPoint p) => p.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static ImmutableArray<TrendPoint> Bucket(ImmutableArray<TrendPoint> daily, Func<DateOnly, DateOnly> start) =>
     [

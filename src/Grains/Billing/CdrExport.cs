@@ -12,8 +12,6 @@ public sealed record CdrContext(SiteInfo? Site, ConnectorKind Connector, string?
 /// <summary>Completed sessions as OCPI 2.2.1 CDRs and as CSV rows. Pure.</summary>
 public static class CdrExport
 {
-    private static readonly JsonObject Empty = [];
-
     /// <summary>An OCPI 2.2.1 CDR object. Only priced sessions have one (a CDR's total_cost and currency are required).</summary>
     public static JsonObject Cdr(SessionView s, CdrContext context, BillingOptions billing)
     {
@@ -105,7 +103,7 @@ public static class CdrExport
         string[] values =
         [
             s.SessionId, s.ChargerId, s.SiteId ?? "", s.ConnectorId.ToString(CultureInfo.InvariantCulture), s.IdTag, Utc(s.StartedAt), Utc(stop),
-            InvoiceBuilder.Local(s.StartedAt, zone), InvoiceBuilder.Local(stop, zone), s.TimeZone,
+            LocalTime.Iso(s.StartedAt, zone), LocalTime.Iso(stop, zone), s.TimeZone,
             Text(s.EnergyWh / 1000m), Text((decimal)(stop - s.StartedAt).TotalMinutes), s.StopReason,
             s.Tariff?.TariffId ?? "", s.Tariff?.Version.ToString(CultureInfo.InvariantCulture) ?? "", s.Cost?.Currency ?? "",
             Cost(TariffDimension.Energy), Cost(TariffDimension.Time), Cost(TariffDimension.ParkingTime), Cost(TariffDimension.Flat),

@@ -52,8 +52,8 @@ public static class InvoiceBuilder
             SiteName = siteName,
             IdTag = session.IdTag,
             TimeZone = session.TimeZone,
-            LocalStart = Local(session.StartedAt, zone),
-            LocalStop = Local(session.StoppedAt ?? session.StartedAt, zone),
+            LocalStart = LocalTime.Iso(session.StartedAt, zone),
+            LocalStop = LocalTime.Iso(session.StoppedAt ?? session.StartedAt, zone),
             EnergyKwh = session.EnergyWh / 1000m,
             DurationSeconds = (long)((session.StoppedAt ?? session.StartedAt) - session.StartedAt).TotalSeconds,
             Currency = cost.Currency,
@@ -73,7 +73,7 @@ public static class InvoiceBuilder
         var cost = session.Cost ?? throw new InvalidOperationException($"session {session.SessionId} has no price");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
         var where = siteName is null ? $"charger {session.ChargerId}" : $"{siteName}, charger {session.ChargerId}";
-        var description = $"{Local(session.StartedAt, zone)[..16].Replace('T', ' ')} {where}: {(session.EnergyWh / 1000m).ToString("0.000", CultureInfo.InvariantCulture)} kWh";
+        var description = $"{LocalTime.Iso(session.StartedAt, zone)[..16].Replace('T', ' ')} {where}: {(session.EnergyWh / 1000m).ToString("0.000", CultureInfo.InvariantCulture)} kWh";
         return new StatementEntry(session.SessionId, description, session.EnergyWh / 1000m, cost.Currency, cost.MinorUnits, cost.Total,
             $"{session.Tariff?.TariffId} v{session.Tariff?.Version}", [.. TariffExplainer.Explain(tariff)]);
     }
@@ -133,12 +133,6 @@ public static class InvoiceBuilder
     /// <summary>"{prefix}-{year}-{sequence}", the sequence zero-padded to six digits so numbers sort as they were issued.</summary>
     public static string Number(string prefix, int year, long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{prefix}-{year}-{sequence:000000}");
-
-    public static string Local(DateTime utc, TimeZoneInfo zone)
-    {
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
-        return new DateTimeOffset(local, zone.GetUtcOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc))).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-    }
 
     private static Money Negate(Money m) => new(-m.ExclVat, -m.InclVat);
 }

@@ -134,7 +134,7 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
     /// <summary>The series of the current year in the billing time zone: "{operator}:{year}".</summary>
     public static (string Series, int Year) Series(BillingOptions options, DateTime utcNow)
     {
-        var year = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)).Year;
+        var year = LocalTime.Of(utcNow, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)).Year;
         return ($"{options.OperatorId}:{year}", year);
     }
 
@@ -194,7 +194,7 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, zone));
+        var today = DateOnly.FromDateTime(LocalTime.Of(time.GetUtcNow().UtcDateTime, zone));
         if (first.AddMonths(1) > today)
         {
             throw ChargeException.FailedPrecondition($"{period} has not ended yet in {options.Value.TimeZone}");

@@ -439,7 +439,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         if (billing.InvoicePer == Billing.InvoicePeriod.IdTagMonth && State.InvoiceNumber is null)
         {
             // The id_tag's month (in the billing calendar) collects the session; the operator's month close invoices it.
-            var month = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(State.StartedAt, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(billing.TimeZone));
+            var month = LocalTime.Of(State.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(billing.TimeZone));
             var statement = GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(State.IdTag, month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)));
             if (await statement.Add(Billing.InvoiceBuilder.Entry(View(), _tariff, siteName)))
             {
@@ -475,7 +475,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     {
         var zoneId = ZoneId;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-        var localStart = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(State.StartedAt, DateTimeKind.Utc), zone);
+        var localStart = LocalTime.Of(State.StartedAt, zone);
         return new ArchivedSession
         {
             SessionId = SessionId,
