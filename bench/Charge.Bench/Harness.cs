@@ -28,9 +28,9 @@ public static class Harness
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 10);
-        var workers = Option(args, "--workers", 64);
-        var openSessions = Option(args, "--sessions", 100_000);
+        var seconds = OcppLoad.Option(args, "--seconds", 10);
+        var workers = OcppLoad.Option(args, "--workers", 64);
+        var openSessions = OcppLoad.Option(args, "--sessions", 100_000);
         var results = new JsonObject
         {
             ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
@@ -173,7 +173,7 @@ public static class Harness
         var ratio = results["ingest_grpc_single"]!["per_second"]!.GetValue<double>() / results["noop_grpc"]!["per_second"]!.GetValue<double>();
         results["ingest_single_vs_noop"] = Round(ratio);
         Print(results);
-        var folder = Path.Combine(RepositoryRoot(), "bench", "results");
+        var folder = Path.Combine(Charge.Gateway.Hosting.RepositoryLocation.Root() ?? Directory.GetCurrentDirectory(), "bench", "results");
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "latest.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"written: {Path.Combine(folder, "latest.json")}");
@@ -293,28 +293,9 @@ public static class Harness
         Console.WriteLine(table);
     }
 
-    private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+    public static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
     private static double Round(double value) => Math.Round(value, 3);
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
 }
 
 /// <summary>The smallest grain there is: the yardstick for what an activation costs by itself.</summary>

@@ -43,7 +43,7 @@ public static class OcppLoad
         var result = await Run(url, ids, credentials, seconds);
         var elapsed = result.Seconds;
         var all = result.LatenciesMs;
-        double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+        double P(double q) => Harness.Percentile(all, q);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"MeterValues: {all.Length} in {elapsed:0.0} s = {all.Length / elapsed:0} /s; latency p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {all.LastOrDefault():0.00} ms"));
         await host.StopAsync();
@@ -134,7 +134,7 @@ public static class OcppLoad
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    public static int Option(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

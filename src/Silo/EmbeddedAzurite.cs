@@ -44,7 +44,7 @@ public sealed class EmbeddedAzurite : IDisposable
             return new EmbeddedAzurite(null, $"an Azurite (or storage emulator) already listening on 127.0.0.1:{BlobPort}");
         }
 
-        var root = RepositoryRoot();
+        var root = Gateway.Hosting.RepositoryLocation.Root();
         var azurite = root is null ? null : Path.Combine(root, "node_modules", ".bin", "azurite");
         if (root is not null && !File.Exists(azurite) && File.Exists(Path.Combine(root, "package.json")))
         {
@@ -152,21 +152,5 @@ public sealed class EmbeddedAzurite : IDisposable
         {
             // npm is not installed: the caller falls back to memory and says so.
         }
-    }
-
-    private static string? RepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return null;
     }
 }

@@ -45,15 +45,9 @@ public static class SigningKeys
         }
 
         // The repository root when running from a checkout (every process of the embedded default shares one key).
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.Charge.sln")))
-            {
-                return Path.Combine(dir.FullName, options.DevKeyFile);
-            }
-        }
-
-        return Path.GetFullPath(options.DevKeyFile);
+        return Hosting.RepositoryLocation.Root() is { } root
+            ? Path.Combine(root, options.DevKeyFile)
+            : Path.GetFullPath(options.DevKeyFile);
     }
 
     private static SymmetricSecurityKey FromBase64(string text, string source)
