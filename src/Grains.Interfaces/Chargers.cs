@@ -38,7 +38,11 @@ public sealed record ChargerView(
     [property: Id(6)] ImmutableArray<MeterAnomaly> Anomalies = default,
     [property: Id(7)] bool Registered = false,
     [property: Id(8)] int ConnectorCount = 0,
-    [property: Id(9)] ConnectorKind? Kind = null);
+    [property: Id(9)] ConnectorKind? Kind = null,
+    [property: Id(10)] ImmutableDictionary<int, double>? MaxPowerW = null,
+    [property: Id(11)] DateTime? LastContactAt = null,
+    [property: Id(12)] bool OcppConnected = false,
+    [property: Id(13)] bool CommandStreamOpen = false);
 
 /// <summary>
 /// An operator's entry in the charger registry: where the charger is, how many connectors it has, and the
@@ -50,7 +54,9 @@ public sealed record ChargerRegistration(
     [property: Id(0)] string? SiteId,
     [property: Id(1)] int ConnectorCount,
     [property: Id(2)] string CredentialHash,
-    [property: Id(3)] ConnectorKind? Kind = null);
+    [property: Id(3)] ConnectorKind? Kind = null,
+    [property: Id(4)] double? MaxPowerW = null,
+    [property: Id(5)] ImmutableDictionary<int, double>? ConnectorMaxPowerW = null);
 
 /// <summary>The physical connectors of a charger, as OCPI describes them in a CDR's location.</summary>
 [GenerateSerializer]

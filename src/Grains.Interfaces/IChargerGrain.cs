@@ -55,6 +55,32 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<ChargerView> GetView();
 
+    /// <summary>
+    /// Asks the charger to stop one of its sessions (OCPP RemoteStopTransaction, or the gRPC station's command
+    /// stream). The session ends when the charger sends its own stop with its register. FailedPrecondition when the
+    /// charger cannot be reached. Interleaves: the charger's answer may need its readings to be served.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    [Alias("RequestStop")]
+    Task<StopRequestResult> RequestStop(string sessionId, string requestedBy);
+
+    /// <summary>
+    /// Closes one of this charger's sessions without the charger's stop (an operator's force-close of a zombie):
+    /// energy to the last accepted register, the connector freed, who and when recorded.
+    /// </summary>
+    [Alias("CloseSession")]
+    Task<SessionView> CloseSession(string sessionId, CloseSessionCommand command);
+
+    /// <summary>Closes sessions that had no reading, status or heartbeat for the configured time (the reminder's sweep).</summary>
+    [Alias("SweepAbandoned")]
+    Task<int> SweepAbandoned();
+
+    [Alias("AttachStation")]
+    Task AttachStation(IStationCommandChannel channel);
+
+    [Alias("DetachStation")]
+    Task DetachStation(IStationCommandChannel channel);
+
     /// <summary>Prices planned periods under the tariff this charger (or its site) has in force at their start.</summary>
     [Alias("Estimate")]
     Task<Tariffs.PricedEstimate> Estimate(ImmutableArray<Tariffs.ChargingPeriod> periods, DateTime sessionEnd);

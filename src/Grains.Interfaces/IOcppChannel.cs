@@ -11,3 +11,38 @@ public interface IOcppChannel : IGrainObserver
     [Alias("Call")]
     Task<string> Call(string action, string payloadJson);
 }
+
+/// <summary>
+/// A gRPC station's command channel: the station keeps a server stream open (StationService.ReceiveCommands) and
+/// the gateway serving it registers this observer with the charger grain, renewing it while the stream is open.
+/// </summary>
+[Alias("charge.IStationCommandChannel")]
+public interface IStationCommandChannel : IGrainObserver
+{
+    /// <summary>Queues the command on the open stream; false when the stream has closed.</summary>
+    [Alias("Deliver")]
+    Task<bool> Deliver(StationCommand command);
+}
+
+/// <summary>A command to a station: stop a session (later: start one, limit power).</summary>
+[GenerateSerializer]
+[Alias("charge.StationCommand")]
+public sealed record StationCommand(
+    [property: Id(0)] string CommandId,
+    [property: Id(1)] StationCommandKind Kind,
+    [property: Id(2)] string SessionId,
+    [property: Id(3)] int ConnectorId,
+    [property: Id(4)] string RequestedBy);
+
+public enum StationCommandKind
+{
+    RemoteStop = 1,
+}
+
+/// <summary>How a request to stop reached the charger: the session ends when the charger sends its own stop.</summary>
+[GenerateSerializer]
+[Alias("charge.StopRequestResult")]
+public sealed record StopRequestResult(
+    [property: Id(0)] string Channel,
+    [property: Id(1)] string Status,
+    [property: Id(2)] SessionView Session);

@@ -21,6 +21,13 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<SessionView> Stop(StopSessionCommand command, long publishedSequence, ImmutableArray<MeterBatch> recentBatches);
 
     /// <summary>
+    /// Closes an active or stopping session without the charger's stop: the energy is its last accepted register,
+    /// never a value the caller gives. A completed session is returned as it is.
+    /// </summary>
+    [Alias("Close")]
+    Task<SessionView> Close(CloseSessionCommand command, ImmutableArray<MeterBatch> recentBatches);
+
+    /// <summary>
     /// The session now. Interleaves: a reader does not queue behind batches being consumed (the view is built
     /// synchronously from consistent state, and cached per version).
     /// </summary>

@@ -24,7 +24,8 @@ public sealed record StartSessionCommand(
     [property: Id(5)] DateTime Timestamp,
     [property: Id(6)] Tariffs.TariffRef? Tariff = null,
     [property: Id(7)] string? SiteId = null,
-    [property: Id(8)] string? TimeZone = null);
+    [property: Id(8)] string? TimeZone = null,
+    [property: Id(9)] double MaxPowerW = 0);
 
 /// <summary>Stop a session with the final register.</summary>
 [GenerateSerializer]
@@ -72,7 +73,33 @@ public sealed record SessionView
     [Id(25)] public string? InvoiceNumber { get; init; }
     /// <summary>Billing is done with this session: invoiced, on its id_tag's monthly statement, or nothing to bill.</summary>
     [Id(26)] public bool Billed { get; init; }
+    /// <summary>Set when the session was closed without the charger's stop: who (operator subject, or "system") and when.</summary>
+    [Id(27)] public string? ClosedBy { get; init; }
+    [Id(28)] public DateTime? ClosedAt { get; init; }
+    /// <summary>The connector's maximum power the register's rises are judged against.</summary>
+    [Id(29)] public double MaxPowerW { get; init; }
 }
+
+/// <summary>Why a session is closed without the charger's own stop: the energy is always its last accepted register.</summary>
+public static class CloseReasons
+{
+    /// <summary>An operator closed a session whose charger will not stop it (a zombie).</summary>
+    public const string ForceClosed = "ForceClosed";
+
+    /// <summary>A new start on the same connector: the charger's stop of the old one was lost.</summary>
+    public const string Superseded = "Superseded";
+
+    /// <summary>No reading, status or heartbeat for the configured time.</summary>
+    public const string Abandoned = "Abandoned";
+}
+
+/// <summary>Close a session without the charger's stop; who and why are recorded.</summary>
+[GenerateSerializer]
+[Alias("charge.CloseSession")]
+public sealed record CloseSessionCommand(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] string ClosedBy,
+    [property: Id(2)] DateTime ClosedAt);
 
 /// <summary>A pointer to a session kept by the indexes (charger, id_tag) for listing.</summary>
 [GenerateSerializer]

@@ -66,6 +66,7 @@ public static partial class SiloHostingExtensions
             else
             {
                 silo.AddMemoryGrainStorage(StorageNames.Charge);
+                silo.UseInMemoryReminderService();
             }
 
             silo.AddChargeStreams();
@@ -83,6 +84,7 @@ public static partial class SiloHostingExtensions
     public static ISiloBuilder AddChargeProviders(this ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(StorageNames.Charge);
+        silo.UseInMemoryReminderService();
         return silo.AddChargeStreams();
     }
 
@@ -106,6 +108,8 @@ public static partial class SiloHostingExtensions
                 : new JsonGrainStateSerializer();
             return new BlobGrainStorage(name, container, serializer, sp.GetRequiredService<ILogger<BlobGrainStorage>>());
         });
+        // Reminders (the abandoned-session sweep) in a table of the same account: they fire after any crash.
+        silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));
         silo.Services.AddSingleton<ISessionArchive>(archive);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive));
         return silo;

@@ -52,7 +52,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         var sessions = new SessionService.SessionServiceClient(channel);
         var t0 = DateTime.UtcNow.AddHours(-1);
         var idTag = $"TAG-{_clusterId}";
-        var ids = Enumerable.Range(0, Sessions).Select(i => (Charger: $"CP-{_clusterId}-{i}", Session: $"S-{_clusterId}-{i}")).ToArray();
+        var ids = Enumerable.Range(0, Sessions).Select(i => (Charger: $"CP-{_clusterId}-{i}", Session: $"CP-{_clusterId}-{i}~S-{_clusterId}-{i}")).ToArray();
         const double startWh = 100_000;
 
         foreach (var (charger, session) in ids)

@@ -7,8 +7,10 @@ public sealed class EnergyAccountTests
 {
     private static readonly DateTime T0 = new(2026, 11, 24, 10, 0, 0, DateTimeKind.Utc);
 
-    private static EnergyAccount NewAccount(decimal startWh = 1000m, DateTime? start = null) =>
-        new(EnergyAccount.Begin(start ?? T0, startWh));
+    private readonly List<MeterAnomaly> _anomalies = [];
+
+    private EnergyAccount NewAccount(decimal startWh = 1000m, DateTime? start = null) =>
+        new(EnergyAccount.Begin(start ?? T0, startWh), new RegisterState(), _anomalies.Add);
 
     private static MeterReading At(double minutes, decimal wh, double? powerW = null) =>
         new(T0.AddMinutes(minutes), wh, powerW);
@@ -60,8 +62,8 @@ public sealed class EnergyAccountTests
         var result = account.Add(At(2, 1200m));
 
         Assert.Equal(ReadingOutcome.Anomaly, result.Outcome);
-        Assert.Equal(AnomalyKind.RegisterWentBackwards, result.Anomaly!.Kind);
-        Assert.Contains("below 1500", result.Anomaly.Detail);
+        Assert.Equal(AnomalyKind.RegisterWentBackwards, _anomalies[^1].Kind);
+        Assert.Contains("below 1500", _anomalies[^1].Detail);
         Assert.Equal(500m, account.EnergyWh);
     }
 
@@ -72,18 +74,67 @@ public sealed class EnergyAccountTests
         account.Add(At(10, 2000m));
         var result = account.Add(At(5, 2100m));
 
-        Assert.Equal(AnomalyKind.RegisterWentBackwards, result.Anomaly!.Kind);
+        Assert.Equal(AnomalyKind.RegisterWentBackwards, _anomalies[^1].Kind);
         Assert.Equal(2, account.Points.Count);
     }
 
     [Fact]
-    public void A_register_below_the_meter_start_is_an_anomaly()
+    public void A_later_register_below_the_meter_start_is_an_anomaly()
     {
-        var account = NewAccount(1000m);
-        var result = account.Add(At(1, 900m));
+        var account = NewAccount(100_000m);
+        account.Add(At(1, 100_100m));
+        account.Add(At(2, 99_000m));
 
-        Assert.Equal(AnomalyKind.RegisterWentBackwards, result.Anomaly!.Kind);
+        Assert.Equal(AnomalyKind.RegisterWentBackwards, _anomalies[^1].Kind);
+        Assert.Equal(100m, account.EnergyWh);
+    }
+
+    [Fact]
+    public void A_first_register_below_the_start_that_is_a_plausible_rise_from_zero_is_session_relative()
+    {
+        var account = NewAccount(100_000m);
+        account.Add(At(1, 200m));
+        account.Add(At(2, 400m));
+
+        Assert.Equal(AnomalyKind.RelativeMeterValues, Assert.Single(_anomalies).Kind);
+        Assert.Equal(400m, account.EnergyWh);
+    }
+
+    [Fact]
+    public void A_first_register_far_below_the_start_is_not_taken_as_relative()
+    {
+        var account = NewAccount(10_000_000m);
+        account.Add(At(1, 5_000_000m));
+
+        Assert.Equal(AnomalyKind.RegisterWentBackwards, Assert.Single(_anomalies).Kind);
         Assert.Equal(0m, account.EnergyWh);
+    }
+
+    [Fact]
+    public void A_stop_never_throws_and_energy_is_never_negative()
+    {
+        var account = NewAccount(5000m);
+        account.Add(At(10, 6000m));
+        account.Close(T0.AddMinutes(-5), 0m);
+
+        Assert.True(account.EnergyWh >= 0);
+        Assert.Contains(_anomalies, a => a.Kind == AnomalyKind.StopBeforeStart);
+    }
+
+    [Fact]
+    public void Energy_never_exceeds_the_connectors_power_over_the_session_plus_the_slack()
+    {
+        var register = new RegisterState { MaxPowerW = 11_000 };
+        var account = new EnergyAccount(EnergyAccount.Begin(T0, 0m), register, _anomalies.Add);
+        // Each step is within its own slack, but together they would bill more than the connector can deliver.
+        for (var i = 1; i <= 60; i++)
+        {
+            account.Add(At(i / 60.0, 999m * i));
+        }
+
+        account.Close(T0.AddMinutes(1), 999m * 60);
+
+        Assert.True(account.EnergyWh <= 11_000m / 60m + EnergyAccount.SlackWh, $"{account.EnergyWh} Wh in one minute at 11 kW");
     }
 
     [Fact]
@@ -93,7 +144,7 @@ public sealed class EnergyAccountTests
         account.Add(At(1, 1500m));
         var result = account.Add(At(1, 1600m));
 
-        Assert.Equal(AnomalyKind.ConflictingReading, result.Anomaly!.Kind);
+        Assert.Equal(AnomalyKind.ConflictingReading, _anomalies[^1].Kind);
         Assert.Equal(500m, account.EnergyWh);
     }
 
@@ -103,7 +154,7 @@ public sealed class EnergyAccountTests
         var account = NewAccount(1000m);
         var result = account.Add(At(-1, 1000m));
 
-        Assert.Equal(AnomalyKind.BeforeSessionStart, result.Anomaly!.Kind);
+        Assert.Equal(AnomalyKind.BeforeSessionStart, _anomalies[^1].Kind);
     }
 
     [Fact]
@@ -174,7 +225,8 @@ public sealed class EnergyAccountTests
         var account = NewAccount(1000m);
         account.Add(At(10, 1500m));
 
-        var dropped = account.Close(T0.AddMinutes(20), 1800m);
+        account.Close(T0.AddMinutes(20), 1800m);
+        var dropped = _anomalies;
 
         Assert.Empty(dropped);
         Assert.Equal(800m, account.EnergyWh);
@@ -188,7 +240,8 @@ public sealed class EnergyAccountTests
         account.Add(At(10, 1500m));
         account.Add(At(30, 1900m));
 
-        var dropped = account.Close(T0.AddMinutes(20), 1700m);
+        account.Close(T0.AddMinutes(20), 1700m);
+        var dropped = _anomalies;
 
         Assert.Equal(AnomalyKind.AfterSessionStop, Assert.Single(dropped).Kind);
         Assert.Equal(700m, account.EnergyWh);
@@ -202,7 +255,8 @@ public sealed class EnergyAccountTests
         account.Add(At(10, 1500m));
         account.Add(At(15, 1600m));
 
-        var dropped = account.Close(T0.AddMinutes(20), 1550m);
+        account.Close(T0.AddMinutes(20), 1550m);
+        var dropped = _anomalies;
 
         Assert.Equal([AnomalyKind.AboveMeterStop], dropped.Select(d => d.Kind));
         Assert.Equal(550m, account.EnergyWh);
@@ -214,7 +268,8 @@ public sealed class EnergyAccountTests
         var account = NewAccount(1000m);
         account.Add(At(10, 1500m));
 
-        var dropped = account.Close(T0.AddMinutes(10), 1500m);
+        account.Close(T0.AddMinutes(10), 1500m);
+        var dropped = _anomalies;
 
         Assert.Empty(dropped);
         Assert.Equal(2, account.Points.Count);

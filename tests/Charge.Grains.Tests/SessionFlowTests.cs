@@ -15,6 +15,13 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
+    /// <summary>A charger and a session of it, by the session's full (charger-namespaced) ID.</summary>
+    private static (string ChargerId, string SessionId) Ids()
+    {
+        var chargerId = NewId("cp");
+        return (chargerId, SessionIds.Of(chargerId, NewId("s")));
+    }
+
     private static StartSessionCommand Start(string sessionId, string chargerId, int connector = 1, decimal meterStart = 10_000m) =>
         new(sessionId, chargerId, connector, "TAG-1", meterStart, T0);
 
@@ -27,7 +34,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_session_accumulates_streamed_readings_and_completes_with_stop_minus_start()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
 
         var started = await charger.StartSession(Start(sessionId, chargerId));
@@ -49,7 +56,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_stop_right_after_readings_waits_for_the_batches_in_flight()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(Start(sessionId, chargerId));
 
@@ -66,7 +73,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task Starting_the_same_session_twice_is_idempotent()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
 
         var first = await charger.StartSession(Start(sessionId, chargerId));
@@ -78,37 +85,76 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task The_same_session_id_on_another_charger_is_already_exists()
+    public async Task The_same_local_session_id_on_two_chargers_names_two_sessions()
     {
-        var sessionId = NewId("s");
+        var local = NewId("s");
         var (a, b) = (NewId("cp"), NewId("cp"));
-        await Grains.GetGrain<IChargerGrain>(a).StartSession(Start(sessionId, a));
+        var onA = await Grains.GetGrain<IChargerGrain>(a).StartSession(Start(local, a));
+        var onB = await Grains.GetGrain<IChargerGrain>(b).StartSession(Start(local, b));
 
-        var error = await Assert.ThrowsAsync<ChargeException>(() =>
-            Grains.GetGrain<IChargerGrain>(b).StartSession(Start(sessionId, b)));
-
-        Assert.Equal(ChargeErrorKind.AlreadyExists, error.Kind);
-        Assert.Contains(sessionId, error.Message);
+        Assert.Equal($"{a}~{local}", onA.SessionId);
+        Assert.Equal($"{b}~{local}", onB.SessionId);
+        Assert.Equal(SessionStatus.Active, onB.Status);
     }
 
     [Fact]
-    public async Task A_busy_connector_refuses_a_second_session()
+    public async Task A_charger_cannot_start_a_session_in_another_chargers_namespace()
+    {
+        var (victim, attacker) = (NewId("cp"), NewId("cp"));
+
+        var error = await Assert.ThrowsAsync<ChargeException>(() =>
+            Grains.GetGrain<IChargerGrain>(attacker).StartSession(Start(SessionIds.OfTransaction(victim, 1), attacker)));
+
+        Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
+        Assert.Equal(SessionStatus.None, (await Grains.GetGrain<ISessionGrain>(SessionIds.OfTransaction(victim, 1)).GetView()).Status);
+    }
+
+    [Fact]
+    public async Task A_new_start_on_a_busy_connector_supersedes_the_stale_session_at_its_last_register()
     {
         var chargerId = NewId("cp");
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
-        var first = NewId("s");
-        await charger.StartSession(Start(first, chargerId));
+        var first = (await charger.StartSession(Start(NewId("s"), chargerId))).SessionId;
+        await charger.ReportMeterValues(first, Readings((5, 10_400m)));
 
-        var error = await Assert.ThrowsAsync<ChargeException>(() => charger.StartSession(Start(NewId("s"), chargerId)));
+        var second = await charger.StartSession(Start(NewId("s"), chargerId) with { Timestamp = T0.AddMinutes(30), MeterStartWh = 10_500m });
+        var stale = await Grains.GetGrain<ISessionGrain>(first).GetView();
 
-        Assert.Equal(ChargeErrorKind.FailedPrecondition, error.Kind);
-        Assert.Contains(first, error.Message);
+        Assert.Equal(SessionStatus.Active, second.Status);
+        Assert.Equal(SessionStatus.Completed, stale.Status);
+        Assert.Equal(CloseReasons.Superseded, stale.StopReason);
+        Assert.Equal(400m, stale.EnergyWh);
+        Assert.Equal(1, stale.ReadingCount);
+        Assert.Contains(stale.Anomalies, a => a.Kind == AnomalyKind.ClosedWithoutStop);
+        Assert.Equal("system", stale.ClosedBy);
+        Assert.Equal(second.SessionId, (await charger.GetView()).Connectors.Single().ActiveSessionId);
+    }
+
+    [Fact]
+    public async Task An_operator_force_close_ends_a_zombie_at_its_last_accepted_register_and_frees_the_connector()
+    {
+        var (chargerId, sessionId) = Ids();
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+        await charger.ReportMeterValues(sessionId, Readings((5, 10_300m), (10, 10_700m)));
+        var at = DateTime.UtcNow;
+
+        var closed = await charger.CloseSession(sessionId, new CloseSessionCommand(CloseReasons.ForceClosed, "operator:ops-1", at));
+
+        Assert.Equal(SessionStatus.Completed, closed.Status);
+        Assert.Equal(700m, closed.EnergyWh);
+        Assert.Equal(2, closed.ReadingCount);
+        Assert.Equal(10_700m, closed.MeterStopWh);
+        Assert.Equal(T0.AddMinutes(10), closed.StoppedAt);
+        Assert.Equal(CloseReasons.ForceClosed, closed.StopReason);
+        Assert.Equal(("operator:ops-1", at), (closed.ClosedBy, closed.ClosedAt));
+        Assert.Null((await charger.GetView()).Connectors.Single().ActiveSessionId);
     }
 
     [Fact]
     public async Task Readings_after_stop_are_refused_with_a_clear_error()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(Start(sessionId, chargerId));
         await charger.StopSession(new StopSessionCommand(sessionId, 10_100m, T0.AddMinutes(5), "Local"));
@@ -145,7 +191,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task Out_of_order_and_repeated_readings_through_the_stream_count_once_in_time_order()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(Start(sessionId, chargerId));
 
@@ -164,7 +210,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_register_going_backwards_is_kept_as_an_anomaly()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(Start(sessionId, chargerId));
 
@@ -180,7 +226,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_repeated_stop_returns_the_same_record_and_a_different_one_is_refused()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(Start(sessionId, chargerId));
         var stop = new StopSessionCommand(sessionId, 10_300m, T0.AddMinutes(5), "Local");
@@ -195,25 +241,27 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_stop_register_below_the_start_is_invalid_and_changes_nothing()
+    public async Task A_stop_register_below_the_start_is_answered_and_closes_the_session_on_its_readings()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
-        await charger.StartSession(Start(sessionId, chargerId));
+        await charger.StartSession(Start(sessionId, chargerId, meterStart: 100_000m));
+        await charger.ReportMeterValues(sessionId, Readings((5, 100_400m)));
+        await Settled(sessionId, 1);
 
-        var error = await Assert.ThrowsAsync<ChargeException>(() =>
-            charger.StopSession(new StopSessionCommand(sessionId, 9_000m, T0.AddMinutes(5), "Local")));
+        await charger.StopSession(new StopSessionCommand(sessionId, 9_000m, T0.AddMinutes(10), "Local"));
+        var final = await Grains.GetGrain<ISessionGrain>(sessionId).WaitForCompletion(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(ChargeErrorKind.InvalidArgument, error.Kind);
-        Assert.Contains("meter_stop_wh", error.Message);
-        Assert.Equal(SessionStatus.Active, (await Grains.GetGrain<ISessionGrain>(sessionId).GetView()).Status);
-        Assert.Equal(sessionId, (await charger.GetView()).Connectors.Single().ActiveSessionId);
+        Assert.Equal(SessionStatus.Completed, final.Status);
+        Assert.Equal(400m, final.EnergyWh);
+        Assert.Contains(final.Anomalies, a => a.Kind == AnomalyKind.StopBelowStart);
+        Assert.Null((await charger.GetView()).Connectors.Single().ActiveSessionId);
     }
 
     [Fact]
     public async Task The_charger_knows_its_connectors_active_session_and_heartbeat()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.Heartbeat(DateTime.UtcNow);
         await charger.ReportStatus(new StatusReport(2, ConnectorStatus.Faulted, "GroundFailure", T0));
@@ -268,7 +316,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var id = NewId("s");
+            var id = SessionIds.Of(chargerId, NewId("s"));
             ids.Add(id);
             await charger.StartSession(new StartSessionCommand(id, chargerId, 1, idTag, 0m, T0.AddHours(i)));
             await charger.StopSession(new StopSessionCommand(id, 100m, T0.AddHours(i).AddMinutes(30), "Local"));
@@ -284,7 +332,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_watcher_is_told_of_every_change_until_completion()
     {
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var (chargerId, sessionId) = Ids();
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(Start(sessionId, chargerId));
         var updates = Channel.CreateUnbounded<SessionView>();

@@ -25,7 +25,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
 
     private async Task<SessionView> RunSession(string chargerId, decimal kwh, Func<Task>? beforeStop = null)
     {
-        var sessionId = NewId("s");
+        var sessionId = SessionIds.Of(chargerId, NewId("s"));
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(new StartSessionCommand(sessionId, chargerId, 1, "TAG", 0m, T0));
         await charger.ReportMeterValues(sessionId, [new MeterReading(T0.AddMinutes(30), kwh * 500m)]);
@@ -71,7 +71,8 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
               {"price_components":[{"type":"ENERGY","price":0.20,"step_size":1}],"restrictions":{"max_power":10}},
               {"price_components":[{"type":"ENERGY","price":0.50,"step_size":1}]}]}
             """, null);
-        var (chargerId, sessionId) = (NewId("cp"), NewId("s"));
+        var chargerId = NewId("cp");
+        var sessionId = SessionIds.Of(chargerId, NewId("s"));
         await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId)).Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         var session = Grains.GetGrain<ISessionGrain>(sessionId);

@@ -150,17 +150,22 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
-    public async Task The_same_session_id_on_another_charger_is_already_exists_and_on_the_same_one_idempotent()
+    public async Task A_session_id_is_namespaced_by_charger_and_a_repeated_start_is_idempotent()
     {
         var sessionId = NewId("s");
         var chargerId = NewId("cp");
         var first = await StartAsync(chargerId, sessionId);
         var again = await StartAsync(chargerId, sessionId);
+        var other = await StartAsync(NewId("cp"), sessionId);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => StartAsync(NewId("cp"), sessionId));
+        var squat = await Assert.ThrowsAsync<RpcException>(() => StartAsync(NewId("cp"), first.SessionId));
 
+        Assert.Equal($"{chargerId}~{sessionId}", first.SessionId);
         Assert.Equal(first.SessionId, again.SessionId);
-        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
+        Assert.Equal(first.Version, again.Version);
+        Assert.NotEqual(first.SessionId, other.SessionId);
+        Assert.Equal(StatusCode.NotFound, squat.StatusCode);
+        Assert.Equal(SessionState.Active, (await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = first.SessionId })).State);
     }
 
     [Fact]

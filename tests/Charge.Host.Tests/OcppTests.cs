@@ -80,7 +80,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
             ["transactionId"] = tx, ["meterStop"] = 2500, ["timestamp"] = At(20), ["idTag"] = "RFID-1", ["reason"] = "EVDisconnected",
             ["transactionData"] = new JsonArray(MeterValue(15, Sample("2200"))),
         });
-        var session = await Eventually($"{cp}-{tx}", s => s.State == SessionState.Completed);
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
 
         Assert.Equal("Accepted", boot[2]!["status"]!.GetValue<string>());
         Assert.Equal(300, boot[2]!["interval"]!.GetValue<int>());
@@ -127,12 +127,12 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         await using var client = await Connect(cp);
         var tx = await Start(client);
         await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(5, Sample("1400"))) });
-        var before = await Eventually($"{cp}-{tx}", s => s.ReadingCount == 1);
+        var before = await Eventually($"{cp}~{tx}", s => s.ReadingCount == 1);
 
         await client.SendRaw($$"""[2,"bad1","MeterValues",{"connectorId":1,"transactionId":{{tx}},"meterValue":[{"timestamp":"{{At(6)}}","sampledValue":[{"value":"-5"}]}]}]""");
         await client.SendRaw($$"""[2,"bad2","StopTransaction",{"transactionId":{{tx}},"meterStop":"lots","timestamp":"{{At(7)}}"}]""");
         await client.SendRaw("garbage");
-        var after = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}-{tx}" });
+        var after = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}~{tx}" });
 
         Assert.Equal(SessionState.Active, after.State);
         Assert.Equal(before.EnergyWh, after.EnergyWh);
@@ -149,9 +149,9 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         var stop = new JsonObject { ["transactionId"] = tx, ["meterStop"] = 3000, ["timestamp"] = At(30), ["idTag"] = "RFID-1" };
 
         var first = await client.Call("StopTransaction", stop);
-        var session = await Eventually($"{cp}-{tx}", s => s.State == SessionState.Completed);
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
         var again = await client.Call("StopTransaction", (JsonObject)stop.DeepClone());
-        var after = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}-{tx}" });
+        var after = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}~{tx}" });
 
         Assert.Equal(first[2]!.ToJsonString(), again[2]!.ToJsonString());
         Assert.Equal(2000, after.EnergyWh);
@@ -174,11 +174,11 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         await using var client = await Connect(cp);
         var tx = await Start(client);
         await client.Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = 1500, ["timestamp"] = At(10) });
-        await Eventually($"{cp}-{tx}", s => s.State == SessionState.Completed);
+        await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
 
         var late = await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(11, Sample("1600"))) });
         var unknown = await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = 99999, ["meterValue"] = new JsonArray(MeterValue(11, Sample("1700"))) });
-        var session = await Eventually($"{cp}-{tx}", s => s.AnomalyCount == 1);
+        var session = await Eventually($"{cp}~{tx}", s => s.AnomalyCount == 1);
         var charger = await new ChargerService.ChargerServiceClient(host.Channel).GetChargerAsync(new GetChargerRequest { ChargerId = cp });
 
         Assert.Equal(3, late[0]!.GetValue<int>());
@@ -199,7 +199,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         // Back online: the queue arrives with old timestamps, newest batch first.
         await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(40, Sample("5000")), MeterValue(50, Sample("6000"))) });
         await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(20, Sample("3000"))) });
-        var session = await Eventually($"{cp}-{tx}", s => s.ReadingCount == 3);
+        var session = await Eventually($"{cp}~{tx}", s => s.ReadingCount == 3);
 
         Assert.Equal(5000, session.EnergyWh);
         Assert.Equal(0, session.AnomalyCount);
@@ -255,7 +255,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         await using var client = await ConnectAndBoot(cp);
         var tx = await Start(client);
 
-        var command = Chargers.RemoteStopTransactionAsync(new RemoteStopTransactionRequest { ChargerId = cp, SessionId = $"{cp}-{tx}" }).ResponseAsync;
+        var command = Chargers.RemoteStopTransactionAsync(new RemoteStopTransactionRequest { ChargerId = cp, SessionId = $"{cp}~{tx}" }).ResponseAsync;
         var (action, payload) = await client.AnswerNextCall((_, _) => Status("Accepted"));
 
         Assert.Equal("Accepted", (await command).Status);
@@ -358,7 +358,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         var tx = await Start(client, meterStart: 10_000);
         await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(13, Sample("12.345", "Energy.Active.Import.Register", "kWh"))) });
         await client.Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = 14_321, ["timestamp"] = At(27) });
-        var overOcpp = await Eventually($"{ocppCp}-{tx}", s => s.State == SessionState.Completed);
+        var overOcpp = await Eventually($"{ocppCp}~{tx}", s => s.State == SessionState.Completed);
 
         var station = new StationService.StationServiceClient(host.Channel);
         var started = await station.StartSessionAsync(new StartSessionRequest { ChargerId = grpcCp, ConnectorId = 1, IdTag = "RFID-1", MeterStartWh = 10_000, Timestamp = Timestamp.FromDateTime(DateTime.Parse(At(0)).ToUniversalTime()) });

@@ -33,17 +33,19 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     public async Task A_session_runs_end_to_end_over_rest()
     {
         var chargerId = NewId("cp");
-        var sessionId = NewId("s");
+        var local = NewId("s");
 
         var (startStatus, started) = await Send(HttpMethod.Post, $"/v1/chargers/{chargerId}/sessions",
-            new { connectorId = 2, idTag = "APP-USER-7", meterStartWh = 100, timestamp = At(0), sessionId });
+            new { connectorId = 2, idTag = "APP-USER-7", meterStartWh = 100, timestamp = At(0), sessionId = local });
+        var sessionId = started["sessionId"]!.GetValue<string>();
         var (meterStatus, meter) = await Send(HttpMethod.Post, $"/v1/chargers/{chargerId}/meter-values",
-            new { sessionId, readings = new object[] { new { timestamp = At(15), energyWh = 2100, powerW = 8000 } } });
+            new { sessionId = local, readings = new object[] { new { timestamp = At(15), energyWh = 2100, powerW = 8000 } } });
         var live = await Eventually(() => Send(HttpMethod.Get, $"/v1/sessions/{sessionId}"), b => b["energyWh"]!.GetValue<double>() == 2000);
         var (chargerStatus, charger) = await Send(HttpMethod.Get, $"/v1/chargers/{chargerId}");
         var (stopStatus, stopped) = await Send(HttpMethod.Post, $"/v1/sessions/{sessionId}:stop",
             new { meterStopWh = 2600, timestamp = At(20), reason = "Remote" });
 
+        Assert.Equal($"{chargerId}~{local}", sessionId);
         Assert.Equal(HttpStatusCode.OK, startStatus);
         Assert.Equal("SESSION_STATE_ACTIVE", started["state"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, meterStatus);
@@ -79,16 +81,33 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
-    public async Task A_session_id_taken_by_another_charger_is_409()
+    public async Task A_station_cannot_start_a_session_in_another_chargers_namespace()
     {
-        var sessionId = NewId("s");
-        await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
-            new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId });
+        var victim = NewId("cp");
+        var squatted = $"{victim}~1";
 
-        var (status, _) = await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
-            new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId });
+        var (status, body) = await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
+            new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId = squatted });
+        var (lookup, _) = await Send(HttpMethod.Get, $"/v1/sessions/{squatted}");
 
-        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("belong to the charger named before it", body["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, lookup);
+    }
+
+    [Fact]
+    public async Task The_same_station_session_id_on_two_chargers_is_two_sessions()
+    {
+        var local = NewId("s");
+        var (a, b) = (NewId("cp"), NewId("cp"));
+        var (first, onA) = await Send(HttpMethod.Post, $"/v1/chargers/{a}/sessions",
+            new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId = local });
+
+        var (second, onB) = await Send(HttpMethod.Post, $"/v1/chargers/{b}/sessions",
+            new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId = local });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first, second));
+        Assert.NotEqual(onA["sessionId"]!.GetValue<string>(), onB["sessionId"]!.GetValue<string>());
     }
 
     [Fact]

@@ -29,12 +29,15 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     {
         ["charge.v1.StationService/StartSession"] = [C],
         ["charge.v1.StationService/ReportMeterValues"] = [C],
-        ["charge.v1.StationService/StopSession"] = [C, D, O],
+        ["charge.v1.StationService/StopSession"] = [C],
+        ["charge.v1.StationService/ReceiveCommands"] = [C],
         ["charge.v1.StationService/ReportStatus"] = [C],
         ["charge.v1.StationService/Heartbeat"] = [C],
         ["charge.v1.SessionService/GetSession"] = [D, O],
         ["charge.v1.SessionService/WatchSession"] = [D, O],
         ["charge.v1.SessionService/ListSessions"] = [D, O],
+        ["charge.v1.SessionService/RequestStop"] = [D, O],
+        ["charge.v1.SessionService/ForceCloseSession"] = [O],
         ["charge.v1.ChargerService/RegisterCharger"] = [O],
         ["charge.v1.ChargerService/GetCharger"] = [O],
         ["charge.v1.ChargerService/SetChargerSite"] = [O],
@@ -240,21 +243,27 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
             using var watch = sessions.WatchSession(new WatchSessionRequest { SessionId = theirs }, driver);
             await watch.ResponseStream.MoveNext();
         });
-        var stopOther = await Assert.ThrowsAsync<RpcException>(() => station.StopSessionAsync(
-            new StopSessionRequest { SessionId = theirs, MeterStopWh = 2000, Timestamp = At(10) }, driver).ResponseAsync);
-        var stopped = await station.StopSessionAsync(new StopSessionRequest { SessionId = mine, MeterStopWh = 2500, Timestamp = At(10), Reason = "Remote" }, driver);
+        var stopOther = await Assert.ThrowsAsync<RpcException>(() => sessions.RequestStopAsync(new RequestStopRequest { SessionId = theirs }, driver).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => sessions.GetSessionAsync(new GetSessionRequest { SessionId = theirs + "x" }, driver).ResponseAsync);
+        // The driver's own session: asked of a charger that is not connected, which the answer says.
+        var stopMine = await Assert.ThrowsAsync<RpcException>(() => sessions.RequestStopAsync(new RequestStopRequest { SessionId = mine }, driver).ResponseAsync);
         var theirsAfter = await sessions.GetSessionAsync(new GetSessionRequest { SessionId = theirs }, Auth(TestSecurity.Bearer(OperatorToken)));
+        var mineAfter = await sessions.GetSessionAsync(new GetSessionRequest { SessionId = mine }, Auth(TestSecurity.Bearer(OperatorToken)));
 
         Assert.Equal("TAG-MINE", own.IdTag);
-        Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
+        // Someone else's session and no session get the same answer: a driver cannot learn what exists.
+        Assert.Equal(StatusCode.NotFound, other.StatusCode);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(other.Status.Detail.Replace(theirs, "ID"), unknown.Status.Detail.Replace(theirs + "x", "ID"));
         Assert.Equal([mine], ownList.Sessions.Select(s => s.SessionId));
         Assert.Equal(StatusCode.PermissionDenied, otherList.StatusCode);
         Assert.Equal(StatusCode.PermissionDenied, chargerList.StatusCode);
-        Assert.Equal(StatusCode.PermissionDenied, watchOther.StatusCode);
-        Assert.Equal(StatusCode.PermissionDenied, stopOther.StatusCode);
-        Assert.Equal(SessionState.Completed, stopped.State);
-        Assert.Equal(1500, stopped.EnergyWh);
+        Assert.Equal(StatusCode.NotFound, watchOther.StatusCode);
+        Assert.Equal(StatusCode.NotFound, stopOther.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, stopMine.StatusCode);
+        Assert.Contains("not connected", stopMine.Status.Detail);
         Assert.Equal(SessionState.Active, theirsAfter.State);
+        Assert.Equal(SessionState.Active, mineAfter.State);
     }
 
     public static TheoryData<string> ForgedTokens => ["wrong key", "expired", "other issuer", "other audience", "unsigned", "role raised", "garbage"];

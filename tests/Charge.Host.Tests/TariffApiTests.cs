@@ -92,11 +92,11 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
         var deadline = DateTime.UtcNow.AddSeconds(15);
         do
         {
-            live = JsonNode.Parse(await Http.GetStringAsync($"/v1/sessions/{sessionId}"))!;
+            live = JsonNode.Parse(await Http.GetStringAsync($"/v1/sessions/{chargerId}~{sessionId}"))!;
         }
         while (live["readingCount"]!.GetValue<int>() < 1 && DateTime.UtcNow < deadline);
 
-        var stopped = await Post($"/v1/sessions/{sessionId}:stop", new { meterStopWh = 20_000, timestamp = t0.AddMinutes(40), reason = "Local" });
+        var stopped = await Post($"/v1/sessions/{chargerId}~{sessionId}:stop", new { meterStopWh = 20_000, timestamp = t0.AddMinutes(40), reason = "Local" });
 
         // Live: 0.50 + 10 kWh x 0.25 = 3.00 (0.60 + 2.75 = 3.35 incl). Final: 0.50 + 20 x 0.25 = 5.50 / 6.10.
         Assert.Equal("3.00", live["cost"]!["total"]!["exclVat"]!.GetValue<string>());

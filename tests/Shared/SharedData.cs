@@ -8,6 +8,8 @@ public static class SharedData
 
     public static readonly string TariffCases = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "tariff-cases"));
 
+    public static readonly string EnergyCases = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "energy-cases"));
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -145,6 +145,13 @@ public sealed partial class TestSecurity
             return ChargerAuthorization(gateway, chargerId);
         }
 
+        // A stop names its session, whose ID begins with its charger's.
+        if (service == "charge.v1.StationService" && request?.Descriptor.FindFieldByName("session_id")?.Accessor.GetValue(request) is string { Length: > 0 } sessionId
+            && sessionId.IndexOf('~') is > 0 and var at)
+        {
+            return ChargerAuthorization(gateway, sessionId[..at]);
+        }
+
         return Task.FromResult(Bearer(OperatorToken));
     }
 
@@ -155,7 +162,14 @@ public sealed partial class TestSecurity
         {
             if (request.Headers.Authorization is null)
             {
-                var station = request.Method == HttpMethod.Post ? StationPath().Match(request.RequestUri!.AbsolutePath) : Match.Empty;
+                var path = request.RequestUri!.AbsolutePath;
+                var station = request.Method == HttpMethod.Post ? StationPath().Match(path)
+                    : request.Method == HttpMethod.Get ? CommandsPath().Match(path) : Match.Empty;
+                if (!station.Success && request.Method == HttpMethod.Post)
+                {
+                    station = StopPath().Match(path);
+                }
+
                 var authorization = station.Success
                     ? await security.ChargerAuthorization(gateway(), Uri.UnescapeDataString(station.Groups[1].Value))
                     : Bearer(security.OperatorToken);
@@ -167,5 +181,11 @@ public sealed partial class TestSecurity
 
         [GeneratedRegex("^/v1/chargers/([^/:]+)/(sessions|meter-values|status|heartbeat)$")]
         private static partial Regex StationPath();
+
+        [GeneratedRegex("^/v1/chargers/([^/:]+)/commands$")]
+        private static partial Regex CommandsPath();
+
+        [GeneratedRegex("^/v1/sessions/([^/:~]+)(?:~|%7E)[^/:]+:stop$", RegexOptions.IgnoreCase)]
+        private static partial Regex StopPath();
     }
 }

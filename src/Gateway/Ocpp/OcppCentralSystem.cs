@@ -153,8 +153,8 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         };
     }
 
-    /// <summary>OCPP transactions are sessions "{chargePointId}-{transactionId}".</summary>
-    public static string SessionId(string chargePointId, int transactionId) => $"{chargePointId}-{transactionId}";
+    /// <summary>OCPP transactions are sessions "{chargePointId}~{transactionId}".</summary>
+    public static string SessionId(string chargePointId, int transactionId) => SessionIds.OfTransaction(chargePointId, transactionId);
 
     private static int Connector(JsonObject p, string field, bool allowZero)
     {

@@ -21,17 +21,19 @@ public static class Access
     }
 
     /// <summary>Operators see every session; a driver those of their own id_tags; a charger those running on it.</summary>
-    public static void EnsureMayRead(ClaimsPrincipal caller, SessionView session)
-    {
-        if (caller.IsOperator()
-            || (caller.IsDriver() && caller.IdTags().Contains(session.IdTag))
-            || (caller.ChargerId() is { } self && self == session.ChargerId))
-        {
-            return;
-        }
+    public static bool MayRead(ClaimsPrincipal caller, SessionView session) =>
+        caller.IsOperator()
+        || (caller.IsDriver() && caller.IdTags().Contains(session.IdTag))
+        || (caller.ChargerId() is { } self && self == session.ChargerId);
 
-        throw Denied($"session '{session.SessionId}' does not belong to this caller");
-    }
+    /// <summary>The one answer for a session that does not exist and for one the caller may not see.</summary>
+    public static RpcException NoSuchSession(string sessionId) =>
+        new(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist or is not visible to this caller"));
+
+    /// <summary>Who a caller is, for the record of who did what: the token's subject, or the charger.</summary>
+    public static string Who(ClaimsPrincipal caller) =>
+        caller.ChargerId() is { } charger ? $"charger:{charger}"
+        : $"{(caller.IsOperator() ? ChargeRoles.Operator : ChargeRoles.Driver)}:{caller.FindFirst("sub")?.Value ?? "unknown"}";
 
     public static void EnsureOwnIdTag(ClaimsPrincipal caller, string idTag)
     {

@@ -24,9 +24,6 @@ public static class ChargeRoles
 
         /// <summary>A driver (restricted by the service to their own id_tags) or an operator.</summary>
         public const string DriverOrOperator = "driver-or-operator";
-
-        /// <summary>Stopping a session: the charger it runs on, its driver, or an operator.</summary>
-        public const string ChargerDriverOrOperator = "charger-driver-or-operator";
     }
 
     public static bool IsOperator(this ClaimsPrincipal user) => user.HasClaim(RoleClaim, Operator);
@@ -35,7 +32,12 @@ public static class ChargeRoles
 
     /// <summary>The charger this caller authenticated as, if it is one.</summary>
     public static string? ChargerId(this ClaimsPrincipal user) =>
-        user.HasClaim(RoleClaim, Charger) ? user.FindFirst(ChargerIdClaim)?.Value : null;
+        user.Identity?.AuthenticationType == ChargerAuthenticationHandler.SchemeName && user.HasClaim(RoleClaim, Charger)
+            ? user.FindFirst(ChargerIdClaim)?.Value
+            : null;
+
+    /// <summary>The roles a bearer token may carry: a charger is never a bearer token (it has its Basic credential).</summary>
+    public static readonly IReadOnlySet<string> BearerRoles = new HashSet<string>(StringComparer.Ordinal) { Operator, Driver };
 
     public static IReadOnlySet<string> IdTags(this ClaimsPrincipal user) =>
         user.FindAll(IdTagClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);

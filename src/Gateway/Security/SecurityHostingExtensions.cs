@@ -61,15 +61,29 @@ public static class SecurityHostingExtensions
                     NameClaimType = "sub",
                     RoleClaimType = ChargeRoles.RoleClaim,
                 };
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        var roles = context.Principal!.FindAll(ChargeRoles.RoleClaim).Select(c => c.Value).ToArray();
+                        if (roles.Length != 1 || !ChargeRoles.BearerRoles.Contains(roles[0]) || context.Principal.HasClaim(c => c.Type == ChargeRoles.ChargerIdClaim))
+                        {
+                            context.Fail("a bearer token carries exactly one role, operator or driver; chargers authenticate with their Basic credential");
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
             });
 
         builder.Services.AddAuthorizationBuilder()
             // An endpoint that names no policy still needs an authenticated caller; the tests require every RPC to name one.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(ChargeRoles.Policies.Charger, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Charger).RequireClaim(ChargeRoles.ChargerIdClaim))
+            // Only the charger credential scheme makes a charger: a bearer token claiming role=charger never does.
+            .AddPolicy(ChargeRoles.Policies.Charger, p => p.RequireAssertion(c => c.User.ChargerId() is not null))
             .AddPolicy(ChargeRoles.Policies.Operator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Operator))
-            .AddPolicy(ChargeRoles.Policies.DriverOrOperator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Driver, ChargeRoles.Operator))
-            .AddPolicy(ChargeRoles.Policies.ChargerDriverOrOperator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Charger, ChargeRoles.Driver, ChargeRoles.Operator));
+            .AddPolicy(ChargeRoles.Policies.DriverOrOperator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Driver, ChargeRoles.Operator));
+
         return builder;
     }
 }

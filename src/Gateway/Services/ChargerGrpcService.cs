@@ -14,9 +14,26 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
     public override async Task<RegisterChargerResponse> RegisterCharger(RegisterChargerRequest request, ServerCallContext context)
     {
         var chargerId = Id(request.ChargerId, "charger_id");
-        if (request.ConnectorCount is < 1 or > 1000)
+        if (request.ConnectorCount is < 1 or > Limits.MaxConnectors)
         {
-            throw Invalid("connector_count must be between 1 and 1000");
+            throw Invalid($"connector_count must be between 1 and {Limits.MaxConnectors}");
+        }
+
+        double? maxPower = request.HasMaxPowerW ? Power(request.MaxPowerW, "max_power_w") : null;
+        var perConnector = System.Collections.Immutable.ImmutableDictionary.CreateBuilder<int, double>();
+        for (var i = 0; i < request.ConnectorMaxPowerW.Count; i++)
+        {
+            var c = request.ConnectorMaxPowerW[i];
+            var field = $"connector_max_power_w[{i}]";
+            if (c.ConnectorId < 1 || c.ConnectorId > request.ConnectorCount)
+            {
+                throw Invalid($"{field}.connector_id {c.ConnectorId} is not one of the charger's connectors 1..{request.ConnectorCount}");
+            }
+
+            if (!perConnector.TryAdd(c.ConnectorId, Power(c.MaxPowerW, $"{field}.max_power_w")))
+            {
+                throw Invalid($"{field}.connector_id {c.ConnectorId} is given twice");
+            }
         }
 
         var secret = request.Secret.Length == 0
@@ -29,7 +46,8 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
                 OneOf(request.ConnectorFormat, "connector_format", "SOCKET", "CABLE"),
                 OneOf(request.ConnectorPowerType, "connector_power_type", "AC_1_PHASE", "AC_2_PHASE", "AC_2_PHASE_SPLIT", "AC_3_PHASE", "DC"));
         var view = await grains.GetGrain<IChargerGrain>(chargerId).Register(
-            new ChargerRegistration(OptionalId(request.SiteId, "site_id"), request.ConnectorCount, ChargerCredentials.Hash(secret), kind));
+            new ChargerRegistration(OptionalId(request.SiteId, "site_id"), request.ConnectorCount, ChargerCredentials.Hash(secret), kind,
+                maxPower, perConnector.Count == 0 ? null : perConnector.ToImmutable()));
         credentials.Forget(chargerId);
         return new RegisterChargerResponse { Charger = view.ToApi(), Secret = secret };
     }
@@ -58,8 +76,8 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
     public override Task<CommandResult> RemoteStopTransaction(RemoteStopTransactionRequest request, ServerCallContext context)
     {
         var chargerId = Id(request.ChargerId, "charger_id");
-        var sessionId = Id(request.SessionId, "session_id");
-        var prefix = chargerId + "-";
+        var sessionId = SessionId(request.SessionId, "session_id");
+        var prefix = chargerId + SessionIds.Separator;
         if (!sessionId.StartsWith(prefix, StringComparison.Ordinal) || !int.TryParse(sessionId[prefix.Length..], out var transactionId))
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"session '{sessionId}' was not started over OCPP on charger '{chargerId}'"));
@@ -102,6 +120,12 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
         var status = System.Text.Json.Nodes.JsonNode.Parse(answer)?["status"]?.GetValue<string>();
         return new CommandResult { Status = status ?? "" };
     }
+
+    /// <summary>A connector's maximum power: at least the IEC 61851 minimum (6 A on one phase, ~1.4 kW), at most 10 MW.</summary>
+    private static double Power(double value, string field) =>
+        double.IsFinite(value) && value >= 1000 && value <= Limits.MaxPowerW
+            ? value
+            : throw Invalid($"{field} must be between 1000 and {Limits.MaxPowerW:0} W");
 
     private static string OneOf(string value, string field, params string[] allowed) =>
         allowed.Contains(value, StringComparer.Ordinal) ? value : throw Invalid($"{field} must be one of {string.Join(", ", allowed)}");

@@ -44,6 +44,9 @@ public static class Mapping
             Billed = v.Billed,
             LocalStart = Local(v.StartedAt, v.TimeZone),
             LocalStop = v.StoppedAt is { } stopAt ? Local(stopAt, v.TimeZone) : "",
+            ClosedBy = v.ClosedBy ?? "",
+            ClosedAt = v.ClosedAt is { } closedAt ? Ts(closedAt) : null,
+            MaxPowerW = v.MaxPowerW,
         };
         if (v.MeterStopWh is { } meterStop)
         {
@@ -109,6 +112,11 @@ public static class Mapping
         if (!v.Anomalies.IsDefault)
         {
             charger.Anomalies.AddRange(v.Anomalies.Select(ToApi));
+        }
+
+        if (v.MaxPowerW is { } powers)
+        {
+            charger.ConnectorMaxPowerW.AddRange(powers.OrderBy(p => p.Key).Select(p => new ConnectorPower { ConnectorId = p.Key, MaxPowerW = p.Value }));
         }
 
         foreach (var c in v.Connectors)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Google.Protobuf.WellKnownTypes;
+using Charge.Grains.Interfaces;
 using Grpc.Core;
 
 namespace Charge.Gateway.Services;
@@ -7,16 +8,15 @@ namespace Charge.Gateway.Services;
 /// <summary>Edge validation: a bad field is refused with InvalidArgument naming it, before any grain is called.</summary>
 public static class RequestValidation
 {
-    public const int MaxIdLength = 64;
-    public const int MaxReadingsPerCall = 1000;
+    public const int MaxIdLength = Limits.MaxIdLength;
+    public const int MaxReadingsPerCall = Limits.MaxReadingsPerCall;
 
     /// <summary>A meter register beyond this (1 TWh) is not a real charger.</summary>
-    public const double MaxEnergyWh = 1e12;
+    public const double MaxEnergyWh = (double)Limits.MaxEnergyWh;
 
-    /// <summary>Station clocks drift; a timestamp further ahead than this is refused.</summary>
-    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan MaxClockSkew = Limits.MaxClockSkew;
 
-    private static readonly DateTime Earliest = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Earliest = Limits.Earliest;
 
     // Letters, digits and . _ - : enough for charge point IDs, OCPP idTags and contract IDs, and safe in URLs.
     private static readonly SearchValues<char> IdChars =
@@ -44,16 +44,46 @@ public static class RequestValidation
 
     public static string? OptionalId(string value, string field) => string.IsNullOrEmpty(value) ? null : Id(value, field);
 
+    /// <summary>A session ID: "{charger_id}~{local}" as the API gives it, or (in a station's own calls) the local part alone.</summary>
+    public static string SessionId(string value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw Invalid($"{field} is required");
+        }
+
+        var at = value.IndexOf(SessionIds.Separator);
+        if (at < 0)
+        {
+            return Id(value, field);
+        }
+
+        if (at == 0 || at == value.Length - 1 || value.IndexOf(SessionIds.Separator, at + 1) >= 0)
+        {
+            throw Invalid($"{field} '{value}' must be '{{charger_id}}{SessionIds.Separator}{{session}}' with one '{SessionIds.Separator}'");
+        }
+
+        Id(value[..at], $"{field} (charger part)");
+        Id(value[(at + 1)..], $"{field} (session part)");
+        return value;
+    }
+
+    public static string? OptionalSessionId(string value, string field) => string.IsNullOrEmpty(value) ? null : SessionId(value, field);
+
     public static int Connector(int value, string field, bool allowWholeCharger = false)
     {
         var min = allowWholeCharger ? 0 : 1;
-        if (value < min || value > 1000)
+        if (value < min || value > Limits.MaxConnectors)
         {
-            throw Invalid($"{field} must be between {min} and 1000");
+            throw Invalid($"{field} must be between {min} and {Limits.MaxConnectors}");
         }
 
         return value;
     }
+
+    /// <summary>A register the request must carry: absent (or JSON null) is refused, never read as 0.</summary>
+    public static decimal EnergyWh(bool has, double value, string field) =>
+        has ? EnergyWh(value, field) : throw Invalid($"{field} is required: the meter's register in Wh");
 
     public static decimal EnergyWh(double value, string field)
     {
@@ -108,6 +138,11 @@ public static class RequestValidation
             throw Invalid($"{field} {t:O} is before {Earliest:yyyy-MM-dd}");
         }
 
+        if (t >= Limits.Latest)
+        {
+            throw Invalid($"{field} {t:O} is after {Limits.Latest:yyyy-MM-dd}");
+        }
+
         if (t > now + MaxClockSkew)
         {
             throw Invalid($"{field} {t:O} is more than {MaxClockSkew.TotalMinutes:0} minutes in the future");
@@ -123,14 +158,19 @@ public static class RequestValidation
             return null;
         }
 
+        DateTime t;
         try
         {
-            return value.ToDateTime();
+            t = value.ToDateTime();
         }
         catch (Exception)
         {
             throw Invalid($"{field} is not a valid timestamp");
         }
+
+        return t < Earliest || t >= Limits.Latest
+            ? throw Invalid($"{field} {t:O} is outside the supported range {Earliest:yyyy-MM-dd} to {Limits.Latest:yyyy-MM-dd}")
+            : t;
     }
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));

@@ -20,28 +20,54 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
     [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<Session> GetSession(GetSessionRequest request, ServerCallContext context)
     {
-        var sessionId = Id(request.SessionId, "session_id");
+        var sessionId = SessionId(request.SessionId, "session_id");
         var view = await Readable(grains.GetGrain<ISessionGrain>(sessionId), sessionId, context);
         return view.ToApi(Now);
     }
 
-    /// <summary>The session's view, when it exists and the caller may see it.</summary>
+    /// <summary>
+    /// The session's view, when it exists and the caller may see it. Both refusals are the same NotFound, so a caller
+    /// cannot learn whether someone else's session exists.
+    /// </summary>
     private static async Task<SessionView> Readable(ISessionGrain session, string sessionId, ServerCallContext context)
     {
         var view = await session.GetView();
-        if (view.Status == SessionStatus.None)
+        if (view.Status == SessionStatus.None || !Access.MayRead(context.Caller(), view))
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"));
+            throw Access.NoSuchSession(sessionId);
         }
 
-        Access.EnsureMayRead(context.Caller(), view);
         return view;
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
+    public override async Task<RequestStopResponse> RequestStop(RequestStopRequest request, ServerCallContext context)
+    {
+        var sessionId = SessionId(request.SessionId, "session_id");
+        var view = await Readable(grains.GetGrain<ISessionGrain>(sessionId), sessionId, context);
+        if (view.Status != SessionStatus.Active)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: there is nothing to stop"));
+        }
+
+        var result = await grains.GetGrain<IChargerGrain>(view.ChargerId).RequestStop(sessionId, Access.Who(context.Caller()));
+        return new RequestStopResponse { Channel = result.Channel, Status = result.Status, Session = result.Session.ToApi(Now) };
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<Session> ForceCloseSession(ForceCloseSessionRequest request, ServerCallContext context)
+    {
+        var sessionId = SessionId(request.SessionId, "session_id");
+        var view = await Readable(grains.GetGrain<ISessionGrain>(sessionId), sessionId, context);
+        var closed = await grains.GetGrain<IChargerGrain>(view.ChargerId).CloseSession(
+            sessionId, new CloseSessionCommand(CloseReasons.ForceClosed, Access.Who(context.Caller()), Now));
+        return closed.ToApi(Now);
     }
 
     [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task WatchSession(WatchSessionRequest request, IServerStreamWriter<Session> responseStream, ServerCallContext context)
     {
-        var sessionId = Id(request.SessionId, "session_id");
+        var sessionId = SessionId(request.SessionId, "session_id");
         var session = grains.GetGrain<ISessionGrain>(sessionId);
         await Readable(session, sessionId, context);
 

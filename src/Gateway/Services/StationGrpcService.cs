@@ -35,11 +35,11 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         var now = Now;
         var chargerId = Charger(request.ChargerId, context);
         var command = new StartSessionCommand(
-            SessionId: OptionalId(request.SessionId, "session_id") ?? Guid.CreateVersion7().ToString("N"),
+            SessionId: OptionalSessionId(request.SessionId, "session_id") ?? Guid.CreateVersion7().ToString("N"),
             ChargerId: chargerId,
             ConnectorId: Connector(request.ConnectorId, "connector_id"),
             IdTag: Id(request.IdTag, "id_tag"),
-            MeterStartWh: EnergyWh(request.MeterStartWh, "meter_start_wh"),
+            MeterStartWh: EnergyWh(request.HasMeterStartWh, request.MeterStartWh, "meter_start_wh"),
             Timestamp: Timestamp(request.Timestamp, "timestamp", now));
         var view = await grains.GetGrain<IChargerGrain>(chargerId).StartSession(command);
         return view.ToApi(Now);
@@ -50,7 +50,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
     {
         var now = Now;
         var chargerId = Charger(request.ChargerId, context);
-        var sessionId = Id(request.SessionId, "session_id");
+        var sessionId = SessionId(request.SessionId, "session_id");
         if (request.Readings.Count == 0)
         {
             throw Invalid("readings must hold at least one reading");
@@ -71,47 +71,109 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         return new ReportMeterValuesResponse { SessionId = accepted.SessionId, Accepted = accepted.Accepted };
     }
 
-    /// <summary>A charger stops its own sessions; a driver the sessions of their id_tags (from the app); an operator any.</summary>
-    [Authorize(Policy = ChargeRoles.Policies.ChargerDriverOrOperator)]
+    /// <summary>
+    /// A charger reports the stop of its own session with its register. Only the charger does: a driver or operator
+    /// asks it to stop (SessionService.RequestStop) or force-closes a zombie (ForceCloseSession).
+    /// </summary>
+    [Authorize(Policy = ChargeRoles.Policies.Charger)]
     public override async Task<Session> StopSession(StopSessionRequest request, ServerCallContext context)
     {
         var now = Now;
-        var sessionId = Id(request.SessionId, "session_id");
+        var sessionId = SessionId(request.SessionId, "session_id");
+        var chargerId = Charger(OptionalId(request.ChargerId, "charger_id") ?? context.Caller().ChargerId() ?? "", context);
         var command = new StopSessionCommand(
             sessionId,
-            EnergyWh(request.MeterStopWh, "meter_stop_wh"),
+            EnergyWh(request.HasMeterStopWh, request.MeterStopWh, "meter_stop_wh"),
             Timestamp(request.Timestamp, "timestamp", now),
             request.Reason.Length <= 64 ? request.Reason : throw Invalid("reason is longer than 64 characters"));
-
-        var session = grains.GetGrain<ISessionGrain>(sessionId);
-        var caller = context.Caller();
-        var named = OptionalId(request.ChargerId, "charger_id") ?? caller.ChargerId();
-        string chargerId;
-        if (caller.ChargerId() is not null)
-        {
-            // A station names itself; its charger grain refuses sessions that are not its own.
-            chargerId = Charger(named!, context);
-        }
-        else
-        {
-            // An app stopping by session: the session knows its charger, and whose it is.
-            var existing = await session.GetView();
-            if (existing.Status == SessionStatus.None)
-            {
-                throw new RpcException(new Status(StatusCode.NotFound, $"session '{sessionId}' does not exist"));
-            }
-
-            Access.EnsureMayRead(caller, existing);
-            chargerId = existing.ChargerId;
-        }
 
         var view = await grains.GetGrain<IChargerGrain>(chargerId).StopSession(command);
         if (view.Status == SessionStatus.Stopping)
         {
-            view = await session.WaitForCompletion(options.Value.StopWait);
+            view = await grains.GetGrain<ISessionGrain>(view.SessionId).WaitForCompletion(options.Value.StopWait);
         }
 
         return view.ToApi(Now);
+    }
+
+    /// <summary>
+    /// The station's command stream: the gateway registers an observer with the charger grain (renewed, since the
+    /// grain may move) and writes each command the grain delivers to the stream until the station hangs up.
+    /// </summary>
+    [Authorize(Policy = ChargeRoles.Policies.Charger)]
+    public override async Task ReceiveCommands(ReceiveCommandsRequest request, IServerStreamWriter<Api.V1.StationCommand> responseStream, ServerCallContext context)
+    {
+        var chargerId = Charger(request.ChargerId, context);
+        var charger = grains.GetGrain<IChargerGrain>(chargerId);
+        var commands = System.Threading.Channels.Channel.CreateBounded<Grains.Interfaces.StationCommand>(64);
+        var channel = new StationCommandChannel(commands.Writer);
+        var reference = grains.CreateObjectReference<IStationCommandChannel>(channel);
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        try
+        {
+            await charger.AttachStation(reference);
+            var renewing = Renew(charger, reference, renewal.Token);
+            try
+            {
+                await foreach (var command in commands.Reader.ReadAllAsync(context.CancellationToken))
+                {
+                    await responseStream.WriteAsync(new Api.V1.StationCommand
+                    {
+                        CommandId = command.CommandId,
+                        RemoteStop = new RemoteStop { SessionId = command.SessionId, ConnectorId = command.ConnectorId },
+                    }, context.CancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            {
+                // The station hung up.
+            }
+            finally
+            {
+                await renewal.CancelAsync();
+                await renewing;
+            }
+        }
+        finally
+        {
+            commands.Writer.TryComplete();
+            try
+            {
+                await charger.DetachStation(reference);
+            }
+            catch (Exception)
+            {
+                // Best effort: a stale channel answers false to its next command and is dropped then.
+            }
+
+            grains.DeleteObjectReference<IStationCommandChannel>(reference);
+            GC.KeepAlive(channel);
+        }
+    }
+
+    private static async Task Renew(IChargerGrain charger, IStationCommandChannel reference, CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellation);
+                await charger.AttachStation(reference);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                // The cluster may be failing over; the next renewal tries again.
+            }
+        }
+    }
+
+    private sealed class StationCommandChannel(System.Threading.Channels.ChannelWriter<Grains.Interfaces.StationCommand> writer) : IStationCommandChannel
+    {
+        public Task<bool> Deliver(Grains.Interfaces.StationCommand command) => Task.FromResult(writer.TryWrite(command));
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Charger)]
@@ -140,8 +202,8 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
 
     private static DomainMeterReading ToDomain(ApiMeterReading r, string field, DateTime now) => new(
         Timestamp(r.Timestamp, $"{field}.timestamp", now),
-        EnergyWh(r.EnergyWh, $"{field}.energy_wh"),
-        NonNegative(r.HasPowerW, r.PowerW, $"{field}.power_w", 10_000_000),
-        NonNegative(r.HasCurrentA, r.CurrentA, $"{field}.current_a", 10_000),
+        EnergyWh(r.HasEnergyWh, r.EnergyWh, $"{field}.energy_wh"),
+        NonNegative(r.HasPowerW, r.PowerW, $"{field}.power_w", Limits.MaxPowerW),
+        NonNegative(r.HasCurrentA, r.CurrentA, $"{field}.current_a", Limits.MaxCurrentA),
         NonNegative(r.HasSocPercent, r.SocPercent, $"{field}.soc_percent", 100));
 }

@@ -7,13 +7,15 @@ using Orleans.Streams;
 namespace Charge.Grains.Chargers;
 
 /// <summary>A charge point: owns its connectors and active sessions, and publishes meter batches on each session's stream.</summary>
-public sealed partial class ChargerGrain : Grain, IChargerGrain
+public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 {
+    private const string SweepReminder = "abandoned-sessions";
+
     /// <summary>Sessions kept per charger for listing; older ones are found through the archive.</summary>
     public const int HistoryLimit = 2000;
 
     /// <summary>The most connectors a charger may declare (OCPP connector IDs are small integers).</summary>
-    public const int MaxConnectors = 1000;
+    public const int MaxConnectors = Limits.MaxConnectors;
 
     private readonly IPersistentState<ChargerState> _state;
     private readonly TimeProvider _time;
@@ -25,18 +27,34 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     // The OCPP connection lives in a gateway; the reference is renewed by it while the socket is open.
     private IOcppChannel? _ocpp;
+    private IStationCommandChannel? _station;
     private IStreamProvider? _streams;
     private long _lastSequence;
+    private readonly Sessions.SessionOptions _sessionOptions;
+
+    // The last reading, status, heartbeat or start seen from the charger. Kept in memory (not worth a write per
+    // message): after a reactivation it starts at the activation, so the sweep never closes a session early.
+    private DateTime _lastContact;
 
     public ChargerGrain(
         [PersistentState("charger", StorageNames.Charge)] IPersistentState<ChargerState> state,
         TimeProvider time,
+        Microsoft.Extensions.Options.IOptions<Sessions.SessionOptions> sessionOptions,
         ILogger<ChargerGrain> logger)
     {
         _state = state;
         _time = time;
+        _sessionOptions = sessionOptions.Value;
         _logger = logger;
     }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _lastContact = Now;
+        return Task.CompletedTask;
+    }
+
+    private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
     private string ChargerId => this.GetPrimaryKeyString();
 
@@ -44,11 +62,14 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     public async Task<SessionView> StartSession(StartSessionCommand command)
     {
+        command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId), ChargerId = ChargerId };
         var connector = Connector(command.ConnectorId);
-        if (connector.ActiveSessionId is { } current && current != command.SessionId)
+        var session = GrainFactory.GetGrain<ISessionGrain>(command.SessionId);
+        if (connector.ActiveSessionId is { } current && current != command.SessionId
+            && (await session.GetView()).Status == SessionStatus.None)
         {
-            throw ChargeException.FailedPrecondition(
-                $"connector {command.ConnectorId} of charger '{ChargerId}' is busy with session '{current}'; stop it first");
+            // A charger starts only on a free connector (OCPP 1.6), so the session still running here lost its stop.
+            await CloseActive(current, new CloseSessionCommand(CloseReasons.Superseded, "system", Now));
         }
 
         if (connector.ActiveSessionId is null && connector.Status is ConnectorStatus.Faulted or ConnectorStatus.Unavailable)
@@ -58,8 +79,14 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         }
 
         var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
-        var view = await GrainFactory.GetGrain<ISessionGrain>(command.SessionId).Start(
-            command with { Tariff = await TariffInForce(command.Timestamp), SiteId = State.SiteId, TimeZone = siteZone });
+        var view = await session.Start(command with
+        {
+            Tariff = await TariffInForce(command.Timestamp),
+            SiteId = State.SiteId,
+            TimeZone = siteZone,
+            MaxPowerW = MaxPowerOf(command.ConnectorId),
+        });
+        _lastContact = Now;
         if (view.Status == SessionStatus.Active && !State.Active.ContainsKey(command.SessionId))
         {
             connector.ActiveSessionId = command.SessionId;
@@ -71,13 +98,175 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
             await _state.WriteStateAsync();
             await GrainFactory.GetGrain<IIdTagGrain>(command.IdTag).AddSession(reference);
+            await EnsureSweep();
         }
 
         return view;
     }
 
+    /// <summary>The connector's registered maximum power, else the charger's, else the most its power type can draw.</summary>
+    private double MaxPowerOf(int connectorId) =>
+        State.ConnectorMaxPowerW is { } perConnector && perConnector.TryGetValue(connectorId, out var own) ? own
+        : State.MaxPowerW ?? Limits.DefaultMaxPowerW(State.Kind?.PowerType);
+
+    /// <summary>
+    /// Closes a session running here without the charger's stop, handing over the batches not yet delivered, and
+    /// frees its connector.
+    /// </summary>
+    private async Task<SessionView> CloseActive(string sessionId, CloseSessionCommand command)
+    {
+        var recent = _recent.TryGetValue(sessionId, out var batches) ? batches.ToImmutableArray() : [];
+        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Close(command, recent);
+        LogClosedWithoutStop(sessionId, command.Reason, command.ClosedBy);
+        Release(sessionId, command.ClosedAt);
+        await _state.WriteStateAsync();
+        return view;
+    }
+
+    private void Release(string sessionId, DateTime at)
+    {
+        _recent.Remove(sessionId);
+        if (State.Active.Remove(sessionId, out var active))
+        {
+            var connector = Connector(active.ConnectorId);
+            if (connector.ActiveSessionId == sessionId)
+            {
+                connector.ActiveSessionId = null;
+                connector.Status = ConnectorStatus.Available;
+                connector.StatusAt = at;
+            }
+        }
+    }
+
+    public async Task<SessionView> CloseSession(string sessionId, CloseSessionCommand command)
+    {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        if (State.Active.ContainsKey(sessionId))
+        {
+            return await CloseActive(sessionId, command);
+        }
+
+        if (await OwnSession(sessionId) is null)
+        {
+            throw NoSuchSession(sessionId);
+        }
+
+        // Stopping (waiting for batches in flight) or completed: the session decides.
+        return await GrainFactory.GetGrain<ISessionGrain>(sessionId).Close(command, []);
+    }
+
+    public async Task<StopRequestResult> RequestStop(string sessionId, string requestedBy)
+    {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        if (!State.Active.TryGetValue(sessionId, out var active))
+        {
+            throw await NotActiveHere(sessionId, "there is nothing to stop");
+        }
+
+        var session = GrainFactory.GetGrain<ISessionGrain>(sessionId);
+        if (_ocpp is not null && active.TransactionId is { } transactionId)
+        {
+            var answer = await SendOcpp("RemoteStopTransaction", $$"""{"transactionId":{{transactionId}}}""");
+            var status = System.Text.Json.Nodes.JsonNode.Parse(answer)?["status"]?.GetValue<string>() ?? "";
+            return new StopRequestResult("ocpp", status, await session.GetView());
+        }
+
+        if (_station is { } station)
+        {
+            var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
+            try
+            {
+                if (await station.Deliver(command))
+                {
+                    return new StopRequestResult("station-stream", "Sent", await session.GetView());
+                }
+            }
+            catch (Exception e) when (e is not ChargeException)
+            {
+                // The gateway holding the stream is gone.
+            }
+
+            if (Equals(_station, station))
+            {
+                _station = null;
+            }
+        }
+
+        throw ChargeException.FailedPrecondition(
+            $"charger '{ChargerId}' is not connected (no OCPP socket, no open command stream): it cannot be asked to stop session '{sessionId}'; an operator can force-close it");
+    }
+
+    public Task AttachStation(IStationCommandChannel channel)
+    {
+        _station = channel;
+        _lastContact = Now;
+        return Task.CompletedTask;
+    }
+
+    public Task DetachStation(IStationCommandChannel channel)
+    {
+        if (Equals(_station, channel))
+        {
+            _station = null;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A durable reminder drives the sweep while sessions run here, so it happens after any crash too.</summary>
+    private async Task EnsureSweep()
+    {
+        if (_sessionOptions.AbandonedAfter > TimeSpan.Zero)
+        {
+            var period = _sessionOptions.AbandonedSweepPeriod;
+            await this.RegisterOrUpdateReminder(SweepReminder, period, period);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != SweepReminder)
+        {
+            return;
+        }
+
+        await SweepAbandoned();
+        if (State.Active.Count == 0 && await this.GetReminder(SweepReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    public async Task<int> SweepAbandoned()
+    {
+        var after = _sessionOptions.AbandonedAfter;
+        if (after <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        var now = Now;
+        var closed = 0;
+        foreach (var sessionId in State.Active.Keys.ToArray())
+        {
+            var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView();
+            var lastReading = view.LastReadingAt ?? view.StartedAt;
+            // Station clocks drift: a reading's own timestamp is compared with the server's clock only as a lower bound.
+            var lastSign = new[] { _lastContact, lastReading <= now ? lastReading : now }.Max();
+            if (now - lastSign >= after)
+            {
+                await CloseActive(sessionId, new CloseSessionCommand(CloseReasons.Abandoned, "system", now));
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
     public async Task<MeterValuesAccepted> ReportMeterValues(string sessionId, ImmutableArray<MeterReading> readings)
     {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        _lastContact = Now;
         if (!State.Active.TryGetValue(sessionId, out var active))
         {
             throw await NotActiveHere(sessionId, "readings after stop are rejected");
@@ -129,6 +318,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     public async Task<SessionView> StopSession(StopSessionCommand command)
     {
+        command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId) };
+        _lastContact = Now;
         var session = GrainFactory.GetGrain<ISessionGrain>(command.SessionId);
         if (!State.Active.TryGetValue(command.SessionId, out var active))
         {
@@ -143,16 +334,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
         var recent = _recent.TryGetValue(command.SessionId, out var batches) ? batches.ToImmutableArray() : [];
         var view = await session.Stop(command, active.LastSequence, recent);
-        _recent.Remove(command.SessionId);
-        State.Active.Remove(command.SessionId);
-        var connector = Connector(active.ConnectorId);
-        if (connector.ActiveSessionId == command.SessionId)
-        {
-            connector.ActiveSessionId = null;
-            connector.Status = ConnectorStatus.Available;
-            connector.StatusAt = command.Timestamp;
-        }
-
+        Release(command.SessionId, command.Timestamp);
         await _state.WriteStateAsync();
         return view;
     }
@@ -171,7 +353,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         }
 
         var transactionId = State.LastTransactionId + 1;
-        var sessionId = $"{ChargerId}-{transactionId}";
+        var sessionId = SessionIds.OfTransaction(ChargerId, transactionId);
         var started = await StartSession(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp));
         State.LastTransactionId = transactionId;
         if (State.Active.TryGetValue(sessionId, out var active))
@@ -185,6 +367,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     public async Task<int> ReportMeterValuesAccepting(string sessionId, ImmutableArray<MeterReading> readings)
     {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        _lastContact = Now;
         if (State.Active.ContainsKey(sessionId))
         {
             return (await ReportMeterValues(sessionId, readings)).Accepted;
@@ -200,7 +384,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         foreach (var r in readings)
         {
             State.AnomalyCount++;
-            if (State.Anomalies.Count < 100)
+            if (State.Anomalies.Count < _sessionOptions.MaxAnomaliesKept)
             {
                 State.Anomalies.Add(new MeterAnomaly(AnomalyKind.UnknownSession, r.Timestamp, r.EnergyWh, $"no session '{sessionId}' on this charger"));
             }
@@ -247,6 +431,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
+        _lastContact = Now;
         var connector = Connector(report.ConnectorId);
         // Status notifications queued by an offline charger may arrive late: an older one never overrides a newer one.
         if (connector.StatusAt is null || report.Timestamp >= connector.StatusAt)
@@ -262,9 +447,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
 
     public Task<DateTime> Heartbeat(DateTime timestamp)
     {
-        var now = _time.GetUtcNow().UtcDateTime;
+        var now = Now;
         // Liveness only: not worth a storage write per heartbeat.
         State.LastHeartbeat = now;
+        _lastContact = now;
         return Task.FromResult(now);
     }
 
@@ -354,6 +540,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         State.ConnectorCount = registration.ConnectorCount;
         State.CredentialHash = registration.CredentialHash;
         State.Kind = registration.Kind ?? State.Kind;
+        State.MaxPowerW = registration.MaxPowerW;
+        State.ConnectorMaxPowerW = registration.ConnectorMaxPowerW;
         await MoveToSite(registration.SiteId);
         await _state.WriteStateAsync();
         return View();
@@ -378,7 +566,12 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         [.. State.Anomalies],
         Registered: State.CredentialHash is not null,
         State.ConnectorCount,
-        State.Kind ?? ConnectorKind.Default);
+        State.Kind ?? ConnectorKind.Default,
+        Enumerable.Range(1, Math.Max(State.ConnectorCount, State.Connectors.Keys.DefaultIfEmpty(0).Max()))
+            .ToImmutableDictionary(c => c, MaxPowerOf),
+        _lastContact,
+        _ocpp is not null,
+        _station is not null);
 
     private ConnectorState Connector(int connectorId)
     {
@@ -402,4 +595,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain
         await OwnSession(sessionId) is { } view
             ? ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}")
             : NoSuchSession(sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} closed without the charger's stop: {Reason} by {ClosedBy}")]
+    private partial void LogClosedWithoutStop(string sessionId, string reason, string closedBy);
 }

@@ -29,6 +29,10 @@ public sealed record ChargerState
     [Id(8)] public int ConnectorCount { get; set; }
     [Id(9)] public string? CredentialHash { get; set; }
     [Id(10)] public ConnectorKind? Kind { get; set; }
+
+    /// <summary>The registered maximum power of every connector, and of single connectors where they differ.</summary>
+    [Id(11)] public double? MaxPowerW { get; set; }
+    [Id(12)] public System.Collections.Immutable.ImmutableDictionary<int, double>? ConnectorMaxPowerW { get; set; }
 }
 
 [GenerateSerializer]

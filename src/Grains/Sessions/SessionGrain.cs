@@ -108,6 +108,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         State.StartedAt = command.Timestamp;
         State.MeterStartWh = command.MeterStartWh;
         State.Points = EnergyAccount.Begin(command.Timestamp, command.MeterStartWh);
+        State.Register = new RegisterState { MaxPowerW = command.MaxPowerW };
         State.Tariff = command.Tariff;
         if (command.Tariff is { } pinned)
         {
@@ -142,23 +143,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
                     $"session '{SessionId}' was already stopped at {State.StoppedAt:O} with meter_stop_wh {State.MeterStopWh}");
         }
 
-        if (command.MeterStopWh < State.MeterStartWh)
-        {
-            throw ChargeException.InvalidArgument(
-                $"meter_stop_wh {command.MeterStopWh} is below the session's meter_start_wh {State.MeterStartWh}");
-        }
-
-        if (command.Timestamp < State.StartedAt)
-        {
-            throw ChargeException.InvalidArgument(
-                $"timestamp {command.Timestamp:O} is before the session start at {State.StartedAt:O}");
-        }
-
-        if (command.Timestamp == State.StartedAt && command.MeterStopWh != State.MeterStartWh)
-        {
-            throw ChargeException.InvalidArgument("a session cannot gain energy in zero time: timestamp equals the start time");
-        }
-
+        // No register or time check refuses a stop: a stop the charger cannot get accepted would be retried forever
+        // and leave its connector stuck. The energy account resolves implausible, early or low stops (DECISIONS 4-6).
         // Batches the stream has not delivered yet arrive here with the stop; repeats count once.
         foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
         {
@@ -186,6 +172,44 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             NotifyWatchers();
         }
 
+        return View();
+    }
+
+    public async Task<SessionView> Close(CloseSessionCommand command, ImmutableArray<MeterBatch> recentBatches)
+    {
+        switch (State.Status)
+        {
+            case SessionStatus.None:
+                throw ChargeException.NotFound($"session '{SessionId}' does not exist");
+            case SessionStatus.Completed:
+                return View();
+        }
+
+        // What the charger published and the stream has not delivered yet is counted before the curve is closed.
+        foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
+        {
+            if (batch.Sequence > State.ConsumedSequence)
+            {
+                Apply(batch);
+            }
+        }
+
+        var account = Account();
+        var stopping = State.Status == SessionStatus.Stopping;
+        if (!stopping)
+        {
+            account.CloseAtLastRegister(
+                $"closed without the charger's stop ({command.Reason}, by {command.ClosedBy} at {command.ClosedAt:O}): energy to the last accepted register");
+            State.StoppedAt = account.Last.Timestamp;
+            State.MeterStopWh = account.ChargerRegister(account.Last);
+        }
+
+        // A stopping session has the charger's own stop already; closing only stops waiting for batches in flight.
+        State.Status = SessionStatus.Stopping;
+        State.StopReason = State.StopReason.Length > 0 ? State.StopReason : command.Reason;
+        State.ClosedBy = command.ClosedBy;
+        State.ClosedAt = command.ClosedAt;
+        await Complete(closeCurve: stopping);
         return View();
     }
 
@@ -303,7 +327,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     /// <summary>Takes a batch's readings into the energy account; repeated readings count once.</summary>
     private void Apply(MeterBatch batch)
     {
-        var account = new EnergyAccount(State.Points);
+        var account = Account();
         foreach (var reading in batch.Readings)
         {
             if (reading.Timestamp < account.Last.Timestamp)
@@ -312,10 +336,10 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             }
 
             var result = account.Add(reading);
+            State.ReadingCount += result.PointsAccepted;
             switch (result.Outcome)
             {
                 case ReadingOutcome.Accepted:
-                    State.ReadingCount++;
                     if (State.LastReadingAt is null || reading.Timestamp >= State.LastReadingAt)
                     {
                         State.LastReadingAt = reading.Timestamp;
@@ -325,21 +349,21 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
                     }
 
                     break;
-                case ReadingOutcome.Anomaly:
-                    RecordAnomaly(result.Anomaly!);
-                    break;
             }
         }
 
         State.ConsumedSequence = Math.Max(State.ConsumedSequence, batch.Sequence);
     }
 
-    private async Task Complete()
+    /// <summary>The energy account over this session's state; its anomalies are recorded on the session.</summary>
+    private EnergyAccount Account() => new(State.Points, State.Register, RecordAnomaly);
+
+    private async Task Complete(bool closeCurve = true)
     {
-        var account = new EnergyAccount(State.Points);
-        foreach (var anomaly in account.Close(State.StoppedAt!.Value, State.MeterStopWh!.Value))
+        var account = Account();
+        if (closeCurve)
         {
-            RecordAnomaly(anomaly);
+            account.Close(State.StoppedAt!.Value, State.MeterStopWh!.Value);
         }
 
         State.Slots = [.. account.Slots()];
@@ -354,7 +378,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _stopGrace?.Dispose();
         _stopGrace = null;
         _completion?.TrySetResult();
-        LogCompleted(SessionId, State.MeterStopWh!.Value - State.MeterStartWh);
+        LogCompleted(SessionId, account.EnergyWh);
         NotifyWatchers();
         await FollowUp();
     }
@@ -487,7 +511,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             StoppedAt = State.StoppedAt!.Value,
             LocalDate = DateOnly.FromDateTime(localStart),
             TimeZone = zoneId,
-            EnergyWh = State.MeterStopWh!.Value - State.MeterStartWh,
+            EnergyWh = View().EnergyWh,
             StopReason = State.StopReason,
             TariffId = State.Tariff?.TariffId,
             TariffVersion = State.Tariff?.Version,
@@ -547,7 +571,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             return new SessionView { SessionId = SessionId, ChargerId = "", IdTag = "", Status = SessionStatus.None };
         }
 
-        var account = new EnergyAccount(s.Points);
+        var account = new EnergyAccount(s.Points, s.Register);
         return new SessionView
         {
             SessionId = SessionId,
@@ -559,7 +583,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             StoppedAt = s.StoppedAt,
             MeterStartWh = s.MeterStartWh,
             MeterStopWh = s.MeterStopWh,
-            LastRegisterWh = account.Last.EnergyWh,
+            LastRegisterWh = s.Status == SessionStatus.Completed && s.MeterStopWh is { } stop ? stop : account.ChargerRegister(account.Last),
             EnergyWh = account.EnergyWh,
             LastReadingAt = s.LastReadingAt,
             LastPowerW = s.LastPowerW,
@@ -577,6 +601,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             TimeZone = ZoneId,
             InvoiceNumber = s.Invoiced ? s.InvoiceNumber : null,
             Billed = s.Invoiced,
+            ClosedBy = s.ClosedBy,
+            ClosedAt = s.ClosedAt,
+            MaxPowerW = s.Register.MaxPowerW,
         };
     }
 

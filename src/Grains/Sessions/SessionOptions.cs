@@ -32,6 +32,17 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ReadingWriteInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A session with no reading, and whose charger sent no status, heartbeat or message, for this long is closed as
+    /// Abandoned (energy to its last accepted register). 0 turns the sweep off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan AbandonedAfter { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How often a charger with sessions in progress sweeps for abandoned ones (an Orleans reminder).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AbandonedSweepPeriod { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How soon a failed archive write is tried again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ArchiveRetry { get; set; } = TimeSpan.FromSeconds(30);

@@ -63,4 +63,11 @@ public sealed record SessionState
 
     /// <summary>Whether the invoice is issued (or none is due: no tariff).</summary>
     [Id(29)] public bool Invoiced { get; set; }
+
+    /// <summary>How the charger's register is read: held rise, excluded jumps, session-relative values, the connector's power.</summary>
+    [Id(30)] public RegisterState Register { get; set; } = new();
+
+    /// <summary>Who closed the session without the charger's stop (an operator, or the system for superseded and abandoned sessions) and when.</summary>
+    [Id(31)] public string? ClosedBy { get; set; }
+    [Id(32)] public DateTime? ClosedAt { get; set; }
 }
