@@ -154,3 +154,16 @@ public sealed class MonthlyBillingHostFixture : GatewayFixture
         yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort), "--Charge:Billing:InvoicePer=IdTagMonth"]);
     }
 }
+
+/// <summary>
+/// The single host for hostile-input tests: rate limits lifted (hundreds of bad calls come from one charger, and
+/// each must be judged on its content, not throttled).
+/// </summary>
+public sealed class HostileInputHostFixture : GatewayFixture
+{
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort),
+            "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000"]);
+    }
+}

@@ -58,8 +58,9 @@ public sealed class OcppClient : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var buffer = new byte[64 * 1024];
         var result = await _socket.ReceiveAsync(buffer, timeout.Token);
-        var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
-        Assert.Equal(2, frame[0]!.GetValue<int>());
+        var text = Encoding.UTF8.GetString(buffer, 0, result.Count);
+        var frame = JsonNode.Parse(text)!.AsArray();
+        Assert.True(frame[0]!.GetValue<int>() == 2 && frame[3] is JsonObject, $"expected a CALL, got {text}");
         var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
         var response = answer(action, payload);
         var reply = response is null

@@ -70,13 +70,15 @@ public static class GatewayHostingExtensions
 
     public static WebApplication MapChargeGateway(this WebApplication app)
     {
+        app.UseChargeErrorBodies();
         // A body announced larger than the limit is refused before anything reads it (413, not a parse error).
         app.Use(async (context, next) =>
         {
             if (context.Request.ContentLength > MaxRequestBytes)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await context.Response.WriteAsync($"request bodies are limited to {MaxRequestBytes / 1024} KiB");
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new { code = 413, message = $"request bodies are limited to {MaxRequestBytes / 1024} KiB" }));
                 return;
             }
 
@@ -84,6 +86,7 @@ public static class GatewayHostingExtensions
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseChargeJsonBodyCheck();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var ocpp = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Ocpp.OcppOptions>>().Value;
         // OCPP 1.6 Security Profile 1/2: the charge point is authenticated on the upgrade request, before any message.

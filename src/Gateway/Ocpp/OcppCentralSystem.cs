@@ -64,7 +64,7 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         var start = new OcppStart(
             Connector(p, "StartTransaction.connectorId", allowZero: false),
             p["idTag"]!.GetValue<string>(),
-            Register(p["meterStart"]!.GetValue<long>(), "StartTransaction.meterStart"),
+            Register(p["meterStart"]!, "StartTransaction.meterStart"),
             Timestamp(p["timestamp"]!, "StartTransaction.timestamp"));
         var transaction = await Charger(chargePointId).StartTransaction(start);
         return new JsonObject { ["transactionId"] = transaction.TransactionId, ["idTagInfo"] = Accepted.DeepClone() };
@@ -76,7 +76,7 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         // Connector-level values without a transaction describe no session: accepted, nothing to count.
         if (p["transactionId"] is { } tx && !readings.IsEmpty)
         {
-            await Charger(chargePointId).ReportMeterValuesAccepting(SessionId(chargePointId, tx.GetValue<int>()), readings);
+            await Charger(chargePointId).ReportMeterValuesAccepting(SessionId(chargePointId, TransactionId(tx, "MeterValues.transactionId")), readings);
         }
 
         return [];
@@ -84,7 +84,7 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
 
     private async Task<JsonObject> StopTransaction(string chargePointId, JsonObject p)
     {
-        var sessionId = SessionId(chargePointId, p["transactionId"]!.GetValue<int>());
+        var sessionId = SessionId(chargePointId, TransactionId(p["transactionId"]!, "StopTransaction.transactionId"));
         var charger = Charger(chargePointId);
         if (p["transactionData"] is JsonArray data && data.Count > 0)
         {
@@ -97,7 +97,7 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
 
         var stop = new StopSessionCommand(
             sessionId,
-            Register(p["meterStop"]!.GetValue<long>(), "StopTransaction.meterStop"),
+            Register(p["meterStop"]!, "StopTransaction.meterStop"),
             Timestamp(p["timestamp"]!, "StopTransaction.timestamp"),
             // OCPP 1.6: an absent reason means Local.
             p["reason"]?.GetValue<string>() ?? "Local");
@@ -126,7 +126,11 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
             return null;
         }
 
-        var transactionId = tx.GetValue<int>();
+        if (!tx.AsValue().TryGetValue<int>(out var transactionId))
+        {
+            return null;
+        }
+
         var session = grains.GetGrain<ISessionGrain>(SessionId(chargePointId, transactionId));
         var view = action == "StopTransaction" ? await session.WaitForCompletion(TimeSpan.FromSeconds(5)) : await session.GetView();
         if (view.Cost is not { } cost || view.ChargerId != chargePointId)
@@ -158,16 +162,34 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
 
     private static int Connector(JsonObject p, string field, bool allowZero)
     {
-        var value = p["connectorId"]!.GetValue<int>();
-        return value >= (allowZero ? 0 : 1) && value <= 1000
-            ? value
-            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {value} is not a connector ({(allowZero ? 0 : 1)}..1000)");
+        var min = allowZero ? 0 : 1;
+        return Integer(p["connectorId"]!, field) is var value && value >= min && value <= Limits.MaxConnectors
+            ? (int)value
+            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {p["connectorId"]!.ToJsonString()} is not a connector ({min}..{Limits.MaxConnectors})");
     }
 
-    private static decimal Register(long wh, string field) =>
-        wh is >= 0 and <= (long)RequestValidation.MaxEnergyWh
+    private static int TransactionId(JsonNode node, string field) =>
+        Integer(node, field) is var value && value is >= int.MinValue and <= int.MaxValue
+            ? (int)value
+            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {node.ToJsonString()} is not a transaction ID (a 32-bit integer)");
+
+    /// <summary>An integer the schema admitted: JSON numbers beyond a long (1e25) or with a fraction are refused, never cast.</summary>
+    private static decimal Integer(JsonNode node, string field)
+    {
+        if (node is JsonValue v && v.TryGetValue<decimal>(out var d) && decimal.Truncate(d) == d)
+        {
+            return d;
+        }
+
+        throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {Shown(node)} is not an integer in range");
+    }
+
+    private static decimal Register(JsonNode node, string field) =>
+        Integer(node, field) is var wh && wh >= 0 && wh <= Limits.MaxEnergyWh
             ? wh
-            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {wh} Wh is not a meter register");
+            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {Shown(node)} Wh is not a meter register (0 to {Limits.MaxEnergyWh} Wh)");
+
+    private static string Shown(JsonNode node) => node.ToJsonString() is { Length: > 40 } text ? text[..40] + "…" : node.ToJsonString();
 
     private DateTime Timestamp(JsonNode node, string field)
     {

@@ -206,11 +206,12 @@ public sealed partial class OcppEndpoint(
         JsonArray frame;
         try
         {
-            frame = JsonNode.Parse(text) as JsonArray ?? throw new JsonException();
+            frame = JsonNode.Parse(text, documentOptions: FrameOptions) as JsonArray
+                ?? throw new JsonException("the message is JSON but not an array");
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return CallError("-1", OcppErrorCode.FormationViolation, "not an OCPP-J message: expected a JSON array");
+            return CallError("-1", OcppErrorCode.FormationViolation, $"not an OCPP-J message: {Describe(e)}");
         }
 
         var messageId = frame.Count > 1 && frame[1] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
@@ -276,6 +277,16 @@ public sealed partial class OcppEndpoint(
             return CallError(messageId, OcppErrorCode.InternalError, "internal error");
         }
     }
+
+    /// <summary>A key twice in one object is ambiguous (which meterStop?): the frame is refused, naming the key.</summary>
+    private static readonly JsonDocumentOptions FrameOptions = new() { AllowDuplicateProperties = false, MaxDepth = 32 };
+
+    private static string Describe(JsonException e) =>
+        e.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
+            ? $"{e.Message[..e.Message.IndexOf(" encountered", StringComparison.Ordinal)].Replace("Duplicate property", "the key")} appears twice in one object"
+            : e.LineNumber is { } line
+                ? $"malformed JSON at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {e.Message[..Math.Max(0, e.Message.IndexOf(" LineNumber", StringComparison.Ordinal))]}"
+                : "expected a JSON array [type, messageId, ...]";
 
     private static string CallError(string messageId, string code, string description) =>
         new JsonArray(4, messageId, code, description, new JsonObject()).ToJsonString();

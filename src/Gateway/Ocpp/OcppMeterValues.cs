@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Charge.Grains.Interfaces;
+using Charge.Gateway.Services;
 
 namespace Charge.Gateway.Ocpp;
 
@@ -15,10 +16,24 @@ public static class OcppMeterValues
         {
             var path = $"{field}[{i}]";
             var mv = meterValues[i]!.AsObject();
-            var timestamp = OcppCentralSystem.ParseTime(mv["timestamp"]!.GetValue<string>());
-            if (timestamp > now + Services.RequestValidation.MaxClockSkew)
+            DateTime timestamp;
+            try
             {
-                throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp is in the future");
+                timestamp = OcppCentralSystem.ParseTime(mv["timestamp"]!.GetValue<string>());
+            }
+            catch (FormatException)
+            {
+                throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{path}.timestamp is not an RFC 3339 date-time");
+            }
+
+            if (timestamp > now + Limits.MaxClockSkew)
+            {
+                throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is more than {Limits.MaxClockSkew.TotalMinutes:0} minutes in the future");
+            }
+
+            if (timestamp < Limits.Earliest)
+            {
+                throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is before {Limits.Earliest:yyyy-MM-dd}");
             }
 
             decimal? total = null, phaseSum = null;
@@ -47,9 +62,9 @@ public static class OcppMeterValues
                             "kWh" => 1000m,
                             _ => throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.unit {unit} is not an energy unit (Wh, kWh)"),
                         };
-                        if (wh < 0)
+                        if (wh < 0 || wh > Limits.MaxEnergyWh)
                         {
-                            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value must not be negative");
+                            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {wh} Wh is not a meter register (0 to {Limits.MaxEnergyWh} Wh)");
                         }
 
                         if (perPhase)
@@ -63,7 +78,7 @@ public static class OcppMeterValues
 
                         break;
                     case "Power.Active.Import":
-                        var w = (double)Value(sv, at) * (unit == "kW" ? 1000 : 1);
+                        var w = Bounded((double)Value(sv, at) * (unit == "kW" ? 1000 : 1), at, Limits.MaxPowerW, "W");
                         if (perPhase)
                         {
                             powerPhases = (powerPhases ?? 0) + w;
@@ -75,7 +90,7 @@ public static class OcppMeterValues
 
                         break;
                     case "Current.Import":
-                        var a = (double)Value(sv, at);
+                        var a = Bounded((double)Value(sv, at), at, Limits.MaxCurrentA, "A");
                         if (perPhase)
                         {
                             currentPhases = (currentPhases ?? 0) + a;
@@ -101,6 +116,12 @@ public static class OcppMeterValues
 
         return readings.ToImmutable();
     }
+
+    /// <summary>Power and current: a charger may report a small negative (export, noise), nothing beyond a bound.</summary>
+    private static double Bounded(double value, string at, double max, string unit) =>
+        Math.Abs(value) <= max
+            ? value
+            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {value} {unit} is beyond {max} {unit}");
 
     private static double? Clamp(double? value) => value is { } v ? Math.Max(0, v) : null;
 

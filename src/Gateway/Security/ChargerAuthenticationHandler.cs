@@ -33,13 +33,13 @@ public sealed class ChargerAuthenticationHandler(
         }
         catch (FormatException)
         {
-            return AuthenticateResult.Fail("Basic credentials are not base64");
+            return Fail("Basic credentials are not base64");
         }
 
         var colon = decoded.IndexOf(':');
         if (colon <= 0)
         {
-            return AuthenticateResult.Fail("Basic credentials must be chargerId:secret");
+            return Fail("Basic credentials must be chargerId:secret");
         }
 
         var chargerId = decoded[..colon];
@@ -49,18 +49,24 @@ public sealed class ChargerAuthenticationHandler(
         }
         catch (RpcException e)
         {
-            return AuthenticateResult.Fail(e.Status.Detail);
+            return Fail(e.Status.Detail);
         }
 
         if (!await credentials.Verify(chargerId, decoded[(colon + 1)..]))
         {
-            return AuthenticateResult.Fail("unknown charger or wrong secret");
+            return Fail("unknown charger or wrong secret");
         }
 
         var identity = new ClaimsIdentity(
             [new Claim(ChargeRoles.ChargerIdClaim, chargerId), new Claim(ChargeRoles.RoleClaim, ChargeRoles.Charger)],
             SchemeName, ChargeRoles.ChargerIdClaim, ChargeRoles.RoleClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private AuthenticateResult Fail(string why)
+    {
+        Context.Items[SecurityHostingExtensions.AuthenticationFailure] = why;
+        return AuthenticateResult.Fail(why);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

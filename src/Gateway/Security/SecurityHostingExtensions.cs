@@ -9,6 +9,9 @@ public static class SecurityHostingExtensions
 {
     private const string Selector = "Charge";
 
+    /// <summary>Why the credential of this request was refused, for the 401 body.</summary>
+    public const string AuthenticationFailure = "charge.authentication-failure";
+
     public static WebApplicationBuilder AddChargeSecurity(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SecurityOptions>()
@@ -63,12 +66,19 @@ public static class SecurityHostingExtensions
                 };
                 o.Events = new JwtBearerEvents
                 {
+                    OnAuthenticationFailed = context =>
+                    {
+                        context.HttpContext.Items[AuthenticationFailure] = context.Exception.Message;
+                        return Task.CompletedTask;
+                    },
                     OnTokenValidated = context =>
                     {
                         var roles = context.Principal!.FindAll(ChargeRoles.RoleClaim).Select(c => c.Value).ToArray();
                         if (roles.Length != 1 || !ChargeRoles.BearerRoles.Contains(roles[0]) || context.Principal.HasClaim(c => c.Type == ChargeRoles.ChargerIdClaim))
                         {
-                            context.Fail("a bearer token carries exactly one role, operator or driver; chargers authenticate with their Basic credential");
+                            const string why = "a bearer token carries exactly one role, operator or driver; chargers authenticate with their Basic credential";
+                            context.HttpContext.Items[AuthenticationFailure] = why;
+                            context.Fail(why);
                         }
 
                         return Task.CompletedTask;

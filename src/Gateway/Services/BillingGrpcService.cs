@@ -53,6 +53,12 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
             throw Invalid("period must be a month, yyyy-MM");
         }
 
+        var year = int.Parse(request.Period[..4], System.Globalization.CultureInfo.InvariantCulture);
+        if (year < Limits.Earliest.Year || year >= Limits.Latest.Year)
+        {
+            throw Invalid($"period {request.Period} is outside the supported years {Limits.Earliest.Year} to {Limits.Latest.Year - 1}");
+        }
+
         var response = new CloseBillingPeriodResponse();
         response.InvoiceNumbers.AddRange(await Billing.CloseMonth(request.Period));
         return response;

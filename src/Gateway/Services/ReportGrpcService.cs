@@ -78,9 +78,11 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
     public static (DateOnly From, DateOnly To) DateRange(string fromText, string toText)
     {
         static DateOnly Date(string value, string field) =>
-            DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? date
-                : throw Invalid($"{field} must be a date, yyyy-MM-dd");
+            !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? throw Invalid($"{field} must be a date, yyyy-MM-dd")
+                : date.Year < Limits.Earliest.Year || date.Year >= Limits.Latest.Year
+                    ? throw Invalid($"{field} {value} is outside the supported years {Limits.Earliest.Year} to {Limits.Latest.Year - 1}")
+                    : date;
         var (from, to) = (Date(fromText, "from"), Date(toText, "to"));
         return to < from || to.DayNumber - from.DayNumber >= 366
             ? throw Invalid("from must not be after to, and the range is at most 366 days")

@@ -14,9 +14,9 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
     public override async Task<Site> PutSite(PutSiteRequest request, ServerCallContext context)
     {
         var siteId = Id(request.SiteId, "site_id");
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out _))
+        if (Charge.Grains.Interfaces.TimeZones.Problem(request.TimeZone, "time_zone") is { } problem)
         {
-            throw Invalid($"time_zone '{request.TimeZone}' is not an IANA time zone (e.g. Europe/Amsterdam)");
+            throw Invalid(problem);
         }
 
         var info = new SiteInfo(Text(request.Name, "name", 255, required: true), request.TimeZone, Text(request.Address, "address", 45),

@@ -123,15 +123,32 @@ public static class CdrExport
         return csv.ToString();
     }
 
-    /// <summary>RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; a leading formula character is neutralised for spreadsheets.</summary>
-    private static string Quote(string value)
+    /// <summary>
+    /// RFC 4180: a field with a comma, quote, tab or line break is quoted, quotes doubled. Spreadsheets run a cell that
+    /// begins with = + - @, tab or CR as a formula, and some split on ';' or tab as well as ','. So a text field with
+    /// such a character at its start or after any of those separators is neutralised with a leading apostrophe.
+    /// </summary>
+    public static string Quote(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (IsFormula(value) && !decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             value = "'" + value;
         }
 
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+        return value.IndexOfAny([',', '"', '\r', '\n', '\t', ';']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+    }
+
+    private static bool IsFormula(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if ((i == 0 || value[i - 1] is ',' or ';' or '\t' or '\r' or '\n') && value[i] is '=' or '+' or '-' or '@' or '\t' or '\r')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static decimal Volume(CostBreakdown cost, TariffDimension d) =>

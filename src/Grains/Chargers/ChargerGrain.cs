@@ -456,7 +456,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public Task<ChargerView> GetView()
     {
-        if (State.Connectors.Count == 0 && State.LastHeartbeat is null && State.SiteId is null)
+        if (State.Connectors.Count == 0 && State.LastHeartbeat is null && State.SiteId is null && State.CredentialHash is null)
         {
             throw ChargeException.NotFound($"charger '{ChargerId}' is not known: it has never reported");
         }

@@ -19,9 +19,9 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
 
     public async Task<SiteView> Put(SiteInfo info)
     {
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(info.TimeZone, out _))
+        if (TimeZones.Problem(info.TimeZone, "time_zone") is { } problem)
         {
-            throw ChargeException.InvalidArgument($"time_zone '{info.TimeZone}' is not an IANA time zone");
+            throw ChargeException.InvalidArgument(problem);
         }
 
         state.State.Info = info;

@@ -23,7 +23,11 @@ public static partial class OcpiTariffJson
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = 16,
+        // A document with a key twice is ambiguous (which currency?): refused, never read as the last one wins.
+        AllowDuplicateProperties = false,
     };
+
+    private static readonly HashSet<string> TariffTypes = ["AD_HOC_PAYMENT", "PROFILE_CHEAP", "PROFILE_FAST", "PROFILE_GREEN", "REGULAR"];
 
     /// <summary>Parses and validates. <paramref name="timeZone"/>, when given, wins over the document's <c>time_zone</c>.</summary>
     public static Tariff Parse(string json, string? timeZone = null)
@@ -36,9 +40,14 @@ public static partial class OcpiTariffJson
         catch (JsonException e)
         {
             var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
-            throw ChargeException.InvalidArgument(e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? $"unknown field {UnknownField(e.Message, path)}: OCPI 2.2.1 Tariff has no such field"
-                : $"tariff JSON is not valid at {path}: expected a value of the OCPI type there");
+            throw ChargeException.InvalidArgument(
+                e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                    ? $"unknown field {UnknownField(e.Message, path)}: OCPI 2.2.1 Tariff has no such field"
+                : e.Message.StartsWith("Duplicate", StringComparison.Ordinal)
+                    ? $"duplicate field '{path[(path.LastIndexOf('.') + 1)..]}' at {path}: each field may appear once"
+                : e.LineNumber is { } line && e.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && !e.Message.Contains("could not be converted", StringComparison.Ordinal)
+                    ? $"tariff JSON is malformed at line {line + 1}, position {e.BytePositionInLine + 1} (near {path})"
+                    : $"tariff JSON is not valid at {path}: expected a value of the OCPI type there");
         }
 
         if (dto is null)
@@ -67,6 +76,11 @@ public static partial class OcpiTariffJson
         if (!Currencies.IsKnown(currency))
         {
             throw Invalid($"currency '{currency}' is not an ISO 4217 code (three upper-case letters, e.g. EUR)");
+        }
+
+        if (dto.Type is { } type && !TariffTypes.Contains(type))
+        {
+            throw Invalid($"type '{type}' is not one of {string.Join(", ", TariffTypes.Order())}");
         }
 
         if (dto.Elements is null || dto.Elements.Count == 0)
@@ -102,9 +116,9 @@ public static partial class OcpiTariffJson
                 : "UTC";
         }
 
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        if (TimeZones.Problem(zone, "time_zone") is { } problem)
         {
-            throw Invalid($"time_zone '{zone}' is not a known IANA time zone");
+            throw Invalid(problem);
         }
 
         return new Tariff
@@ -145,9 +159,9 @@ public static partial class OcpiTariffJson
             var other => throw Invalid($"{path}.type '{other}' is not one of ENERGY, FLAT, PARKING_TIME, TIME"),
         };
         var price = dto.Price ?? throw Invalid($"{path}.price is required");
-        if (price < 0)
+        if (price < 0 || price > Limits.MaxPrice)
         {
-            throw Invalid($"{path}.price must not be negative");
+            throw Invalid($"{path}.price must be between 0 and {Limits.MaxPrice} (per kWh, hour or session)");
         }
 
         if (dto.Vat is < 0 or > 100)
@@ -160,6 +174,11 @@ public static partial class OcpiTariffJson
         if (type == TariffDimension.Flat ? step < 0 : step < 1)
         {
             throw Invalid($"{path}.step_size must be at least 1 for {dto.Type} (Wh for ENERGY, seconds for time)");
+        }
+
+        if (step > 1_000_000_000)
+        {
+            throw Invalid($"{path}.step_size must be at most 1000000000");
         }
 
         return new PriceComponent(type, price, dto.Vat, step);
@@ -179,8 +198,8 @@ public static partial class OcpiTariffJson
             MaxCurrent = NonNegative(dto.MaxCurrent, $"{path}.max_current"),
             MinPower = NonNegative(dto.MinPower, $"{path}.min_power"),
             MaxPower = NonNegative(dto.MaxPower, $"{path}.max_power"),
-            MinDuration = dto.MinDuration is < 0 ? throw Invalid($"{path}.min_duration must not be negative") : dto.MinDuration,
-            MaxDuration = dto.MaxDuration is < 0 ? throw Invalid($"{path}.max_duration must not be negative") : dto.MaxDuration,
+            MinDuration = Seconds(dto.MinDuration, $"{path}.min_duration"),
+            MaxDuration = Seconds(dto.MaxDuration, $"{path}.max_duration"),
             DayOfWeek = dto.DayOfWeek?.Select((d, i) => ToDay(d, $"{path}.day_of_week[{i}]")).ToImmutableArray() ?? [],
             Reservation = dto.Reservation is null or "RESERVATION" or "RESERVATION_EXPIRES"
                 ? dto.Reservation
@@ -215,9 +234,9 @@ public static partial class OcpiTariffJson
         }
 
         var excl = dto.ExclVat ?? throw Invalid($"{path}.excl_vat is required");
-        if (excl < 0 || dto.InclVat < 0)
+        if (excl < 0 || dto.InclVat < 0 || excl > Limits.MaxPrice || dto.InclVat > Limits.MaxPrice)
         {
-            throw Invalid($"{path} must not be negative");
+            throw Invalid($"{path} must be between 0 and {Limits.MaxPrice}");
         }
 
         if (dto.InclVat < excl)
@@ -278,7 +297,13 @@ public static partial class OcpiTariffJson
     };
 
     private static decimal? NonNegative(decimal? value, string path) =>
-        value is < 0 ? throw Invalid($"{path} must not be negative") : value;
+        value is < 0 || value > Limits.MaxTariffVolume
+            ? throw Invalid($"{path} must be between 0 and {Limits.MaxTariffVolume}")
+            : value;
+
+    /// <summary>Durations up to ten years: enough for any restriction, small enough for every sum over them.</summary>
+    private static int? Seconds(int? value, string path) =>
+        value is < 0 or > 315_360_000 ? throw Invalid($"{path} must be between 0 and 315360000 seconds") : value;
 
     private static string Required(string? value, string path) =>
         string.IsNullOrEmpty(value) ? throw Invalid($"{path} is required") : value;

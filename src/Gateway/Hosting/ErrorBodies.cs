@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Charge.Gateway.Hosting;
+
+/// <summary>
+/// Every refusal over HTTP says what was wrong: responses the framework ends without a body (authentication,
+/// authorization, unknown routes and methods, media types) get the same <c>{"code","message"}</c> body as the API's
+/// own errors. gRPC callers keep their status codes (their clients read trailers, not bodies).
+/// </summary>
+public static class ErrorBodies
+{
+    public static WebApplication UseChargeErrorBodies(this WebApplication app)
+    {
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+                || http.WebSockets.IsWebSocketRequest)
+            {
+                return;
+            }
+
+            var code = http.Response.StatusCode;
+            var what = $"{http.Request.Method} {http.Request.Path}";
+            var message = code switch
+            {
+                StatusCodes.Status401Unauthorized => "authentication required: apps and operators send 'Authorization: Bearer <token>', chargers HTTP Basic chargerId:secret"
+                    + ((http.Items[Security.SecurityHostingExtensions.AuthenticationFailure] as string
+                        ?? http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message) is { } why ? $": {why}" : ""),
+                StatusCodes.Status403Forbidden => $"this credential may not call {what}: its role is not one this operation admits",
+                StatusCodes.Status404NotFound => $"no such resource or route: {what}",
+                StatusCodes.Status405MethodNotAllowed => $"method {http.Request.Method} is not allowed on {http.Request.Path}",
+                StatusCodes.Status415UnsupportedMediaType => $"{what} takes a JSON body: send 'Content-Type: application/json'",
+                _ when code is >= 400 and < 500 => $"{what} was refused ({code})",
+                _ => null,
+            };
+            if (message is null)
+            {
+                return;
+            }
+
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync(JsonSerializer.Serialize(new { code, message }));
+        });
+        return app;
+    }
+}
