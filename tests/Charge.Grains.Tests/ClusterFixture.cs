@@ -32,10 +32,15 @@ public sealed class ClusterFixture : IAsyncLifetime
                 {
                     // Short enough that a lost batch cannot stall a test, long enough to never fire when batches flow.
                     ["Charge:Sessions:StopGracePeriod"] = "00:00:05",
+                    // Short enough to see the reminder-driven sweep close a session in a test, long enough that no
+                    // other test's session (each lasts well under a second between calls) is ever idle that long.
+                    ["Charge:Sessions:AbandonedAfter"] = "00:00:06",
+                    ["Charge:Sessions:AbandonedSweepPeriod"] = "00:00:01",
                 })
                 .Build();
             siloBuilder.Services.AddChargeGrains(configuration);
             siloBuilder.AddChargeProviders();
+            siloBuilder.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }
     }
 }

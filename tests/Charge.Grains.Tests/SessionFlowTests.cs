@@ -241,6 +241,38 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_session_without_reading_status_or_heartbeat_is_closed_as_abandoned_by_the_reminder_and_a_live_one_is_not()
+    {
+        var (idle, idleSession) = Ids();
+        var (alive, aliveSession) = Ids();
+        await Grains.GetGrain<IChargerGrain>(idle).StartSession(Start(idleSession, idle));
+        await Grains.GetGrain<IChargerGrain>(idle).ReportMeterValues(idleSession, Readings((5, 10_250m)));
+        await Grains.GetGrain<IChargerGrain>(alive).StartSession(Start(aliveSession, alive));
+        using var heartbeats = new CancellationTokenSource();
+        var beating = Task.Run(async () =>
+        {
+            while (!heartbeats.IsCancellationRequested)
+            {
+                await Grains.GetGrain<IChargerGrain>(alive).Heartbeat(DateTime.UtcNow);
+                await Task.Delay(500);
+            }
+        });
+
+        // Nobody reads or calls the idle session: only its charger's reminder can close it.
+        var closed = await Eventually.Get(() => Grains.GetGrain<ISessionGrain>(idleSession).GetView(), v => v.Status == SessionStatus.Completed, TimeSpan.FromSeconds(30));
+        var live = await Grains.GetGrain<ISessionGrain>(aliveSession).GetView();
+        await heartbeats.CancelAsync();
+        await beating;
+
+        Assert.Equal(SessionStatus.Completed, closed.Status);
+        Assert.Equal(CloseReasons.Abandoned, closed.StopReason);
+        Assert.Equal(250m, closed.EnergyWh);
+        Assert.Equal("system", closed.ClosedBy);
+        Assert.Null((await Grains.GetGrain<IChargerGrain>(idle).GetView()).Connectors.Single().ActiveSessionId);
+        Assert.Equal(SessionStatus.Active, live.Status);
+    }
+
+    [Fact]
     public async Task A_stop_register_below_the_start_is_answered_and_closes_the_session_on_its_readings()
     {
         var (chargerId, sessionId) = Ids();

@@ -20,6 +20,12 @@ public static class JsonBodyCheck
         {
             var metadata = context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>();
             var request = context.Request;
+            if (metadata is not null && Query(request, metadata) is { } queryProblem)
+            {
+                await Refuse(context, queryProblem);
+                return;
+            }
+
             if (metadata is null || request.ContentLength == 0 || !(request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false)
                 || !HttpMethods.IsPost(request.Method) && !HttpMethods.IsPut(request.Method) && !HttpMethods.IsPatch(request.Method))
             {
@@ -41,10 +47,7 @@ public static class JsonBodyCheck
 
             if (problem is not null)
             {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                context.Response.ContentType = "application/json";
-                // The gRPC status code InvalidArgument, as the API's other refusals carry it.
-                await context.Response.WriteAsync(JsonSerializer.Serialize(new { code = 3, message = problem }));
+                await Refuse(context, problem);
                 return;
             }
 
@@ -52,6 +55,52 @@ public static class JsonBodyCheck
             await next();
         });
         return app;
+    }
+
+    private static async Task Refuse(HttpContext context, string problem)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json";
+        // The gRPC status code InvalidArgument, as the API's other refusals carry it.
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { code = 3, message = problem }));
+    }
+
+    /// <summary>
+    /// Query parameters name fields of the request message (JSON or proto name, dotted for nested ones): an unknown one
+    /// (a typo such as sideId) is refused rather than ignored, and a value of the wrong type is refused by name.
+    /// </summary>
+    private static string? Query(HttpRequest request, GrpcJsonTranscodingMetadata metadata)
+    {
+        foreach (var (key, values) in request.Query)
+        {
+            var message = metadata.MethodDescriptor.InputType;
+            FieldDescriptor? field = null;
+            foreach (var part in key.Split('.'))
+            {
+                field = message?.Fields.InDeclarationOrder().FirstOrDefault(f => f.JsonName == part || f.Name == part);
+                message = field?.FieldType == FieldType.Message ? field.MessageType : null;
+            }
+
+            if (field is null)
+            {
+                return $"unknown query parameter '{key}'";
+            }
+
+            foreach (var value in values)
+            {
+                var json = field.FieldType == FieldType.Bool && value is "true" or "false" ? value : JsonSerializer.Serialize(value);
+                using var document = JsonDocument.Parse(json);
+                var problem = field.FieldType == FieldType.Message
+                    ? Message(document.RootElement, field.MessageType, key)
+                    : Value(document.RootElement, field, key);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string Describe(JsonException e) =>

@@ -63,7 +63,7 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
     {
         var start = new OcppStart(
             Connector(p, "StartTransaction.connectorId", allowZero: false),
-            p["idTag"]!.GetValue<string>(),
+            IdTag(p["idTag"]!.GetValue<string>(), "StartTransaction.idTag"),
             Register(p["meterStart"]!, "StartTransaction.meterStart"),
             Timestamp(p["timestamp"]!, "StartTransaction.timestamp"));
         var transaction = await Charger(chargePointId).StartTransaction(start);
@@ -72,6 +72,7 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
 
     private async Task<JsonObject> MeterValues(string chargePointId, JsonObject p)
     {
+        Connector(p, "MeterValues.connectorId", allowZero: true);
         var readings = OcppMeterValues.Parse(p["meterValue"]!.AsArray(), "MeterValues.meterValue", Now);
         // Connector-level values without a transaction describe no session: accepted, nothing to count.
         if (p["transactionId"] is { } tx && !readings.IsEmpty)
@@ -166,6 +167,19 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         return Integer(p["connectorId"]!, field) is var value && value >= min && value <= Limits.MaxConnectors
             ? (int)value
             : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {p["connectorId"]!.ToJsonString()} is not a connector ({min}..{Limits.MaxConnectors})");
+    }
+
+    /// <summary>An id_tag by the same rule as on the gRPC and REST station API (OCPP allows 20 characters of it).</summary>
+    private static string IdTag(string value, string field)
+    {
+        try
+        {
+            return RequestValidation.Id(value, field);
+        }
+        catch (RpcException e)
+        {
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Status.Detail);
+        }
     }
 
     private static int TransactionId(JsonNode node, string field) =>

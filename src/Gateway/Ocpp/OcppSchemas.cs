@@ -44,6 +44,12 @@ public static class OcppSchemas
             throw new OcppCallException(OcppErrorCode.FormationViolation, $"{action} payload must be a JSON object");
         }
 
+        // The schema validator cannot read integers beyond 64 bits: such a number is refused here, by its path.
+        if (OutOfRange(payload, action) is { } path)
+        {
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}: the number is beyond the range OCPP allows");
+        }
+
         var errors = Schemas.Value[action].Validate(payload.ToJsonString());
         if (errors.Count == 0)
         {
@@ -53,6 +59,39 @@ public static class OcppSchemas
         var error = First(errors);
         var field = string.IsNullOrEmpty(error.Path) ? error.Property ?? "payload" : error.Path.TrimStart('#', '/').Replace('/', '.');
         throw new OcppCallException(Code(error.Kind), $"{action}.{field}: {Describe(error.Kind)}");
+    }
+
+    private static string? OutOfRange(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (key, child) in o)
+                {
+                    if (OutOfRange(child, $"{path}.{key}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (OutOfRange(a[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number:
+                return v.TryGetValue<long>(out _) || v.TryGetValue<double>(out var d) && double.IsFinite(d) && Math.Abs(d) < 9.2e18 && v.ToJsonString().AsSpan().IndexOfAny('.', 'e', 'E') >= 0
+                    ? null
+                    : path;
+            default:
+                return null;
+        }
     }
 
     private static ValidationError First(ICollection<ValidationError> errors)

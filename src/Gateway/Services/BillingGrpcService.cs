@@ -80,7 +80,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     private static string Number(string value) =>
         System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9]{1,8}-[0-9]{4}-[0-9]{6,}$")
             ? value
-            : throw Invalid("number must look like INV-2026-000001");
+            : throw Invalid($"number '{(value.Length > 40 ? value[..40] + "…" : value)}' is not an invoice number: it must look like INV-2026-000001");
 
     private static HttpBody Body(string text, string contentType) =>
         new() { ContentType = contentType, Data = ByteString.CopyFromUtf8(text) };

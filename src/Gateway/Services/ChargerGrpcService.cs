@@ -39,12 +39,16 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
         var secret = request.Secret.Length == 0
             ? ChargerCredentials.NewSecret()
             : ChargerCredentials.Problem(request.Secret) is { } problem ? throw Invalid(problem) : request.Secret;
+        // Each part of the connector kind is checked when given; what is not given keeps the common default.
         var kind = request.ConnectorStandard.Length + request.ConnectorFormat.Length + request.ConnectorPowerType.Length == 0
             ? null
             : new ConnectorKind(
-                System.Text.RegularExpressions.Regex.IsMatch(request.ConnectorStandard, "^[A-Z0-9_]{2,40}$") ? request.ConnectorStandard : throw Invalid("connector_standard must be an OCPI ConnectorType, e.g. IEC_62196_T2"),
-                OneOf(request.ConnectorFormat, "connector_format", "SOCKET", "CABLE"),
-                OneOf(request.ConnectorPowerType, "connector_power_type", "AC_1_PHASE", "AC_2_PHASE", "AC_2_PHASE_SPLIT", "AC_3_PHASE", "DC"));
+                request.ConnectorStandard.Length == 0 ? ConnectorKind.Default.Standard
+                : System.Text.RegularExpressions.Regex.IsMatch(request.ConnectorStandard, "^[A-Z0-9_]{2,40}$") ? request.ConnectorStandard
+                : throw Invalid($"connector_standard '{request.ConnectorStandard}' must be an OCPI ConnectorType, e.g. IEC_62196_T2"),
+                request.ConnectorFormat.Length == 0 ? ConnectorKind.Default.Format : OneOf(request.ConnectorFormat, "connector_format", "SOCKET", "CABLE"),
+                request.ConnectorPowerType.Length == 0 ? ConnectorKind.Default.PowerType
+                : OneOf(request.ConnectorPowerType, "connector_power_type", "AC_1_PHASE", "AC_2_PHASE", "AC_2_PHASE_SPLIT", "AC_3_PHASE", "DC"));
         var view = await grains.GetGrain<IChargerGrain>(chargerId).Register(
             new ChargerRegistration(OptionalId(request.SiteId, "site_id"), request.ConnectorCount, ChargerCredentials.Hash(secret), kind,
                 maxPower, perConnector.Count == 0 ? null : perConnector.ToImmutable()));

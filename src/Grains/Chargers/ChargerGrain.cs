@@ -62,6 +62,11 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<SessionView> StartSession(StartSessionCommand command)
     {
+        if (string.IsNullOrWhiteSpace(command.IdTag) || command.IdTag.Length > Limits.MaxIdLength)
+        {
+            throw ChargeException.InvalidArgument($"id_tag must be 1 to {Limits.MaxIdLength} characters");
+        }
+
         command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId), ChargerId = ChargerId };
         var connector = Connector(command.ConnectorId);
         var session = GrainFactory.GetGrain<ISessionGrain>(command.SessionId);
