@@ -16,6 +16,9 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
     private readonly Random _random = new(index * 7919 + 17);
     private double _registerWh = 1_000_000 + index * 123_456;
 
+    // The session the central system asked to stop (a RemoteStop on the command stream); the live loop ends it.
+    private volatile string? _stopRequested;
+
     public string ChargerId { get; } = IdOf(options, index);
 
     public static string IdOf(SimulatorOptions options, int index) => $"{options.Prefix}-{index + 1:000}";
@@ -24,6 +27,7 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
     {
         await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = ChargerId, Timestamp = Ts(DateTime.UtcNow) }, cancellationToken: cancellation);
         await Status(ConnectorStatus.Available, DateTime.UtcNow, cancellation);
+        _ = ReceiveCommandsAsync(cancellation);
 
         if (options.HistoryHours > 0)
         {
@@ -34,6 +38,34 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
         {
             await RunSessionAsync(DateTime.UtcNow, options.ReadingsPerSession, options.Interval, live: true, cancellation);
             await Task.Delay(options.Interval, cancellation);
+        }
+    }
+
+    /// <summary>Keeps the command stream open (reopening it when the gateway goes away) and acts on remote stops.</summary>
+    private async Task ReceiveCommandsAsync(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                using var commands = station.ReceiveCommands(new ReceiveCommandsRequest { ChargerId = ChargerId }, cancellationToken: cancellation);
+                while (await commands.ResponseStream.MoveNext(cancellation))
+                {
+                    if (commands.ResponseStream.Current.RemoteStop is { } stop)
+                    {
+                        log.WriteLine($"{ChargerId}: asked to stop {stop.SessionId}");
+                        _stopRequested = stop.SessionId;
+                    }
+                }
+            }
+            catch (Exception) when (!cancellation.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -79,8 +111,15 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
 
         var clock = start;
         var batch = new ReportMeterValuesRequest { ChargerId = ChargerId, SessionId = session.SessionId };
+        var reason = "EVDisconnected";
         for (var r = 0; r < readings && !cancellation.IsCancellationRequested; r++)
         {
+            if (live && _stopRequested == session.SessionId)
+            {
+                reason = "Remote";
+                break;
+            }
+
             if (live)
             {
                 await Task.Delay(step, cancellation);
@@ -115,7 +154,7 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
             SessionId = session.SessionId,
             MeterStopWh = Math.Round(_registerWh),
             Timestamp = Ts(clock),
-            Reason = "EVDisconnected",
+            Reason = reason,
         }, cancellationToken: cancellation);
         if (live)
         {
