@@ -203,11 +203,14 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
 
         var own = await billing.GetInvoiceAsync(new GetInvoiceRequest { Number = session.InvoiceNumber },
             TestSecurity.Header(TestSecurity.Bearer(host.Security.Token("driver", "d", ["RFID-OWN"]))));
-        var other = await Assert.ThrowsAsync<RpcException>(() => billing.GetInvoiceAsync(new GetInvoiceRequest { Number = session.InvoiceNumber },
-            TestSecurity.Header(TestSecurity.Bearer(host.Security.Token("driver", "d", ["RFID-ELSE"])))).ResponseAsync);
+        var elseDriver = TestSecurity.Header(TestSecurity.Bearer(host.Security.Token("driver", "d", ["RFID-ELSE"])));
+        var other = await Assert.ThrowsAsync<RpcException>(() => billing.GetInvoiceAsync(new GetInvoiceRequest { Number = session.InvoiceNumber }, elseDriver).ResponseAsync);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => billing.GetInvoiceAsync(new GetInvoiceRequest { Number = "INV-1999-999999" }, elseDriver).ResponseAsync);
 
         Assert.Equal("application/json", own.ContentType);
-        Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
+        // Someone else's invoice and no invoice answer alike.
+        Assert.Equal((StatusCode.NotFound, StatusCode.NotFound), (other.StatusCode, missing.StatusCode));
+        Assert.Equal(other.Status.Detail.Replace(session.InvoiceNumber, "N"), missing.Status.Detail.Replace("INV-1999-999999", "N"));
     }
 
     [Fact]
