@@ -8,9 +8,6 @@ public static class StreamNames
 
     /// <summary>Meter batches from a charger grain to a session grain; the stream key is the session ID.</summary>
     public const string MeterReadings = "meter-readings";
-
-    /// <summary>The PubSub store the stream provider needs.</summary>
-    public const string PubSubStore = "PubSubStore";
 }
 
 /// <summary>Grain storage names.</summary>

@@ -5,6 +5,7 @@ using Charge.Gateway.Hosting;
 using Charge.Grains;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Storage;
+using Charge.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -90,29 +91,47 @@ public static partial class SiloHostingExtensions
 
     public static ISiloBuilder AddChargeStreams(this ISiloBuilder silo)
     {
-        // Only implicit subscriptions are used, so the PubSub store holds nothing worth keeping.
-        silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
-        silo.AddMemoryStreams(StreamNames.Provider);
+        // Only implicit subscriptions are used: with ImplicitOnly there is no pub-sub state at all, so nothing a crash
+        // could leave unreadable (producers never register; consumers are found by their subscription attribute).
+        silo.AddMemoryStreams(StreamNames.Provider, b => b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
         return silo;
     }
 
-    /// <summary>Grain state in blobs and completed sessions in a table, both in one storage account.</summary>
+    /// <summary>
+    /// Grain state in blobs (the official Orleans Azure blob provider, ETag concurrency), reminders and completed
+    /// sessions in tables, all in one storage account. The clients fail fast: a storage outage answers within a few
+    /// seconds (then UNAVAILABLE to the caller) instead of retrying for half a minute.
+    /// </summary>
     public static ISiloBuilder AddChargeAzureStorage(this ISiloBuilder silo, string connectionString, ChargeStorageOptions options)
     {
-        var container = new BlobServiceClient(connectionString).GetBlobContainerClient(options.Container);
-        var archive = new TableSessionArchive(new TableServiceClient(connectionString).GetTableClient(options.ArchiveTable));
-        silo.Services.AddGrainStorage(StorageNames.Charge, (sp, name) =>
+        var blobOptions = new Azure.Storage.Blobs.BlobClientOptions();
+        FailFast(blobOptions.Retry);
+        var tableOptions = new TableClientOptions();
+        FailFast(tableOptions.Retry);
+        silo.AddAzureBlobGrainStorage(StorageNames.Charge, (AzureBlobStorageOptions o) =>
         {
-            IGrainStorageSerializer serializer = options.Serializer == "Orleans"
-                ? new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>())
-                : new JsonGrainStateSerializer();
-            return new BlobGrainStorage(name, container, serializer, sp.GetRequiredService<ILogger<BlobGrainStorage>>());
+            o.BlobServiceClient = new BlobServiceClient(connectionString, blobOptions);
+            o.ContainerName = options.Container;
         });
-        // Reminders (the abandoned-session sweep) in a table of the same account: they fire after any crash.
-        silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));
+        silo.Services.AddOptions<AzureBlobStorageOptions>(StorageNames.Charge).Configure<IServiceProvider>((o, sp) =>
+            o.GrainStorageSerializer = options.Serializer == "Orleans"
+                ? new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>())
+                : new JsonGrainStateSerializer());
+        var archive = new TableSessionArchive(new TableServiceClient(connectionString, tableOptions).GetTableClient(options.ArchiveTable));
+        // Reminders (the abandoned-session sweep, follow-ups) in a table of the same account: they fire after any crash.
+        silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString, tableOptions));
         silo.Services.AddSingleton<ISessionArchive>(archive);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive));
         return silo;
+    }
+
+    /// <summary>Two quick retries of a transient failure, each try bounded, so an outage is reported in seconds.</summary>
+    private static void FailFast(Azure.Core.RetryOptions retry)
+    {
+        retry.MaxRetries = 2;
+        retry.Delay = TimeSpan.FromMilliseconds(200);
+        retry.MaxDelay = TimeSpan.FromSeconds(1);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(3);
     }
 
     /// <summary>Which storage this silo uses, decided once at start.</summary>

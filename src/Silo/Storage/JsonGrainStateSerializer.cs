@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Storage;
 
-namespace Charge.Grains.Storage;
+namespace Charge.Silo.Storage;
 
 /// <summary>Grain state as System.Text.Json: readable in a blob browser, enums by name.</summary>
 public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
