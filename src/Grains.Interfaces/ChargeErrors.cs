@@ -7,6 +7,8 @@ public enum ChargeErrorKind
     NotFound = 1,
     AlreadyExists = 2,
     FailedPrecondition = 3,
+    /// <summary>Storage or the cluster could not take the request now; nothing of it was applied; retry.</summary>
+    Unavailable = 4,
 }
 
 /// <summary>A domain rule violation raised by a grain. The message is safe to show to the caller.</summary>
@@ -23,4 +25,5 @@ public sealed class ChargeException : Exception
     public static ChargeException NotFound(string message) => new(ChargeErrorKind.NotFound, message);
     public static ChargeException AlreadyExists(string message) => new(ChargeErrorKind.AlreadyExists, message);
     public static ChargeException FailedPrecondition(string message) => new(ChargeErrorKind.FailedPrecondition, message);
+    public static ChargeException Unavailable(string message) => new(ChargeErrorKind.Unavailable, message);
 }

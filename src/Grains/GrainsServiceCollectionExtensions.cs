@@ -13,6 +13,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // Replaced by the Azure Table archive when durable storage is configured.
         services.TryAddSingleton<Storage.ISessionArchive, Storage.MemorySessionArchive>();
+        // Replaced by append blobs in the storage account when durable storage is configured.
+        services.TryAddSingleton<IReadingLog, GrainReadingLog>();
         services.AddOptions<SessionOptions>()
             .Bind(configuration.GetSection(SessionOptions.Section))
             .ValidateDataAnnotations()

@@ -121,7 +121,10 @@ public static partial class SiloHostingExtensions
         // Reminders (the abandoned-session sweep, follow-ups) in a table of the same account: they fire after any crash.
         silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString, tableOptions));
         silo.Services.AddSingleton<ISessionArchive>(archive);
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive.InitAsync));
+        var log = new AppendBlobReadingLog(new BlobServiceClient(connectionString, blobOptions).GetBlobContainerClient(options.ReadingLogContainer));
+        silo.Services.AddSingleton<Charge.Grains.Sessions.IReadingLog>(log);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(log.InitAsync));
         return silo;
     }
 
@@ -182,10 +185,11 @@ public static partial class SiloHostingExtensions
         public Task StopAsync(CancellationToken cancellationToken) => Task.Run(azurite.Dispose, CancellationToken.None);
     }
 
-    private sealed class ArchiveInitializer(TableSessionArchive archive) : ILifecycleParticipant<ISiloLifecycle>
+    /// <summary>Creates a table or container the silo writes to, before grains run.</summary>
+    private sealed class ArchiveInitializer(Func<CancellationToken, Task> init) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
-            lifecycle.Subscribe(nameof(ArchiveInitializer), ServiceLifecycleStage.ApplicationServices, archive.InitAsync);
+            lifecycle.Subscribe(nameof(ArchiveInitializer), ServiceLifecycleStage.ApplicationServices, init);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

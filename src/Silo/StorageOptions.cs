@@ -28,6 +28,11 @@ public sealed class ChargeStorageOptions
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "ArchiveTable must be a valid Azure table name")]
     public string ArchiveTable { get; set; } = "sessions";
 
+    /// <summary>The blob container of the sessions' reading logs (append blobs, one per session).</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
+    public string ReadingLogContainer { get; set; } = "charge-readings";
+
     /// <summary>
     /// How grain state is written: "Json" (the default; readable in a blob browser, enums by name) or "Orleans"
     /// (Orleans' binary serializer: smaller and faster, not human-readable). Changing it needs empty storage.

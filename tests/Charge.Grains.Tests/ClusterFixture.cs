@@ -36,6 +36,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                     // other test's session (each lasts well under a second between calls) is ever idle that long.
                     ["Charge:Sessions:AbandonedAfter"] = "00:00:06",
                     ["Charge:Sessions:AbandonedSweepPeriod"] = "00:00:01",
+                    ["Charge:Sessions:FollowUpReminderPeriod"] = "00:00:02",
                 })
                 .Build();
             siloBuilder.Services.AddChargeGrains(configuration);

@@ -273,6 +273,31 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_session_that_loses_its_activation_rebuilds_every_acknowledged_reading_from_its_log()
+    {
+        var (chargerId, sessionId) = Ids();
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.StartSession(Start(sessionId, chargerId));
+        var acknowledged = 0;
+        for (var i = 1; i <= 12; i++)
+        {
+            acknowledged += (await charger.ReportMeterValues(sessionId, Readings((i, 10_000m + 100m * i), (i + 0.5, 10_000m + 100m * i + 50m)))).Accepted;
+        }
+
+        var before = await Settled(sessionId, acknowledged);
+        // Every idle activation in the cluster goes, the session's with what it had only in memory.
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var after = await Grains.GetGrain<ISessionGrain>(sessionId).GetView();
+
+        Assert.Equal(24, acknowledged);
+        Assert.Equal(24, after.ReadingCount);
+        Assert.Equal(before.EnergyWh, after.EnergyWh);
+        Assert.Equal(1250m, after.EnergyWh);
+        Assert.Equal(before.Slots.Select(x => (x.Start.Ticks, x.EnergyWh, x.MaxPowerW)), after.Slots.Select(x => (x.Start.Ticks, x.EnergyWh, x.MaxPowerW)));
+        Assert.True(after.Version > before.Version, "versions after a rebuild stay above those watchers have seen");
+    }
+
+    [Fact]
     public async Task A_stop_register_below_the_start_is_answered_and_closes_the_session_on_its_readings()
     {
         var (chargerId, sessionId) = Ids();

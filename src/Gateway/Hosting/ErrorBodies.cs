@@ -13,6 +13,21 @@ public static class ErrorBodies
 {
     public static WebApplication UseChargeErrorBodies(this WebApplication app)
     {
+        // 503 says when to come back (storage or cluster unavailable, or this gateway draining).
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !context.Response.Headers.ContainsKey("Retry-After"))
+                {
+                    context.Response.Headers.RetryAfter = "5";
+                }
+
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;

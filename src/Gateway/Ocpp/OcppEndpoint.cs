@@ -265,7 +265,13 @@ public sealed partial class OcppEndpoint(
         }
         catch (ChargeException e)
         {
-            return CallError(messageId, e.Kind == ChargeErrorKind.InvalidArgument ? OcppErrorCode.PropertyConstraintViolation : OcppErrorCode.GenericError, e.Message);
+            // Unavailable: nothing was applied; a charger retries a transaction message answered with InternalError.
+            return CallError(messageId, e.Kind switch
+            {
+                ChargeErrorKind.InvalidArgument => OcppErrorCode.PropertyConstraintViolation,
+                ChargeErrorKind.Unavailable => OcppErrorCode.InternalError,
+                _ => OcppErrorCode.GenericError,
+            }, e.Message);
         }
         catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
         {

@@ -54,6 +54,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                     ChargeErrorKind.NotFound => StatusCode.NotFound,
                     ChargeErrorKind.AlreadyExists => StatusCode.AlreadyExists,
                     ChargeErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+                    ChargeErrorKind.Unavailable => StatusCode.Unavailable,
                     _ => StatusCode.Internal,
                 }, ce.Message));
             case TimeoutException:

@@ -31,6 +31,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private IStreamProvider? _streams;
     private long _lastSequence;
     private readonly Sessions.SessionOptions _sessionOptions;
+    private readonly Sessions.IReadingLog _log;
 
     // The last reading, status, heartbeat or start seen from the charger. Kept in memory (not worth a write per
     // message): after a reactivation it starts at the activation, so the sweep never closes a session early.
@@ -40,8 +41,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         [PersistentState("charger", StorageNames.Charge)] IPersistentState<ChargerState> state,
         TimeProvider time,
         Microsoft.Extensions.Options.IOptions<Sessions.SessionOptions> sessionOptions,
+        Sessions.IReadingLog log,
         ILogger<ChargerGrain> logger)
     {
+        _log = log;
         _state = state;
         _time = time;
         _sessionOptions = sessionOptions.Value;
@@ -101,7 +104,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
             SessionIndex.Add(State.History, reference, HistoryLimit);
 
-            await _state.WriteStateAsync();
+            await Persist();
             await GrainFactory.GetGrain<IIdTagGrain>(command.IdTag).AddSession(reference);
             await EnsureSweep();
         }
@@ -124,7 +127,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Close(command, recent);
         LogClosedWithoutStop(sessionId, command.Reason, command.ClosedBy);
         Release(sessionId, command.ClosedAt);
-        await _state.WriteStateAsync();
+        await Persist();
         return view;
     }
 
@@ -278,6 +281,12 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         var batch = NextBatch(sessionId, readings);
+        if (_sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable)
+        {
+            // The acknowledgement is a promise: the batch is in storage before the charger hears "accepted".
+            batch = batch with { LogPosition = await Stored(() => _log.AppendAsync(sessionId, batch)) };
+        }
+
         active.LastSequence = batch.Sequence;
         // Kept in memory only: if this activation dies, the batches are recoverable from the cumulative register.
         if (!_recent.TryGetValue(sessionId, out var recent))
@@ -291,7 +300,23 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             recent.Dequeue();
         }
 
-        await Publish(batch);
+        if (batch.LogPosition > 0)
+        {
+            try
+            {
+                await Publish(batch);
+            }
+            catch (Exception e)
+            {
+                // Durable already: the session reads it from the log at its next batch, its stop or its activation.
+                LogPublishFailed(e, sessionId, batch.LogPosition);
+            }
+        }
+        else
+        {
+            await Publish(batch);
+        }
+
         return new MeterValuesAccepted(sessionId, readings.Length, batch.Sequence);
     }
 
@@ -340,7 +365,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         var recent = _recent.TryGetValue(command.SessionId, out var batches) ? batches.ToImmutableArray() : [];
         var view = await session.Stop(command, active.LastSequence, recent);
         Release(command.SessionId, command.Timestamp);
-        await _state.WriteStateAsync();
+        await Persist();
         return view;
     }
 
@@ -366,7 +391,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             active.TransactionId = transactionId;
         }
 
-        await _state.WriteStateAsync();
+        await Persist();
         return new OcppTransaction(transactionId, started);
     }
 
@@ -395,7 +420,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             }
         }
 
-        await _state.WriteStateAsync();
+        await Persist();
         return 0;
     }
 
@@ -444,7 +469,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             connector.Status = report.Status;
             connector.ErrorCode = report.ErrorCode;
             connector.StatusAt = report.Timestamp;
-            await _state.WriteStateAsync();
+            await Persist();
         }
 
         return View();
@@ -481,7 +506,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<ChargerView> SetSite(string? siteId)
     {
         await MoveToSite(siteId);
-        await _state.WriteStateAsync();
+        await Persist();
         return View();
     }
 
@@ -548,7 +573,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         State.MaxPowerW = registration.MaxPowerW;
         State.ConnectorMaxPowerW = registration.ConnectorMaxPowerW;
         await MoveToSite(registration.SiteId);
-        await _state.WriteStateAsync();
+        await Persist();
         return View();
     }
 
@@ -600,6 +625,44 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         await OwnSession(sessionId) is { } view
             ? ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}")
             : NoSuchSession(sessionId);
+
+    /// <summary>
+    /// Writes the state. If storage fails, this activation is dropped so that its unwritten changes go with it (the
+    /// next call reloads what storage has), and the caller gets Unavailable: a request is applied whole or not at all.
+    /// </summary>
+    private async Task Persist()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not ChargeException and not Orleans.Storage.InconsistentStateException)
+        {
+            DeactivateOnIdle();
+            LogStorageFailed(e, ChargerId);
+            throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
+        }
+    }
+
+    /// <summary>A storage call on the acknowledgement path: a failure is Unavailable (retry), never a half-applied request.</summary>
+    private async Task<T> Stored<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is not ChargeException and not Orleans.Storage.InconsistentStateException)
+        {
+            LogStorageFailed(e, ChargerId);
+            throw ChargeException.Unavailable("storage is unavailable: the readings were not accepted; retry");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Charger {ChargerId}: storage call failed")]
+    private partial void LogStorageFailed(Exception e, string chargerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: batch {Position} is logged but its stream message failed; the session reads it from the log")]
+    private partial void LogPublishFailed(Exception e, string sessionId, long position);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} closed without the charger's stop: {Reason} by {ClosedBy}")]
     private partial void LogClosedWithoutStop(string sessionId, string reason, string closedBy);

@@ -12,8 +12,11 @@ namespace Charge.Grains.Sessions;
 
 /// <summary>One charging session: consumes its meter stream, keeps the energy account, tells watchers.</summary>
 [ImplicitStreamSubscription(StreamNames.MeterReadings)]
-public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver
+public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver, IRemindable
 {
+    /// <summary>The durable reminder behind a stop's grace period and the follow-ups: they run after any crash.</summary>
+    private const string FollowUpReminder = "follow-up";
+
     private readonly IPersistentState<SessionState> _state;
     private readonly SessionOptions _options;
     private readonly ILogger<SessionGrain> _logger;
@@ -21,6 +24,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private ObserverManager<ISessionWatcher>? _watchers;
     private readonly ISessionArchive _archive;
     private readonly IOptions<Billing.BillingOptions> _billing;
+    private readonly IReadingLog _log;
     private IGrainTimer? _followUpRetry;
     private IGrainTimer? _flush;
     private bool _unwritten;
@@ -40,8 +44,10 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         IOptions<SessionOptions> options,
         ISessionArchive archive,
         IOptions<Billing.BillingOptions> billing,
+        IReadingLog log,
         ILogger<SessionGrain> logger)
     {
+        _log = log;
         _billing = billing;
         _state = state;
         _archive = archive;
@@ -53,8 +59,15 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
     private SessionState State => _state.State;
 
+    private bool Durable => _options.Acknowledge == AcknowledgeMode.Durable;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (Durable && State.Status is SessionStatus.Active or SessionStatus.Stopping)
+        {
+            await Replay();
+        }
+
         if (State.Status == SessionStatus.Stopping)
         {
             StartStopGrace();
@@ -68,6 +81,46 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         if (State.Status == SessionStatus.Completed && !FollowedUp)
         {
             await FollowUp();
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the running session from its reading log: the stored state has the start (written before the start
+    /// was acknowledged); every acknowledged batch is in the log, in the order it was taken, so replaying it gives
+    /// exactly the curve, counts and anomalies the lost activation had. Versions restart above any it handed out.
+    /// </summary>
+    private async Task Replay()
+    {
+        var s = State;
+        s.Points = EnergyAccount.Begin(s.StartedAt, s.MeterStartWh);
+        s.Register = new RegisterState { MaxPowerW = s.Register.MaxPowerW };
+        s.ReadingCount = 0;
+        s.Anomalies = [];
+        s.AnomalyCount = 0;
+        s.LastReadingAt = null;
+        s.LastPowerW = s.LastCurrentA = s.LastSocPercent = null;
+        s.ConsumedSequence = 0;
+        s.LogPosition = 0;
+        s.Version = Math.Max(s.Version, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _periods = null;
+        await CatchUp();
+    }
+
+    /// <summary>Takes in every logged batch after the last one applied (a lost stream message, a stop, a replay).</summary>
+    private async Task CatchUp()
+    {
+        foreach (var batch in await _log.ReadAsync(SessionId, State.LogPosition))
+        {
+            ApplyLogged(batch);
+        }
+    }
+
+    private void ApplyLogged(MeterBatch batch)
+    {
+        if (batch.LogPosition > State.LogPosition)
+        {
+            Apply(batch);
+            State.LogPosition = batch.LogPosition;
         }
     }
 
@@ -121,7 +174,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         Changed();
         // A started session must survive: the charger has been told it exists.
-        await _state.WriteStateAsync();
+        await Persist();
         LogStarted(SessionId, command.ChargerId, command.ConnectorId);
         return View();
     }
@@ -145,12 +198,20 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         // No register or time check refuses a stop: a stop the charger cannot get accepted would be retried forever
         // and leave its connector stuck. The energy account resolves implausible, early or low stops (DECISIONS 4-6).
-        // Batches the stream has not delivered yet arrive here with the stop; repeats count once.
-        foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
+        if (Durable)
         {
-            if (batch.Sequence > State.ConsumedSequence)
+            // Every acknowledged batch is in the log: what the stream has not delivered yet is read from there.
+            await CatchUp();
+        }
+        else
+        {
+            // Batches the stream has not delivered yet arrive here with the stop; repeats count once.
+            foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
             {
-                Apply(batch);
+                if (batch.Sequence > State.ConsumedSequence)
+                {
+                    Apply(batch);
+                }
             }
         }
 
@@ -160,14 +221,15 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         State.StopReason = command.Reason;
         State.AwaitedSequence = publishedSequence;
 
-        if (State.ConsumedSequence >= publishedSequence)
+        if (Durable || State.ConsumedSequence >= publishedSequence)
         {
             await Complete();
         }
         else
         {
             Changed();
-            await _state.WriteStateAsync();
+            await EnsureFollowUpReminder();
+            await Persist();
             StartStopGrace();
             NotifyWatchers();
         }
@@ -186,6 +248,11 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         }
 
         // What the charger published and the stream has not delivered yet is counted before the curve is closed.
+        if (Durable)
+        {
+            await CatchUp();
+        }
+
         foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
         {
             if (batch.Sequence > State.ConsumedSequence)
@@ -271,10 +338,31 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
                     State.ConsumedSequence = batch.Sequence;
                     Changed();
-                    await _state.WriteStateAsync();
+                    await Persist();
                 }
 
                 return;
+        }
+
+        if (batch.LogPosition > 0)
+        {
+            if (batch.LogPosition <= State.LogPosition)
+            {
+                // Delivered again, or read from the log already.
+                return;
+            }
+
+            if (batch.LogPosition > State.LogPosition + 1)
+            {
+                // A stream message was lost (a silo died with it in its queue): the log has it.
+                await CatchUp();
+            }
+
+            ApplyLogged(batch);
+            // The log is the durable record: nothing to write per batch.
+            Changed();
+            NotifyWatchers();
+            return;
         }
 
         Apply(batch);
@@ -310,7 +398,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     {
         _unwritten = false;
         _lastWrite = Environment.TickCount64;
-        await _state.WriteStateAsync();
+        await Persist();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -373,7 +461,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         State.Points = [account.Start, account.Last];
         State.Status = SessionStatus.Completed;
         Changed();
-        await _state.WriteStateAsync();
+        // Registered before the completed record is written: no crash can leave a completed session un-followed-up.
+        await EnsureFollowUpReminder();
+        await Persist();
 
         _stopGrace?.Dispose();
         _stopGrace = null;
@@ -384,6 +474,58 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     }
 
     private bool FollowedUp => State.Archived && State.UsageRecorded && State.Invoiced;
+
+    private async Task EnsureFollowUpReminder()
+    {
+        try
+        {
+            var period = _options.FollowUpReminderPeriod;
+            await this.RegisterOrUpdateReminder(FollowUpReminder, period, period);
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            LogStorageFailed(e, SessionId);
+            throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
+        }
+    }
+
+    private async Task DropFollowUpReminder()
+    {
+        try
+        {
+            if (await this.GetReminder(FollowUpReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e)
+        {
+            // It fires again, finds nothing to do, and is dropped then.
+            LogFollowUpFailed(e, SessionId);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != FollowUpReminder)
+        {
+            return;
+        }
+
+        switch (State.Status)
+        {
+            case SessionStatus.Stopping:
+                LogStopGraceExpired(SessionId, State.ConsumedSequence, State.AwaitedSequence);
+                await Complete();
+                break;
+            case SessionStatus.Completed when !FollowedUp:
+                await FollowUp();
+                break;
+            default:
+                await DropFollowUpReminder();
+                break;
+        }
+    }
 
     private string ZoneId => State.SiteTimeZone ?? _options.DefaultTimeZone;
 
@@ -400,14 +542,14 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             {
                 await _archive.ArchiveAsync(ToArchived());
                 State.Archived = true;
-                await _state.WriteStateAsync();
+                await Persist();
             }
 
             if (!State.UsageRecorded)
             {
                 await RecordUsage();
                 State.UsageRecorded = true;
-                await _state.WriteStateAsync();
+                await Persist();
             }
 
             if (!State.Invoiced)
@@ -417,6 +559,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
             _followUpRetry?.Dispose();
             _followUpRetry = null;
+            await DropFollowUpReminder();
         }
         catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
         {
@@ -453,7 +596,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         {
             // No tariff, no price: nothing to bill.
             State.Invoiced = true;
-            await _state.WriteStateAsync();
+            await Persist();
             return;
         }
 
@@ -469,7 +612,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             {
                 State.Invoiced = true;
                 Changed();
-                await _state.WriteStateAsync();
+                await Persist();
                 NotifyWatchers();
                 return;
             }
@@ -483,7 +626,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             var sequence = await GrainFactory.GetGrain<IInvoiceNumberGrain>(series).Reserve(SessionId);
             State.InvoiceNumber = Billing.InvoiceBuilder.Number(billing.InvoicePrefix, year, sequence);
             State.InvoiceSeries = series;
-            await _state.WriteStateAsync();
+            await Persist();
         }
 
         var invoice = Billing.InvoiceBuilder.ForSession(State.InvoiceNumber, View(), _tariff, siteName, billing.Seller, DateTime.UtcNow);
@@ -491,7 +634,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(SessionId);
         State.Invoiced = true;
         Changed();
-        await _state.WriteStateAsync();
+        await Persist();
         NotifyWatchers();
     }
 
@@ -627,6 +770,27 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _periodsEndPoint = account.Points.Count - 1;
         return PricingEngine.Price(_tariff, _periods, account.Last.Timestamp) with { Periods = [] };
     }
+
+    /// <summary>
+    /// Writes the state. If storage fails, this activation is dropped with its unwritten changes (the next call
+    /// reloads what storage has, and replays the reading log), and the caller gets Unavailable.
+    /// </summary>
+    private async Task Persist()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not ChargeException and not Orleans.Storage.InconsistentStateException)
+        {
+            DeactivateOnIdle();
+            LogStorageFailed(e, SessionId);
+            throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: storage write failed")]
+    private partial void LogStorageFailed(Exception e, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} started on {ChargerId} connector {ConnectorId}")]
     private partial void LogStarted(string sessionId, string chargerId, int connectorId);

@@ -2,6 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Charge.Grains.Sessions;
 
+public enum AcknowledgeMode
+{
+    Durable = 0,
+    WriteBehind = 1,
+}
+
 /// <summary>Session grain settings, bound from <c>Charge:Sessions</c>.</summary>
 public sealed class SessionOptions
 {
@@ -24,7 +30,16 @@ public sealed class SessionOptions
     public string DefaultTimeZone { get; set; } = "UTC";
 
     /// <summary>
-    /// Write-behind for readings: a running session writes its state at most this often while batches arrive (0:
+    /// When a reading is acknowledged. <c>Durable</c> (default): once its batch is appended to the session's reading
+    /// log in storage, so it survives SIGKILL of any process; one append per batch, whatever the session's length.
+    /// <c>WriteBehind</c>: once it is on the session's in-memory stream; the session writes its state every
+    /// <see cref="ReadingWriteInterval"/>, so a crash can lose up to that interval of curve detail (never the energy,
+    /// which the next register or the stop carries) in exchange for more throughput.
+    /// </summary>
+    public AcknowledgeMode Acknowledge { get; set; } = AcknowledgeMode.Durable;
+
+    /// <summary>
+    /// Write-behind for readings (with <see cref="Acknowledge"/> = WriteBehind): a running session writes its state at most this often while batches arrive (0:
     /// after every batch). Starts, stops and final records are written at once. What a crash loses of the last
     /// interval is recoverable: the next register or the stop carries its energy, and the charger hands its recent
     /// batches over with the stop. One storage write per batch would cap ingest at the storage's write rate.
@@ -42,6 +57,10 @@ public sealed class SessionOptions
     /// <summary>How often a charger with sessions in progress sweeps for abandoned ones (an Orleans reminder).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AbandonedSweepPeriod { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The period of the durable reminder that completes a stopping session and retries follow-ups after a crash.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan FollowUpReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How soon a failed archive write is tried again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

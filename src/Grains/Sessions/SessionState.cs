@@ -70,4 +70,7 @@ public sealed record SessionState
     /// <summary>Who closed the session without the charger's stop (an operator, or the system for superseded and abandoned sessions) and when.</summary>
     [Id(31)] public string? ClosedBy { get; set; }
     [Id(32)] public DateTime? ClosedAt { get; set; }
+
+    /// <summary>The last reading-log position taken into the curve (durable acknowledgement).</summary>
+    [Id(33)] public long LogPosition { get; set; }
 }

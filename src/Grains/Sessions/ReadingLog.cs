@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Sessions;
+
+/// <summary>
+/// A session's append-only log of the meter batches its charger acknowledged: written before the acknowledgement,
+/// so what a charger was told is accepted survives a crash of any process. Positions are contiguous from 1; one
+/// append costs the same early or late in a session. The session grain replays the log when it activates, reads
+/// what a lost stream message left out, and catches up with it before fixing its final record.
+/// </summary>
+public interface IReadingLog
+{
+    /// <summary>Appends a batch; returns its position in the session's log.</summary>
+    Task<long> AppendAsync(string sessionId, MeterBatch batch);
+
+    /// <summary>The batches after <paramref name="after"/>, in log order, with their positions.</summary>
+    Task<ImmutableArray<MeterBatch>> ReadAsync(string sessionId, long after);
+}
+
+/// <summary>The log in a grain's memory, for the in-memory configuration (and tests): shared by every silo, durable in none.</summary>
+[Alias("charge.IReadingLogGrain")]
+public interface IReadingLogGrain : IGrainWithStringKey
+{
+    [Alias("Append")]
+    Task<long> Append(MeterBatch batch);
+
+    [Alias("Read")]
+    Task<ImmutableArray<MeterBatch>> Read(long after);
+}
+
+/// <summary>Never collected while its silo runs: in the in-memory configuration it is the only copy of the log.</summary>
+[KeepAlive]
+public sealed class ReadingLogGrain : Grain, IReadingLogGrain
+{
+    private readonly List<MeterBatch> _batches = [];
+
+    public Task<long> Append(MeterBatch batch)
+    {
+        _batches.Add(batch with { LogPosition = _batches.Count + 1 });
+        return Task.FromResult((long)_batches.Count);
+    }
+
+    public Task<ImmutableArray<MeterBatch>> Read(long after) =>
+        Task.FromResult(after >= _batches.Count ? [] : _batches.Skip((int)Math.Max(0, after)).ToImmutableArray());
+}
+
+/// <summary>The in-memory log through <see cref="IReadingLogGrain"/>.</summary>
+public sealed class GrainReadingLog(IGrainFactory grains) : IReadingLog
+{
+    public Task<long> AppendAsync(string sessionId, MeterBatch batch) => grains.GetGrain<IReadingLogGrain>(sessionId).Append(batch);
+
+    public Task<ImmutableArray<MeterBatch>> ReadAsync(string sessionId, long after) => grains.GetGrain<IReadingLogGrain>(sessionId).Read(after);
+}
