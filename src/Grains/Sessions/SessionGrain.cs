@@ -470,7 +470,11 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _completion?.TrySetResult();
         LogCompleted(SessionId, account.EnergyWh);
         NotifyWatchers();
-        await FollowUp();
+        // The stop is answered once its final record is durable; what follows runs right after it, on a timer (the
+        // reminder registered above covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
+        _followUpRetry ??= this.RegisterGrainTimer(
+            _ => FollowedUp ? Task.CompletedTask : FollowUp(),
+            new GrainTimerCreationOptions(TimeSpan.Zero, _options.ArchiveRetry));
     }
 
     private bool FollowedUp => State.Archived && State.UsageRecorded && State.Invoiced;
