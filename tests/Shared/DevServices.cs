@@ -8,6 +8,7 @@ namespace Charge.Tests;
 public abstract class DevService : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _keepFolder;
 
     protected DevService(string file, string arguments, int port, string folder)
     {
@@ -70,6 +71,34 @@ public abstract class DevService : IAsyncDisposable
         throw new TimeoutException($"{GetType().Name} did not listen on {Port} within {timeout}");
     }
 
+    /// <summary>Stops the service process, gracefully (SIGTERM: it saves what it holds) or not (SIGKILL), keeping its data folder.</summary>
+    public async Task StopProcessAsync(bool graceful)
+    {
+        _keepFolder = true;
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        if (!graceful || kill(_process.Id, 15) != 0)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -87,7 +116,10 @@ public abstract class DevService : IAsyncDisposable
         _process.Dispose();
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            if (!_keepFolder)
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
         }
         catch (IOException)
         {
@@ -100,14 +132,29 @@ public abstract class DevService : IAsyncDisposable
 /// <summary>Azurite from the repository's node_modules (installed by test.sh from package.json).</summary>
 public sealed class Azurite : DevService
 {
+    private readonly string _azurite;
+
     private Azurite(string azurite, int blob, int queue, int table, string folder)
         : base(azurite, $"--silent --location \"{folder}\" --blobHost 127.0.0.1 --blobPort {blob} --queueHost 127.0.0.1 --queuePort {queue} " +
                         $"--tableHost 127.0.0.1 --tablePort {table} --skipApiVersionCheck --loose", blob, folder)
     {
+        _azurite = azurite;
         TablePort = table;
+        QueuePort = queue;
     }
 
     public int TablePort { get; }
+
+    public int QueuePort { get; }
+
+    /// <summary>A new Azurite process on the same ports and data folder (after <see cref="DevService.StopProcessAsync"/>).</summary>
+    public async Task<Azurite> RestartAsync()
+    {
+        await StopProcessAsync(graceful: true);
+        var next = new Azurite(_azurite, Port, QueuePort, TablePort, Folder);
+        await next.WaitUntilListening(TimeSpan.FromSeconds(30));
+        return next;
+    }
 
     /// <summary>The well-known Azurite development account, on this instance's ports.</summary>
     public string ConnectionString =>

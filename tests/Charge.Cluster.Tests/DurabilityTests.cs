@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Charge.Tests;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Xunit.Abstractions;
+
+namespace Charge.Cluster.Tests;
+
+/// <summary>
+/// An acknowledgement is a promise: the README's one-process system (silo with co-hosted gateway) on a real Azurite,
+/// fed over REST and OCPP, stopped the moment its last answer arrives (SIGTERM, SIGKILL) or cut off from storage.
+/// Every reading a charger was told is accepted is counted afterwards, one by one, not only the final energy.
+/// </summary>
+public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int ReadingsPerTransport = 40;
+
+    private readonly TestSecurity _security = new();
+    private readonly int[] _ports = DevService.FreePorts(4);
+    private readonly List<ChargeProcess> _processes = [];
+    private readonly DateTime _t0 = DateTime.UtcNow.AddHours(-2);
+    private Azurite _azurite = null!;
+
+    public async Task InitializeAsync() => _azurite = await Azurite.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            await p.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    private string Rest => $"http://127.0.0.1:{_ports[0]}";
+
+    private ChargeProcess StartSystem(string name)
+    {
+        var process = ChargeProcess.Start(name, "Silo", "Charge.Silo",
+        [
+            $"--Charge:Gateway:HttpUrl={Rest}",
+            $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[1]}",
+            $"--Charge:Cluster:SiloPort={_ports[2]}",
+            $"--Charge:Cluster:GatewayPort={_ports[3]}",
+            "--Charge:Storage:Provider=AzureBlob",
+            $"--Charge:Storage:ConnectionString={_azurite.ConnectionString}",
+            "--Charge:RateLimit:PerChargerPerSecond=100000",
+            "--Charge:RateLimit:Burst=100000",
+            "--Logging:LogLevel:Default=Warning",
+            .. _security.HostArgs,
+        ]);
+        _processes.Add(process);
+        return process;
+    }
+
+    private (HttpClient Http, CallInvoker Grpc, GrpcChannel Raw) Clients()
+    {
+        var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{_ports[1]}");
+        var http = new HttpClient(new TestSecurity.Handler(_security, raw.CreateCallInvoker)) { BaseAddress = new Uri(Rest), Timeout = TimeSpan.FromSeconds(30) };
+        return (http, raw.Intercept(new TestSecurity.Interceptor(_security, raw.CreateCallInvoker)), raw);
+    }
+
+    private async Task Ready(HttpClient http)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/v1/sessions/probe~probe");
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Dump();
+                Assert.Fail("the system did not start");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private void Dump()
+    {
+        foreach (var p in _processes)
+        {
+            output.WriteLine($"--- {p.Name} (exited: {p.HasExited})\n{p.Output}");
+        }
+    }
+
+    private string At(int i) => _t0.AddSeconds(30 * i).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+
+    /// <summary>A REST session and an OCPP transaction, each fed readings until <see cref="ReadingsPerTransport"/> are acknowledged.</summary>
+    private async Task<(string RestSession, string OcppSession)> Feed(HttpClient http, GrpcChannel raw, string tag)
+    {
+        var restCharger = $"DUR-R-{tag}";
+        var started = await http.PostAsJsonAsync($"/v1/chargers/{restCharger}/sessions", new { connectorId = 1, idTag = "T", meterStartWh = 1000, timestamp = At(0) });
+        started.EnsureSuccessStatusCode();
+        var restSession = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["sessionId"]!.GetValue<string>();
+        var ocppCp = $"DUR-O-{tag}";
+        await using var cp = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{_ports[0]}/ocpp/{ocppCp}"),
+            await _security.ChargerAuthorization(raw.CreateCallInvoker(), ocppCp));
+        var tx = (await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "T", ["meterStart"] = 500, ["timestamp"] = At(0) }))[2]!["transactionId"]!.GetValue<int>();
+
+        for (var i = 1; i <= ReadingsPerTransport; i++)
+        {
+            using var rest = await http.PostAsJsonAsync($"/v1/chargers/{restCharger}/meter-values",
+                new { sessionId = restSession, readings = new[] { new { timestamp = At(i), energyWh = 1000 + 100 * i } } });
+            Assert.Equal(HttpStatusCode.OK, rest.StatusCode);
+            var ocpp = await cp.Call("MeterValues", new JsonObject
+            {
+                ["connectorId"] = 1, ["transactionId"] = tx,
+                ["meterValue"] = new JsonArray(new JsonObject { ["timestamp"] = At(i), ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = $"{500 + 50 * i}" }) }),
+            });
+            Assert.Equal(3, ocpp[0]!.GetValue<int>());
+        }
+
+        return (restSession, $"{ocppCp}~{tx}");
+    }
+
+    private static async Task<Session> Read(CallInvoker grpc, string sessionId) =>
+        await new SessionService.SessionServiceClient(grpc).GetSessionAsync(new GetSessionRequest { SessionId = sessionId });
+
+    private static void AllThere(Session session, double perReading)
+    {
+        // Counted one by one: every acknowledged reading is a point of the curve, and the energy is the last of them.
+        Assert.Equal(ReadingsPerTransport, session.ReadingCount);
+        Assert.Equal(perReading * ReadingsPerTransport, session.EnergyWh);
+        Assert.Equal(session.EnergyWh, session.Slots.Sum(s => s.EnergyWh), 6);
+        Assert.Equal(0, session.AnomalyCount);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Every_acknowledged_reading_is_there_after_the_process_stops_right_after_its_answer(bool graceful)
+    {
+        var first = StartSystem("system-1");
+        var (http, _, raw) = Clients();
+        await Ready(http);
+        var (restSession, ocppSession) = await Feed(http, raw, $"{(graceful ? "term" : "kill")}-{Guid.NewGuid():N}"[..16]);
+
+        // No pause: the last acknowledgement has just arrived.
+        var stopping = Stopwatch.StartNew();
+        if (graceful)
+        {
+            await first.StopAsync(TimeSpan.FromSeconds(60));
+        }
+        else
+        {
+            first.KillHard();
+        }
+
+        output.WriteLine($"{(graceful ? "SIGTERM" : "SIGKILL")}: exited after {stopping.Elapsed.TotalSeconds:0.0} s");
+        StartSystem("system-2");
+        var (http2, grpc2, _) = Clients();
+        await Ready(http2);
+
+        AllThere(await Read(grpc2, restSession), 100);
+        AllThere(await Read(grpc2, ocppSession), 50);
+        output.WriteLine($"acknowledged {2 * ReadingsPerTransport}, present {2 * ReadingsPerTransport}");
+    }
+
+    [Fact]
+    public async Task While_storage_is_down_calls_fail_fast_with_503_nothing_acknowledged_is_lost_and_it_works_again_without_a_restart()
+    {
+        StartSystem("system");
+        var (http, grpc, raw) = Clients();
+        await Ready(http);
+        var (restSession, ocppSession) = await Feed(http, raw, $"out-{Guid.NewGuid():N}"[..16]);
+        var charger = restSession[..restSession.IndexOf('~')];
+
+        await _azurite.StopProcessAsync(graceful: true);
+        var refused = new List<(HttpStatusCode Status, double Seconds, string? RetryAfter)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var timer = Stopwatch.StartNew();
+            using var response = await http.PostAsJsonAsync($"/v1/chargers/{charger}/meter-values",
+                new { sessionId = restSession, readings = new[] { new { timestamp = At(ReadingsPerTransport + 1 + i), energyWh = 999_000 } } });
+            refused.Add((response.StatusCode, timer.Elapsed.TotalSeconds, response.Headers.RetryAfter?.ToString()));
+        }
+
+        _azurite = await _azurite.RestartAsync();
+        var session = await Read(grpc, restSession);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        HttpStatusCode after;
+        do
+        {
+            using var response = await http.PostAsJsonAsync($"/v1/chargers/{charger}/meter-values",
+                new { sessionId = restSession, readings = new[] { new { timestamp = At(ReadingsPerTransport + 10), energyWh = 1000 + 100 * (ReadingsPerTransport + 10) } } });
+            after = response.StatusCode;
+            if (after != HttpStatusCode.OK)
+            {
+                await Task.Delay(500);
+            }
+        }
+        while (after != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+
+        foreach (var r in refused)
+        {
+            output.WriteLine($"during the outage: {(int)r.Status} after {r.Seconds:0.0} s, Retry-After {r.RetryAfter}");
+        }
+
+        Assert.All(refused, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r.Status));
+        Assert.All(refused, r => Assert.True(r.Seconds < 15, $"refused after {r.Seconds:0.0} s"));
+        Assert.All(refused, r => Assert.NotNull(r.RetryAfter));
+        Assert.Equal(HttpStatusCode.OK, after);
+        var final = await Read(grpc, restSession);
+        for (var i = 0; i < 100 && final.ReadingCount < ReadingsPerTransport + 1; i++)
+        {
+            await Task.Delay(100);
+            final = await Read(grpc, restSession);
+        }
+
+        // The refused readings were not applied; the ones before are all there, and the one after.
+        Assert.Equal(ReadingsPerTransport + 1, final.ReadingCount);
+        Assert.Equal(100 * (ReadingsPerTransport + 10), final.EnergyWh);
+        AllThere(await Read(grpc, ocppSession), 50);
+        Assert.True(session.ReadingCount >= ReadingsPerTransport);
+    }
+}
