@@ -175,6 +175,25 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_sigterm_the_gateway_tells_its_ocpp_chargers_to_go_elsewhere()
+    {
+        var system = StartSystem("system");
+        var (http, _, raw) = Clients();
+        await Ready(http);
+        var cpId = $"DUR-G-{Guid.NewGuid():N}"[..16];
+        var cp = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{_ports[0]}/ocpp/{cpId}"), await _security.ChargerAuthorization(raw.CreateCallInvoker(), cpId));
+        await cp.Call("Heartbeat", []);
+
+        var stopping = system.StopAsync(TimeSpan.FromSeconds(60));
+        var close = await cp.ReceiveClose(TimeSpan.FromSeconds(20));
+        await cp.DisposeAsync();
+        await stopping;
+
+        // 1001 "going away": the charge point reconnects, to another gateway behind the same address.
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, close);
+    }
+
+    [Fact]
     public async Task While_storage_is_down_calls_fail_fast_with_503_nothing_acknowledged_is_lost_and_it_works_again_without_a_restart()
     {
         StartSystem("system");

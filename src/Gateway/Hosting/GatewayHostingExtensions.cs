@@ -53,6 +53,7 @@ public static class GatewayHostingExtensions
             .AddGrpc(grpc =>
             {
                 grpc.Interceptors.Add<ErrorMappingInterceptor>();
+                grpc.Interceptors.Add<DrainInterceptor>();
                 grpc.MaxReceiveMessageSize = MaxRequestBytes;
             })
             .AddJsonTranscoding();
@@ -62,6 +63,7 @@ public static class GatewayHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<Ocpp.OcppConnections>();
+        builder.Services.AddSingleton<GatewayDrain>();
         builder.Services.AddSingleton<Ocpp.OcppCentralSystem>();
         builder.Services.AddSingleton<Ocpp.OcppEndpoint>();
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");

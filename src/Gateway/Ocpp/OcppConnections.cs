@@ -30,12 +30,22 @@ public sealed class OcppConnections
     public void Remove(string chargePointId, WebSocket socket) =>
         _sockets.TryRemove(new KeyValuePair<string, WebSocket>(chargePointId, socket));
 
-    private static async Task CloseQuietly(WebSocket socket)
+    /// <summary>Closes every socket (a draining gateway): "going away", so the charge points reconnect elsewhere.</summary>
+    public void CloseAll(string reason)
+    {
+        foreach (var socket in _sockets.Values)
+        {
+            _ = CloseQuietly(socket, WebSocketCloseStatus.EndpointUnavailable, reason);
+        }
+    }
+
+    private static async Task CloseQuietly(WebSocket socket,
+        WebSocketCloseStatus status = WebSocketCloseStatus.PolicyViolation, string reason = "replaced by a newer connection of the same charge point")
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "replaced by a newer connection of the same charge point", timeout.Token);
+            await socket.CloseOutputAsync(status, reason, timeout.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -16,12 +16,20 @@ namespace Charge.Gateway.Ocpp;
 /// </summary>
 public sealed partial class OcppEndpoint(
     OcppCentralSystem centralSystem, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
-    IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
+    Hosting.GatewayDrain drain, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
 {
     public const string SubProtocol = "ocpp1.6";
 
     public async Task Accept(HttpContext context, string chargePointId)
     {
+        if (drain.Draining)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            await context.Response.WriteAsync(Hosting.GatewayDrain.Message);
+            return;
+        }
+
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
