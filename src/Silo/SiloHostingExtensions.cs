@@ -51,9 +51,27 @@ public static partial class SiloHostingExtensions
                     silo.UseKubernetesHosting();
                 }
             }
+            else if (cluster.IsAzureStorage)
+            {
+                // One backing service for a whole cluster: membership in a table of the grains' storage account.
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+                silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, cluster.ListenOnAnyHostAddress);
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(
+                    cluster.AzureStorageConnectionString ?? mode.ConnectionString
+                    ?? throw new InvalidOperationException("Charge:Cluster:AzureStorageConnectionString (or Charge:Storage:ConnectionString) is required with Provider AzureStorage")));
+            }
             else
             {
                 throw cluster.Unsupported();
+            }
+
+            if (ClusterTls.Certificate(cluster) is { } certificate)
+            {
+                silo.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
             }
 
             // Failure detection and timeouts are tunable (Charge:Cluster:Membership:*), e.g. to fail over in seconds.

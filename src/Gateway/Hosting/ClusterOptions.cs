@@ -40,10 +40,24 @@ public sealed class ChargeClusterOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Azure Storage connection string (AzureStorage provider: membership in a table of the account the grains use).</summary>
+    public string? AzureStorageConnectionString { get; set; }
+
+    /// <summary>
+    /// TLS on the Orleans ports (silo-to-silo and client-to-silo), with one cluster certificate (PFX, from a secret)
+    /// that every silo and gateway holds: a peer is admitted only with that certificate. Empty: plain TCP (the
+    /// embedded default, bound to loopback).
+    /// </summary>
+    public string TlsCertificatePath { get; set; } = "";
+
+    public string TlsCertificatePassword { get; set; } = "";
+
     public bool IsLocalhost => string.Equals(Provider, "Localhost", StringComparison.OrdinalIgnoreCase);
 
     public bool IsRedis => string.Equals(Provider, "Redis", StringComparison.OrdinalIgnoreCase);
 
+    public bool IsAzureStorage => string.Equals(Provider, "AzureStorage", StringComparison.OrdinalIgnoreCase);
+
     public InvalidOperationException Unsupported() =>
-        new($"Charge:Cluster:Provider '{Provider}' is not supported: use Localhost or Redis");
+        new($"Charge:Cluster:Provider '{Provider}' is not supported: use Localhost, Redis or AzureStorage");
 }

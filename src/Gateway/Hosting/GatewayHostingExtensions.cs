@@ -136,9 +136,24 @@ public static class GatewayHostingExtensions
                 });
                 client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString));
             }
+            else if (cluster.IsAzureStorage)
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = cluster.ServiceId;
+                });
+                client.UseAzureStorageClustering(o => o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(
+                    cluster.AzureStorageConnectionString ?? throw new InvalidOperationException("Charge:Cluster:AzureStorageConnectionString is required with Provider AzureStorage")));
+            }
             else
             {
                 throw cluster.Unsupported();
+            }
+
+            if (ClusterTls.Certificate(cluster) is { } certificate)
+            {
+                client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
             }
 
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
