@@ -110,6 +110,28 @@ public sealed class DeployFilesTests
     }
 
     [Fact]
+    public void Silos_and_gateways_hold_the_cluster_certificate_and_only_they_reach_the_orleans_ports()
+    {
+        foreach (var file in new[] { "kubernetes/silo.yaml", "kubernetes/gateway.yaml" })
+        {
+            var deployment = Documents(file).Single(d => Text(d, "kind") == "Deployment");
+            var container = ((YamlSequenceNode)At(deployment, "spec", "template", "spec", "containers")!).Children[0];
+            var env = ((YamlSequenceNode)At(container, "env")!).Children.Select(e => Text(e, "name")).ToList();
+            Assert.Contains("Charge__Cluster__TlsCertificatePath", env);
+            Assert.Contains("Charge__Cluster__TlsCertificatePassword", env);
+            var volumes = ((YamlSequenceNode)At(deployment, "spec", "template", "spec", "volumes")!).Children;
+            Assert.Contains(volumes, v => Text(At(v, "secret")!, "secretName") == "charge-cluster-tls");
+        }
+
+        var policy = Documents("kubernetes/cluster-tls-secret.example.yaml").Single(d => Text(d, "kind") == "NetworkPolicy");
+        var rule = ((YamlSequenceNode)At(policy, "spec", "ingress")!).Children.Single();
+        var ports = ((YamlSequenceNode)At(rule, "ports")!).Children.Select(p => Text(p, "port")).Order().ToList();
+        var from = ((YamlSequenceNode)At(rule, "from")!).Children.Select(f => Text(At(f, "podSelector", "matchLabels")!, "app.kubernetes.io/name")).Order().ToList();
+        Assert.Equal(["11111", "30000"], ports);
+        Assert.Equal(["charge-gateway", "charge-silo"], from);
+    }
+
+    [Fact]
     public void Settings_in_deploy_files_name_real_options()
     {
         // A misspelled Charge__ key would be silently ignored by configuration binding.
@@ -119,6 +141,7 @@ public sealed class DeployFilesTests
             "Charge__Cluster__ServiceId", "Charge__Cluster__AdvertisedIp", "Charge__Cluster__ListenOnAnyHostAddress", "Charge__Cluster__Kubernetes",
             "Charge__Storage__Provider", "Charge__Storage__ConnectionString", "Charge__Storage__Container", "Charge__Storage__ArchiveTable", "Charge__Storage__Serializer",
             "Charge__Gateway__HttpUrl", "Charge__Gateway__GrpcUrl", "Charge__Security__Jwt__SigningKey", "Charge__Security__Jwt__Authority",
+            "Charge__Cluster__TlsCertificatePath", "Charge__Cluster__TlsCertificatePassword",
         };
         foreach (var file in Directory.GetFiles(Deploy, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)))
         {
