@@ -22,7 +22,8 @@ namespace Charge.Bench;
 /// one run, the no-op gRPC ceiling, end-to-end ingest over gRPC (single and batched) and OCPP, GetSession latency under
 /// ingest, memory per open session, and pricing (BenchmarkDotNet, unless --no-pricing). Prints a table and writes
 /// bench/results/latest.json.
-///   dotnet run -c Release --project bench/Charge.Bench [-- --seconds 10 --workers 64 --sessions 100000 --no-pricing]
+///   dotnet run -c Release --project bench/Charge.Bench [-- --seconds 10 --workers 64 --sessions 100000 --no-pricing
+///                                                        --storage memory|azurite --ack durable|write-behind]
 /// </summary>
 public static class Harness
 {
@@ -30,13 +31,18 @@ public static class Harness
     {
         var seconds = OcppLoad.Option(args, "--seconds", 10);
         var workers = OcppLoad.Option(args, "--workers", 64);
-        var openSessions = OcppLoad.Option(args, "--sessions", 100_000);
+        // --storage azurite: the embedded default (Azurite, started if none listens); --ack write-behind: the throughput trade.
+        var azurite = args.SkipWhile(a => a != "--storage").Skip(1).FirstOrDefault() == "azurite";
+        var writeBehind = args.SkipWhile(a => a != "--ack").Skip(1).FirstOrDefault() == "write-behind";
+        var openSessions = OcppLoad.Option(args, "--sessions", azurite ? 2_000 : 100_000);
         var results = new JsonObject
         {
             ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
             ["at"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["seconds_per_run"] = seconds,
             ["workers"] = workers,
+            ["storage"] = azurite ? "azurite" : "memory",
+            ["acknowledge"] = writeBehind ? "write-behind" : "durable",
         };
 
         var ports = OcppLoad.FreePorts(4);
@@ -45,7 +51,10 @@ public static class Harness
         [
             $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
             $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
-            "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning", "--Charge:Gateway:BenchEndpoints=true",
+            azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
+            $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}",
+            writeBehind ? "--Charge:Sessions:Acknowledge=WriteBehind" : "--Charge:Sessions:Acknowledge=Durable",
+            "--Logging:LogLevel:Default=Warning", "--Charge:Gateway:BenchEndpoints=true",
             $"--Charge:Security:Jwt:SigningKey={key}",
             // Throughput runs: lift the per-charger rate limit meant for real chargers.
             "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",

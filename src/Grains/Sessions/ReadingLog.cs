@@ -16,6 +16,9 @@ public interface IReadingLog
 
     /// <summary>The batches after <paramref name="after"/>, in log order, with their positions.</summary>
     Task<ImmutableArray<MeterBatch>> ReadAsync(string sessionId, long after);
+
+    /// <summary>The session's record is fixed: a log kept only in memory can go (a stored log stays as the raw evidence).</summary>
+    Task CompletedAsync(string sessionId);
 }
 
 /// <summary>The log in a grain's memory, for the in-memory configuration (and tests): shared by every silo, durable in none.</summary>
@@ -27,6 +30,9 @@ public interface IReadingLogGrain : IGrainWithStringKey
 
     [Alias("Read")]
     Task<ImmutableArray<MeterBatch>> Read(long after);
+
+    [Alias("Drop")]
+    Task Drop();
 }
 
 /// <summary>Never collected while its silo runs: in the in-memory configuration it is the only copy of the log.</summary>
@@ -43,6 +49,13 @@ public sealed class ReadingLogGrain : Grain, IReadingLogGrain
 
     public Task<ImmutableArray<MeterBatch>> Read(long after) =>
         Task.FromResult(after >= _batches.Count ? [] : _batches.Skip((int)Math.Max(0, after)).ToImmutableArray());
+
+    public Task Drop()
+    {
+        _batches.Clear();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>The in-memory log through <see cref="IReadingLogGrain"/>.</summary>
@@ -51,4 +64,6 @@ public sealed class GrainReadingLog(IGrainFactory grains) : IReadingLog
     public Task<long> AppendAsync(string sessionId, MeterBatch batch) => grains.GetGrain<IReadingLogGrain>(sessionId).Append(batch);
 
     public Task<ImmutableArray<MeterBatch>> ReadAsync(string sessionId, long after) => grains.GetGrain<IReadingLogGrain>(sessionId).Read(after);
+
+    public Task CompletedAsync(string sessionId) => grains.GetGrain<IReadingLogGrain>(sessionId).Drop();
 }

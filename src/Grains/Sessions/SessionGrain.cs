@@ -468,6 +468,19 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _stopGrace?.Dispose();
         _stopGrace = null;
         _completion?.TrySetResult();
+        if (Durable)
+        {
+            try
+            {
+                await _log.CompletedAsync(SessionId);
+            }
+            catch (Exception e) when (e is not ChargeException)
+            {
+                // Only a memory log is dropped here; keeping it a little longer costs nothing but memory.
+                LogFollowUpFailed(e, SessionId);
+            }
+        }
+
         LogCompleted(SessionId, account.EnergyWh);
         NotifyWatchers();
         // The stop is answered once its final record is durable; what follows runs right after it, on a timer (the

@@ -83,6 +83,9 @@ public sealed class AppendBlobReadingLog(BlobContainerClient container) : IReadi
         }
     }
 
+    /// <summary>Kept: the raw batches as the charger sent them are the evidence behind a billed session.</summary>
+    public Task CompletedAsync(string sessionId) => Task.CompletedTask;
+
     /// <summary>One batch as a log line: short names, registers as exact decimals.</summary>
     private sealed record Line(string C, long S, Reading[] R)
     {
