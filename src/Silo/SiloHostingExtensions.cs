@@ -89,6 +89,10 @@ public static partial class SiloHostingExtensions
             }
 
             silo.AddChargeStreams();
+            // Reminders as short as the sessions' settings ask for (Orleans refuses periods under its minimum, 1 min).
+            var sessions = builder.Configuration.GetSection(Charge.Grains.Sessions.SessionOptions.Section).Get<Charge.Grains.Sessions.SessionOptions>()
+                ?? new Charge.Grains.Sessions.SessionOptions();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = new[] { o.MinimumReminderPeriod, sessions.FollowUpReminderPeriod, sessions.AbandonedSweepPeriod }.Min());
         });
         return builder;
     }

@@ -30,7 +30,10 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan StopWait { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a WatchSession call renews its registration with the session grain.</summary>
+    /// <summary>
+    /// How often a WatchSession call renews its registration with the session grain. A renewal also re-registers
+    /// with a new activation after a silo died, so this bounds how long a live view can freeze in a fail-over.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan WatchRenewal { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan WatchRenewal { get; set; } = TimeSpan.FromSeconds(5);
 }

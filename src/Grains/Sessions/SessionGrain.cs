@@ -487,7 +487,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         // reminder registered above covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
         _followUpRetry ??= this.RegisterGrainTimer(
             _ => FollowedUp ? Task.CompletedTask : FollowUp(),
-            new GrainTimerCreationOptions(TimeSpan.Zero, _options.ArchiveRetry));
+            new GrainTimerCreationOptions(_options.FollowUpDelay, _options.ArchiveRetry));
     }
 
     private bool FollowedUp => State.Archived && State.UsageRecorded && State.Invoiced;
@@ -499,7 +499,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             var period = _options.FollowUpReminderPeriod;
             await this.RegisterOrUpdateReminder(FollowUpReminder, period, period);
         }
-        catch (Exception e) when (e is not ChargeException)
+        catch (Exception e) when (e is not ChargeException and not ArgumentException)
         {
             LogStorageFailed(e, SessionId);
             throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");

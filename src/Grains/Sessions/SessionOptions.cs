@@ -58,6 +58,10 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AbandonedSweepPeriod { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How soon after a stop is answered its follow-ups (archive, usage, invoice) start.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan FollowUpDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>The period of the durable reminder that completes a stopping session and retries follow-ups after a crash.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan FollowUpReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
