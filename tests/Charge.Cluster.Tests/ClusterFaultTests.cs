@@ -17,30 +17,9 @@ namespace Charge.Cluster.Tests;
 /// a silo SIGKILLed, then a rolling restart by SIGTERM; and a whole-cluster kill between a stop and its invoice.
 /// Every acknowledged reading is counted in its session afterwards, each once.
 /// </summary>
-public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterFaultTests(ITestOutputHelper output) : ProcessTest(output)
 {
     private readonly string _clusterId = $"flt-{Guid.NewGuid():N}"[..16];
-    private readonly List<ChargeProcess> _processes = [];
-    private readonly TestSecurity _security = new();
-    private Azurite _azurite = null!;
-    private Redis _redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _redis = await Redis.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var p in _processes)
-        {
-            await p.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
 
     private ChargeProcess Silo(string name, params string[] more)
     {
@@ -48,20 +27,20 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         var silo = ChargeProcess.Start(name, "Silo", "Charge.Silo",
         [
             "--Charge:Silo:HostGateway=false", $"--Charge:Cluster:SiloPort={ports[0]}", $"--Charge:Cluster:GatewayPort={ports[1]}",
-            .. Cluster(), "--Charge:Storage:Provider=AzureBlob", $"--Charge:Storage:ConnectionString={_azurite.ConnectionString}",
+            .. Cluster(), "--Charge:Storage:Provider=AzureBlob", $"--Charge:Storage:ConnectionString={AzuriteService.ConnectionString}",
             "--Charge:Sessions:FollowUpReminderPeriod=00:00:02",
             "--Charge:Cluster:Membership:ProbeTimeout=00:00:01", "--Charge:Cluster:Membership:NumMissedProbesLimit=2",
             "--Charge:Cluster:Membership:NumVotesForDeathDeclaration=1", "--Charge:Cluster:Membership:IAmAliveTablePublishTimeout=00:00:02",
             "--Charge:Cluster:Membership:NumMissedTableIAmAliveLimit=2", "--Charge:Cluster:Membership:TableRefreshTimeout=00:00:02",
             .. more,
         ]);
-        _processes.Add(silo);
+        Processes.Add(silo);
         return silo;
     }
 
     private string[] Cluster() =>
     [
-        "--Charge:Cluster:Provider=Redis", $"--Charge:Cluster:RedisConnectionString={_redis.ConnectionString}",
+        "--Charge:Cluster:Provider=Redis", $"--Charge:Cluster:RedisConnectionString={RedisService.ConnectionString}",
         $"--Charge:Cluster:ClusterId={_clusterId}", "--Charge:Cluster:ResponseTimeout=00:00:05", "--Logging:LogLevel:Default=Warning",
         "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
     ];
@@ -71,14 +50,14 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<Gateway> StartGateway()
     {
         var ports = DevService.FreePorts(2);
-        _processes.Add(ChargeProcess.Start("gateway", "Gateway", "Charge.Gateway",
+        Processes.Add(ChargeProcess.Start("gateway", "Gateway", "Charge.Gateway",
         [
             $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
-            "--Charge:Cluster:Gateways:GatewayListRefreshPeriod=00:00:02", .. Cluster(), .. _security.HostArgs,
+            "--Charge:Cluster:Gateways:GatewayListRefreshPeriod=00:00:02", .. Cluster(), .. Security.HostArgs,
         ]));
         var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}");
-        var gateway = new Gateway(new HttpClient(new TestSecurity.Handler(_security, raw.CreateCallInvoker)) { BaseAddress = new Uri($"http://127.0.0.1:{ports[0]}"), Timeout = TimeSpan.FromSeconds(20) },
-            raw.Intercept(new TestSecurity.Interceptor(_security, raw.CreateCallInvoker)), raw, ports[0]);
+        var gateway = new Gateway(new HttpClient(new TestSecurity.Handler(Security, raw.CreateCallInvoker)) { BaseAddress = new Uri($"http://127.0.0.1:{ports[0]}"), Timeout = TimeSpan.FromSeconds(20) },
+            raw.Intercept(new TestSecurity.Interceptor(Security, raw.CreateCallInvoker)), raw, ports[0]);
         await Until(async () =>
         {
             try
@@ -92,25 +71,6 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }, "gateway ready", TimeSpan.FromSeconds(90));
         return gateway;
-    }
-
-    private async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                foreach (var p in _processes)
-                {
-                    output.WriteLine($"--- {p.Name} (exited: {p.HasExited})\n{p.Output}");
-                }
-
-                Assert.Fail($"timed out waiting for: {what}");
-            }
-
-            await Task.Delay(250);
-        }
     }
 
     private static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
@@ -138,7 +98,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < OcppSessions; i++)
         {
             var cp = $"FO-{_clusterId}-{i}";
-            var client = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}/ocpp/{cp}"), await _security.ChargerAuthorization(gateway.Raw.CreateCallInvoker(), cp));
+            var client = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}/ocpp/{cp}"), await Security.ChargerAuthorization(gateway.Raw.CreateCallInvoker(), cp));
             var tx = (await client.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "T", ["meterStart"] = 0, ["timestamp"] = Iso(t0) }))[2]!["transactionId"]!.GetValue<int>();
             ocpp.Add((client, cp, tx));
         }
@@ -231,7 +191,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(4));
         siloA.KillHard();
         var killedAt = DateTime.UtcNow;
-        output.WriteLine("silo-a killed");
+        Output.WriteLine("silo-a killed");
         await Task.Delay(TimeSpan.FromSeconds(8));
 
         // Rolling restart: a new silo joins, then each old one leaves gracefully.
@@ -239,11 +199,11 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(6));
         await siloB.StopAsync(TimeSpan.FromSeconds(40));
         var siloBStoppedAt = DateTime.UtcNow;
-        output.WriteLine("silo-b stopped (SIGTERM)");
+        Output.WriteLine("silo-b stopped (SIGTERM)");
         Silo("silo-d");
         await Task.Delay(TimeSpan.FromSeconds(6));
         await siloC.StopAsync(TimeSpan.FromSeconds(40));
-        output.WriteLine("silo-c stopped (SIGTERM)");
+        Output.WriteLine("silo-c stopped (SIGTERM)");
         await Task.Delay(TimeSpan.FromSeconds(4));
 
         await stop.CancelAsync();
@@ -279,8 +239,8 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(100.0 * view.ReadingCount, view.EnergyWh);
         }
 
-        output.WriteLine(report.ToString());
-        output.WriteLine($"total: acknowledged {totalAcknowledged}, present {totalPresent}");
+        Output.WriteLine(report.ToString());
+        Output.WriteLine($"total: acknowledged {totalAcknowledged}, present {totalPresent}");
         // The watch resumed after each fault: views kept arriving after the kill and after the last graceful stop.
         Assert.Contains(views, v => v.At > killedAt.AddSeconds(5));
         Assert.Contains(views, v => v.At > siloBStoppedAt.AddSeconds(3));
@@ -312,14 +272,14 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         var session = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["sessionId"]!.GetValue<string>();
         using var stopped = await gateway.Http.PostAsJsonAsync($"/v1/sessions/{session}:stop", new { meterStopWh = 10_000, timestamp = Iso(t0.AddHours(1)), reason = "Local" });
         var stopText = await stopped.Content.ReadAsStringAsync();
-        output.WriteLine($"stop: {(int)stopped.StatusCode} {stopText}");
+        Output.WriteLine($"stop: {(int)stopped.StatusCode} {stopText}");
         var stop = JsonNode.Parse(stopText)!;
         Assert.Equal("SESSION_STATE_COMPLETED", stop["state"]!.GetValue<string>());
         Assert.False(stop["billed"]?.GetValue<bool>() ?? false);
 
         siloA.KillHard();
         siloB.KillHard();
-        output.WriteLine("both silos killed right after the stop's answer");
+        Output.WriteLine("both silos killed right after the stop's answer");
         Silo("silo-c");
         Silo("silo-d");
 

@@ -17,31 +17,15 @@ namespace Charge.Cluster.Tests;
 /// A closed cluster: a silo and a gateway as processes with TLS on the Orleans ports and one cluster certificate.
 /// The gateway (holding it) serves; an Orleans client without it, or with another certificate, cannot call a grain.
 /// </summary>
-public sealed class ClusterTlsTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterTlsTests(ITestOutputHelper output) : ProcessTest(output)
 {
     private const string Password = "cluster-test";
     private readonly string _clusterId = $"tls-{Guid.NewGuid():N}"[..16];
-    private readonly List<ChargeProcess> _processes = [];
-    private readonly TestSecurity _security = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("charge-tls-").FullName;
-    private Azurite _azurite = null!;
-    private Redis _redis = null!;
 
-    public async Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        _azurite = await Azurite.StartAsync();
-        _redis = await Redis.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var p in _processes)
-        {
-            await p.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        await _azurite.DisposeAsync();
+        await base.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -69,24 +53,24 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IAsyncLifetime
         var siloPorts = DevService.FreePorts(2);
         string[] common =
         [
-            "--Charge:Cluster:Provider=Redis", $"--Charge:Cluster:RedisConnectionString={_redis.ConnectionString}",
+            "--Charge:Cluster:Provider=Redis", $"--Charge:Cluster:RedisConnectionString={RedisService.ConnectionString}",
             $"--Charge:Cluster:ClusterId={_clusterId}", $"--Charge:Cluster:TlsCertificatePath={path}",
             $"--Charge:Cluster:TlsCertificatePassword={Password}", "--Logging:LogLevel:Default=Warning",
         ];
-        _processes.Add(ChargeProcess.Start("silo", "Silo", "Charge.Silo",
+        Processes.Add(ChargeProcess.Start("silo", "Silo", "Charge.Silo",
         [
             "--Charge:Silo:HostGateway=false", $"--Charge:Cluster:SiloPort={siloPorts[0]}", $"--Charge:Cluster:GatewayPort={siloPorts[1]}",
-            "--Charge:Storage:Provider=AzureBlob", $"--Charge:Storage:ConnectionString={_azurite.ConnectionString}", .. common,
+            "--Charge:Storage:Provider=AzureBlob", $"--Charge:Storage:ConnectionString={AzuriteService.ConnectionString}", .. common,
         ]));
         var gatewayPorts = DevService.FreePorts(2);
-        _processes.Add(ChargeProcess.Start("gateway", "Gateway", "Charge.Gateway",
+        Processes.Add(ChargeProcess.Start("gateway", "Gateway", "Charge.Gateway",
         [
             $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{gatewayPorts[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{gatewayPorts[1]}",
-            .. common, .. _security.HostArgs,
+            .. common, .. Security.HostArgs,
         ]));
 
         var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{gatewayPorts[1]}");
-        var sessions = new SessionService.SessionServiceClient(raw.Intercept(new TestSecurity.Interceptor(_security, raw.CreateCallInvoker)));
+        var sessions = new SessionService.SessionServiceClient(raw.Intercept(new TestSecurity.Interceptor(Security, raw.CreateCallInvoker)));
         var served = false;
         for (var i = 0; i < 240 && !served; i++)
         {
@@ -106,9 +90,9 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IAsyncLifetime
 
         if (!served)
         {
-            foreach (var p in _processes)
+            foreach (var p in Processes)
             {
-                output.WriteLine($"--- {p.Name}\n{p.Output}");
+                Output.WriteLine($"--- {p.Name}\n{p.Output}");
             }
         }
 
@@ -130,7 +114,7 @@ public sealed class ClusterTlsTests(ITestOutputHelper output) : IAsyncLifetime
                 o.ClusterId = _clusterId;
                 o.ServiceId = "orleans-charge";
             });
-            client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(_redis.ConnectionString));
+            client.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(RedisService.ConnectionString));
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
             if (certificate is not null)
             {

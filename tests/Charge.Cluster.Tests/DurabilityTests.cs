@@ -16,27 +16,12 @@ namespace Charge.Cluster.Tests;
 /// fed over REST and OCPP, stopped the moment its last answer arrives (SIGTERM, SIGKILL) or cut off from storage.
 /// Every reading a charger was told is accepted is counted afterwards, one by one, not only the final energy.
 /// </summary>
-public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DurabilityTests(ITestOutputHelper output) : ProcessTest(output, withRedis: false)
 {
     private const int ReadingsPerTransport = 40;
 
-    private readonly TestSecurity _security = new();
     private readonly int[] _ports = DevService.FreePorts(4);
-    private readonly List<ChargeProcess> _processes = [];
     private readonly DateTime _t0 = DateTime.UtcNow.AddHours(-2);
-    private Azurite _azurite = null!;
-
-    public async Task InitializeAsync() => _azurite = await Azurite.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var p in _processes)
-        {
-            await p.DisposeAsync();
-        }
-
-        await _azurite.DisposeAsync();
-    }
 
     private string Rest => $"http://127.0.0.1:{_ports[0]}";
 
@@ -49,21 +34,21 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
             $"--Charge:Cluster:SiloPort={_ports[2]}",
             $"--Charge:Cluster:GatewayPort={_ports[3]}",
             "--Charge:Storage:Provider=AzureBlob",
-            $"--Charge:Storage:ConnectionString={_azurite.ConnectionString}",
+            $"--Charge:Storage:ConnectionString={AzuriteService.ConnectionString}",
             "--Charge:RateLimit:PerChargerPerSecond=100000",
             "--Charge:RateLimit:Burst=100000",
             "--Logging:LogLevel:Default=Warning",
-            .. _security.HostArgs,
+            .. Security.HostArgs,
         ]);
-        _processes.Add(process);
+        Processes.Add(process);
         return process;
     }
 
     private (HttpClient Http, CallInvoker Grpc, GrpcChannel Raw) Clients()
     {
         var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{_ports[1]}");
-        var http = new HttpClient(new TestSecurity.Handler(_security, raw.CreateCallInvoker)) { BaseAddress = new Uri(Rest), Timeout = TimeSpan.FromSeconds(30) };
-        return (http, raw.Intercept(new TestSecurity.Interceptor(_security, raw.CreateCallInvoker)), raw);
+        var http = new HttpClient(new TestSecurity.Handler(Security, raw.CreateCallInvoker)) { BaseAddress = new Uri(Rest), Timeout = TimeSpan.FromSeconds(30) };
+        return (http, raw.Intercept(new TestSecurity.Interceptor(Security, raw.CreateCallInvoker)), raw);
     }
 
     private async Task Ready(HttpClient http)
@@ -93,14 +78,6 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private void Dump()
-    {
-        foreach (var p in _processes)
-        {
-            output.WriteLine($"--- {p.Name} (exited: {p.HasExited})\n{p.Output}");
-        }
-    }
-
     private string At(int i) => _t0.AddSeconds(30 * i).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
     /// <summary>A REST session and an OCPP transaction, each fed readings until <see cref="ReadingsPerTransport"/> are acknowledged.</summary>
@@ -112,7 +89,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         var restSession = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["sessionId"]!.GetValue<string>();
         var ocppCp = $"DUR-O-{tag}";
         await using var cp = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{_ports[0]}/ocpp/{ocppCp}"),
-            await _security.ChargerAuthorization(raw.CreateCallInvoker(), ocppCp));
+            await Security.ChargerAuthorization(raw.CreateCallInvoker(), ocppCp));
         var tx = (await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "T", ["meterStart"] = 500, ["timestamp"] = At(0) }))[2]!["transactionId"]!.GetValue<int>();
 
         for (var i = 1; i <= ReadingsPerTransport; i++)
@@ -164,14 +141,14 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
             first.KillHard();
         }
 
-        output.WriteLine($"{(graceful ? "SIGTERM" : "SIGKILL")}: exited after {stopping.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"{(graceful ? "SIGTERM" : "SIGKILL")}: exited after {stopping.Elapsed.TotalSeconds:0.0} s");
         StartSystem("system-2");
         var (http2, grpc2, _) = Clients();
         await Ready(http2);
 
         AllThere(await Read(grpc2, restSession), 100);
         AllThere(await Read(grpc2, ocppSession), 50);
-        output.WriteLine($"acknowledged {2 * ReadingsPerTransport}, present {2 * ReadingsPerTransport}");
+        Output.WriteLine($"acknowledged {2 * ReadingsPerTransport}, present {2 * ReadingsPerTransport}");
     }
 
     [Fact]
@@ -181,7 +158,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         var (http, _, raw) = Clients();
         await Ready(http);
         var cpId = $"DUR-G-{Guid.NewGuid():N}"[..16];
-        var cp = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{_ports[0]}/ocpp/{cpId}"), await _security.ChargerAuthorization(raw.CreateCallInvoker(), cpId));
+        var cp = await OcppClient.ConnectAsync(new Uri($"ws://127.0.0.1:{_ports[0]}/ocpp/{cpId}"), await Security.ChargerAuthorization(raw.CreateCallInvoker(), cpId));
         await cp.Call("Heartbeat", []);
 
         var stopping = system.StopAsync(TimeSpan.FromSeconds(60));
@@ -202,7 +179,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         var (restSession, ocppSession) = await Feed(http, raw, $"out-{Guid.NewGuid():N}"[..16]);
         var charger = restSession[..restSession.IndexOf('~')];
 
-        await _azurite.StopProcessAsync(graceful: true);
+        await AzuriteService.StopProcessAsync(graceful: true);
         var refused = new List<(HttpStatusCode Status, double Seconds, string? RetryAfter)>();
         for (var i = 0; i < 3; i++)
         {
@@ -212,7 +189,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
             refused.Add((response.StatusCode, timer.Elapsed.TotalSeconds, response.Headers.RetryAfter?.ToString()));
         }
 
-        _azurite = await _azurite.RestartAsync();
+        AzuriteService = await AzuriteService.RestartAsync();
         var session = await Read(grpc, restSession);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         HttpStatusCode after;
@@ -230,7 +207,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
 
         foreach (var r in refused)
         {
-            output.WriteLine($"during the outage: {(int)r.Status} after {r.Seconds:0.0} s, Retry-After {r.RetryAfter}");
+            Output.WriteLine($"during the outage: {(int)r.Status} after {r.Seconds:0.0} s, Retry-After {r.RetryAfter}");
         }
 
         Assert.All(refused, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r.Status));

@@ -12,35 +12,14 @@ namespace Charge.Cluster.Tests;
 /// Azurite, Redis, two silos and a gateway as separate processes on loopback. Sessions run through the gateway,
 /// one silo is SIGKILLed mid-session, the sessions go on and stop; then the whole cluster restarts.
 /// </summary>
-public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SiloFailureTests(ITestOutputHelper output) : ProcessTest(output)
 {
     private const int Sessions = 10;
     private const int RoundsBeforeKill = 4;
     private const int Rounds = 10;
 
     private readonly string _clusterId = $"kill-{Guid.NewGuid():N}"[..16];
-    private readonly List<ChargeProcess> _processes = [];
-    private readonly TestSecurity _security = new();
-    private Azurite _azurite = null!;
-    private Redis _redis = null!;
     private int _retries;
-
-    public async Task InitializeAsync()
-    {
-        _azurite = await Azurite.StartAsync();
-        _redis = await Redis.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var p in _processes)
-        {
-            await p.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task No_session_is_lost_or_duplicated_and_energy_is_exact_when_a_silo_is_killed_and_the_cluster_restarts()
@@ -83,7 +62,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
         // No waiting: an acknowledged reading is in storage the moment its answer arrives.
         siloA.KillHard();
-        output.WriteLine("silo-a killed");
+        Output.WriteLine("silo-a killed");
 
         for (var k = RoundsBeforeKill + 1; k <= Rounds; k++)
         {
@@ -120,13 +99,13 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(view.AnomalyCount == 0, $"{view.SessionId}: {string.Join("; ", view.Anomalies.Select(a => $"{a.Kind} {a.ReadingTimestamp} {a.EnergyWh}: {a.Detail}"))}");
         }
 
-        output.WriteLine($"calls retried during fail-over: {_retries}");
+        Output.WriteLine($"calls retried during fail-over: {_retries}");
 
         // A full restart of the cluster: graceful stops, new processes, the same sessions.
         var stopping = System.Diagnostics.Stopwatch.StartNew();
         await gateway.StopAsync(TimeSpan.FromSeconds(20));
         await siloB.StopAsync(TimeSpan.FromSeconds(30));
-        output.WriteLine($"graceful stop of gateway and silo-b took {stopping.Elapsed.TotalSeconds:0.0} s");
+        Output.WriteLine($"graceful stop of gateway and silo-b took {stopping.Elapsed.TotalSeconds:0.0} s");
         Assert.True(siloB.HasExited, "silo-b did not stop");
         StartSilo("silo-c");
         StartSilo("silo-d");
@@ -152,7 +131,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             $"--Charge:Cluster:GatewayPort={ports[1]}",
             .. ClusterArgs(),
             "--Charge:Storage:Provider=AzureBlob",
-            $"--Charge:Storage:ConnectionString={_azurite.ConnectionString}",
+            $"--Charge:Storage:ConnectionString={AzuriteService.ConnectionString}",
             "--Charge:Sessions:StopGracePeriod=00:00:03",
             // Declare a dead silo in seconds, not the production default of about a minute.
             "--Charge:Cluster:Membership:ProbeTimeout=00:00:01",
@@ -164,7 +143,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             "--Charge:Cluster:Membership:NumMissedTableIAmAliveLimit=2",
             "--Charge:Cluster:Membership:TableRefreshTimeout=00:00:02",
         ]);
-        _processes.Add(silo);
+        Processes.Add(silo);
         return silo;
     }
 
@@ -178,11 +157,11 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
             // Re-read the silo gateways every 2 s (Orleans' default: 1 min) so a restarted cluster is found quickly.
             "--Charge:Cluster:Gateways:GatewayListRefreshPeriod=00:00:02",
             .. ClusterArgs(),
-            .. _security.HostArgs,
+            .. Security.HostArgs,
         ]);
-        _processes.Add(gateway);
+        Processes.Add(gateway);
         var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}");
-        var channel = raw.Intercept(new TestSecurity.Interceptor(_security, raw.CreateCallInvoker));
+        var channel = raw.Intercept(new TestSecurity.Interceptor(Security, raw.CreateCallInvoker));
         var sessions = new SessionService.SessionServiceClient(channel);
         // Ready when the cluster answers through it: NotFound for a session that does not exist.
         await Until(async () =>
@@ -207,7 +186,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     private string[] ClusterArgs() =>
     [
         "--Charge:Cluster:Provider=Redis",
-        $"--Charge:Cluster:RedisConnectionString={_redis.ConnectionString}",
+        $"--Charge:Cluster:RedisConnectionString={RedisService.ConnectionString}",
         $"--Charge:Cluster:ClusterId={_clusterId}",
         "--Charge:Cluster:ResponseTimeout=00:00:05",
         "--Logging:LogLevel:Default=Warning",
@@ -235,22 +214,4 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                foreach (var p in _processes)
-                {
-                    output.WriteLine($"--- {p.Name} (exited: {p.HasExited})\n{p.Output}");
-                }
-
-                Assert.Fail($"timed out waiting for: {what}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
 }

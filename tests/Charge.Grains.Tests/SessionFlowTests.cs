@@ -1,3 +1,4 @@
+using Charge.Tests;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Charge.Grains.Interfaces;

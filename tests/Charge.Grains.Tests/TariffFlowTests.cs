@@ -1,3 +1,4 @@
+using Charge.Tests;
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Interfaces.Tariffs;

@@ -54,20 +54,8 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
 
     private static string Message(JsonNode? body) => body?["message"]?.GetValue<string>() ?? "";
 
-    private async Task<Session> Until(string sessionId, Func<Session, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var s = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = sessionId });
-            if (done(s) || DateTime.UtcNow > deadline)
-            {
-                return s;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private Task<Session> Until(string sessionId, Func<Session, bool> done) =>
+        Eventually.Get(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }).ResponseAsync, done);
 
     private async Task<Session> StartWithReading(string chargerId, string idTag, double startWh, double readingWh, double minutes)
     {

@@ -30,13 +30,31 @@ public abstract class DevService : IAsyncDisposable
 
     protected string Folder { get; }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// Ports free now and never handed out before in this test run: a port given to a process that has not bound it
+    /// yet must not be given to the next one.
+    /// </summary>
     public static int[] FreePorts(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
+        lock (HandedOut)
+        {
+            var ports = new List<int>(count);
+            while (ports.Count < count)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                listener.Stop();
+                if (HandedOut.Add(port))
+                {
+                    ports.Add(port);
+                }
+            }
+
+            return [.. ports];
+        }
     }
 
     protected static string TempFolder(string name)

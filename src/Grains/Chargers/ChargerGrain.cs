@@ -626,23 +626,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             ? ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}")
             : NoSuchSession(sessionId);
 
-    /// <summary>
-    /// Writes the state. If storage fails, this activation is dropped so that its unwritten changes go with it (the
-    /// next call reloads what storage has), and the caller gets Unavailable: a request is applied whole or not at all.
-    /// </summary>
-    private async Task Persist()
-    {
-        try
-        {
-            await _state.WriteStateAsync();
-        }
-        catch (Exception e) when (e is not ChargeException and not Orleans.Storage.InconsistentStateException)
-        {
-            DeactivateOnIdle();
-            LogStorageFailed(e, ChargerId);
-            throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
-        }
-    }
+    private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, ChargerId));
 
     /// <summary>A storage call on the acknowledgement path: a failure is Unavailable (retry), never a half-applied request.</summary>
     private async Task<T> Stored<T>(Func<Task<T>> call)

@@ -788,23 +788,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         return PricingEngine.Price(_tariff, _periods, account.Last.Timestamp) with { Periods = [] };
     }
 
-    /// <summary>
-    /// Writes the state. If storage fails, this activation is dropped with its unwritten changes (the next call
-    /// reloads what storage has, and replays the reading log), and the caller gets Unavailable.
-    /// </summary>
-    private async Task Persist()
-    {
-        try
-        {
-            await _state.WriteStateAsync();
-        }
-        catch (Exception e) when (e is not ChargeException and not Orleans.Storage.InconsistentStateException)
-        {
-            DeactivateOnIdle();
-            LogStorageFailed(e, SessionId);
-            throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
-        }
-    }
+    private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, SessionId));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: storage write failed")]
     private partial void LogStorageFailed(Exception e, string sessionId);

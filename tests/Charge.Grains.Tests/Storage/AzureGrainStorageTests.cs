@@ -76,9 +76,9 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
 
         Assert.True(read.RecordExists);
         Assert.Equal(written.ETag, read.ETag);
-        Assert.Equal("CP-1", read.State.ChargerId);
-        Assert.Equal(1234.5m, read.State.MeterStartWh);
-        Assert.Equal(7000, Assert.Single(read.State.Points).PowerW);
+        Assert.Equal("CP-1", read.State!.ChargerId);
+        Assert.Equal(1234.5m, read.State!.MeterStartWh);
+        Assert.Equal(7000, Assert.Single(read.State!.Points).PowerW);
     }
 
     [Fact]
@@ -104,14 +104,14 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
         var first = State();
         await _storage.WriteStateAsync("session", Grain("s-3"), first);
         var stale = new GrainState<SessionState>(State("CP-STALE").State) { ETag = first.ETag, RecordExists = true };
-        first.State.ChargerId = "CP-NEWER";
+        first.State!.ChargerId = "CP-NEWER";
         await _storage.WriteStateAsync("session", Grain("s-3"), first);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("session", Grain("s-3"), stale));
 
         var read = new GrainState<SessionState>(new SessionState());
         await _storage.ReadStateAsync("session", Grain("s-3"), read);
-        Assert.Equal("CP-NEWER", read.State.ChargerId);
+        Assert.Equal("CP-NEWER", read.State!.ChargerId);
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
         var read = new GrainState<SessionState>(new SessionState());
         await binary.ReadStateAsync("session", Grain("s-bin"), read);
 
-        Assert.Equal("CP-BIN", read.State.ChargerId);
-        Assert.Equal(1234.5m, read.State.MeterStartWh);
+        Assert.Equal("CP-BIN", read.State!.ChargerId);
+        Assert.Equal(1234.5m, read.State!.MeterStartWh);
     }
 
     [Fact]

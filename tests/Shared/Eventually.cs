@@ -1,4 +1,4 @@
-namespace Charge.Grains.Tests;
+namespace Charge.Tests;
 
 /// <summary>Waits for an asynchronous outcome (stream delivery) instead of sleeping a fixed time.</summary>
 public static class Eventually
