@@ -189,6 +189,10 @@ public sealed class DurabilityTests(ITestOutputHelper output) : ProcessTest(outp
             refused.Add((response.StatusCode, timer.Elapsed.TotalSeconds, response.Headers.RetryAfter?.ToString()));
         }
 
+        // A stop in the outage is refused whole: the session stays active and its connector charging.
+        using var refusedStop = await http.PostAsJsonAsync($"/v1/sessions/{restSession}:stop",
+            new { meterStopWh = 1000 + 100 * (ReadingsPerTransport + 20), timestamp = At(ReadingsPerTransport + 20), reason = "Local" });
+
         AzuriteService = await AzuriteService.RestartAsync();
         var session = await Read(grpc, restSession);
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -226,5 +230,59 @@ public sealed class DurabilityTests(ITestOutputHelper output) : ProcessTest(outp
         Assert.Equal(100 * (ReadingsPerTransport + 10), final.EnergyWh);
         AllThere(await Read(grpc, ocppSession), 50);
         Assert.True(session.ReadingCount >= ReadingsPerTransport);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refusedStop.StatusCode);
+        Assert.Equal(SessionState.Active, final.State);
+        var connector = (await new ChargerService.ChargerServiceClient(grpc).GetChargerAsync(new GetChargerRequest { ChargerId = charger })).Connectors.Single(c => c.ConnectorId == 1);
+        Assert.Equal((ConnectorStatus.Charging, restSession), (connector.Status, connector.ActiveSessionId));
+
+        // The station retries the stop: now it completes, with the connector freed.
+        using var retried = await http.PostAsJsonAsync($"/v1/sessions/{restSession}:stop",
+            new { meterStopWh = 1000 + 100 * (ReadingsPerTransport + 20), timestamp = At(ReadingsPerTransport + 20), reason = "Local" });
+        var completed = JsonNode.Parse(await retried.Content.ReadAsStringAsync())!;
+        var freed = (await new ChargerService.ChargerServiceClient(grpc).GetChargerAsync(new GetChargerRequest { ChargerId = charger })).Connectors.Single(c => c.ConnectorId == 1);
+        Assert.Equal("SESSION_STATE_COMPLETED", completed["state"]!.GetValue<string>());
+        Assert.Equal("", freed.ActiveSessionId);
+    }
+
+    [Fact]
+    public async Task A_cluster_on_azure_table_membership_serves_with_no_other_backing_service()
+    {
+        var ports = DevService.FreePorts(4);
+        string[] cluster =
+        [
+            "--Charge:Cluster:Provider=AzureStorage", $"--Charge:Cluster:AzureStorageConnectionString={AzuriteService.ConnectionString}",
+            $"--Charge:Cluster:ClusterId=az-{Guid.NewGuid():N}"[..30], "--Logging:LogLevel:Default=Warning",
+        ];
+        Processes.Add(ChargeProcess.Start("silo", "Silo", "Charge.Silo",
+        [
+            "--Charge:Silo:HostGateway=false", $"--Charge:Cluster:SiloPort={ports[0]}", $"--Charge:Cluster:GatewayPort={ports[1]}",
+            "--Charge:Storage:Provider=AzureBlob", $"--Charge:Storage:ConnectionString={AzuriteService.ConnectionString}", .. cluster,
+        ]));
+        Processes.Add(ChargeProcess.Start("gateway", "Gateway", "Charge.Gateway",
+        [
+            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[2]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[3]}",
+            "--Charge:Cluster:Gateways:GatewayListRefreshPeriod=00:00:02", .. cluster, .. Security.HostArgs,
+        ]));
+        var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[3]}");
+        var station = new StationService.StationServiceClient(raw.Intercept(new TestSecurity.Interceptor(Security, raw.CreateCallInvoker)));
+        Session? started = null;
+        await Until(async () =>
+        {
+            try
+            {
+                started = await station.StartSessionAsync(new StartSessionRequest
+                {
+                    ChargerId = "AZ-1", ConnectorId = 1, IdTag = "T", MeterStartWh = 0, SessionId = "s", Timestamp = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(_t0),
+                });
+                return true;
+            }
+            catch (RpcException)
+            {
+                return false;
+            }
+        }, "a session started through the Azure-table cluster", TimeSpan.FromSeconds(90));
+
+        Assert.Equal("AZ-1~s", started!.SessionId);
+        Assert.Equal(SessionState.Active, started.State);
     }
 }

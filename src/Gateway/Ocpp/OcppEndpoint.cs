@@ -281,7 +281,8 @@ public sealed partial class OcppEndpoint(
                 _ => OcppErrorCode.GenericError,
             }, e.Message);
         }
-        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+                                  || Services.ErrorMappingInterceptor.IsStorageFailure(e))
         {
             return CallError(messageId, OcppErrorCode.InternalError, "the central system is unavailable; retry");
         }

@@ -63,10 +63,30 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case SiloUnavailableException or OrleansMessageRejectionException:
                 LogUnavailable(e, method);
                 return new RpcException(new Status(StatusCode.Unavailable, "the cluster is unavailable; retry"));
+            case var _ when IsStorageFailure(e):
+                // A grain that could not load or store its state (storage down): nothing was applied; retry.
+                LogUnavailable(e, method);
+                return new RpcException(new Status(StatusCode.Unavailable, "storage is unavailable: the request was not applied; retry"));
             default:
                 LogUnexpected(e, method);
                 return new RpcException(new Status(StatusCode.Internal, "internal error"));
         }
+    }
+
+    /// <summary>A storage client's failure, as thrown or as the cluster forwards it (by type name across the wire).</summary>
+    public static bool IsStorageFailure(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            var type = x is Orleans.Serialization.UnavailableExceptionFallbackException fallback ? fallback.ExceptionType : x.GetType().FullName;
+            if (type is not null && (type.StartsWith("Azure.", StringComparison.Ordinal) || type.StartsWith("Orleans.Storage.", StringComparison.Ordinal)
+                                     || type.Contains("StorageException", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Method} failed: cluster unavailable")]

@@ -109,7 +109,18 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     /// <summary>Takes in every logged batch after the last one applied (a lost stream message, a stop, a replay).</summary>
     private async Task CatchUp()
     {
-        foreach (var batch in await _log.ReadAsync(SessionId, State.LogPosition))
+        ImmutableArray<MeterBatch> missing;
+        try
+        {
+            missing = await _log.ReadAsync(SessionId, State.LogPosition);
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            LogStorageFailed(e, SessionId);
+            throw ChargeException.Unavailable("storage is unavailable: the session's reading log cannot be read; retry");
+        }
+
+        foreach (var batch in missing)
         {
             ApplyLogged(batch);
         }

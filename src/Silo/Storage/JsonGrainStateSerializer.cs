@@ -18,7 +18,7 @@ public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
 
     public JsonGrainStateSerializer(JsonSerializerOptions? options = null) => _options = options ?? DefaultOptions;
 
-    public BinaryData Serialize<T>(T input) => new(JsonSerializer.SerializeToUtf8Bytes(input, _options));
+    public BinaryData Serialize<T>(T? input) => new(JsonSerializer.SerializeToUtf8Bytes(input, _options));
 
     public T Deserialize<T>(BinaryData input) =>
         JsonSerializer.Deserialize<T>(input.ToMemory().Span, _options)
