@@ -601,8 +601,8 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
             yield return new($"StartSession {name}", () => station.StartSessionAsync(Start(change), charger).ResponseAsync, names);
         }
 
-        yield return new("StartSession as operator", () => station.StartSessionAsync(Start(_ => { }), op).ResponseAsync, []);
-        yield return new("StartSession anonymous", () => station.StartSessionAsync(Start(_ => { })).ResponseAsync, []);
+        yield return new("StartSession as operator", () => station.StartSessionAsync(Start(_ => { }), op).ResponseAsync, ["may not call"]);
+        yield return new("StartSession anonymous", () => station.StartSessionAsync(Start(_ => { })).ResponseAsync, ["authentication required"]);
 
         ReportMeterValuesRequest Readings(Action<Api.V1.MeterReading> change, string? session = null)
         {
@@ -630,7 +630,7 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         yield return new("ReportMeterValues no readings", () => station.ReportMeterValuesAsync(new ReportMeterValuesRequest { ChargerId = a.ChargerId, SessionId = a.SessionId }, charger).ResponseAsync, ["readings"]);
         yield return new("ReportMeterValues others' session", () => station.ReportMeterValuesAsync(Readings(_ => { }, $"{a.OcppCp}~{a.Tx}"), charger).ResponseAsync, ["session"]);
         yield return new("ReportMeterValues unknown session", () => station.ReportMeterValuesAsync(Readings(_ => { }, "nothing"), charger).ResponseAsync, ["nothing"]);
-        yield return new("ReportMeterValues as driver", () => station.ReportMeterValuesAsync(Readings(_ => { }), driver).ResponseAsync, []);
+        yield return new("ReportMeterValues as driver", () => station.ReportMeterValuesAsync(Readings(_ => { }), driver).ResponseAsync, ["may not call"]);
 
         StopSessionRequest Stop(Action<StopSessionRequest> change)
         {
@@ -651,8 +651,8 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
             yield return new($"StopSession {name}", () => station.StopSessionAsync(Stop(change), charger).ResponseAsync, names);
         }
 
-        yield return new("StopSession as driver", () => station.StopSessionAsync(Stop(r => r.MeterStopWh = 0), driver).ResponseAsync, []);
-        yield return new("StopSession as operator", () => station.StopSessionAsync(Stop(r => r.MeterStopWh = 0), op).ResponseAsync, []);
+        yield return new("StopSession as driver", () => station.StopSessionAsync(Stop(r => r.MeterStopWh = 0), driver).ResponseAsync, ["may not call"]);
+        yield return new("StopSession as operator", () => station.StopSessionAsync(Stop(r => r.MeterStopWh = 0), op).ResponseAsync, ["may not call"]);
         yield return new("ReportStatus unspecified", () => station.ReportStatusAsync(new ReportStatusRequest { ChargerId = a.ChargerId, ConnectorId = 1, Timestamp = ts }, charger).ResponseAsync, ["status"]);
         yield return new("ReportStatus 99", () => station.ReportStatusAsync(new ReportStatusRequest { ChargerId = a.ChargerId, ConnectorId = 1, Status = (ConnectorStatus)99, Timestamp = ts }, charger).ResponseAsync, ["status"]);
         yield return new("ReportStatus connector -5", () => station.ReportStatusAsync(new ReportStatusRequest { ChargerId = a.ChargerId, ConnectorId = -5, Status = ConnectorStatus.Faulted, Timestamp = ts }, charger).ResponseAsync, ["connector_id"]);
@@ -668,7 +668,7 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         yield return new("ListSessions page", () => sessions.ListSessionsAsync(new ListSessionsRequest { ChargerId = a.ChargerId, PageSize = int.MaxValue }, op).ResponseAsync, ["page_size"]);
         yield return new("ListSessions from max", () => sessions.ListSessionsAsync(new ListSessionsRequest { ChargerId = a.ChargerId, From = new Timestamp { Seconds = long.MaxValue } }, op).ResponseAsync, ["from"]);
         yield return new("RequestStop unknown", () => sessions.RequestStopAsync(new RequestStopRequest { SessionId = "none~none" }, op).ResponseAsync, ["none~none"]);
-        yield return new("ForceClose as driver", () => sessions.ForceCloseSessionAsync(new ForceCloseSessionRequest { SessionId = a.SessionId }, driver).ResponseAsync, []);
+        yield return new("ForceClose as driver", () => sessions.ForceCloseSessionAsync(new ForceCloseSessionRequest { SessionId = a.SessionId }, driver).ResponseAsync, ["may not call"]);
         yield return new("ForceClose unknown", () => sessions.ForceCloseSessionAsync(new ForceCloseSessionRequest { SessionId = "none~none" }, op).ResponseAsync, ["none~none"]);
     }
 

@@ -370,6 +370,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("operator or driver", await response.Content.ReadAsStringAsync());
         Assert.Equal(StatusCode.Unauthenticated, grpc.StatusCode);
+        Assert.Contains("operator or driver", grpc.Status.Detail);
     }
 
     [Theory]

@@ -31,14 +31,31 @@ public static class ErrorBodies
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
-                || http.WebSockets.IsWebSocketRequest)
+            if (http.WebSockets.IsWebSocketRequest)
             {
                 return;
             }
 
             var code = http.Response.StatusCode;
             var what = $"{http.Request.Method} {http.Request.Path}";
+            if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // A gRPC caller reads the status, not the HTTP code: a trailers-only answer with the reason.
+                if (code is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+                {
+                    var grpcMessage = code == StatusCodes.Status401Unauthorized
+                        ? "authentication required: send 'authorization: Bearer <token>' (apps, operators) or 'Basic chargerId:secret' (chargers)"
+                          + (http.Items[Security.SecurityHostingExtensions.AuthenticationFailure] is string reason ? $": {reason}" : "")
+                        : $"this credential may not call {http.Request.Path}: its role is not one this operation admits";
+                    http.Response.StatusCode = StatusCodes.Status200OK;
+                    http.Response.ContentType = "application/grpc";
+                    http.Response.Headers["grpc-status"] = code == StatusCodes.Status401Unauthorized ? "16" : "7";
+                    http.Response.Headers["grpc-message"] = Uri.EscapeDataString(grpcMessage);
+                }
+
+                return;
+            }
+
             var message = code switch
             {
                 StatusCodes.Status401Unauthorized => "authentication required: apps and operators send 'Authorization: Bearer <token>', chargers HTTP Basic chargerId:secret"
