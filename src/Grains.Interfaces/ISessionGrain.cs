@@ -9,7 +9,7 @@ public interface ISessionGrain : IGrainWithStringKey
 {
     /// <summary>Starts the session; repeating the same start returns the current view, another charger gets AlreadyExists.</summary>
     [Alias("Start")]
-    Task<SessionView> Start(StartSessionCommand command);
+    Task<SessionView> Start(StartSessionCommand command, SessionTerms terms);
 
     /// <summary>
     /// Stops the session. <paramref name="publishedSequence"/> is the last meter batch the charger published and

@@ -12,7 +12,7 @@ public enum SessionStatus
     Completed = 3,
 }
 
-/// <summary>Start a session on a charger's connector.</summary>
+/// <summary>Start a session on a charger's connector: what the station says.</summary>
 [GenerateSerializer]
 [Alias("charge.StartSession")]
 public sealed record StartSessionCommand(
@@ -21,11 +21,19 @@ public sealed record StartSessionCommand(
     [property: Id(2)] int ConnectorId,
     [property: Id(3)] string IdTag,
     [property: Id(4)] decimal MeterStartWh,
-    [property: Id(5)] DateTime Timestamp,
-    [property: Id(6)] Tariffs.TariffRef? Tariff = null,
-    [property: Id(7)] string? SiteId = null,
-    [property: Id(8)] string? TimeZone = null,
-    [property: Id(9)] double MaxPowerW = 0);
+    [property: Id(5)] DateTime Timestamp);
+
+/// <summary>
+/// What the charger grain decides for a session it starts, beside what the station said: the tariff version in
+/// force, the site and its zone, and the connector's maximum power. No caller of the public API fills these.
+/// </summary>
+[GenerateSerializer]
+[Alias("charge.SessionTerms")]
+public sealed record SessionTerms(
+    [property: Id(0)] Tariffs.TariffRef? Tariff,
+    [property: Id(1)] string? SiteId,
+    [property: Id(2)] string? TimeZone,
+    [property: Id(3)] double MaxPowerW);
 
 /// <summary>Stop a session with the final register.</summary>
 [GenerateSerializer]

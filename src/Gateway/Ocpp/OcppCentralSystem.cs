@@ -176,9 +176,9 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         {
             return RequestValidation.Id(value, field);
         }
-        catch (RpcException e)
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.InvalidArgument)
         {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Status.Detail);
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Message);
         }
     }
 
@@ -211,9 +211,9 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         {
             return RequestValidation.Timestamp(ParseTime(node.GetValue<string>()), field, Now);
         }
-        catch (RpcException e)
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.InvalidArgument)
         {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Status.Detail);
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Message);
         }
         catch (FormatException)
         {

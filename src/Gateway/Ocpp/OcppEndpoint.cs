@@ -41,10 +41,10 @@ public sealed partial class OcppEndpoint(
         {
             RequestValidation.Id(chargePointId, "chargePointId");
         }
-        catch (RpcException e)
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.InvalidArgument)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync(e.Status.Detail);
+            await context.Response.WriteAsync(e.Message);
             return;
         }
 

@@ -1,3 +1,4 @@
+using Charge.Grains.Interfaces;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -47,9 +48,9 @@ public sealed class ChargerAuthenticationHandler(
         {
             RequestValidation.Id(chargerId, "charger ID");
         }
-        catch (RpcException e)
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.InvalidArgument)
         {
-            return Fail(e.Status.Detail);
+            return Fail(e.Message);
         }
 
         if (!await credentials.Verify(chargerId, decoded[(colon + 1)..]))

@@ -5,7 +5,7 @@ using Grpc.Core;
 
 namespace Charge.Gateway.Services;
 
-/// <summary>Edge validation: a bad field is refused with InvalidArgument naming it, before any grain is called.</summary>
+/// <summary>Edge validation for every transport: a bad field is refused with InvalidArgument naming it, before any grain is called.</summary>
 public static class RequestValidation
 {
     public const int MaxIdLength = Limits.MaxIdLength;
@@ -173,5 +173,9 @@ public static class RequestValidation
             : t;
     }
 
-    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    /// <summary>
+    /// A domain InvalidArgument, so one validator serves every transport: gRPC and REST map it to InvalidArgument /
+    /// 400, OCPP to PropertyConstraintViolation.
+    /// </summary>
+    public static ChargeException Invalid(string message) => ChargeException.InvalidArgument(message);
 }

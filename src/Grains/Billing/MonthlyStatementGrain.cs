@@ -18,7 +18,8 @@ public sealed record StatementState
 
 /// <summary>One id_tag's month: collects its priced sessions, then issues one invoice with a line per session.</summary>
 public sealed class MonthlyStatementGrain(
-    [PersistentState("statement", StorageNames.Charge)] IPersistentState<StatementState> state, IOptions<BillingOptions> options) : Grain, IMonthlyStatementGrain
+    [PersistentState("statement", StorageNames.Charge)] IPersistentState<StatementState> state, IOptions<BillingOptions> options, TimeProvider time)
+    : Grain, IMonthlyStatementGrain
 {
     private string IdTag => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('|')];
 
@@ -51,7 +52,7 @@ public sealed class MonthlyStatementGrain(
                 throw ChargeException.FailedPrecondition($"{IdTag} has no sessions in {Period}");
             }
 
-            var (series, year) = BillingGrain.Series(options.Value, DateTime.UtcNow);
+            var (series, year) = BillingGrain.Series(options.Value, time.GetUtcNow().UtcDateTime);
             var sequence = await GrainFactory.GetGrain<IInvoiceNumberGrain>(series).Reserve($"month:{this.GetPrimaryKeyString()}");
             state.State.Number = InvoiceBuilder.Number(options.Value.InvoicePrefix, year, sequence);
             state.State.Series = series;
@@ -60,7 +61,7 @@ public sealed class MonthlyStatementGrain(
 
         if (!state.State.Issued)
         {
-            var invoice = InvoiceBuilder.ForMonth(state.State.Number, IdTag, Period, [.. state.State.Entries.Values], options.Value.Seller, DateTime.UtcNow);
+            var invoice = InvoiceBuilder.ForMonth(state.State.Number, IdTag, Period, [.. state.State.Entries.Values], options.Value.Seller, time.GetUtcNow().UtcDateTime);
             await GrainFactory.GetGrain<IInvoiceGrain>(state.State.Number).Issue(invoice);
             await GrainFactory.GetGrain<IInvoiceNumberGrain>(state.State.Series!).Confirm($"month:{this.GetPrimaryKeyString()}");
             state.State.Issued = true;

@@ -87,13 +87,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
-        var view = await session.Start(command with
-        {
-            Tariff = await TariffInForce(command.Timestamp),
-            SiteId = State.SiteId,
-            TimeZone = siteZone,
-            MaxPowerW = MaxPowerOf(command.ConnectorId),
-        });
+        var view = await session.Start(command,
+            new SessionTerms(await TariffInForce(command.Timestamp), State.SiteId, siteZone, MaxPowerOf(command.ConnectorId)));
         _lastContact = Now;
         if (view.Status == SessionStatus.Active && !State.Active.ContainsKey(command.SessionId))
         {

@@ -25,6 +25,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private readonly ISessionArchive _archive;
     private readonly IOptions<Billing.BillingOptions> _billing;
     private readonly IReadingLog _log;
+    private readonly TimeProvider _time;
     private IGrainTimer? _followUpRetry;
     private IGrainTimer? _flush;
     private bool _unwritten;
@@ -45,9 +46,11 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         ISessionArchive archive,
         IOptions<Billing.BillingOptions> billing,
         IReadingLog log,
+        TimeProvider time,
         ILogger<SessionGrain> logger)
     {
         _log = log;
+        _time = time;
         _billing = billing;
         _state = state;
         _archive = archive;
@@ -101,7 +104,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         s.LastPowerW = s.LastCurrentA = s.LastSocPercent = null;
         s.ConsumedSequence = 0;
         s.LogPosition = 0;
-        s.Version = Math.Max(s.Version, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        s.Version = Math.Max(s.Version, _time.GetUtcNow().ToUnixTimeMilliseconds());
         _periods = null;
         await CatchUp();
     }
@@ -146,7 +149,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private async Task LoadTariff(TariffRef pinned) =>
         _tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
 
-    public async Task<SessionView> Start(StartSessionCommand command)
+    public async Task<SessionView> Start(StartSessionCommand command, SessionTerms terms)
     {
         if (State.Status != SessionStatus.None)
         {
@@ -172,16 +175,16 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         State.StartedAt = command.Timestamp;
         State.MeterStartWh = command.MeterStartWh;
         State.Points = EnergyAccount.Begin(command.Timestamp, command.MeterStartWh);
-        State.Register = new RegisterState { MaxPowerW = command.MaxPowerW };
-        State.Tariff = command.Tariff;
-        if (command.Tariff is { } pinned)
+        State.Register = new RegisterState { MaxPowerW = terms.MaxPowerW };
+        State.Tariff = terms.Tariff;
+        if (terms.Tariff is { } pinned)
         {
             await LoadTariff(pinned);
         }
 
-        State.SiteId = command.SiteId;
+        State.SiteId = terms.SiteId;
         // Local times (invoices, CDRs, reports) are told in the site's zone, else the tariff's, fixed at start.
-        State.SiteTimeZone = command.TimeZone ?? _tariff?.TimeZone;
+        State.SiteTimeZone = terms.TimeZone ?? _tariff?.TimeZone;
 
         Changed();
         // A started session must survive: the charger has been told it exists.
@@ -650,14 +653,14 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         if (State.InvoiceNumber is null)
         {
-            var (series, year) = Billing.BillingGrain.Series(billing, DateTime.UtcNow);
+            var (series, year) = Billing.BillingGrain.Series(billing, _time.GetUtcNow().UtcDateTime);
             var sequence = await GrainFactory.GetGrain<IInvoiceNumberGrain>(series).Reserve(SessionId);
             State.InvoiceNumber = Billing.InvoiceBuilder.Number(billing.InvoicePrefix, year, sequence);
             State.InvoiceSeries = series;
             await Persist();
         }
 
-        var invoice = Billing.InvoiceBuilder.ForSession(State.InvoiceNumber, View(), _tariff, siteName, billing.Seller, DateTime.UtcNow);
+        var invoice = Billing.InvoiceBuilder.ForSession(State.InvoiceNumber, View(), _tariff, siteName, billing.Seller, _time.GetUtcNow().UtcDateTime);
         await GrainFactory.GetGrain<IInvoiceGrain>(State.InvoiceNumber).Issue(invoice);
         await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(SessionId);
         State.Invoiced = true;
