@@ -18,7 +18,7 @@ public static class SessionIds
             return $"{chargerId}{Separator}{sessionId}";
         }
 
-        return string.CompareOrdinal(sessionId, 0, chargerId, 0, Math.Max(at, chargerId.Length)) == 0 && at == chargerId.Length
+        return at == chargerId.Length && sessionId.StartsWith(chargerId, StringComparison.Ordinal)
             ? sessionId
             : throw ChargeException.NotFound($"charger '{chargerId}' has no session '{sessionId}': session IDs with '{Separator}' belong to the charger named before it");
     }

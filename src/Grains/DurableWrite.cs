@@ -2,13 +2,12 @@ using Charge.Grains.Interfaces;
 
 namespace Charge.Grains;
 
-/// <summary>The one way a grain writes state on a request's path: whole, or not at all.</summary>
+/// <summary>The one way a grain calls storage on a request's path: the call is applied whole, or the caller hears Unavailable.</summary>
 public static class DurableWrite
 {
     /// <summary>
     /// Writes the state. If storage fails, the activation is dropped so its unwritten changes go with it (the next
-    /// call reloads what storage has), and the caller gets Unavailable. A concurrency conflict passes through:
-    /// Orleans deactivates the grain for it.
+    /// call reloads what storage has), and the caller gets Unavailable.
     /// </summary>
     public static async Task WriteOrUnavailable<T>(this IPersistentState<T> state, IGrainContext grain, Action<Exception> log)
     {
@@ -16,11 +15,32 @@ public static class DurableWrite
         {
             await state.WriteStateAsync();
         }
-        catch (Exception e) when (e is not ChargeException and not Orleans.Storage.InconsistentStateException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
             grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "storage write failed"));
             log(e);
             throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
         }
     }
+
+    /// <summary>Another storage call (a log append or read, a reminder): its failure is Unavailable with <paramref name="message"/>.</summary>
+    public static async Task<T> OrUnavailable<T>(Func<Task<T>> call, Action<Exception> log, string message)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            log(e);
+            throw ChargeException.Unavailable(message);
+        }
+    }
+
+    /// <summary>
+    /// What storage being unreachable looks like, as opposed to a domain refusal, a concurrency conflict (Orleans
+    /// deactivates the grain for it) or a misconfiguration (an argument out of range, e.g. a reminder period).
+    /// </summary>
+    private static bool IsStorageFailure(Exception e) =>
+        e is not ChargeException and not Orleans.Storage.InconsistentStateException and not ArgumentException;
 }

@@ -38,15 +38,16 @@ public static class ErrorBodies
 
             var code = http.Response.StatusCode;
             var what = $"{http.Request.Method} {http.Request.Path}";
+            var unauthenticated = "authentication required: apps and operators send 'Authorization: Bearer <token>', chargers HTTP Basic chargerId:secret"
+                + ((http.Items[Security.SecurityHostingExtensions.AuthenticationFailure] as string
+                    ?? http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message) is { } why ? $": {why}" : "");
+            var forbidden = $"this credential may not call {what}: its role is not one this operation admits";
             if (http.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
             {
                 // A gRPC caller reads the status, not the HTTP code: a trailers-only answer with the reason.
                 if (code is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
                 {
-                    var grpcMessage = code == StatusCodes.Status401Unauthorized
-                        ? "authentication required: send 'authorization: Bearer <token>' (apps, operators) or 'Basic chargerId:secret' (chargers)"
-                          + (http.Items[Security.SecurityHostingExtensions.AuthenticationFailure] is string reason ? $": {reason}" : "")
-                        : $"this credential may not call {http.Request.Path}: its role is not one this operation admits";
+                    var grpcMessage = code == StatusCodes.Status401Unauthorized ? unauthenticated : forbidden;
                     http.Response.StatusCode = StatusCodes.Status200OK;
                     http.Response.ContentType = "application/grpc";
                     http.Response.Headers["grpc-status"] = code == StatusCodes.Status401Unauthorized ? "16" : "7";
@@ -58,10 +59,8 @@ public static class ErrorBodies
 
             var message = code switch
             {
-                StatusCodes.Status401Unauthorized => "authentication required: apps and operators send 'Authorization: Bearer <token>', chargers HTTP Basic chargerId:secret"
-                    + ((http.Items[Security.SecurityHostingExtensions.AuthenticationFailure] as string
-                        ?? http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message) is { } why ? $": {why}" : ""),
-                StatusCodes.Status403Forbidden => $"this credential may not call {what}: its role is not one this operation admits",
+                StatusCodes.Status401Unauthorized => unauthenticated,
+                StatusCodes.Status403Forbidden => forbidden,
                 StatusCodes.Status404NotFound => $"no such resource or route: {what}",
                 StatusCodes.Status405MethodNotAllowed => $"method {http.Request.Method} is not allowed on {http.Request.Path}",
                 StatusCodes.Status415UnsupportedMediaType => $"{what} takes a JSON body: send 'Content-Type: application/json'",

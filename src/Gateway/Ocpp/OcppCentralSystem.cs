@@ -63,7 +63,9 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
     {
         var start = new OcppStart(
             Connector(p, "StartTransaction.connectorId", allowZero: false),
-            IdTag(p["idTag"]!.GetValue<string>(), "StartTransaction.idTag"),
+            // The station API's rule for id_tags (OCPP's schema allows 20 characters of it); its InvalidArgument is a
+            // PropertyConstraintViolation, as every validator's is (OcppEndpoint.Process).
+            RequestValidation.Id(p["idTag"]!.GetValue<string>(), "StartTransaction.idTag"),
             Register(p["meterStart"]!, "StartTransaction.meterStart"),
             Timestamp(p["timestamp"]!, "StartTransaction.timestamp"));
         var transaction = await Charger(chargePointId).StartTransaction(start);
@@ -169,19 +171,6 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
             : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {p["connectorId"]!.ToJsonString()} is not a connector ({min}..{Limits.MaxConnectors})");
     }
 
-    /// <summary>An id_tag by the same rule as on the gRPC and REST station API (OCPP allows 20 characters of it).</summary>
-    private static string IdTag(string value, string field)
-    {
-        try
-        {
-            return RequestValidation.Id(value, field);
-        }
-        catch (ChargeException e) when (e.Kind == ChargeErrorKind.InvalidArgument)
-        {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Message);
-        }
-    }
-
     private static int TransactionId(JsonNode node, string field) =>
         Integer(node, field) is var value && value is >= int.MinValue and <= int.MaxValue
             ? (int)value
@@ -210,10 +199,6 @@ public sealed class OcppCentralSystem(IGrainFactory grains, TimeProvider time, I
         try
         {
             return RequestValidation.Timestamp(ParseTime(node.GetValue<string>()), field, Now);
-        }
-        catch (ChargeException e) when (e.Kind == ChargeErrorKind.InvalidArgument)
-        {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, e.Message);
         }
         catch (FormatException)
         {

@@ -279,7 +279,11 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         if (_sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable)
         {
             // The acknowledgement is a promise: the batch is in storage before the charger hears "accepted".
-            batch = batch with { LogPosition = await Stored(() => _log.AppendAsync(sessionId, batch)) };
+            batch = batch with
+            {
+                LogPosition = await DurableWrite.OrUnavailable(() => _log.AppendAsync(sessionId, batch), e => LogStorageFailed(e, ChargerId),
+                    "storage is unavailable: the readings were not accepted; retry"),
+            };
         }
 
         active.LastSequence = batch.Sequence;
@@ -622,20 +626,6 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             : NoSuchSession(sessionId);
 
     private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, ChargerId));
-
-    /// <summary>A storage call on the acknowledgement path: a failure is Unavailable (retry), never a half-applied request.</summary>
-    private async Task<T> Stored<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception e) when (e is not ChargeException and not Orleans.Storage.InconsistentStateException)
-        {
-            LogStorageFailed(e, ChargerId);
-            throw ChargeException.Unavailable("storage is unavailable: the readings were not accepted; retry");
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Charger {ChargerId}: storage call failed")]
     private partial void LogStorageFailed(Exception e, string chargerId);

@@ -112,20 +112,33 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     /// <summary>Takes in every logged batch after the last one applied (a lost stream message, a stop, a replay).</summary>
     private async Task CatchUp()
     {
-        ImmutableArray<MeterBatch> missing;
-        try
-        {
-            missing = await _log.ReadAsync(SessionId, State.LogPosition);
-        }
-        catch (Exception e) when (e is not ChargeException)
-        {
-            LogStorageFailed(e, SessionId);
-            throw ChargeException.Unavailable("storage is unavailable: the session's reading log cannot be read; retry");
-        }
-
+        var missing = await DurableWrite.OrUnavailable(() => _log.ReadAsync(SessionId, State.LogPosition), e => LogStorageFailed(e, SessionId),
+            "storage is unavailable: the session's reading log cannot be read; retry");
         foreach (var batch in missing)
         {
             ApplyLogged(batch);
+        }
+    }
+
+    /// <summary>
+    /// Counts what the charger published and the stream has not delivered yet, before the curve is closed: with
+    /// durable acknowledgement every such batch is in the log; otherwise the charger hands its recent batches over.
+    /// Repeats count once either way.
+    /// </summary>
+    private async Task TakeInFlight(ImmutableArray<MeterBatch> recentBatches)
+    {
+        if (Durable)
+        {
+            await CatchUp();
+            return;
+        }
+
+        foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
+        {
+            if (batch.Sequence > State.ConsumedSequence)
+            {
+                Apply(batch);
+            }
         }
     }
 
@@ -212,22 +225,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         // No register or time check refuses a stop: a stop the charger cannot get accepted would be retried forever
         // and leave its connector stuck. The energy account resolves implausible, early or low stops (DECISIONS 4-6).
-        if (Durable)
-        {
-            // Every acknowledged batch is in the log: what the stream has not delivered yet is read from there.
-            await CatchUp();
-        }
-        else
-        {
-            // Batches the stream has not delivered yet arrive here with the stop; repeats count once.
-            foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
-            {
-                if (batch.Sequence > State.ConsumedSequence)
-                {
-                    Apply(batch);
-                }
-            }
-        }
+        await TakeInFlight(recentBatches);
 
         State.Status = SessionStatus.Stopping;
         State.StoppedAt = command.Timestamp;
@@ -261,19 +259,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
                 return View();
         }
 
-        // What the charger published and the stream has not delivered yet is counted before the curve is closed.
-        if (Durable)
-        {
-            await CatchUp();
-        }
-
-        foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
-        {
-            if (batch.Sequence > State.ConsumedSequence)
-            {
-                Apply(batch);
-            }
-        }
+        await TakeInFlight(recentBatches);
 
         var account = Account();
         var stopping = State.Status == SessionStatus.Stopping;
@@ -499,26 +485,21 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         NotifyWatchers();
         // The stop is answered once its final record is durable; what follows runs right after it, on a timer (the
         // reminder registered above covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
+        ScheduleFollowUp(_options.FollowUpDelay);
+    }
+
+    /// <summary>Runs the follow-ups on a timer (first after <paramref name="due"/>, then every ArchiveRetry) until all are done.</summary>
+    private void ScheduleFollowUp(TimeSpan due) =>
         _followUpRetry ??= this.RegisterGrainTimer(
             _ => FollowedUp ? Task.CompletedTask : FollowUp(),
-            new GrainTimerCreationOptions(_options.FollowUpDelay, _options.ArchiveRetry));
-    }
+            new GrainTimerCreationOptions(due, _options.ArchiveRetry));
 
     private bool FollowedUp => State.Archived && State.UsageRecorded && State.Invoiced;
 
-    private async Task EnsureFollowUpReminder()
-    {
-        try
-        {
-            var period = _options.FollowUpReminderPeriod;
-            await this.RegisterOrUpdateReminder(FollowUpReminder, period, period);
-        }
-        catch (Exception e) when (e is not ChargeException and not ArgumentException)
-        {
-            LogStorageFailed(e, SessionId);
-            throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
-        }
-    }
+    private Task EnsureFollowUpReminder() =>
+        DurableWrite.OrUnavailable(
+            () => this.RegisterOrUpdateReminder(FollowUpReminder, _options.FollowUpReminderPeriod, _options.FollowUpReminderPeriod),
+            e => LogStorageFailed(e, SessionId), "storage is unavailable: the request was not applied; retry");
 
     private async Task DropFollowUpReminder()
     {
@@ -595,9 +576,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
         {
             LogFollowUpFailed(e, SessionId);
-            _followUpRetry ??= this.RegisterGrainTimer(
-                _ => FollowedUp ? Task.CompletedTask : FollowUp(),
-                new GrainTimerCreationOptions(_options.ArchiveRetry, _options.ArchiveRetry));
+            ScheduleFollowUp(_options.ArchiveRetry);
         }
     }
 

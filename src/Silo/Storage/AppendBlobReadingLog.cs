@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
@@ -27,26 +28,36 @@ public sealed class AppendBlobReadingLog(BlobContainerClient container) : IReadi
     private AppendBlobClient Segment(string sessionId, int segment) =>
         container.GetAppendBlobClient($"{Uri.EscapeDataString(sessionId)}/{segment:0000}");
 
+    // The segment a session past its first 50,000 appends writes to, so an append does not try the full ones first.
+    // Only such sessions have an entry; it goes when the session completes.
+    private readonly ConcurrentDictionary<string, int> _segments = new();
+
     public async Task<long> AppendAsync(string sessionId, MeterBatch batch)
     {
         var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Line.Of(batch), Json) + "\n");
-        for (var segment = 0; ; segment++)
+        var segment = _segments.GetValueOrDefault(sessionId);
+        while (true)
         {
             var blob = Segment(sessionId, segment);
             try
             {
                 using var content = new MemoryStream(line);
                 var appended = await blob.AppendBlockAsync(content);
+                if (segment > 0)
+                {
+                    _segments[sessionId] = segment;
+                }
+
                 return (long)segment * BlocksPerSegment + appended.Value.BlobCommittedBlockCount;
             }
             catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
             {
+                // The session's first batch in this segment.
                 await blob.CreateIfNotExistsAsync();
-                segment--;
             }
             catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlockCountExceedsLimit)
             {
-                // Full: the next segment.
+                segment++;
             }
         }
     }
@@ -83,8 +94,12 @@ public sealed class AppendBlobReadingLog(BlobContainerClient container) : IReadi
         }
     }
 
-    /// <summary>Kept: the raw batches as the charger sent them are the evidence behind a billed session.</summary>
-    public Task CompletedAsync(string sessionId) => Task.CompletedTask;
+    /// <summary>The blobs are kept (the raw batches as the charger sent them are the evidence behind a billed session); only the segment note goes.</summary>
+    public Task CompletedAsync(string sessionId)
+    {
+        _segments.TryRemove(sessionId, out _);
+        return Task.CompletedTask;
+    }
 
     /// <summary>One batch as a log line: short names, registers as exact decimals.</summary>
     private sealed record Line(string C, long S, Reading[] R)
