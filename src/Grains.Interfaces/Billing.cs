@@ -170,3 +170,20 @@ public partial interface IBillingGrain
     [Alias("Render")]
     Task<string> Render(string number, bool html);
 }
+
+/// <summary>
+/// What follows a completed session (key: its session ID): the reporting archive, the usage statistics and the
+/// invoice, each done once however often it is asked.
+/// </summary>
+[Alias("charge.ISettlementGrain")]
+public interface ISettlementGrain : IGrainWithStringKey
+{
+    /// <summary>Does the steps not done yet for this completed session; a failure throws and the caller retries.</summary>
+    [Alias("Settle")]
+    Task<Settlement> Settle(SessionView session);
+}
+
+/// <summary>A settled session: its invoice number, when it has an invoice of its own (none without a tariff, or on a monthly statement).</summary>
+[GenerateSerializer]
+[Alias("charge.Settlement")]
+public sealed record Settlement([property: Id(0)] string? InvoiceNumber);

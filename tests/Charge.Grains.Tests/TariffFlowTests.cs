@@ -191,4 +191,26 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
         Assert.Equal(new DateOnly(2026, 1, 1), stored.Tariff.Elements[0].Restrictions!.StartDate);
         Assert.Equal(6.5m, stored.Tariff.Elements[0].Restrictions!.MinCurrent);
     }
+
+    [Fact]
+    public async Task Settling_a_completed_session_again_neither_bills_nor_counts_it_twice()
+    {
+        var tariffId = await PutTariff(0.30m);
+        var chargerId = NewId("cp");
+        await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
+            .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
+        var completed = await RunSession(chargerId, 10m);
+        var billed = await Eventually.Get(() => Grains.GetGrain<ISessionGrain>(completed.SessionId).GetView(), v => v.Billed);
+        var day = Grains.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(new UsageScope(UsageScope.Charger, chargerId).Key, DateOnly.FromDateTime(T0)));
+
+        var again = await Grains.GetGrain<ISettlementGrain>(completed.SessionId).Settle(billed);
+        var running = await Assert.ThrowsAsync<ChargeException>(() =>
+            Grains.GetGrain<ISettlementGrain>(completed.SessionId).Settle(billed with { Status = SessionStatus.Active }));
+
+        Assert.NotNull(billed.InvoiceNumber);
+        Assert.Equal(billed.InvoiceNumber, again.InvoiceNumber);
+        Assert.Equal(1, (await day.Get()).Sessions);
+        Assert.Equal(new Money(3m, 3.6m), (await Grains.GetGrain<IInvoiceGrain>(billed.InvoiceNumber).Get())!.Total);
+        Assert.Equal(ChargeErrorKind.FailedPrecondition, running.Kind);
+    }
 }

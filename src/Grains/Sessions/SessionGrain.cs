@@ -22,8 +22,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private readonly ILogger<SessionGrain> _logger;
     // Created with the first watcher: most sessions are never watched.
     private ObserverManager<ISessionWatcher>? _watchers;
-    private readonly ISessionArchive _archive;
-    private readonly IOptions<Billing.BillingOptions> _billing;
     private readonly IReadingLog _log;
     private readonly TimeProvider _time;
     private IGrainTimer? _followUpRetry;
@@ -43,17 +41,13 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     public SessionGrain(
         [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
         IOptions<SessionOptions> options,
-        ISessionArchive archive,
-        IOptions<Billing.BillingOptions> billing,
         IReadingLog log,
         TimeProvider time,
         ILogger<SessionGrain> logger)
     {
         _log = log;
         _time = time;
-        _billing = billing;
         _state = state;
-        _archive = archive;
         _options = options.Value;
         _logger = logger;
     }
@@ -494,7 +488,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             _ => FollowedUp ? Task.CompletedTask : FollowUp(),
             new GrainTimerCreationOptions(due, _options.ArchiveRetry));
 
-    private bool FollowedUp => State.Archived && State.UsageRecorded && State.Invoiced;
+    private bool FollowedUp => State.Invoiced;
 
     private Task EnsureFollowUpReminder() =>
         DurableWrite.OrUnavailable(
@@ -542,33 +536,20 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private string ZoneId => State.SiteTimeZone ?? _options.DefaultTimeZone;
 
     /// <summary>
-    /// What follows a completed record, each step once: the reporting archive, the usage statistics, the invoice.
-    /// The grain state is the record of truth and was written first; a step that fails is retried on a timer (and
-    /// at the next activation), and each is idempotent, so a retry never counts or bills twice.
+    /// Hands the completed record to its settlement (archive, usage, invoice, each once). The grain state is the
+    /// record of truth and was written first; a failure is retried on a timer (and at the next activation), and
+    /// settlement is idempotent, so a retry never counts or bills twice.
     /// </summary>
     private async Task FollowUp()
     {
         try
         {
-            if (!State.Archived)
-            {
-                await _archive.ArchiveAsync(ToArchived());
-                State.Archived = true;
-                await Persist();
-            }
-
-            if (!State.UsageRecorded)
-            {
-                await RecordUsage();
-                State.UsageRecorded = true;
-                await Persist();
-            }
-
-            if (!State.Invoiced)
-            {
-                await Invoice();
-            }
-
+            var settled = await GrainFactory.GetGrain<ISettlementGrain>(SessionId).Settle(View());
+            State.InvoiceNumber = settled.InvoiceNumber;
+            State.Invoiced = true;
+            Changed();
+            await Persist();
+            NotifyWatchers();
             _followUpRetry?.Dispose();
             _followUpRetry = null;
             await DropFollowUpReminder();
@@ -578,100 +559,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             LogFollowUpFailed(e, SessionId);
             ScheduleFollowUp(_options.ArchiveRetry);
         }
-    }
-
-    /// <summary>The session's part in each local day it touched, for its charger, its site and the network.</summary>
-    private async Task RecordUsage()
-    {
-        var view = View();
-        var days = Analytics.UsageAttribution.Split(SessionId, view.StartedAt, view.StoppedAt!.Value, view.EnergyWh, view.Slots,
-            TimeZoneInfo.FindSystemTimeZoneById(ZoneId));
-        var scopes = new List<string> { UsageScope.OfNetwork.Key, new UsageScope(UsageScope.Charger, State.ChargerId).Key };
-        if (State.SiteId is { } site)
-        {
-            scopes.Add(new UsageScope(UsageScope.Site, site).Key);
-        }
-
-        await Task.WhenAll(days.SelectMany(day => scopes.Select(scope =>
-            GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, day.Key)).Record(day.Value))));
-    }
-
-    /// <summary>
-    /// Issues the session's invoice. The number is reserved and kept in this grain's state before the invoice is
-    /// written, and confirmed after: a failure anywhere leads to a retry with the same number, never a second one.
-    /// </summary>
-    private async Task Invoice()
-    {
-        if (State.FinalCost is null || State.Tariff is not { } pinned)
-        {
-            // No tariff, no price: nothing to bill.
-            State.Invoiced = true;
-            await Persist();
-            return;
-        }
-
-        var billing = _billing.Value;
-        _tariff ??= (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
-        var siteName = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.Name : null;
-        if (billing.InvoicePer == Billing.InvoicePeriod.IdTagMonth && State.InvoiceNumber is null)
-        {
-            // The id_tag's month (in the billing calendar) collects the session; the operator's month close invoices it.
-            var month = LocalTime.Of(State.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(billing.TimeZone));
-            var statement = GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(State.IdTag, month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)));
-            if (await statement.Add(Billing.InvoiceBuilder.Entry(View(), _tariff, siteName)))
-            {
-                State.Invoiced = true;
-                Changed();
-                await Persist();
-                NotifyWatchers();
-                return;
-            }
-
-            // The month was closed before this session completed: it gets an invoice of its own.
-        }
-
-        if (State.InvoiceNumber is null)
-        {
-            var (series, year) = Billing.BillingGrain.Series(billing, _time.GetUtcNow().UtcDateTime);
-            var sequence = await GrainFactory.GetGrain<IInvoiceNumberGrain>(series).Reserve(SessionId);
-            State.InvoiceNumber = Billing.InvoiceBuilder.Number(billing.InvoicePrefix, year, sequence);
-            State.InvoiceSeries = series;
-            await Persist();
-        }
-
-        var invoice = Billing.InvoiceBuilder.ForSession(State.InvoiceNumber, View(), _tariff, siteName, billing.Seller, _time.GetUtcNow().UtcDateTime);
-        await GrainFactory.GetGrain<IInvoiceGrain>(State.InvoiceNumber).Issue(invoice);
-        await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(SessionId);
-        State.Invoiced = true;
-        Changed();
-        await Persist();
-        NotifyWatchers();
-    }
-
-    private ArchivedSession ToArchived()
-    {
-        var zoneId = ZoneId;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-        var localStart = LocalTime.Of(State.StartedAt, zone);
-        return new ArchivedSession
-        {
-            SessionId = SessionId,
-            ChargerId = State.ChargerId,
-            SiteId = State.SiteId,
-            ConnectorId = State.ConnectorId,
-            IdTag = State.IdTag,
-            StartedAt = State.StartedAt,
-            StoppedAt = State.StoppedAt!.Value,
-            LocalDate = DateOnly.FromDateTime(localStart),
-            TimeZone = zoneId,
-            EnergyWh = View().EnergyWh,
-            StopReason = State.StopReason,
-            TariffId = State.Tariff?.TariffId,
-            TariffVersion = State.Tariff?.Version,
-            Currency = State.FinalCost?.Currency,
-            TotalExclVat = State.FinalCost?.TotalRounded.ExclVat,
-            TotalInclVat = State.FinalCost?.TotalRounded.InclVat,
-        };
     }
 
     private void StartStopGrace()

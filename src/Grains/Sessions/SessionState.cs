@@ -46,22 +46,17 @@ public sealed record SessionState
     /// <summary>The final price, fixed when the session completes.</summary>
     [Id(22)] public CostBreakdown? FinalCost { get; set; }
 
-    /// <summary>Whether the final record is in the reporting archive.</summary>
-    [Id(23)] public bool Archived { get; set; }
+    // Id 23 (archived), 26 (usage recorded) and 28 (invoice series) moved to the settlement grain.
 
     [Id(24)] public string? SiteId { get; set; }
 
     /// <summary>The site's time zone at start, when the site has one.</summary>
     [Id(25)] public string? SiteTimeZone { get; set; }
 
-    /// <summary>Whether the usage statistics have this session.</summary>
-    [Id(26)] public bool UsageRecorded { get; set; }
-
-    /// <summary>The invoice number reserved for this session (kept before the invoice is issued, so a retry reuses it) and its series.</summary>
+    /// <summary>The session's own invoice, once settlement issued it (none without a tariff or on a monthly statement).</summary>
     [Id(27)] public string? InvoiceNumber { get; set; }
-    [Id(28)] public string? InvoiceSeries { get; set; }
 
-    /// <summary>Whether the invoice is issued (or none is due: no tariff).</summary>
+    /// <summary>Whether settlement is done: archived, counted in usage, billed (or nothing is due).</summary>
     [Id(29)] public bool Invoiced { get; set; }
 
     /// <summary>How the charger's register is read: held rise, excluded jumps, session-relative values, the connector's power.</summary>

@@ -1,0 +1,165 @@
+using System.Globalization;
+using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
+using Charge.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Grains.Billing;
+
+/// <summary>The persisted progress of one session's settlement.</summary>
+[GenerateSerializer]
+[Alias("charge.SettlementState")]
+public sealed record SettlementState
+{
+    /// <summary>Whether the final record is in the reporting archive.</summary>
+    [Id(0)] public bool Archived { get; set; }
+
+    /// <summary>Whether the usage statistics have this session.</summary>
+    [Id(1)] public bool UsageRecorded { get; set; }
+
+    /// <summary>The invoice number reserved for this session (kept before the invoice is issued, so a retry reuses it) and its series.</summary>
+    [Id(2)] public string? InvoiceNumber { get; set; }
+    [Id(3)] public string? InvoiceSeries { get; set; }
+
+    /// <summary>Whether billing is done: the invoice is issued, the monthly statement has the session, or nothing is due.</summary>
+    [Id(4)] public bool Invoiced { get; set; }
+
+    /// <summary>Whether the session went onto its id_tag's monthly statement instead of an invoice of its own.</summary>
+    [Id(5)] public bool OnStatement { get; set; }
+}
+
+/// <summary>
+/// Settles a completed session: archive, usage, invoice, in that order and each once. The session grain's completed
+/// record is the truth and is written first; this grain keeps how far it got, so a retry after any failure neither
+/// counts nor bills twice.
+/// </summary>
+public sealed partial class SettlementGrain(
+    [PersistentState("settlement", StorageNames.Charge)] IPersistentState<SettlementState> state,
+    ISessionArchive archive,
+    IOptions<BillingOptions> billing,
+    TimeProvider time,
+    ILogger<SettlementGrain> logger) : Grain, ISettlementGrain
+{
+    private SettlementState State => state.State;
+
+    public async Task<Settlement> Settle(SessionView session)
+    {
+        if (session.Status != SessionStatus.Completed || session.SessionId != this.GetPrimaryKeyString())
+        {
+            throw ChargeException.FailedPrecondition($"session {session.SessionId} is not completed; only a completed session is settled");
+        }
+
+        if (!State.Archived)
+        {
+            await archive.ArchiveAsync(Archived(session));
+            State.Archived = true;
+            await Persist();
+        }
+
+        if (!State.UsageRecorded)
+        {
+            await RecordUsage(session);
+            State.UsageRecorded = true;
+            await Persist();
+        }
+
+        if (!State.Invoiced)
+        {
+            await Invoice(session);
+        }
+
+        return new Settlement(State.OnStatement ? null : State.InvoiceNumber);
+    }
+
+    /// <summary>The session's part in each local day it touched, for its charger, its site and the network.</summary>
+    private Task RecordUsage(SessionView session)
+    {
+        var days = Analytics.UsageAttribution.Split(session.SessionId, session.StartedAt, session.StoppedAt!.Value, session.EnergyWh, session.Slots,
+            TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone));
+        var scopes = new List<string> { UsageScope.OfNetwork.Key, new UsageScope(UsageScope.Charger, session.ChargerId).Key };
+        if (session.SiteId is { } site)
+        {
+            scopes.Add(new UsageScope(UsageScope.Site, site).Key);
+        }
+
+        return Task.WhenAll(days.SelectMany(day => scopes.Select(scope =>
+            GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, day.Key)).Record(day.Value))));
+    }
+
+    /// <summary>
+    /// Issues the session's invoice. The number is reserved and kept in this grain's state before the invoice is
+    /// written, and confirmed after: a failure anywhere leads to a retry with the same number, never a second one.
+    /// </summary>
+    private async Task Invoice(SessionView session)
+    {
+        if (session.Cost is null || session.Tariff is not { } pinned)
+        {
+            // No tariff, no price: nothing to bill.
+            State.Invoiced = true;
+            await Persist();
+            return;
+        }
+
+        var options = billing.Value;
+        var tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
+        var siteName = session.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.Name : null;
+        if (options.InvoicePer == InvoicePeriod.IdTagMonth && State.InvoiceNumber is null)
+        {
+            // The id_tag's month (in the billing calendar) collects the session; the operator's month close invoices it.
+            var month = LocalTime.Of(session.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone));
+            var statement = GrainFactory.GetGrain<IMonthlyStatementGrain>(
+                IMonthlyStatementGrain.Key(session.IdTag, month.ToString("yyyy-MM", CultureInfo.InvariantCulture)));
+            if (await statement.Add(InvoiceBuilder.Entry(session, tariff, siteName)))
+            {
+                State.Invoiced = true;
+                State.OnStatement = true;
+                await Persist();
+                return;
+            }
+
+            // The month was closed before this session completed: it gets an invoice of its own.
+        }
+
+        if (State.InvoiceNumber is null)
+        {
+            var (series, year) = BillingGrain.Series(options, time.GetUtcNow().UtcDateTime);
+            var sequence = await GrainFactory.GetGrain<IInvoiceNumberGrain>(series).Reserve(session.SessionId);
+            State.InvoiceNumber = InvoiceBuilder.Number(options.InvoicePrefix, year, sequence);
+            State.InvoiceSeries = series;
+            await Persist();
+        }
+
+        var invoice = InvoiceBuilder.ForSession(State.InvoiceNumber, session, tariff, siteName,
+            options.Seller, time.GetUtcNow().UtcDateTime);
+        await GrainFactory.GetGrain<IInvoiceGrain>(State.InvoiceNumber).Issue(invoice);
+        await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(session.SessionId);
+        State.Invoiced = true;
+        await Persist();
+    }
+
+    private static ArchivedSession Archived(SessionView session) => new()
+    {
+        SessionId = session.SessionId,
+        ChargerId = session.ChargerId,
+        SiteId = session.SiteId,
+        ConnectorId = session.ConnectorId,
+        IdTag = session.IdTag,
+        StartedAt = session.StartedAt,
+        StoppedAt = session.StoppedAt!.Value,
+        LocalDate = DateOnly.FromDateTime(LocalTime.Of(session.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone))),
+        TimeZone = session.TimeZone,
+        EnergyWh = session.EnergyWh,
+        StopReason = session.StopReason,
+        TariffId = session.Tariff?.TariffId,
+        TariffVersion = session.Tariff?.Version,
+        Currency = session.Cost?.Currency,
+        TotalExclVat = session.Cost?.TotalRounded.ExclVat,
+        TotalInclVat = session.Cost?.TotalRounded.InclVat,
+    };
+
+    private Task Persist() => state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, this.GetPrimaryKeyString()));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settlement of {SessionId}: storage write failed")]
+    private partial void LogStorageFailed(Exception e, string sessionId);
+}
