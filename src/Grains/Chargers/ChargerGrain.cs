@@ -14,9 +14,6 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     /// <summary>Sessions kept per charger for listing; older ones are found through the archive.</summary>
     public const int HistoryLimit = 2000;
 
-    /// <summary>The most connectors a charger may declare (OCPP connector IDs are small integers).</summary>
-    public const int MaxConnectors = Limits.MaxConnectors;
-
     private readonly IPersistentState<ChargerState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger<ChargerGrain> _logger;
@@ -88,7 +85,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
         var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
         var view = await session.Start(command,
-            new SessionTerms(await TariffInForce(command.Timestamp), State.SiteId, siteZone, MaxPowerOf(command.ConnectorId)));
+            new SessionTerms(await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp), State.SiteId, siteZone, MaxPowerOf(command.ConnectorId)));
         _lastContact = Now;
         if (view.Status == SessionStatus.Active && !State.Active.ContainsKey(command.SessionId))
         {
@@ -493,14 +490,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         return Task.FromResult(View());
     }
 
-    public async Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd)
-    {
-        var start = periods.IsDefaultOrEmpty ? sessionEnd : periods[0].Start;
-        var tariff = await TariffInForce(start)
-            ?? throw ChargeException.FailedPrecondition($"charger '{ChargerId}' has no tariff assigned at {start:O}");
-        var version = await GrainFactory.GetGrain<ITariffGrain>(tariff.TariffId).GetVersion(tariff.Version);
-        return new PricedEstimate(tariff, Tariffs.PricingEngine.Price(version.Tariff, periods, sessionEnd));
-    }
+    public Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd) =>
+        Tariffs.TariffInForce.Estimate(GrainFactory, ChargerId, State.SiteId, periods, sessionEnd);
 
     public async Task<ChargerView> SetSite(string? siteId)
     {
@@ -541,29 +532,11 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         return Task.FromResult(new ChargerLive(ChargerId, State.Active.Count, power));
     }
 
-    /// <summary>The tariff version in force at a session's start: the charger's own assignment, else its site's.</summary>
-    private async Task<TariffRef?> TariffInForce(DateTime at)
-    {
-        var tariffId = await GrainFactory.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(ChargerId)).Resolve(at);
-        if (tariffId is null && State.SiteId is { } site)
-        {
-            tariffId = await GrainFactory.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.SiteKey(site)).Resolve(at);
-        }
-
-        if (tariffId is null)
-        {
-            return null;
-        }
-
-        var version = await GrainFactory.GetGrain<ITariffGrain>(tariffId).InForceAt(at);
-        return new TariffRef(version.TariffId, version.Version);
-    }
-
     public async Task<ChargerView> Register(ChargerRegistration registration)
     {
-        if (registration.ConnectorCount is < 1 or > MaxConnectors)
+        if (registration.ConnectorCount is < 1 or > Limits.MaxConnectors)
         {
-            throw ChargeException.InvalidArgument($"connector_count must be 1..{MaxConnectors}");
+            throw ChargeException.InvalidArgument($"connector_count must be 1..{Limits.MaxConnectors}");
         }
 
         State.ConnectorCount = registration.ConnectorCount;

@@ -33,10 +33,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private SessionView? _view;
     private Tariff? _tariff;
 
-    // The running session's periods, extended as readings arrive in order and rebuilt after a late one, so the
-    // live cost does not convert the whole curve again on every batch.
-    private List<ChargingPeriod>? _periods;
-    private int _periodsEndPoint;
+    private readonly LiveCost _liveCost = new();
+    private readonly SessionReadings _readings;
 
     public SessionGrain(
         [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
@@ -50,6 +48,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _state = state;
         _options = options.Value;
         _logger = logger;
+        _readings = new SessionReadings(SessionId, () => _state.State, log, _liveCost, RecordAnomaly, e => LogStorageFailed(e, SessionId));
     }
 
     private string SessionId => this.GetPrimaryKeyString();
@@ -62,7 +61,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     {
         if (Durable && State.Status is SessionStatus.Active or SessionStatus.Stopping)
         {
-            await Replay();
+            await _readings.Replay(_time.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
         if (State.Status == SessionStatus.Stopping)
@@ -78,70 +77,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         if (State.Status == SessionStatus.Completed && !FollowedUp)
         {
             await FollowUp();
-        }
-    }
-
-    /// <summary>
-    /// Rebuilds the running session from its reading log: the stored state has the start (written before the start
-    /// was acknowledged); every acknowledged batch is in the log, in the order it was taken, so replaying it gives
-    /// exactly the curve, counts and anomalies the lost activation had. Versions restart above any it handed out.
-    /// </summary>
-    private async Task Replay()
-    {
-        var s = State;
-        s.Points = EnergyAccount.Begin(s.StartedAt, s.MeterStartWh);
-        s.Register = new RegisterState { MaxPowerW = s.Register.MaxPowerW };
-        s.ReadingCount = 0;
-        s.Anomalies = [];
-        s.AnomalyCount = 0;
-        s.LastReadingAt = null;
-        s.LastPowerW = s.LastCurrentA = s.LastSocPercent = null;
-        s.ConsumedSequence = 0;
-        s.LogPosition = 0;
-        s.Version = Math.Max(s.Version, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        _periods = null;
-        await CatchUp();
-    }
-
-    /// <summary>Takes in every logged batch after the last one applied (a lost stream message, a stop, a replay).</summary>
-    private async Task CatchUp()
-    {
-        var missing = await DurableWrite.OrUnavailable(() => _log.ReadAsync(SessionId, State.LogPosition), e => LogStorageFailed(e, SessionId),
-            "storage is unavailable: the session's reading log cannot be read; retry");
-        foreach (var batch in missing)
-        {
-            ApplyLogged(batch);
-        }
-    }
-
-    /// <summary>
-    /// Counts what the charger published and the stream has not delivered yet, before the curve is closed: with
-    /// durable acknowledgement every such batch is in the log; otherwise the charger hands its recent batches over.
-    /// Repeats count once either way.
-    /// </summary>
-    private async Task TakeInFlight(ImmutableArray<MeterBatch> recentBatches)
-    {
-        if (Durable)
-        {
-            await CatchUp();
-            return;
-        }
-
-        foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
-        {
-            if (batch.Sequence > State.ConsumedSequence)
-            {
-                Apply(batch);
-            }
-        }
-    }
-
-    private void ApplyLogged(MeterBatch batch)
-    {
-        if (batch.LogPosition > State.LogPosition)
-        {
-            Apply(batch);
-            State.LogPosition = batch.LogPosition;
         }
     }
 
@@ -219,7 +154,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         // No register or time check refuses a stop: a stop the charger cannot get accepted would be retried forever
         // and leave its connector stuck. The energy account resolves implausible, early or low stops (DECISIONS 4-6).
-        await TakeInFlight(recentBatches);
+        await _readings.TakeInFlight(Durable, recentBatches);
 
         State.Status = SessionStatus.Stopping;
         State.StoppedAt = command.Timestamp;
@@ -253,7 +188,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
                 return View();
         }
 
-        await TakeInFlight(recentBatches);
+        await _readings.TakeInFlight(Durable, recentBatches);
 
         var account = Account();
         var stopping = State.Status == SessionStatus.Stopping;
@@ -349,17 +284,17 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             if (batch.LogPosition > State.LogPosition + 1)
             {
                 // A stream message was lost (a silo died with it in its queue): the log has it.
-                await CatchUp();
+                await _readings.CatchUp();
             }
 
-            ApplyLogged(batch);
+            _readings.ApplyLogged(batch);
             // The log is the durable record: nothing to write per batch.
             Changed();
             NotifyWatchers();
             return;
         }
 
-        Apply(batch);
+        _readings.Apply(batch);
         if (State.Status == SessionStatus.Stopping && State.ConsumedSequence >= State.AwaitedSequence)
         {
             await Complete();
@@ -406,39 +341,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _flush?.Dispose();
     }
 
-    /// <summary>Takes a batch's readings into the energy account; repeated readings count once.</summary>
-    private void Apply(MeterBatch batch)
-    {
-        var account = Account();
-        foreach (var reading in batch.Readings)
-        {
-            if (reading.Timestamp < account.Last.Timestamp)
-            {
-                _periods = null;
-            }
-
-            var result = account.Add(reading);
-            State.ReadingCount += result.PointsAccepted;
-            switch (result.Outcome)
-            {
-                case ReadingOutcome.Accepted:
-                    if (State.LastReadingAt is null || reading.Timestamp >= State.LastReadingAt)
-                    {
-                        State.LastReadingAt = reading.Timestamp;
-                        State.LastPowerW = reading.PowerW ?? State.LastPowerW;
-                        State.LastCurrentA = reading.CurrentA ?? State.LastCurrentA;
-                        State.LastSocPercent = reading.SocPercent ?? State.LastSocPercent;
-                    }
-
-                    break;
-            }
-        }
-
-        State.ConsumedSequence = Math.Max(State.ConsumedSequence, batch.Sequence);
-    }
-
     /// <summary>The energy account over this session's state; its anomalies are recorded on the session.</summary>
-    private EnergyAccount Account() => new(State.Points, State.Register, RecordAnomaly);
+    private EnergyAccount Account() => _readings.Account();
 
     private async Task Complete(bool closeCurve = true)
     {
@@ -601,72 +505,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         }
     }
 
-    private SessionView View() => _view ??= BuildView();
-
-    private SessionView BuildView()
-    {
-        var s = State;
-        if (s.Status == SessionStatus.None)
-        {
-            return new SessionView { SessionId = SessionId, ChargerId = "", IdTag = "", Status = SessionStatus.None };
-        }
-
-        var account = new EnergyAccount(s.Points, s.Register);
-        return new SessionView
-        {
-            SessionId = SessionId,
-            ChargerId = s.ChargerId,
-            ConnectorId = s.ConnectorId,
-            IdTag = s.IdTag,
-            Status = s.Status,
-            StartedAt = s.StartedAt,
-            StoppedAt = s.StoppedAt,
-            MeterStartWh = s.MeterStartWh,
-            MeterStopWh = s.MeterStopWh,
-            LastRegisterWh = s.Status == SessionStatus.Completed && s.MeterStopWh is { } stop ? stop : account.ChargerRegister(account.Last),
-            EnergyWh = account.EnergyWh,
-            LastReadingAt = s.LastReadingAt,
-            LastPowerW = s.LastPowerW,
-            LastCurrentA = s.LastCurrentA,
-            LastSocPercent = s.LastSocPercent,
-            StopReason = s.StopReason,
-            Slots = s.Status == SessionStatus.Completed ? [.. s.Slots] : account.Slots(),
-            Anomalies = [.. s.Anomalies],
-            AnomalyCount = s.AnomalyCount,
-            ReadingCount = s.ReadingCount,
-            Version = s.Version,
-            Tariff = s.Tariff,
-            Cost = s.Status == SessionStatus.Completed ? s.FinalCost : LiveCost(account),
-            SiteId = s.SiteId,
-            TimeZone = ZoneId,
-            InvoiceNumber = s.Invoiced ? s.InvoiceNumber : null,
-            Billed = s.Invoiced,
-            ClosedBy = s.ClosedBy,
-            ClosedAt = s.ClosedAt,
-            MaxPowerW = s.Register.MaxPowerW,
-        };
-    }
-
-    /// <summary>The running cost up to the last reading, computed once per change (views are cached by version).</summary>
-    private CostBreakdown? LiveCost(EnergyAccount account)
-    {
-        if (_tariff is null)
-        {
-            return null;
-        }
-
-        if (_periods is null)
-        {
-            _periods = SessionPeriods.FromPoints(account.Points);
-        }
-        else
-        {
-            SessionPeriods.Append(account.Points, _periodsEndPoint + 1, _periods);
-        }
-
-        _periodsEndPoint = account.Points.Count - 1;
-        return PricingEngine.Price(_tariff, _periods, account.Last.Timestamp) with { Periods = [] };
-    }
+    private SessionView View() => _view ??= SessionViews.Build(SessionId, State, ZoneId, account => _liveCost.Price(_tariff, account));
 
     private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, SessionId));
 

@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Sessions;
+
+/// <summary>
+/// Takes a session's meter batches into its state: from the stream, from the reading log (durable acknowledgement:
+/// after a lost stream message, at a stop, on activation) or handed over by the charger at a stop.
+/// </summary>
+internal sealed class SessionReadings(
+    string sessionId,
+    Func<SessionState> state,
+    IReadingLog log,
+    LiveCost liveCost,
+    Action<MeterAnomaly> recordAnomaly,
+    Action<Exception> logStorageFailed)
+{
+    private SessionState State => state();
+
+    /// <summary>The energy account over the session's state; its anomalies are recorded on the session.</summary>
+    public EnergyAccount Account() => new(State.Points, State.Register, recordAnomaly);
+
+    /// <summary>
+    /// Rebuilds the running session from its reading log: the stored state has the start (written before the start
+    /// was acknowledged); every acknowledged batch is in the log, in the order it was taken, so replaying it gives
+    /// exactly the curve, counts and anomalies the lost activation had. Versions restart above any it handed out.
+    /// </summary>
+    public async Task Replay(long versionFloor)
+    {
+        var s = State;
+        s.Points = EnergyAccount.Begin(s.StartedAt, s.MeterStartWh);
+        s.Register = new RegisterState { MaxPowerW = s.Register.MaxPowerW };
+        s.ReadingCount = 0;
+        s.Anomalies = [];
+        s.AnomalyCount = 0;
+        s.LastReadingAt = null;
+        s.LastPowerW = s.LastCurrentA = s.LastSocPercent = null;
+        s.ConsumedSequence = 0;
+        s.LogPosition = 0;
+        s.Version = Math.Max(s.Version, versionFloor);
+        liveCost.Reset();
+        await CatchUp();
+    }
+
+    /// <summary>Takes in every logged batch after the last one applied (a lost stream message, a stop, a replay).</summary>
+    public async Task CatchUp()
+    {
+        var missing = await DurableWrite.OrUnavailable(() => log.ReadAsync(sessionId, State.LogPosition), logStorageFailed,
+            "storage is unavailable: the session's reading log cannot be read; retry");
+        foreach (var batch in missing)
+        {
+            ApplyLogged(batch);
+        }
+    }
+
+    /// <summary>
+    /// Counts what the charger published and the stream has not delivered yet, before the curve is closed: with
+    /// durable acknowledgement every such batch is in the log; otherwise the charger hands its recent batches over.
+    /// Repeats count once either way.
+    /// </summary>
+    public async Task TakeInFlight(bool durable, ImmutableArray<MeterBatch> recentBatches)
+    {
+        if (durable)
+        {
+            await CatchUp();
+            return;
+        }
+
+        foreach (var batch in recentBatches.OrderBy(b => b.Sequence))
+        {
+            if (batch.Sequence > State.ConsumedSequence)
+            {
+                Apply(batch);
+            }
+        }
+    }
+
+    public void ApplyLogged(MeterBatch batch)
+    {
+        if (batch.LogPosition > State.LogPosition)
+        {
+            Apply(batch);
+            State.LogPosition = batch.LogPosition;
+        }
+    }
+
+    /// <summary>Takes a batch's readings into the energy account; repeated readings count once.</summary>
+    public void Apply(MeterBatch batch)
+    {
+        var account = Account();
+        foreach (var reading in batch.Readings)
+        {
+            if (reading.Timestamp < account.Last.Timestamp)
+            {
+                liveCost.Reset();
+            }
+
+            var result = account.Add(reading);
+            State.ReadingCount += result.PointsAccepted;
+            switch (result.Outcome)
+            {
+                case ReadingOutcome.Accepted:
+                    if (State.LastReadingAt is null || reading.Timestamp >= State.LastReadingAt)
+                    {
+                        State.LastReadingAt = reading.Timestamp;
+                        State.LastPowerW = reading.PowerW ?? State.LastPowerW;
+                        State.LastCurrentA = reading.CurrentA ?? State.LastCurrentA;
+                        State.LastSocPercent = reading.SocPercent ?? State.LastSocPercent;
+                    }
+
+                    break;
+            }
+        }
+
+        State.ConsumedSequence = Math.Max(State.ConsumedSequence, batch.Sequence);
+    }
+}
