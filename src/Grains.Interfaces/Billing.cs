@@ -151,24 +151,39 @@ public sealed record ExportQuery(
     [property: Id(2)] string? ChargerId = null,
     [property: Id(3)] string? SiteId = null);
 
-/// <summary>Exports and renderings, made in the silo where the archive and the builders are.</summary>
+/// <summary>What an OCPI CDR says about the party issuing it (configuration of the silo's billing).</summary>
+[GenerateSerializer]
+[Alias("charge.CdrParty")]
+public sealed record CdrParty([property: Id(0)] string CountryCode, [property: Id(1)] string PartyId);
+
+/// <summary>A priced session with what its CDR needs besides: where it happened and the tariff as the operator put it.</summary>
+[GenerateSerializer]
+[Alias("charge.CdrSession")]
+public sealed record CdrSession(
+    [property: Id(0)] SessionView Session,
+    [property: Id(1)] SiteInfo? Site,
+    [property: Id(2)] ConnectorKind Connector,
+    [property: Id(3)] string? TariffOcpiJson);
+
+/// <summary>The records behind the exports; the gateway renders them (OCPI JSON, CSV).</summary>
+[GenerateSerializer]
+[Alias("charge.CdrExportData")]
+public sealed record CdrExportData([property: Id(0)] CdrParty Party, [property: Id(1)] ImmutableArray<CdrSession> Sessions);
+
+/// <summary>Exports and month closes, made in the silo where the archive is.</summary>
 public partial interface IBillingGrain
 {
-    /// <summary>OCPI 2.2.1 CDR objects (a JSON array) of the priced sessions in the query.</summary>
-    [Alias("ExportCdrs")]
-    Task<string> ExportCdrs(ExportQuery query);
+    /// <summary>The priced sessions in the query with their CDR context, for OCPI 2.2.1 CDRs.</summary>
+    [Alias("CdrSessions")]
+    Task<CdrExportData> CdrSessions(ExportQuery query);
 
-    /// <summary>One CSV row per completed session in the query (priced or not), RFC 4180.</summary>
-    [Alias("ExportCsv")]
-    Task<string> ExportCsv(ExportQuery query);
+    /// <summary>Every completed session in the query (priced or not), by start time.</summary>
+    [Alias("CompletedSessions")]
+    Task<ImmutableArray<SessionView>> CompletedSessions(ExportQuery query);
 
     /// <summary>Invoices every id_tag's sessions of a local month that has ended (monthly invoicing); returns the invoice numbers.</summary>
     [Alias("CloseMonth")]
     Task<ImmutableArray<string>> CloseMonth(string period);
-
-    /// <summary>The document as JSON, or as a printable HTML page.</summary>
-    [Alias("Render")]
-    Task<string> Render(string number, bool html);
 }
 
 /// <summary>

@@ -333,12 +333,12 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_csv_export_neutralises_formula_characters_after_every_separator()
     {
-        Assert.Equal("\"'1;=2\"", Charge.Grains.Billing.CdrExport.Quote("1;=2"));
-        Assert.Equal("\"'\tcmd\"", Charge.Grains.Billing.CdrExport.Quote("\tcmd"));
-        Assert.Equal("\"'\rx\"", Charge.Grains.Billing.CdrExport.Quote("\rx"));
-        Assert.Equal("'=HYPERLINK(1)", Charge.Grains.Billing.CdrExport.Quote("=HYPERLINK(1)"));
-        Assert.Equal("\"'a,@b\"", Charge.Grains.Billing.CdrExport.Quote("a,@b"));
-        Assert.Equal("12.5", Charge.Grains.Billing.CdrExport.Quote("12.5"));
+        Assert.Equal("\"'1;=2\"", Charge.Gateway.Billing.CdrExport.Quote("1;=2"));
+        Assert.Equal("\"'\tcmd\"", Charge.Gateway.Billing.CdrExport.Quote("\tcmd"));
+        Assert.Equal("\"'\rx\"", Charge.Gateway.Billing.CdrExport.Quote("\rx"));
+        Assert.Equal("'=HYPERLINK(1)", Charge.Gateway.Billing.CdrExport.Quote("=HYPERLINK(1)"));
+        Assert.Equal("\"'a,@b\"", Charge.Gateway.Billing.CdrExport.Quote("a,@b"));
+        Assert.Equal("12.5", Charge.Gateway.Billing.CdrExport.Quote("12.5"));
 
         // Through the export: a stop reason a station chose reaches the CSV neutralised.
         var chargerId = NewId("cp");

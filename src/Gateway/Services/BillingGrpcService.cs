@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Charge.Api.V1;
+using Charge.Gateway.Billing;
 using Charge.Gateway.Security;
 using Charge.Grains.Interfaces;
 using Google.Api;
@@ -33,7 +34,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
             "" => context.GetHttpContext().Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase),
             _ => throw Invalid("format must be json or html"),
         };
-        return Body(await Billing.Render(number, html), html ? "text/html; charset=utf-8" : "application/json");
+        return html ? Body(InvoiceHtml.Render(invoice), "text/html; charset=utf-8") : Json(invoice);
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
@@ -46,7 +47,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
         }
 
         var note = await Billing.CreditInvoice(number, request.Reason);
-        return Body(await Billing.Render(note.Number, html: false), "application/json");
+        return Json(note);
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
@@ -75,8 +76,8 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
         var query = new ExportQuery(from, to, OptionalId(request.ChargerId, "charger_id"), OptionalId(request.SiteId, "site_id"));
         return request.Format switch
         {
-            "" or "ocpi" => Body(await Billing.ExportCdrs(query), "application/json"),
-            "csv" => Body(await Billing.ExportCsv(query), "text/csv; charset=utf-8"),
+            "" or "ocpi" => Body(CdrExport.Cdrs(await Billing.CdrSessions(query)), "application/json"),
+            "csv" => Body(CdrExport.Csv(await Billing.CompletedSessions(query)), "text/csv; charset=utf-8"),
             _ => throw Invalid("format must be ocpi or csv"),
         };
     }
@@ -85,6 +86,14 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
         System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9]{1,8}-[0-9]{4}-[0-9]{6,}$")
             ? value
             : throw Invalid($"number '{(value.Length > 40 ? value[..40] + "…" : value)}' is not an invoice number: it must look like INV-2026-000001");
+
+    private static readonly JsonSerializerOptions InvoiceJson = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static HttpBody Json(Invoice invoice) => Body(JsonSerializer.Serialize(invoice, InvoiceJson), "application/json");
 
     private static HttpBody Body(string text, string contentType) =>
         new() { ContentType = contentType, Data = ByteString.CopyFromUtf8(text) };

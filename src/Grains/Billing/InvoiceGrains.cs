@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Storage;
 using Microsoft.Extensions.Options;
@@ -99,12 +97,6 @@ public sealed class InvoiceGrain([PersistentState("invoice", StorageNames.Charge
 [StatelessWorker]
 public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchive archive, TimeProvider time) : Grain, IBillingGrain
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public async Task<Invoice> CreditInvoice(string invoiceNumber, string reason)
     {
         var invoiceGrain = GrainFactory.GetGrain<IInvoiceGrain>(invoiceNumber);
@@ -140,9 +132,9 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
 
     private string SeriesOf(string number) => $"{options.Value.OperatorId}:{number.Split('-')[^2]}";
 
-    public async Task<string> ExportCdrs(ExportQuery query)
+    public async Task<CdrExportData> CdrSessions(ExportQuery query)
     {
-        var cdrs = new System.Text.Json.Nodes.JsonArray();
+        var priced = ImmutableArray.CreateBuilder<CdrSession>();
         var tariffs = new Dictionary<(string, int), string>();
         var sites = new Dictionary<string, SiteInfo?>();
         var chargers = new Dictionary<string, ConnectorKind>();
@@ -165,13 +157,13 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
                 kind = chargers[session.ChargerId] = (await GrainFactory.GetGrain<IChargerGrain>(session.ChargerId).GetView()).Kind ?? ConnectorKind.Default;
             }
 
-            cdrs.Add(CdrExport.Cdr(session, new CdrContext(site, kind, tariffJson), options.Value));
+            priced.Add(new CdrSession(session, site, kind, tariffJson));
         }
 
-        return cdrs.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        return new CdrExportData(new CdrParty(options.Value.CountryCode, options.Value.PartyId), priced.ToImmutable());
     }
 
-    public async Task<string> ExportCsv(ExportQuery query) => CdrExport.Csv(await Sessions(query));
+    public async Task<ImmutableArray<SessionView>> CompletedSessions(ExportQuery query) => [.. await Sessions(query)];
 
     /// <summary>The completed sessions of the query, from the archive, with their full records from the session grains.</summary>
     private async Task<IReadOnlyList<SessionView>> Sessions(ExportQuery query)
@@ -209,11 +201,5 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
         }
 
         return numbers.MoveToImmutable();
-    }
-
-    public async Task<string> Render(string number, bool html)
-    {
-        var invoice = await GrainFactory.GetGrain<IInvoiceGrain>(number).Get() ?? throw ChargeException.NotFound($"invoice {number} does not exist");
-        return html ? InvoiceHtml.Render(invoice) : JsonSerializer.Serialize(invoice, Json);
     }
 }

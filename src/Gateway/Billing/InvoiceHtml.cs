@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using Charge.Grains.Interfaces;
 
-namespace Charge.Grains.Billing;
+namespace Charge.Gateway.Billing;
 
 /// <summary>An invoice or credit note as a self-contained printable HTML page.</summary>
 public static class InvoiceHtml
@@ -65,7 +65,7 @@ public static class InvoiceHtml
         foreach (var line in invoice.Lines)
         {
             html.Append($"<tr><td>{E(line.Description)}</td><td class=\"n\">{line.Quantity.ToString("0.###", CultureInfo.InvariantCulture)} {E(line.Unit)}</td>"
-                        + $"<td class=\"n\">{TariffExplainer.Number(line.UnitPriceExclVat)}</td><td class=\"n\">{(line.VatPercent is { } v ? TariffExplainer.Number(v) + "%" : "—")}</td>"
+                        + $"<td class=\"n\">{Number(line.UnitPriceExclVat)}</td><td class=\"n\">{(line.VatPercent is { } v ? Number(v) + "%" : "—")}</td>"
                         + $"<td class=\"n\">{Amount(line.Amount.ExclVat)}</td><td class=\"n\">{Amount(line.Amount.InclVat)}</td></tr>");
         }
 
@@ -87,4 +87,7 @@ public static class InvoiceHtml
     }
 
     private static int Decimals(decimal value) => Math.Min(4, (decimal.GetBits(value)[3] >> 16) & 0xFF);
+
+    /// <summary>A price or rate as the tariff explanation prints it: at least two decimals, at most four.</summary>
+    private static string Number(decimal value) => value.ToString("0.00##", CultureInfo.InvariantCulture);
 }

@@ -4,17 +4,19 @@ using System.Text.Json.Nodes;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Interfaces.Tariffs;
 
-namespace Charge.Grains.Billing;
-
-/// <summary>What an export row needs besides the session: where it happened and the tariff as the operator put it.</summary>
-public sealed record CdrContext(SiteInfo? Site, ConnectorKind Connector, string? TariffOcpiJson);
+namespace Charge.Gateway.Billing;
 
 /// <summary>Completed sessions as OCPI 2.2.1 CDRs and as CSV rows. Pure.</summary>
 public static class CdrExport
 {
+    /// <summary>The export's OCPI 2.2.1 CDR objects as a JSON array.</summary>
+    public static string Cdrs(CdrExportData data) =>
+        new JsonArray([.. data.Sessions.Select(s => (JsonNode)Cdr(s, data.Party))]).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
     /// <summary>An OCPI 2.2.1 CDR object. Only priced sessions have one (a CDR's total_cost and currency are required).</summary>
-    public static JsonObject Cdr(SessionView s, CdrContext context, BillingOptions billing)
+    public static JsonObject Cdr(CdrSession context, CdrParty billing)
     {
+        var s = context.Session;
         var cost = s.Cost ?? throw new InvalidOperationException($"session {s.SessionId} has no price");
         var evseUid = $"{s.ChargerId}-{s.ConnectorId}";
         var cdr = new JsonObject
