@@ -18,9 +18,9 @@ public static partial class SiloHostingExtensions
 {
     public static IHostApplicationBuilder AddChargeSilo(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ChargeClusterOptions.Section).Get<ChargeClusterOptions>() ?? new ChargeClusterOptions();
-        var storage = builder.Configuration.GetSection(ChargeStorageOptions.Section).Get<ChargeStorageOptions>() ?? new ChargeStorageOptions();
-        builder.Services.AddOptions<ChargeStorageOptions>().Bind(builder.Configuration.GetSection(ChargeStorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var cluster = builder.Configuration.ReadChargeOptions<ChargeClusterOptions>(ChargeClusterOptions.Section);
+        var storage = builder.Configuration.ReadChargeOptions<ChargeStorageOptions>(ChargeStorageOptions.Section);
+        builder.Services.AddChargeOptions<ChargeStorageOptions>(builder.Configuration, ChargeStorageOptions.Section);
         builder.Services.AddChargeGrains(builder.Configuration);
         var mode = ResolveStorage(storage);
         builder.Services.AddSingleton(mode);
@@ -90,8 +90,7 @@ public static partial class SiloHostingExtensions
 
             silo.AddChargeStreams();
             // Reminders as short as the sessions' settings ask for (Orleans refuses periods under its minimum, 1 min).
-            var sessions = builder.Configuration.GetSection(Charge.Grains.Sessions.SessionOptions.Section).Get<Charge.Grains.Sessions.SessionOptions>()
-                ?? new Charge.Grains.Sessions.SessionOptions();
+            var sessions = builder.Configuration.ReadChargeOptions<Charge.Grains.Sessions.SessionOptions>(Charge.Grains.Sessions.SessionOptions.Section);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = new[] { o.MinimumReminderPeriod, sessions.FollowUpReminderPeriod, sessions.AbandonedSweepPeriod }.Min());
         });
         return builder;

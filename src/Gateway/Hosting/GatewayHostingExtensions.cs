@@ -16,16 +16,10 @@ public static class GatewayHostingExtensions
 
     public static WebApplicationBuilder AddChargeGateway(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddChargeOptions<GatewayOptions>(builder.Configuration, GatewayOptions.Section);
 
-        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.Services.AddOptions<RateLimitOptions>()
-            .Bind(builder.Configuration.GetSection(RateLimitOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        var options = builder.Configuration.ReadChargeOptions<GatewayOptions>(GatewayOptions.Section);
+        builder.Services.AddChargeOptions<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
         builder.Services.AddSingleton<ChargerRateLimiter>();
         builder.AddChargeSecurity();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -58,10 +52,7 @@ public static class GatewayHostingExtensions
             })
             .AddJsonTranscoding();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddOptions<Ocpp.OcppOptions>()
-            .Bind(builder.Configuration.GetSection(Ocpp.OcppOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddChargeOptions<Ocpp.OcppOptions>(builder.Configuration, Ocpp.OcppOptions.Section);
         builder.Services.AddSingleton<Ocpp.OcppConnections>();
         builder.Services.AddSingleton<GatewayDrain>();
         builder.Services.AddSingleton<Ocpp.OcppCentralSystem>();
@@ -120,7 +111,7 @@ public static class GatewayHostingExtensions
     /// <summary>Connects this process to the cluster as an Orleans client (the stand-alone gateway).</summary>
     public static WebApplicationBuilder UseChargeClusterClient(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ChargeClusterOptions.Section).Get<ChargeClusterOptions>() ?? new ChargeClusterOptions();
+        var cluster = builder.Configuration.ReadChargeOptions<ChargeClusterOptions>(ChargeClusterOptions.Section);
         builder.UseOrleansClient(client =>
         {
             if (cluster.IsLocalhost)

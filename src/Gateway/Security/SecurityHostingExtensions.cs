@@ -1,3 +1,4 @@
+using Charge.Gateway.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
@@ -14,15 +15,12 @@ public static class SecurityHostingExtensions
 
     public static WebApplicationBuilder AddChargeSecurity(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SecurityOptions>()
-            .Bind(builder.Configuration.GetSection(SecurityOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddChargeOptions<SecurityOptions>(builder.Configuration, SecurityOptions.Section);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ChargerCredentials>();
 
-        var ocppPrefix = new PathString((builder.Configuration.GetSection(Ocpp.OcppOptions.Section).Get<Ocpp.OcppOptions>() ?? new Ocpp.OcppOptions()).PathPrefix.TrimEnd('/'));
-        var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var ocppPrefix = new PathString((builder.Configuration.ReadChargeOptions<Ocpp.OcppOptions>(Ocpp.OcppOptions.Section)).PathPrefix.TrimEnd('/'));
+        var security = builder.Configuration.ReadChargeOptions<SecurityOptions>(SecurityOptions.Section);
         var warnings = new List<string>();
         var key = SigningKeys.Resolve(security.Jwt, warnings.Add);
         foreach (var warning in warnings)

@@ -1,3 +1,4 @@
+using Charge.Gateway.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Charge.Gateway.Security;
@@ -53,7 +54,7 @@ public static class TokenCommand
             .AddEnvironmentVariables()
             .AddCommandLine([.. rest])
             .Build();
-        var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var options = configuration.ReadChargeOptions<SecurityOptions>(SecurityOptions.Section);
         var key = SigningKeys.Resolve(options.Jwt, error.WriteLine);
         if (key is null)
         {
