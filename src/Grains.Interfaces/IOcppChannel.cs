@@ -10,6 +10,10 @@ public interface IOcppChannel : IGrainObserver
     /// <summary>Sends a CALL and returns the CALLRESULT payload (JSON); a CALLERROR raises a FailedPrecondition.</summary>
     [Alias("Call")]
     Task<string> Call(string action, string payloadJson);
+
+    /// <summary>Sends a station command as its OCPP 1.6 CALL (RemoteStop: RemoteStopTransaction) and returns the charger's status.</summary>
+    [Alias("Deliver")]
+    Task<string> Deliver(StationCommand command);
 }
 
 /// <summary>

@@ -32,4 +32,11 @@ public static class SessionIds
 
     /// <summary>The session of an OCPP transaction of a charge point.</summary>
     public static string OfTransaction(string chargePointId, int transactionId) => $"{chargePointId}{Separator}{transactionId}";
+
+    /// <summary>The OCPP transaction a session of <paramref name="chargePointId"/> stands for, or null when it was not started over OCPP.</summary>
+    public static int? TransactionOf(string chargePointId, string sessionId) =>
+        sessionId.Length > chargePointId.Length + 1 && sessionId.StartsWith(chargePointId, StringComparison.Ordinal) && sessionId[chargePointId.Length] == Separator
+        && int.TryParse(sessionId.AsSpan(chargePointId.Length + 1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var tx)
+            ? tx
+            : null;
 }

@@ -1,3 +1,4 @@
+using Charge.Gateway.Ocpp.Handlers;
 using System.Net;
 using Charge.Gateway.Security;
 using Charge.Gateway.Services;
@@ -56,6 +57,20 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<Ocpp.OcppConnections>();
         builder.Services.AddSingleton<GatewayDrain>();
         builder.Services.AddSingleton<Ocpp.OcppCentralSystem>();
+        builder.Services.AddSingleton<Ocpp.OcppCostNotifier>();
+        // One handler per action charge points may send (OCPP 1.6J, Core profile and the two notifications).
+        builder.Services.AddSingleton<IOcppHandler, BootNotificationHandler>();
+        builder.Services.AddSingleton<IOcppHandler, HeartbeatHandler>();
+        builder.Services.AddSingleton<IOcppHandler, StatusNotificationHandler>();
+        builder.Services.AddSingleton<IOcppHandler, AuthorizeHandler>();
+        builder.Services.AddSingleton<IOcppHandler, StartTransactionHandler>();
+        builder.Services.AddSingleton<IOcppHandler, MeterValuesHandler>();
+        builder.Services.AddSingleton<IOcppHandler, StopTransactionHandler>();
+        builder.Services.AddSingleton<IOcppHandler, DataTransferHandler>();
+        foreach (var action in new[] { "DiagnosticsStatusNotification", "FirmwareStatusNotification" })
+        {
+            builder.Services.AddSingleton<IOcppHandler>(sp => new StatusReportHandler(action, sp.GetRequiredService<TimeProvider>()));
+        }
         builder.Services.AddSingleton<Ocpp.OcppEndpoint>();
         builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         return builder;

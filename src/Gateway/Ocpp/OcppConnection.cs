@@ -21,6 +21,18 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
 
     public WebSocket Socket { get; } = socket;
 
+    public async Task<string> Deliver(StationCommand command)
+    {
+        var (action, payload) = command.Kind switch
+        {
+            StationCommandKind.RemoteStop when SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } tx =>
+                Messages.OcppJson.Command(new Messages.RemoteStopTransaction(tx)),
+            _ => throw ChargeException.FailedPrecondition($"{command.Kind} of session '{command.SessionId}' has no OCPP 1.6 form on charger '{ChargePointId}'"),
+        };
+        var answer = await Call(action, payload);
+        return System.Text.Json.JsonSerializer.Deserialize<Messages.CommandStatus>(answer, Messages.OcppJson.Options)?.Status ?? "";
+    }
+
     public async Task<string> Call(string action, string payloadJson)
     {
         await _outbound.WaitAsync();

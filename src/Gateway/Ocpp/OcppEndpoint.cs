@@ -15,7 +15,7 @@ namespace Charge.Gateway.Ocpp;
 /// A connection handles one CALL at a time (OCPP-J 1.6, 4.1.1: one request in flight per direction).
 /// </summary>
 public sealed partial class OcppEndpoint(
-    OcppCentralSystem centralSystem, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
+    OcppCentralSystem centralSystem, OcppCostNotifier costNotifier, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
     Hosting.GatewayDrain drain, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
 {
     public const string SubProtocol = "ocpp1.6";
@@ -196,9 +196,9 @@ public sealed partial class OcppEndpoint(
     {
         try
         {
-            if (await centralSystem.CostMessage(connection.ChargePointId, action, payload) is { } message)
+            if (await costNotifier.CostMessage(connection.ChargePointId, action, payload) is { } message)
             {
-                await connection.Call("DataTransfer", message.ToJsonString());
+                await connection.Call("DataTransfer", JsonSerializer.Serialize(message, Messages.OcppJson.Options));
             }
         }
         catch (Exception e)

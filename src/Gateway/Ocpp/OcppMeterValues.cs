@@ -19,7 +19,7 @@ public static class OcppMeterValues
             DateTime timestamp;
             try
             {
-                timestamp = OcppCentralSystem.ParseTime(mv["timestamp"]!.GetValue<string>());
+                timestamp = Messages.OcppRequestReader.ParseTime(mv["timestamp"]!.GetValue<string>());
             }
             catch (FormatException)
             {

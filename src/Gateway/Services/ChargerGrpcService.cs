@@ -1,3 +1,4 @@
+using Charge.Gateway.Ocpp.Messages;
 using Charge.Api.V1;
 using Charge.Gateway.Security;
 using Charge.Grains.Interfaces;
@@ -65,63 +66,44 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
-    public override Task<CommandResult> RemoteStartTransaction(RemoteStartTransactionRequest request, ServerCallContext context)
-    {
-        var payload = new System.Text.Json.Nodes.JsonObject { ["idTag"] = Id(request.IdTag, "id_tag").Length <= 20 ? request.IdTag : throw Invalid("id_tag is longer than 20 characters (OCPP 1.6 idTag)") };
-        if (request.ConnectorId != 0)
-        {
-            payload["connectorId"] = Connector(request.ConnectorId, "connector_id");
-        }
-
-        return Command(request.ChargerId, "RemoteStartTransaction", payload);
-    }
+    public override Task<CommandResult> RemoteStartTransaction(RemoteStartTransactionRequest request, ServerCallContext context) =>
+        Command(request.ChargerId, OcppJson.Command(new RemoteStartTransaction(
+            Id(request.IdTag, "id_tag").Length <= 20 ? request.IdTag : throw Invalid("id_tag is longer than 20 characters (OCPP 1.6 idTag)"),
+            request.ConnectorId == 0 ? null : Connector(request.ConnectorId, "connector_id"))));
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> RemoteStopTransaction(RemoteStopTransactionRequest request, ServerCallContext context)
     {
         var chargerId = Id(request.ChargerId, "charger_id");
         var sessionId = SessionId(request.SessionId, "session_id");
-        var prefix = chargerId + SessionIds.Separator;
-        if (!sessionId.StartsWith(prefix, StringComparison.Ordinal) || !int.TryParse(sessionId[prefix.Length..], out var transactionId))
+        if (SessionIds.TransactionOf(chargerId, sessionId) is not { } transactionId)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"session '{sessionId}' was not started over OCPP on charger '{chargerId}'"));
         }
 
-        return Command(chargerId, "RemoteStopTransaction", new System.Text.Json.Nodes.JsonObject { ["transactionId"] = transactionId });
+        return Command(chargerId, OcppJson.Command(new RemoteStopTransaction(transactionId)));
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> Reset(ResetRequest request, ServerCallContext context) =>
-        Command(request.ChargerId, "Reset", new System.Text.Json.Nodes.JsonObject { ["type"] = OneOf(request.Type, "type", "Soft", "Hard") });
+        Command(request.ChargerId, OcppJson.Command(new Reset(OneOf(request.Type, "type", "Soft", "Hard"))));
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> ChangeAvailability(ChangeAvailabilityRequest request, ServerCallContext context) =>
-        Command(request.ChargerId, "ChangeAvailability", new System.Text.Json.Nodes.JsonObject
-        {
-            ["connectorId"] = Connector(request.ConnectorId, "connector_id", allowWholeCharger: true),
-            ["type"] = OneOf(request.Type, "type", "Operative", "Inoperative"),
-        });
+        Command(request.ChargerId, OcppJson.Command(new ChangeAvailability(
+            Connector(request.ConnectorId, "connector_id", allowWholeCharger: true), OneOf(request.Type, "type", "Operative", "Inoperative"))));
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
-    public override Task<CommandResult> TriggerMessage(TriggerMessageRequest request, ServerCallContext context)
-    {
-        var payload = new System.Text.Json.Nodes.JsonObject
-        {
-            ["requestedMessage"] = OneOf(request.RequestedMessage, "requested_message",
+    public override Task<CommandResult> TriggerMessage(TriggerMessageRequest request, ServerCallContext context) =>
+        Command(request.ChargerId, OcppJson.Command(new TriggerMessage(
+            OneOf(request.RequestedMessage, "requested_message",
                 "BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification", "Heartbeat", "MeterValues", "StatusNotification"),
-        };
-        if (request.ConnectorId != 0)
-        {
-            payload["connectorId"] = Connector(request.ConnectorId, "connector_id");
-        }
+            request.ConnectorId == 0 ? null : Connector(request.ConnectorId, "connector_id"))));
 
-        return Command(request.ChargerId, "TriggerMessage", payload);
-    }
-
-    private async Task<CommandResult> Command(string chargerId, string action, System.Text.Json.Nodes.JsonObject payload)
+    private async Task<CommandResult> Command(string chargerId, (string Action, string Payload) command)
     {
-        var answer = await grains.GetGrain<IChargerGrain>(Id(chargerId, "charger_id")).SendOcpp(action, payload.ToJsonString());
-        var status = System.Text.Json.Nodes.JsonNode.Parse(answer)?["status"]?.GetValue<string>();
+        var answer = await grains.GetGrain<IChargerGrain>(Id(chargerId, "charger_id")).SendOcpp(command.Action, command.Payload);
+        var status = System.Text.Json.JsonSerializer.Deserialize<CommandStatus>(answer, OcppJson.Options)?.Status;
         return new CommandResult { Status = status ?? "" };
     }
 

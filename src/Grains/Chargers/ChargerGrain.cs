@@ -164,16 +164,15 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         var session = GrainFactory.GetGrain<ISessionGrain>(sessionId);
-        if (_ocpp is not null && active.TransactionId is { } transactionId)
+        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
+        if (_ocpp is not null && active.TransactionId is not null)
         {
-            var answer = await SendOcpp("RemoteStopTransaction", $$"""{"transactionId":{{transactionId}}}""");
-            var status = System.Text.Json.Nodes.JsonNode.Parse(answer)?["status"]?.GetValue<string>() ?? "";
+            var status = await OverOcpp("RemoteStopTransaction", channel => channel.Deliver(command));
             return new StopRequestResult("ocpp", status, await session.GetView());
         }
 
         if (_station is { } station)
         {
-            var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
             try
             {
                 if (await station.Deliver(command))
@@ -436,12 +435,14 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         return Task.CompletedTask;
     }
 
-    public async Task<string> SendOcpp(string action, string payloadJson)
+    public Task<string> SendOcpp(string action, string payloadJson) => OverOcpp(action, channel => channel.Call(action, payloadJson));
+
+    private async Task<string> OverOcpp(string action, Func<IOcppChannel, Task<string>> call)
     {
         var channel = _ocpp ?? throw ChargeException.FailedPrecondition($"charger '{ChargerId}' is not connected over OCPP");
         try
         {
-            return await channel.Call(action, payloadJson);
+            return await call(channel);
         }
         catch (Exception e) when (e is not ChargeException)
         {

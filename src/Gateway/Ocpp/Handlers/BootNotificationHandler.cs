@@ -1,0 +1,21 @@
+using System.Text.Json.Nodes;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Gateway.Ocpp.Handlers;
+
+/// <summary>BootNotification: the charge point is accepted and told the heartbeat interval and the time.</summary>
+public sealed class BootNotificationHandler(IGrainFactory grains, TimeProvider time, IOptions<OcppOptions> options)
+    : OcppHandler<BootNotificationRequest, BootNotificationResponse>(time)
+{
+    public override string Action => "BootNotification";
+
+    protected override BootNotificationRequest Read(JsonObject payload) => OcppRequestReader.Boot(payload);
+
+    protected override async Task<BootNotificationResponse> Handle(string chargePointId, BootNotificationRequest request)
+    {
+        var now = await grains.GetGrain<IChargerGrain>(chargePointId).Heartbeat(Now);
+        return new BootNotificationResponse("Accepted", OcppJson.Time(now), options.Value.HeartbeatIntervalSeconds);
+    }
+}

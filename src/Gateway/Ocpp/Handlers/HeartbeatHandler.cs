@@ -1,0 +1,16 @@
+using System.Text.Json.Nodes;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp.Handlers;
+
+/// <summary>Heartbeat: liveness, answered with the central system's time.</summary>
+public sealed class HeartbeatHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<EmptyResponse, HeartbeatResponse>(time)
+{
+    public override string Action => "Heartbeat";
+
+    protected override EmptyResponse Read(JsonObject payload) => new();
+
+    protected override async Task<HeartbeatResponse> Handle(string chargePointId, EmptyResponse request) =>
+        new(OcppJson.Time(await grains.GetGrain<IChargerGrain>(chargePointId).Heartbeat(Now)));
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp.Handlers;
+
+/// <summary>MeterValues: a transaction's readings go to its session; the answer is sent once they are accepted (durably by default).</summary>
+public sealed class MeterValuesHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<MeterValuesRequest, EmptyResponse>(time)
+{
+    public override string Action => "MeterValues";
+
+    protected override MeterValuesRequest Read(JsonObject payload) => OcppRequestReader.MeterValues(payload, Now);
+
+    protected override async Task<EmptyResponse> Handle(string chargePointId, MeterValuesRequest request)
+    {
+        // Connector-level values without a transaction describe no session: accepted, nothing to count.
+        if (request.TransactionId is { } tx && !request.Readings.IsEmpty)
+        {
+            await grains.GetGrain<IChargerGrain>(chargePointId)
+                .ReportMeterValuesAccepting(SessionIds.OfTransaction(chargePointId, tx), request.Readings);
+        }
+
+        return new();
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp.Handlers;
+
+/// <summary>StartTransaction: a session "{chargePointId}~{transactionId}" starts; a repeated start gets the same transaction.</summary>
+public sealed class StartTransactionHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<StartTransactionRequest, StartTransactionResponse>(time)
+{
+    public override string Action => "StartTransaction";
+
+    protected override StartTransactionRequest Read(JsonObject payload) => OcppRequestReader.StartTransaction(payload, Now);
+
+    protected override async Task<StartTransactionResponse> Handle(string chargePointId, StartTransactionRequest request)
+    {
+        var transaction = await grains.GetGrain<IChargerGrain>(chargePointId)
+            .StartTransaction(new OcppStart(request.ConnectorId, request.IdTag, request.MeterStart, request.Timestamp));
+        return new StartTransactionResponse(transaction.TransactionId, IdTagInfo.Accepted);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp.Handlers;
+
+/// <summary>StopTransaction: its transaction data, then the stop with the charger's own register.</summary>
+public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<StopTransactionRequest, StopTransactionResponse>(time)
+{
+    public override string Action => "StopTransaction";
+
+    protected override StopTransactionRequest Read(JsonObject payload) => OcppRequestReader.StopTransaction(payload, Now);
+
+    protected override async Task<StopTransactionResponse> Handle(string chargePointId, StopTransactionRequest request)
+    {
+        var sessionId = SessionIds.OfTransaction(chargePointId, request.TransactionId);
+        var charger = grains.GetGrain<IChargerGrain>(chargePointId);
+        if (!request.TransactionData.IsEmpty)
+        {
+            await charger.ReportMeterValuesAccepting(sessionId, request.TransactionData);
+        }
+
+        try
+        {
+            await charger.StopSession(new StopSessionCommand(sessionId, request.MeterStop, request.Timestamp, request.Reason));
+        }
+        catch (ChargeException e) when (e.Kind is ChargeErrorKind.NotFound or ChargeErrorKind.FailedPrecondition)
+        {
+            // The charge point cannot do anything about it and would retry forever: accept, as the spec expects.
+            return new(null);
+        }
+
+        return new(request.IdTag is null ? null : IdTagInfo.Accepted);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp.Messages;
+
+// OCPP 1.6J messages as records. Requests from charge points are read by OcppRequestReader after their schema
+// (Ocpp/Schemas) admitted them; responses and commands are written with OcppJson. Field names follow the spec.
+
+/// <summary>idTagInfo (OCPP 1.6, 7.30).</summary>
+public sealed record IdTagInfo(string Status, DateTime? ExpiryDate = null, string? ParentIdTag = null)
+{
+    public static readonly IdTagInfo Accepted = new("Accepted");
+}
+
+public sealed record BootNotificationRequest(string ChargePointVendor, string ChargePointModel, string? FirmwareVersion);
+
+public sealed record BootNotificationResponse(string Status, string CurrentTime, int Interval);
+
+public sealed record HeartbeatResponse(string CurrentTime);
+
+public sealed record StatusNotificationRequest(int ConnectorId, ConnectorStatus Status, string ErrorCode, DateTime Timestamp);
+
+public sealed record AuthorizeRequest(string IdTag);
+
+public sealed record AuthorizeResponse(IdTagInfo IdTagInfo);
+
+public sealed record StartTransactionRequest(int ConnectorId, string IdTag, decimal MeterStart, DateTime Timestamp);
+
+public sealed record StartTransactionResponse(int TransactionId, IdTagInfo IdTagInfo);
+
+public sealed record MeterValuesRequest(int ConnectorId, int? TransactionId, ImmutableArray<MeterReading> Readings);
+
+public sealed record StopTransactionRequest(int TransactionId, string? IdTag, decimal MeterStop, DateTime Timestamp, string Reason, ImmutableArray<MeterReading> TransactionData);
+
+public sealed record StopTransactionResponse(IdTagInfo? IdTagInfo);
+
+public sealed record DataTransferResponse(string Status);
+
+/// <summary>An empty confirmation (StatusNotification, MeterValues, the notifications).</summary>
+public sealed record EmptyResponse;
+
+// Commands the central system sends (CALLs to the charge point).
+
+public sealed record RemoteStartTransaction(string IdTag, int? ConnectorId);
+
+public sealed record RemoteStopTransaction(int TransactionId);
+
+public sealed record Reset(string Type);
+
+public sealed record ChangeAvailability(int ConnectorId, string Type);
+
+public sealed record TriggerMessage(string RequestedMessage, int? ConnectorId);
+
+/// <summary>A California Pricing cost message (RunningCost / FinalCost), sent in a DataTransfer.</summary>
+public sealed record CostDataTransfer(string VendorId, string MessageId, string Data);
+
+/// <summary>The common answer to a command: its status (Accepted, Rejected, ...).</summary>
+public sealed record CommandStatus(string Status);
+
+/// <summary>How OCPP messages are written: camelCase as the spec names them, absent optional fields left out.</summary>
+public static class OcppJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new UtcTimeConverter() },
+    };
+
+    public static JsonObject Write<T>(T message) => (JsonObject)JsonSerializer.SerializeToNode(message, Options)!;
+
+    /// <summary>A command's action name is its record's name (RemoteStopTransaction, Reset, ...).</summary>
+    public static (string Action, string Payload) Command<T>(T command)
+        where T : notnull => (typeof(T).Name, JsonSerializer.Serialize(command, Options));
+
+    public static string Time(DateTime t) =>
+        DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class UtcTimeConverter : JsonConverter<DateTime>
+    {
+        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            OcppRequestReader.ParseTime(reader.GetString()!);
+
+        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) => writer.WriteStringValue(Time(value));
+    }
+}
