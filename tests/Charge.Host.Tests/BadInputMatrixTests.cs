@@ -175,20 +175,11 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         Assert.Equal(before, after);
     }
 
-    private async Task WaitForReadings(Accepted a)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var one = JsonNode.Parse(await host.Http.GetStringAsync($"/v1/sessions/{a.SessionId}"))!;
-            var two = JsonNode.Parse(await host.Http.GetStringAsync($"/v1/sessions/{a.OcppCp}~{a.Tx}"))!;
-            if (one["readingCount"]!.GetValue<int>() == 1 && two["readingCount"]!.GetValue<int>() == 1)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private Task WaitForReadings(Accepted a) =>
+        Charge.Tests.Eventually.Get(
+            async () => (JsonNode.Parse(await host.Http.GetStringAsync($"/v1/sessions/{a.SessionId}"))!["readingCount"]!.GetValue<int>(),
+                JsonNode.Parse(await host.Http.GetStringAsync($"/v1/sessions/{a.OcppCp}~{a.Tx}"))!["readingCount"]!.GetValue<int>()),
+            counts => counts == (1, 1));
 
     private static bool Names(string message, string[] names) =>
         message.Length > 0 && (names.Length == 0 || names.Any(n => message.Contains(n, StringComparison.OrdinalIgnoreCase)));

@@ -72,17 +72,8 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         {
             ChargerId = chargerId, SessionId = started.SessionId, MeterStopWh = 1000 + kwh * 1000, Timestamp = Timestamp.FromDateTime(T0.AddMinutes(startMinutes + 60)), Reason = "Local",
         });
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var session = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = started.SessionId });
-            if (session.Billed || DateTime.UtcNow > deadline)
-            {
-                return session;
-            }
-
-            await Task.Delay(50);
-        }
+        return await global::Charge.Tests.Eventually.Get(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = started.SessionId }).ResponseAsync,
+            s => s.Billed, TimeSpan.FromSeconds(20));
     }
 
     private async Task<JsonNode> Json(string path, string? token = null)

@@ -209,13 +209,5 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
         Assert.Contains("charge.v1.ChargerService", services);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition) => Charge.Tests.Eventually.Until(condition);
 }

@@ -125,20 +125,10 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
         var next = commands.ResponseStream.MoveNext();
         var operatorHeader = TestSecurity.Header(TestSecurity.Bearer(host.Security.OperatorToken));
 
-        RequestStopResponse answer = null!;
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            // The stream registers with the charger grain as it opens; until then the charger is "not connected".
-            try
-            {
-                answer = await Sessions.RequestStopAsync(new RequestStopRequest { SessionId = session.SessionId }, operatorHeader);
-                break;
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
-            {
-                await Task.Delay(50);
-            }
-        }
+        // The stream registers with the charger grain as it opens; until then the charger is "not connected".
+        var answer = await Charge.Tests.Eventually.Succeeds(
+            () => Sessions.RequestStopAsync(new RequestStopRequest { SessionId = session.SessionId }, operatorHeader).ResponseAsync,
+            e => e is RpcException { StatusCode: StatusCode.FailedPrecondition });
 
         Assert.True(await next);
         var command = commands.ResponseStream.Current;
@@ -345,12 +335,9 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
         var session = await StartWithReading(chargerId, "T", 0, 100, 5);
         await Station.StopSessionAsync(new StopSessionRequest { ChargerId = chargerId, SessionId = session.SessionId, MeterStopWh = 200, Timestamp = Ts(6), Reason = "x;=cmd|' /C calc'!A0" });
         await Until(session.SessionId, s => s.State == SessionState.Completed);
-        string csv = "";
-        for (var i = 0; i < 100 && !csv.Contains(session.SessionId); i++)
-        {
-            csv = await host.Http.GetStringAsync($"/v1/cdrs?from={T0:yyyy-MM-dd}&to={DateTime.UtcNow:yyyy-MM-dd}&chargerId={chargerId}&format=csv");
-            await Task.Delay(50);
-        }
+        var csv = await Charge.Tests.Eventually.Get(
+            () => host.Http.GetStringAsync($"/v1/cdrs?from={T0:yyyy-MM-dd}&to={DateTime.UtcNow:yyyy-MM-dd}&chargerId={chargerId}&format=csv"),
+            text => text.Contains(session.SessionId));
 
         Assert.Contains("\"'x;=cmd|' /C calc'!A0\"", csv);
     }

@@ -43,13 +43,9 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
 
         // The statements are fed as the sessions' follow-ups run: close once all three are billed.
         var sessions = new SessionService.SessionServiceClient(host.Channel);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
         foreach (var id in new[] { a1.SessionId, a2.SessionId, b1.SessionId })
         {
-            while (!(await sessions.GetSessionAsync(new GetSessionRequest { SessionId = id })).Billed && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
+            await global::Charge.Tests.Eventually.Get(() => sessions.GetSessionAsync(new GetSessionRequest { SessionId = id }).ResponseAsync, s => s.Billed, TimeSpan.FromSeconds(20));
         }
 
         var closed = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = period });

@@ -40,20 +40,8 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         return reply[2]!["transactionId"]!.GetValue<int>();
     }
 
-    private async Task<Session> Eventually(string sessionId, Func<Session, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var s = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = sessionId });
-            if (done(s) || DateTime.UtcNow > deadline)
-            {
-                return s;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private Task<Session> Eventually(string sessionId, Func<Session, bool> done) =>
+        Charge.Tests.Eventually.Get(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }).ResponseAsync, done);
 
     [Fact]
     public async Task A_whole_session_over_ocpp_is_counted_from_the_energy_register()

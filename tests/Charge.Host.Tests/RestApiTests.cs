@@ -126,18 +126,6 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    private static async Task<JsonNode> Eventually(Func<Task<(HttpStatusCode, JsonNode)>> read, Func<JsonNode, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var (_, body) = await read();
-            if (done(body) || DateTime.UtcNow > deadline)
-            {
-                return body;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static async Task<JsonNode> Eventually(Func<Task<(HttpStatusCode, JsonNode)>> read, Func<JsonNode, bool> done) =>
+        (await Charge.Tests.Eventually.Get(read, r => done(r.Item2))).Item2;
 }
