@@ -23,8 +23,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly Dictionary<string, Queue<MeterBatch>> _recent = [];
 
     // The OCPP connection lives in a gateway; the reference is renewed by it while the socket is open.
-    private IOcppChannel? _ocpp;
-    private IStationCommandChannel? _station;
+    private readonly ChargerChannels _channels;
     private IStreamProvider? _streams;
     private long _lastSequence;
     private readonly Sessions.SessionOptions _sessionOptions;
@@ -44,6 +43,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         _log = log;
         _state = state;
         _time = time;
+        _channels = new ChargerChannels(this.GetPrimaryKeyString());
         _sessionOptions = sessionOptions.Value;
         _logger = logger;
     }
@@ -165,30 +165,15 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
         var session = GrainFactory.GetGrain<ISessionGrain>(sessionId);
         var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
-        if (_ocpp is not null && active.TransactionId is not null)
+        if (_channels.Ocpp && active.TransactionId is not null)
         {
-            var status = await OverOcpp("RemoteStopTransaction", channel => channel.Deliver(command));
+            var status = await _channels.OverOcpp("RemoteStopTransaction", channel => channel.Deliver(command));
             return new StopRequestResult("ocpp", status, await session.GetView());
         }
 
-        if (_station is { } station)
+        if (await _channels.DeliverToStation(command))
         {
-            try
-            {
-                if (await station.Deliver(command))
-                {
-                    return new StopRequestResult("station-stream", "Sent", await session.GetView());
-                }
-            }
-            catch (Exception e) when (e is not ChargeException)
-            {
-                // The gateway holding the stream is gone.
-            }
-
-            if (Equals(_station, station))
-            {
-                _station = null;
-            }
+            return new StopRequestResult("station-stream", "Sent", await session.GetView());
         }
 
         throw ChargeException.FailedPrecondition(
@@ -197,18 +182,14 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public Task AttachStation(IStationCommandChannel channel)
     {
-        _station = channel;
+        _channels.Attach(channel);
         _lastContact = Now;
         return Task.CompletedTask;
     }
 
     public Task DetachStation(IStationCommandChannel channel)
     {
-        if (Equals(_station, channel))
-        {
-            _station = null;
-        }
-
+        _channels.Detach(channel);
         return Task.CompletedTask;
     }
 
@@ -421,40 +402,17 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public Task AttachOcpp(IOcppChannel channel)
     {
-        _ocpp = channel;
+        _channels.Attach(channel);
         return Task.CompletedTask;
     }
 
     public Task DetachOcpp(IOcppChannel channel)
     {
-        if (Equals(_ocpp, channel))
-        {
-            _ocpp = null;
-        }
-
+        _channels.Detach(channel);
         return Task.CompletedTask;
     }
 
-    public Task<string> SendOcpp(string action, string payloadJson) => OverOcpp(action, channel => channel.Call(action, payloadJson));
-
-    private async Task<string> OverOcpp(string action, Func<IOcppChannel, Task<string>> call)
-    {
-        var channel = _ocpp ?? throw ChargeException.FailedPrecondition($"charger '{ChargerId}' is not connected over OCPP");
-        try
-        {
-            return await call(channel);
-        }
-        catch (Exception e) when (e is not ChargeException)
-        {
-            // The gateway holding the socket is gone or the charger did not answer in time.
-            if (Equals(_ocpp, channel))
-            {
-                _ocpp = null;
-            }
-
-            throw ChargeException.FailedPrecondition($"charger '{ChargerId}' did not answer {action}: its OCPP connection was lost");
-        }
-    }
+    public Task<string> SendOcpp(string action, string payloadJson) => _channels.OverOcpp(action, channel => channel.Call(action, payloadJson));
 
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
@@ -573,8 +531,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         Enumerable.Range(1, Math.Max(State.ConnectorCount, State.Connectors.Keys.DefaultIfEmpty(0).Max()))
             .ToImmutableDictionary(c => c, MaxPowerOf),
         _lastContact,
-        _ocpp is not null,
-        _station is not null);
+        _channels.Ocpp,
+        _channels.Station);
 
     private ConnectorState Connector(int connectorId)
     {

@@ -1,0 +1,77 @@
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>
+/// How a charger is reached: its OCPP socket or its gRPC command stream, each held by whichever gateway serves it
+/// and renewed by that gateway while open. Kept in memory only: a lost reference is renewed, never stored.
+/// </summary>
+internal sealed class ChargerChannels(string chargerId)
+{
+    private IOcppChannel? _ocpp;
+    private IStationCommandChannel? _station;
+
+    public bool Ocpp => _ocpp is not null;
+
+    public bool Station => _station is not null;
+
+    public void Attach(IOcppChannel channel) => _ocpp = channel;
+
+    public void Detach(IOcppChannel channel)
+    {
+        if (Equals(_ocpp, channel))
+        {
+            _ocpp = null;
+        }
+    }
+
+    public void Attach(IStationCommandChannel channel) => _station = channel;
+
+    public void Detach(IStationCommandChannel channel)
+    {
+        if (Equals(_station, channel))
+        {
+            _station = null;
+        }
+    }
+
+    /// <summary>A call over the OCPP socket; a lost connection or an unanswered call is FailedPrecondition naming <paramref name="action"/>.</summary>
+    public async Task<string> OverOcpp(string action, Func<IOcppChannel, Task<string>> call)
+    {
+        var channel = _ocpp ?? throw ChargeException.FailedPrecondition($"charger '{chargerId}' is not connected over OCPP");
+        try
+        {
+            return await call(channel);
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            // The gateway holding the socket is gone or the charger did not answer in time.
+            Detach(channel);
+            throw ChargeException.FailedPrecondition($"charger '{chargerId}' did not answer {action}: its OCPP connection was lost");
+        }
+    }
+
+    /// <summary>Queues a command on the open station stream; false when there is none (any more).</summary>
+    public async Task<bool> DeliverToStation(StationCommand command)
+    {
+        if (_station is not { } station)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (await station.Deliver(command))
+            {
+                return true;
+            }
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            // The gateway holding the stream is gone.
+        }
+
+        Detach(station);
+        return false;
+    }
+}
