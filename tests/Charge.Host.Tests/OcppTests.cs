@@ -137,7 +137,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         var stop = new JsonObject { ["transactionId"] = tx, ["meterStop"] = 3000, ["timestamp"] = At(30), ["idTag"] = "RFID-1" };
 
         var first = await client.Call("StopTransaction", stop);
-        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed && s.Billed);
         var again = await client.Call("StopTransaction", (JsonObject)stop.DeepClone());
         var after = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}~{tx}" });
 

@@ -41,7 +41,7 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         _pending[id] = answer;
         try
         {
-            await Send(new JsonArray(2, id, action, JsonNode.Parse(payloadJson)).ToJsonString(), CancellationToken.None);
+            await Send(OcppFrameCodec.Call(id, action, payloadJson), CancellationToken.None);
             var frame = await answer.Task.WaitAsync(callTimeout);
             if (frame[0]!.GetValue<int>() != 3)
             {

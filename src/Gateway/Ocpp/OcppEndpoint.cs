@@ -211,42 +211,24 @@ public sealed partial class OcppEndpoint(
     public async Task<Reply?> Process(OcppConnection connection, string text)
     {
         var chargePointId = connection.ChargePointId;
-        JsonArray frame;
-        try
+        string messageId, action;
+        JsonNode? body;
+        switch (OcppFrameCodec.Read(text))
         {
-            frame = JsonNode.Parse(text, documentOptions: FrameOptions) as JsonArray
-                ?? throw new JsonException("the message is JSON but not an array");
-        }
-        catch (JsonException e)
-        {
-            return CallError("-1", OcppErrorCode.FormationViolation, $"not an OCPP-J message: {Describe(e)}");
-        }
-
-        var messageId = frame.Count > 1 && frame[1] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null;
-        if (messageId is null || messageId.Length is 0 or > 36)
-        {
-            return CallError(messageId ?? "-1", OcppErrorCode.FormationViolation, "the second element must be the message ID, a string of 1 to 36 characters");
-        }
-
-        var type = frame[0] is JsonValue t && t.TryGetValue<int>(out var n) ? n : -1;
-        switch (type)
-        {
-            case 2:
-                break;
-            case 3 or 4:
-                if (!connection.Answer(messageId, frame))
+            case OcppFrame.Malformed malformed:
+                return malformed.Reply;
+            case OcppFrame.Answer answer:
+                if (!connection.Answer(answer.MessageId, answer.Frame))
                 {
-                    LogUnexpectedResponse(chargePointId, messageId);
+                    LogUnexpectedResponse(chargePointId, answer.MessageId);
                 }
 
                 return null;
+            case OcppFrame.Call call:
+                (messageId, action, body) = (call.MessageId, call.Action, call.Payload);
+                break;
             default:
-                return CallError(messageId, OcppErrorCode.ProtocolError, "the message type must be 2 (CALL), 3 (CALLRESULT) or 4 (CALLERROR)");
-        }
-
-        if (frame.Count != 4 || frame[2] is not JsonValue a || !a.TryGetValue<string>(out var action))
-        {
-            return CallError(messageId, OcppErrorCode.FormationViolation, "a CALL is [2, messageId, action, payload]");
+                throw new InvalidOperationException("unknown frame");
         }
 
         if (!rateLimiter.TryAcquire(chargePointId))
@@ -262,10 +244,10 @@ public sealed partial class OcppEndpoint(
                 throw new OcppCallException(OcppErrorCode.NotImplemented, $"{action} is not an action this central system implements");
             }
 
-            OcppSchemas.Validate(action, frame[3]);
-            var payload = frame[3]!.AsObject();
+            OcppSchemas.Validate(action, body);
+            var payload = body!.AsObject();
             var response = await centralSystem.Handle(chargePointId, action, payload);
-            return new Reply(new JsonArray(3, messageId, response).ToJsonString(), (action, payload));
+            return new Reply(OcppFrameCodec.CallResult(messageId, response), (action, payload));
         }
         catch (OcppCallException e)
         {
@@ -293,18 +275,7 @@ public sealed partial class OcppEndpoint(
         }
     }
 
-    /// <summary>A key twice in one object is ambiguous (which meterStop?): the frame is refused, naming the key.</summary>
-    private static readonly JsonDocumentOptions FrameOptions = new() { AllowDuplicateProperties = false, MaxDepth = 32 };
-
-    private static string Describe(JsonException e) =>
-        e.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
-            ? $"{e.Message[..e.Message.IndexOf(" encountered", StringComparison.Ordinal)].Replace("Duplicate property", "the key")} appears twice in one object"
-            : e.LineNumber is { } line
-                ? $"malformed JSON at line {line + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {e.Message[..Math.Max(0, e.Message.IndexOf(" LineNumber", StringComparison.Ordinal))]}"
-                : "expected a JSON array [type, messageId, ...]";
-
-    private static string CallError(string messageId, string code, string description) =>
-        new JsonArray(4, messageId, code, description, new JsonObject()).ToJsonString();
+    private static string CallError(string messageId, string code, string description) => OcppFrameCodec.CallError(messageId, code, description);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId} connected over OCPP 1.6J")]
     private partial void LogConnected(string chargePointId);
