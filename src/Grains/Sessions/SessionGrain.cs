@@ -25,9 +25,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private readonly IReadingLog _log;
     private readonly TimeProvider _time;
     private IGrainTimer? _followUpRetry;
-    private IGrainTimer? _flush;
-    private bool _unwritten;
-    private long _lastWrite;
+    private readonly WriteBehind _writeBehind;
     private TaskCompletionSource? _completion;
     private IGrainTimer? _stopGrace;
     private SessionView? _view;
@@ -48,6 +46,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _state = state;
         _options = options.Value;
         _logger = logger;
+        _writeBehind = new WriteBehind(_options.ReadingWriteInterval, Persist,
+            (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
         _readings = new SessionReadings(SessionId, () => _state.State, log, _liveCost, RecordAnomaly, e => LogStorageFailed(e, SessionId));
     }
 
@@ -302,43 +302,15 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         }
 
         Changed();
-        await WriteReadings();
+        await _writeBehind.Changed();
         NotifyWatchers();
-    }
-
-    /// <summary>Writes now if the last write is older than the interval, else leaves it to the flush timer.</summary>
-    private async Task WriteReadings()
-    {
-        var interval = _options.ReadingWriteInterval;
-        var now = Environment.TickCount64;
-        if (interval == TimeSpan.Zero || now - _lastWrite >= (long)interval.TotalMilliseconds)
-        {
-            await FlushReadings();
-            return;
-        }
-
-        _unwritten = true;
-        _flush ??= this.RegisterGrainTimer(
-            _ => _unwritten ? FlushReadings() : Task.CompletedTask,
-            new GrainTimerCreationOptions(interval, interval));
-    }
-
-    private async Task FlushReadings()
-    {
-        _unwritten = false;
-        _lastWrite = Environment.TickCount64;
-        await Persist();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // A graceful deactivation (idle collection, silo shutdown) writes what the write-behind still holds.
-        if (_unwritten)
-        {
-            await FlushReadings();
-        }
-
-        _flush?.Dispose();
+        await _writeBehind.FlushPending();
+        _writeBehind.Dispose();
     }
 
     /// <summary>The energy account over this session's state; its anomalies are recorded on the session.</summary>
