@@ -17,17 +17,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly IPersistentState<ChargerState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger<ChargerGrain> _logger;
-    /// <summary>Batches kept per active session for the hand-over at stop: enough to cover a stream fail-over.</summary>
-    public const int RecentBatchLimit = 128;
-
-    private readonly Dictionary<string, Queue<MeterBatch>> _recent = [];
-
-    // The OCPP connection lives in a gateway; the reference is renewed by it while the socket is open.
     private readonly ChargerChannels _channels;
+    private readonly MeterBatchOutbox _outbox;
     private IStreamProvider? _streams;
-    private long _lastSequence;
     private readonly Sessions.SessionOptions _sessionOptions;
-    private readonly Sessions.IReadingLog _log;
 
     // The last reading, status, heartbeat or start seen from the charger. Kept in memory (not worth a write per
     // message): after a reactivation it starts at the activation, so the sweep never closes a session early.
@@ -40,12 +33,14 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         Sessions.IReadingLog log,
         ILogger<ChargerGrain> logger)
     {
-        _log = log;
         _state = state;
         _time = time;
         _channels = new ChargerChannels(this.GetPrimaryKeyString());
         _sessionOptions = sessionOptions.Value;
         _logger = logger;
+        _outbox = new MeterBatchOutbox(this.GetPrimaryKeyString(), _sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
+            () => _streams ??= this.GetStreamProvider(StreamNames.Provider),
+            e => LogStorageFailed(e, ChargerId), (e, sessionId, position) => LogPublishFailed(e, sessionId, position));
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -115,8 +110,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     /// </summary>
     private async Task<SessionView> CloseActive(string sessionId, CloseSessionCommand command)
     {
-        var recent = _recent.TryGetValue(sessionId, out var batches) ? batches.ToImmutableArray() : [];
-        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Close(command, recent);
+        var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Close(command, _outbox.Recent(sessionId));
         LogClosedWithoutStop(sessionId, command.Reason, command.ClosedBy);
         Release(sessionId, command.ClosedAt);
         await Persist();
@@ -125,7 +119,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     private void Release(string sessionId, DateTime at)
     {
-        _recent.Remove(sessionId);
+        _outbox.Forget(sessionId);
         if (State.Active.Remove(sessionId, out var active))
         {
             var connector = Connector(active.ConnectorId);
@@ -252,64 +246,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             throw await NotActiveHere(sessionId, "readings after stop are rejected");
         }
 
-        var batch = NextBatch(sessionId, readings);
-        if (_sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable)
-        {
-            // The acknowledgement is a promise: the batch is in storage before the charger hears "accepted".
-            batch = batch with
-            {
-                LogPosition = await DurableWrite.OrUnavailable(() => _log.AppendAsync(sessionId, batch), e => LogStorageFailed(e, ChargerId),
-                    "storage is unavailable: the readings were not accepted; retry"),
-            };
-        }
-
+        var batch = await _outbox.Accept(sessionId, readings);
         active.LastSequence = batch.Sequence;
-        // Kept in memory only: if this activation dies, the batches are recoverable from the cumulative register.
-        if (!_recent.TryGetValue(sessionId, out var recent))
-        {
-            _recent[sessionId] = recent = new Queue<MeterBatch>();
-        }
-
-        recent.Enqueue(batch);
-        if (recent.Count > RecentBatchLimit)
-        {
-            recent.Dequeue();
-        }
-
-        if (batch.LogPosition > 0)
-        {
-            try
-            {
-                await Publish(batch);
-            }
-            catch (Exception e)
-            {
-                // Durable already: the session reads it from the log at its next batch, its stop or its activation.
-                LogPublishFailed(e, sessionId, batch.LogPosition);
-            }
-        }
-        else
-        {
-            await Publish(batch);
-        }
-
         return new MeterValuesAccepted(sessionId, readings.Length, batch.Sequence);
-    }
-
-    /// <summary>
-    /// A batch with this charger's next sequence. Sequences only need to grow per session; deriving them from
-    /// the clock keeps them growing across reactivations without a storage write per batch.
-    /// </summary>
-    private MeterBatch NextBatch(string sessionId, ImmutableArray<MeterReading> readings)
-    {
-        _lastSequence = Math.Max(_lastSequence + 1, _time.GetUtcNow().UtcTicks);
-        return new MeterBatch(sessionId, ChargerId, _lastSequence, readings);
-    }
-
-    private Task Publish(MeterBatch batch)
-    {
-        _streams ??= this.GetStreamProvider(StreamNames.Provider);
-        return _streams.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, batch.SessionId)).OnNextAsync(batch);
     }
 
     /// <summary>The session's view if it exists and was started on this charger; null otherwise.</summary>
@@ -338,8 +277,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             return await session.Stop(command, 0, []);
         }
 
-        var recent = _recent.TryGetValue(command.SessionId, out var batches) ? batches.ToImmutableArray() : [];
-        var view = await session.Stop(command, active.LastSequence, recent);
+        var view = await session.Stop(command, active.LastSequence, _outbox.Recent(command.SessionId));
         Release(command.SessionId, command.Timestamp);
         await Persist();
         return view;
@@ -383,7 +321,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         if (await OwnSession(sessionId) is not null)
         {
             // A finished session of ours records late readings as anomalies when they reach it.
-            await Publish(NextBatch(sessionId, readings));
+            await _outbox.PublishLate(sessionId, readings);
             return 0;
         }
 
@@ -481,11 +419,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         foreach (var sessionId in State.Active.Keys)
         {
             // The last reading this charger passed on for the session (kept in memory); none yet: no power known.
-            if (_recent.TryGetValue(sessionId, out var batches) && batches.Count > 0
-                && batches.Last().Readings.MaxBy(r => r.Timestamp) is { PowerW: { } w })
-            {
-                power += w;
-            }
+            power += _outbox.LastPowerW(sessionId) ?? 0;
         }
 
         return Task.FromResult(new ChargerLive(ChargerId, State.Active.Count, power));
