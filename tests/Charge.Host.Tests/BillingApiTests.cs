@@ -59,21 +59,12 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
     /// <summary>A 60-minute session of the given energy, and its completed record once invoiced.</summary>
     private async Task<Session> Charge(string chargerId, string idTag, double kwh, double startMinutes = 0)
     {
-        var started = await Station.StartSessionAsync(new StartSessionRequest
-        {
-            ChargerId = chargerId, ConnectorId = 1, IdTag = idTag, MeterStartWh = 1000, Timestamp = Timestamp.FromDateTime(T0.AddMinutes(startMinutes)),
-        });
-        await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
-        {
-            ChargerId = chargerId, SessionId = started.SessionId,
-            Readings = { new MeterReading { Timestamp = Timestamp.FromDateTime(T0.AddMinutes(startMinutes + 30)), EnergyWh = 1000 + kwh * 500, PowerW = 11000 } },
-        });
-        await Station.StopSessionAsync(new StopSessionRequest
-        {
-            ChargerId = chargerId, SessionId = started.SessionId, MeterStopWh = 1000 + kwh * 1000, Timestamp = Timestamp.FromDateTime(T0.AddMinutes(startMinutes + 60)), Reason = "Local",
-        });
-        return await global::Charge.Tests.Eventually.Get(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = started.SessionId }).ResponseAsync,
-            s => s.Billed, TimeSpan.FromSeconds(20));
+        var driver = new global::Charge.Tests.StationDriver(host.Channel);
+        var start = T0.AddMinutes(startMinutes);
+        var started = await driver.Start(chargerId, idTag, 1000, start);
+        await driver.Report(chargerId, started.SessionId, start.AddMinutes(30), 1000 + kwh * 500, powerW: 11000);
+        await driver.Stop(chargerId, started.SessionId, 1000 + kwh * 1000, start.AddMinutes(60));
+        return await driver.Until(started.SessionId, s => s.Billed, TimeSpan.FromSeconds(20));
     }
 
     private async Task<JsonNode> Json(string path, string? token = null)

@@ -59,15 +59,10 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
 
     private async Task<Session> StartWithReading(string chargerId, string idTag, double startWh, double readingWh, double minutes)
     {
-        var started = await Station.StartSessionAsync(new StartSessionRequest
-        {
-            ChargerId = chargerId, ConnectorId = 1, IdTag = idTag, MeterStartWh = startWh, Timestamp = Ts(0),
-        });
-        await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
-        {
-            ChargerId = chargerId, SessionId = started.SessionId, Readings = { new Api.V1.MeterReading { Timestamp = Ts(minutes), EnergyWh = readingWh } },
-        });
-        return await Until(started.SessionId, s => s.ReadingCount + s.AnomalyCount >= 1);
+        var driver = new StationDriver(host.Channel);
+        var started = await driver.Start(chargerId, idTag, startWh, T0);
+        await driver.Report(chargerId, started.SessionId, T0.AddMinutes(minutes), readingWh);
+        return await driver.Until(started.SessionId, s => s.ReadingCount + s.AnomalyCount >= 1);
     }
 
     [Fact]

@@ -16,8 +16,9 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
 
     private async Task<Session> Charge(string chargerId, string idTag, double kwh, DateTime start)
     {
-        var started = await Station.StartSessionAsync(new StartSessionRequest { ChargerId = chargerId, ConnectorId = 1, IdTag = idTag, MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(start) });
-        return await Station.StopSessionAsync(new StopSessionRequest { ChargerId = chargerId, SessionId = started.SessionId, MeterStopWh = kwh * 1000, Timestamp = Timestamp.FromDateTime(start.AddHours(1)), Reason = "Local" });
+        var driver = new global::Charge.Tests.StationDriver(host.Channel);
+        var started = await driver.Start(chargerId, idTag, 0, start);
+        return await driver.Stop(chargerId, started.SessionId, kwh * 1000, start.AddHours(1));
     }
 
     [Fact]
