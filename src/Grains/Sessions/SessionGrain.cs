@@ -14,9 +14,6 @@ namespace Charge.Grains.Sessions;
 [ImplicitStreamSubscription(StreamNames.MeterReadings)]
 public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver, IRemindable
 {
-    /// <summary>The durable reminder behind a stop's grace period and the follow-ups: they run after any crash.</summary>
-    private const string FollowUpReminder = "follow-up";
-
     private readonly IPersistentState<SessionState> _state;
     private readonly SessionOptions _options;
     private readonly ILogger<SessionGrain> _logger;
@@ -24,7 +21,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private ObserverManager<ISessionWatcher>? _watchers;
     private readonly IReadingLog _log;
     private readonly TimeProvider _time;
-    private IGrainTimer? _followUpRetry;
+    private readonly FollowUpSchedule _followUps;
     private readonly WriteBehind _writeBehind;
     private TaskCompletionSource? _completion;
     private IGrainTimer? _stopGrace;
@@ -46,6 +43,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _state = state;
         _options = options.Value;
         _logger = logger;
+        _followUps = new FollowUpSchedule(this, _options, e => LogStorageFailed(e, SessionId), e => LogFollowUpFailed(e, SessionId));
         _writeBehind = new WriteBehind(_options.ReadingWriteInterval, Persist,
             (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
         _readings = new SessionReadings(SessionId, () => _state.State, log, _liveCost, RecordAnomaly, e => LogStorageFailed(e, SessionId));
@@ -169,7 +167,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         else
         {
             Changed();
-            await EnsureFollowUpReminder();
+            await _followUps.EnsureReminder();
             await Persist();
             StartStopGrace();
             NotifyWatchers();
@@ -332,7 +330,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         State.Status = SessionStatus.Completed;
         Changed();
         // Registered before the completed record is written: no crash can leave a completed session un-followed-up.
-        await EnsureFollowUpReminder();
+        await _followUps.EnsureReminder();
         await Persist();
 
         _stopGrace?.Dispose();
@@ -358,38 +356,14 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         ScheduleFollowUp(_options.FollowUpDelay);
     }
 
-    /// <summary>Runs the follow-ups on a timer (first after <paramref name="due"/>, then every ArchiveRetry) until all are done.</summary>
-    private void ScheduleFollowUp(TimeSpan due) =>
-        _followUpRetry ??= this.RegisterGrainTimer(
-            _ => FollowedUp ? Task.CompletedTask : FollowUp(),
-            new GrainTimerCreationOptions(due, _options.ArchiveRetry));
+    /// <summary>Runs the follow-up on a timer (first after <paramref name="due"/>, then every ArchiveRetry) until it is done.</summary>
+    private void ScheduleFollowUp(TimeSpan due) => _followUps.Retry(due, () => FollowedUp ? Task.CompletedTask : FollowUp());
 
     private bool FollowedUp => State.Invoiced;
 
-    private Task EnsureFollowUpReminder() =>
-        DurableWrite.OrUnavailable(
-            () => this.RegisterOrUpdateReminder(FollowUpReminder, _options.FollowUpReminderPeriod, _options.FollowUpReminderPeriod),
-            e => LogStorageFailed(e, SessionId), "storage is unavailable: the request was not applied; retry");
-
-    private async Task DropFollowUpReminder()
-    {
-        try
-        {
-            if (await this.GetReminder(FollowUpReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception e)
-        {
-            // It fires again, finds nothing to do, and is dropped then.
-            LogFollowUpFailed(e, SessionId);
-        }
-    }
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != FollowUpReminder)
+        if (reminderName != FollowUpSchedule.Reminder)
         {
             return;
         }
@@ -404,7 +378,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
                 await FollowUp();
                 break;
             default:
-                await DropFollowUpReminder();
+                await _followUps.Done();
                 break;
         }
     }
@@ -426,9 +400,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             Changed();
             await Persist();
             NotifyWatchers();
-            _followUpRetry?.Dispose();
-            _followUpRetry = null;
-            await DropFollowUpReminder();
+            await _followUps.Done();
         }
         catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
         {
