@@ -264,8 +264,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
                     }
 
                     State.ConsumedSequence = batch.Sequence;
-                    Changed();
-                    await Persist();
+                    await Commit();
                 }
 
                 return;
@@ -397,9 +396,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             var settled = await GrainFactory.GetGrain<ISettlementGrain>(SessionId).Settle(View());
             State.InvoiceNumber = settled.InvoiceNumber;
             State.Invoiced = true;
-            Changed();
-            await Persist();
-            NotifyWatchers();
+            await Commit();
             await _followUps.Done();
         }
         catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
@@ -438,6 +435,14 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     {
         State.Version++;
         _view = null;
+    }
+
+    /// <summary>A change that must be durable before it is told: a new version, written, then sent to the watchers.</summary>
+    private async Task Commit()
+    {
+        Changed();
+        await Persist();
+        NotifyWatchers();
     }
 
     private void NotifyWatchers()
