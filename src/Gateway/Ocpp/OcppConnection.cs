@@ -30,7 +30,7 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
             _ => throw ChargeException.FailedPrecondition($"{command.Kind} of session '{command.SessionId}' has no OCPP 1.6 form on charger '{ChargePointId}'"),
         };
         var answer = await Call(action, payload);
-        return System.Text.Json.JsonSerializer.Deserialize<Messages.CommandStatus>(answer, Messages.OcppJson.Options)?.Status ?? "";
+        return Messages.OcppJson.StatusOf(answer);
     }
 
     public async Task<string> Call(string action, string payloadJson)

@@ -103,8 +103,7 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
     private async Task<CommandResult> Command(string chargerId, (string Action, string Payload) command)
     {
         var answer = await grains.GetGrain<IChargerGrain>(Id(chargerId, "charger_id")).SendOcpp(command.Action, command.Payload);
-        var status = System.Text.Json.JsonSerializer.Deserialize<CommandStatus>(answer, OcppJson.Options)?.Status;
-        return new CommandResult { Status = status ?? "" };
+        return new CommandResult { Status = OcppJson.StatusOf(answer) };
     }
 
     /// <summary>A connector's maximum power: at least the IEC 61851 minimum (6 A on one phase, ~1.4 kW), at most 10 MW.</summary>

@@ -5,12 +5,12 @@ using Charge.Grains.Interfaces;
 namespace Charge.Gateway.Ocpp.Handlers;
 
 /// <summary>Heartbeat: liveness, answered with the central system's time.</summary>
-public sealed class HeartbeatHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<EmptyResponse, HeartbeatResponse>(time)
+public sealed class HeartbeatHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<Empty, HeartbeatResponse>(time)
 {
     public override string Action => "Heartbeat";
 
-    protected override EmptyResponse Read(JsonObject payload) => new();
+    protected override Empty Read(JsonObject payload) => new();
 
-    protected override async Task<HeartbeatResponse> Handle(string chargePointId, EmptyResponse request) =>
+    protected override async Task<HeartbeatResponse> Handle(string chargePointId, Empty request) =>
         new(OcppJson.Time(await grains.GetGrain<IChargerGrain>(chargePointId).Heartbeat(Now)));
 }

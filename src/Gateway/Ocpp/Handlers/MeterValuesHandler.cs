@@ -5,13 +5,13 @@ using Charge.Grains.Interfaces;
 namespace Charge.Gateway.Ocpp.Handlers;
 
 /// <summary>MeterValues: a transaction's readings go to its session; the answer is sent once they are accepted (durably by default).</summary>
-public sealed class MeterValuesHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<MeterValuesRequest, EmptyResponse>(time)
+public sealed class MeterValuesHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<MeterValuesRequest, Empty>(time)
 {
     public override string Action => "MeterValues";
 
     protected override MeterValuesRequest Read(JsonObject payload) => OcppRequestReader.MeterValues(payload, Now);
 
-    protected override async Task<EmptyResponse> Handle(string chargePointId, MeterValuesRequest request)
+    protected override async Task<Empty> Handle(string chargePointId, MeterValuesRequest request)
     {
         // Connector-level values without a transaction describe no session: accepted, nothing to count.
         if (request.TransactionId is { } tx && !request.Readings.IsEmpty)

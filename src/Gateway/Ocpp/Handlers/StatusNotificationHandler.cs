@@ -5,13 +5,13 @@ using Charge.Grains.Interfaces;
 namespace Charge.Gateway.Ocpp.Handlers;
 
 /// <summary>StatusNotification: a connector's (or, connector 0, the charge point's) status and error code.</summary>
-public sealed class StatusNotificationHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<StatusNotificationRequest, EmptyResponse>(time)
+public sealed class StatusNotificationHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<StatusNotificationRequest, Empty>(time)
 {
     public override string Action => "StatusNotification";
 
     protected override StatusNotificationRequest Read(JsonObject payload) => OcppRequestReader.Status(payload, Now);
 
-    protected override async Task<EmptyResponse> Handle(string chargePointId, StatusNotificationRequest request)
+    protected override async Task<Empty> Handle(string chargePointId, StatusNotificationRequest request)
     {
         await grains.GetGrain<IChargerGrain>(chargePointId).ReportStatus(new StatusReport(
             request.ConnectorId, request.Status, request.ErrorCode == "NoError" ? "" : request.ErrorCode, request.Timestamp));

@@ -39,8 +39,8 @@ public sealed record StopTransactionResponse(IdTagInfo? IdTagInfo);
 
 public sealed record DataTransferResponse(string Status);
 
-/// <summary>An empty confirmation (StatusNotification, MeterValues, the notifications).</summary>
-public sealed record EmptyResponse;
+/// <summary>An empty payload: Heartbeat's request, the confirmations of StatusNotification, MeterValues and the notifications.</summary>
+public sealed record Empty;
 
 // Commands the central system sends (CALLs to the charge point).
 
@@ -74,6 +74,9 @@ public static class OcppJson
     /// <summary>A command's action name is its record's name (RemoteStopTransaction, Reset, ...).</summary>
     public static (string Action, string Payload) Command<T>(T command)
         where T : notnull => (typeof(T).Name, JsonSerializer.Serialize(command, Options));
+
+    /// <summary>The status a charge point answered a command with (Accepted, Rejected, ...); empty when it gave none.</summary>
+    public static string StatusOf(string answerJson) => JsonSerializer.Deserialize<CommandStatus>(answerJson, Options)?.Status ?? "";
 
     public static string Time(DateTime t) =>
         DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
