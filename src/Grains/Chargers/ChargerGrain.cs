@@ -9,8 +9,6 @@ namespace Charge.Grains.Chargers;
 /// <summary>A charge point: owns its connectors and active sessions, and publishes meter batches on each session's stream.</summary>
 public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 {
-    private const string SweepReminder = "abandoned-sessions";
-
     /// <summary>Sessions kept per charger for listing; older ones are found through the archive.</summary>
     public const int HistoryLimit = 2000;
 
@@ -19,6 +17,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly ILogger<ChargerGrain> _logger;
     private readonly ChargerChannels _channels;
     private readonly MeterBatchOutbox _outbox;
+    private readonly ConnectorBoard _board;
+    private readonly AbandonedSweep _sweep;
     private IStreamProvider? _streams;
     private readonly Sessions.SessionOptions _sessionOptions;
 
@@ -38,6 +38,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         _channels = new ChargerChannels(this.GetPrimaryKeyString());
         _sessionOptions = sessionOptions.Value;
         _logger = logger;
+        _board = new ConnectorBoard(this.GetPrimaryKeyString(), () => _state.State);
+        _sweep = new AbandonedSweep(this, _sessionOptions);
         _outbox = new MeterBatchOutbox(this.GetPrimaryKeyString(), _sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
             () => _streams ??= this.GetStreamProvider(StreamNames.Provider),
             e => LogStorageFailed(e, ChargerId), (e, sessionId, position) => LogPublishFailed(e, sessionId, position));
@@ -63,7 +65,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId), ChargerId = ChargerId };
-        var connector = Connector(command.ConnectorId);
+        var connector = _board.Connector(command.ConnectorId);
         var session = GrainFactory.GetGrain<ISessionGrain>(command.SessionId);
         if (connector.ActiveSessionId is { } current && current != command.SessionId
             && (await session.GetView()).Status == SessionStatus.None)
@@ -80,29 +82,21 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
         var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
         var view = await session.Start(command,
-            new SessionTerms(await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp), State.SiteId, siteZone, MaxPowerOf(command.ConnectorId)));
+            new SessionTerms(await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp), State.SiteId, siteZone, _board.MaxPowerOf(command.ConnectorId)));
         _lastContact = Now;
-        if (view.Status == SessionStatus.Active && !State.Active.ContainsKey(command.SessionId))
+        if (view.Status == SessionStatus.Active && !_board.IsActive(command.SessionId))
         {
-            connector.ActiveSessionId = command.SessionId;
-            connector.Status = ConnectorStatus.Charging;
-            connector.StatusAt = command.Timestamp;
-            State.Active[command.SessionId] = new ActiveSession { ConnectorId = command.ConnectorId };
+            _board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
             var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
             SessionIndex.Add(State.History, reference, HistoryLimit);
 
             await Persist();
             await GrainFactory.GetGrain<IIdTagGrain>(command.IdTag).AddSession(reference);
-            await EnsureSweep();
+            await _sweep.Ensure();
         }
 
         return view;
     }
-
-    /// <summary>The connector's registered maximum power, else the charger's, else the most its power type can draw.</summary>
-    private double MaxPowerOf(int connectorId) =>
-        State.ConnectorMaxPowerW is { } perConnector && perConnector.TryGetValue(connectorId, out var own) ? own
-        : State.MaxPowerW ?? Limits.DefaultMaxPowerW(State.Kind?.PowerType);
 
     /// <summary>
     /// Closes a session running here without the charger's stop, handing over the batches not yet delivered, and
@@ -120,22 +114,13 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private void Release(string sessionId, DateTime at)
     {
         _outbox.Forget(sessionId);
-        if (State.Active.Remove(sessionId, out var active))
-        {
-            var connector = Connector(active.ConnectorId);
-            if (connector.ActiveSessionId == sessionId)
-            {
-                connector.ActiveSessionId = null;
-                connector.Status = ConnectorStatus.Available;
-                connector.StatusAt = at;
-            }
-        }
+        _board.Release(sessionId, at);
     }
 
     public async Task<SessionView> CloseSession(string sessionId, CloseSessionCommand command)
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
-        if (State.Active.ContainsKey(sessionId))
+        if (_board.IsActive(sessionId))
         {
             return await CloseActive(sessionId, command);
         }
@@ -187,54 +172,26 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         return Task.CompletedTask;
     }
 
-    /// <summary>A durable reminder drives the sweep while sessions run here, so it happens after any crash too.</summary>
-    private async Task EnsureSweep()
-    {
-        if (_sessionOptions.AbandonedAfter > TimeSpan.Zero)
-        {
-            var period = _sessionOptions.AbandonedSweepPeriod;
-            await this.RegisterOrUpdateReminder(SweepReminder, period, period);
-        }
-    }
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != SweepReminder)
+        if (reminderName != AbandonedSweep.Reminder)
         {
             return;
         }
 
         await SweepAbandoned();
-        if (State.Active.Count == 0 && await this.GetReminder(SweepReminder) is { } reminder)
+        if (State.Active.Count == 0)
         {
-            await this.UnregisterReminder(reminder);
+            await _sweep.Stop();
         }
     }
 
-    public async Task<int> SweepAbandoned()
+    public Task<int> SweepAbandoned()
     {
-        var after = _sessionOptions.AbandonedAfter;
-        if (after <= TimeSpan.Zero)
-        {
-            return 0;
-        }
-
         var now = Now;
-        var closed = 0;
-        foreach (var sessionId in State.Active.Keys.ToArray())
-        {
-            var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView();
-            var lastReading = view.LastReadingAt ?? view.StartedAt;
-            // Station clocks drift: a reading's own timestamp is compared with the server's clock only as a lower bound.
-            var lastSign = new[] { _lastContact, lastReading <= now ? lastReading : now }.Max();
-            if (now - lastSign >= after)
-            {
-                await CloseActive(sessionId, new CloseSessionCommand(CloseReasons.Abandoned, "system", now));
-                closed++;
-            }
-        }
-
-        return closed;
+        return _sweep.Sweep(State.Active.Keys, _lastContact, now,
+            sessionId => GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView(),
+            sessionId => CloseActive(sessionId, new CloseSessionCommand(CloseReasons.Abandoned, "system", now)));
     }
 
     public async Task<MeterValuesAccepted> ReportMeterValues(string sessionId, ImmutableArray<MeterReading> readings)
@@ -286,8 +243,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<OcppTransaction> StartTransaction(OcppStart start)
     {
         // A charger that lost the answer sends the same StartTransaction again: give it the same transaction.
-        if (Connector(start.ConnectorId).ActiveSessionId is { } current
-            && State.Active.TryGetValue(current, out var running) && running.TransactionId is { } existing)
+        if (_board.RunningOn(start.ConnectorId) is ({ } current, { TransactionId: { } existing }))
         {
             var view = await GrainFactory.GetGrain<ISessionGrain>(current).GetView();
             if (view.IdTag == start.IdTag && view.MeterStartWh == start.MeterStartWh && view.StartedAt == start.Timestamp)
@@ -313,7 +269,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
         _lastContact = Now;
-        if (State.Active.ContainsKey(sessionId))
+        if (_board.IsActive(sessionId))
         {
             return (await ReportMeterValues(sessionId, readings)).Accepted;
         }
@@ -355,13 +311,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
         _lastContact = Now;
-        var connector = Connector(report.ConnectorId);
-        // Status notifications queued by an offline charger may arrive late: an older one never overrides a newer one.
-        if (connector.StatusAt is null || report.Timestamp >= connector.StatusAt)
+        if (_board.ApplyStatus(report))
         {
-            connector.Status = report.Status;
-            connector.ErrorCode = report.ErrorCode;
-            connector.StatusAt = report.Timestamp;
             await Persist();
         }
 
@@ -379,7 +330,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public Task<ChargerView> GetView()
     {
-        if (State.Connectors.Count == 0 && State.LastHeartbeat is null && State.SiteId is null && State.CredentialHash is null)
+        if (!ChargerRegistry.Known(State))
         {
             throw ChargeException.NotFound($"charger '{ChargerId}' is not known: it has never reported");
         }
@@ -392,25 +343,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<ChargerView> SetSite(string? siteId)
     {
-        await MoveToSite(siteId);
+        await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, siteId);
         await Persist();
         return View();
-    }
-
-    /// <summary>Keeps the sites' charger lists in step with this charger's site (the charger's state is the truth).</summary>
-    private async Task MoveToSite(string? siteId)
-    {
-        if (State.SiteId is { } old && old != siteId)
-        {
-            await GrainFactory.GetGrain<ISiteGrain>(old).RemoveCharger(ChargerId);
-        }
-
-        if (siteId is not null)
-        {
-            await GrainFactory.GetGrain<ISiteGrain>(siteId).AddCharger(ChargerId, State.ConnectorCount);
-        }
-
-        State.SiteId = siteId;
     }
 
     public Task<ChargerLive> GetLive()
@@ -427,64 +362,18 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<ChargerView> Register(ChargerRegistration registration)
     {
-        if (registration.ConnectorCount is < 1 or > Limits.MaxConnectors)
-        {
-            throw ChargeException.InvalidArgument($"connector_count must be 1..{Limits.MaxConnectors}");
-        }
-
-        State.ConnectorCount = registration.ConnectorCount;
-        State.CredentialHash = registration.CredentialHash;
-        State.Kind = registration.Kind ?? State.Kind;
-        State.MaxPowerW = registration.MaxPowerW;
-        State.ConnectorMaxPowerW = registration.ConnectorMaxPowerW;
-        await MoveToSite(registration.SiteId);
+        ChargerRegistry.Apply(State, registration);
+        await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, registration.SiteId);
         await Persist();
         return View();
     }
 
-    public Task<bool> VerifyCredential(string credentialHash) =>
-        Task.FromResult(State.CredentialHash is { } stored
-            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.ASCII.GetBytes(stored), System.Text.Encoding.ASCII.GetBytes(credentialHash)));
+    public Task<bool> VerifyCredential(string credentialHash) => Task.FromResult(ChargerRegistry.Verify(State, credentialHash));
 
     public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
         Task.FromResult(SessionIndex.Query(State.History, from, to, limit));
 
-    private ChargerView View() => new(
-        ChargerId,
-        [.. State.Connectors.OrderBy(c => c.Key)
-            .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt))],
-        State.LastHeartbeat,
-        Known: true,
-        State.SiteId,
-        State.AnomalyCount,
-        [.. State.Anomalies],
-        Registered: State.CredentialHash is not null,
-        State.ConnectorCount,
-        State.Kind ?? ConnectorKind.Default,
-        Enumerable.Range(1, Math.Max(State.ConnectorCount, State.Connectors.Keys.DefaultIfEmpty(0).Max()))
-            .ToImmutableDictionary(c => c, MaxPowerOf),
-        _lastContact,
-        _channels.Ocpp,
-        _channels.Station);
-
-    private ConnectorState Connector(int connectorId)
-    {
-        // A registered charger has exactly the connectors the operator declared.
-        if (State.ConnectorCount > 0 && connectorId > State.ConnectorCount)
-        {
-            throw ChargeException.InvalidArgument(
-                $"charger '{ChargerId}' has {State.ConnectorCount} connector(s); connector {connectorId} does not exist");
-        }
-
-        if (!State.Connectors.TryGetValue(connectorId, out var connector))
-        {
-            connector = new ConnectorState();
-            State.Connectors[connectorId] = connector;
-        }
-
-        return connector;
-    }
+    private ChargerView View() => ChargerRegistry.View(ChargerId, State, _board, _lastContact, _channels.Ocpp, _channels.Station);
 
     private async Task<ChargeException> NotActiveHere(string sessionId, string what) =>
         await OwnSession(sessionId) is { } view
@@ -492,13 +381,4 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             : NoSuchSession(sessionId);
 
     private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, ChargerId));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Charger {ChargerId}: storage call failed")]
-    private partial void LogStorageFailed(Exception e, string chargerId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: batch {Position} is logged but its stream message failed; the session reads it from the log")]
-    private partial void LogPublishFailed(Exception e, string sessionId, long position);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} closed without the charger's stop: {Reason} by {ClosedBy}")]
-    private partial void LogClosedWithoutStop(string sessionId, string reason, string closedBy);
 }

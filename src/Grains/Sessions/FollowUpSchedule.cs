@@ -10,6 +10,21 @@ internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options,
     public const string Reminder = "follow-up";
 
     private IGrainTimer? _retry;
+    private IGrainTimer? _stopGrace;
+
+    /// <summary>
+    /// While a stop waits for batches still in flight: runs <paramref name="expired"/> once after the grace period
+    /// (the reminder covers a crash meanwhile).
+    /// </summary>
+    public void StartStopGrace(Func<Task> expired) =>
+        _stopGrace ??= grain.RegisterGrainTimer(_ => expired(), new GrainTimerCreationOptions(options.StopGracePeriod, Timeout.InfiniteTimeSpan));
+
+    /// <summary>The record is fixed: the grace timer goes.</summary>
+    public void EndStopGrace()
+    {
+        _stopGrace?.Dispose();
+        _stopGrace = null;
+    }
 
     /// <summary>Registers the reminder; a storage failure is Unavailable and nothing else is applied.</summary>
     public Task EnsureReminder() =>

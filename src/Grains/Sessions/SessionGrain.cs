@@ -6,7 +6,6 @@ using Charge.Grains.Tariffs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
-using Orleans.Utilities;
 
 namespace Charge.Grains.Sessions;
 
@@ -16,15 +15,13 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 {
     private readonly IPersistentState<SessionState> _state;
     private readonly SessionOptions _options;
+    private readonly SessionWatchers _watchers;
     private readonly ILogger<SessionGrain> _logger;
-    // Created with the first watcher: most sessions are never watched.
-    private ObserverManager<ISessionWatcher>? _watchers;
     private readonly IReadingLog _log;
     private readonly TimeProvider _time;
     private readonly FollowUpSchedule _followUps;
     private readonly WriteBehind _writeBehind;
     private TaskCompletionSource? _completion;
-    private IGrainTimer? _stopGrace;
     private SessionView? _view;
     private Tariff? _tariff;
 
@@ -43,6 +40,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _state = state;
         _options = options.Value;
         _logger = logger;
+        _watchers = new SessionWatchers(_options.WatcherExpiry, logger);
         _followUps = new FollowUpSchedule(this, _options, e => LogStorageFailed(e, SessionId), e => LogFollowUpFailed(e, SessionId));
         _writeBehind = new WriteBehind(_options.ReadingWriteInterval, Persist,
             (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
@@ -93,39 +91,16 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     {
         if (State.Status != SessionStatus.None)
         {
-            if (State.ChargerId != command.ChargerId)
-            {
-                throw ChargeException.AlreadyExists($"session_id '{SessionId}' is already in use on another charger");
-            }
-
-            if (State.ConnectorId != command.ConnectorId || State.IdTag != command.IdTag
-                || State.MeterStartWh != command.MeterStartWh || State.StartedAt != command.Timestamp)
-            {
-                throw ChargeException.AlreadyExists(
-                    $"session_id '{SessionId}' was already started with different connector_id, id_tag, meter_start_wh or timestamp");
-            }
-
+            SessionRecord.CheckRepeatedStart(SessionId, State, command);
             return View();
         }
 
-        State.Status = SessionStatus.Active;
-        State.ChargerId = command.ChargerId;
-        State.ConnectorId = command.ConnectorId;
-        State.IdTag = command.IdTag;
-        State.StartedAt = command.Timestamp;
-        State.MeterStartWh = command.MeterStartWh;
-        State.Points = EnergyAccount.Begin(command.Timestamp, command.MeterStartWh);
-        State.Register = new RegisterState { MaxPowerW = terms.MaxPowerW };
-        State.Tariff = terms.Tariff;
         if (terms.Tariff is { } pinned)
         {
             await LoadTariff(pinned);
         }
 
-        State.SiteId = terms.SiteId;
-        // Local times (invoices, CDRs, reports) are told in the site's zone, else the tariff's, fixed at start.
-        State.SiteTimeZone = terms.TimeZone ?? _tariff?.TimeZone;
-
+        SessionRecord.Begin(State, command, terms, _tariff);
         Changed();
         // A started session must survive: the charger has been told it exists.
         await Persist();
@@ -140,14 +115,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             case SessionStatus.None:
                 throw ChargeException.NotFound($"session '{SessionId}' does not exist");
             case SessionStatus.Stopping or SessionStatus.Completed:
-                // Stations retry a stop after a lost answer: the same stop again is answered, not refused.
-                if (State.MeterStopWh == command.MeterStopWh && State.StoppedAt == command.Timestamp)
-                {
-                    return View();
-                }
-
-                throw ChargeException.FailedPrecondition(
-                    $"session '{SessionId}' was already stopped at {State.StoppedAt:O} with meter_stop_wh {State.MeterStopWh}");
+                SessionRecord.IsRepeatedStop(SessionId, State, command);
+                return View();
         }
 
         // No register or time check refuses a stop: a stop the charger cannot get accepted would be retried forever
@@ -188,22 +157,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         await _readings.TakeInFlight(Durable, recentBatches);
 
-        var account = Account();
-        var stopping = State.Status == SessionStatus.Stopping;
-        if (!stopping)
-        {
-            account.CloseAtLastRegister(
-                $"closed without the charger's stop ({command.Reason}, by {command.ClosedBy} at {command.ClosedAt:O}): energy to the last accepted register");
-            State.StoppedAt = account.Last.Timestamp;
-            State.MeterStopWh = account.ChargerRegister(account.Last);
-        }
-
         // A stopping session has the charger's own stop already; closing only stops waiting for batches in flight.
-        State.Status = SessionStatus.Stopping;
-        State.StopReason = State.StopReason.Length > 0 ? State.StopReason : command.Reason;
-        State.ClosedBy = command.ClosedBy;
-        State.ClosedAt = command.ClosedAt;
-        await Complete(closeCurve: stopping);
+        await Complete(closeCurve: SessionRecord.Close(State, Account(), command));
         return View();
     }
 
@@ -234,14 +189,13 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             throw ChargeException.NotFound($"session '{SessionId}' does not exist");
         }
 
-        _watchers ??= new ObserverManager<ISessionWatcher>(_options.WatcherExpiry, _logger);
-        _watchers.Subscribe(watcher, watcher);
+        _watchers.Add(watcher);
         return Task.FromResult(View());
     }
 
     public Task Unwatch(ISessionWatcher watcher)
     {
-        _watchers?.Unsubscribe(watcher);
+        _watchers.Remove(watcher);
         return Task.CompletedTask;
     }
 
@@ -254,16 +208,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
                 LogBatchForUnknownSession(SessionId, batch.Sequence);
                 return;
             case SessionStatus.Completed:
-                // A batch at or below the consumed sequence was handed over with the stop: nothing new.
-                if (batch.Sequence > State.ConsumedSequence)
+                if (_readings.TakeLate(batch))
                 {
-                    foreach (var reading in batch.Readings)
-                    {
-                        RecordAnomaly(new MeterAnomaly(AnomalyKind.AfterSessionStop, reading.Timestamp, reading.EnergyWh,
-                            "reading arrived after the session's record was fixed"));
-                    }
-
-                    State.ConsumedSequence = batch.Sequence;
                     await Commit();
                 }
 
@@ -272,22 +218,12 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         if (batch.LogPosition > 0)
         {
-            if (batch.LogPosition <= State.LogPosition)
+            if (await _readings.TakeLogged(batch))
             {
-                // Delivered again, or read from the log already.
-                return;
+                Changed();
+                NotifyWatchers();
             }
 
-            if (batch.LogPosition > State.LogPosition + 1)
-            {
-                // A stream message was lost (a silo died with it in its queue): the log has it.
-                await _readings.CatchUp();
-            }
-
-            _readings.ApplyLogged(batch);
-            // The log is the durable record: nothing to write per batch.
-            Changed();
-            NotifyWatchers();
             return;
         }
 
@@ -316,24 +252,13 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private async Task Complete(bool closeCurve = true)
     {
         var account = Account();
-        if (closeCurve)
-        {
-            account.Close(State.StoppedAt!.Value, State.MeterStopWh!.Value);
-        }
-
-        State.Slots = [.. account.Slots()];
-        // The final price is fixed here, from the whole curve, under the version pinned at start.
-        State.FinalCost = _tariff is null ? null : PricingEngine.Price(_tariff, SessionPeriods.FromPoints(account.Points), account.Last.Timestamp);
-        // The completed record keeps slots, not every raw reading: only the ends of the curve remain.
-        State.Points = [account.Start, account.Last];
-        State.Status = SessionStatus.Completed;
+        SessionRecord.Complete(State, account, _tariff, closeCurve);
         Changed();
         // Registered before the completed record is written: no crash can leave a completed session un-followed-up.
         await _followUps.EnsureReminder();
         await Persist();
 
-        _stopGrace?.Dispose();
-        _stopGrace = null;
+        _followUps.EndStopGrace();
         _completion?.TrySetResult();
         if (Durable)
         {
@@ -370,8 +295,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         switch (State.Status)
         {
             case SessionStatus.Stopping:
-                LogStopGraceExpired(SessionId, State.ConsumedSequence, State.AwaitedSequence);
-                await Complete();
+                await CompleteAfterGrace();
                 break;
             case SessionStatus.Completed when !FollowedUp:
                 await FollowUp();
@@ -406,28 +330,21 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         }
     }
 
-    private void StartStopGrace()
+    private void StartStopGrace() => _followUps.StartStopGrace(CompleteAfterGrace);
+
+    /// <summary>The stop's grace period is over (timer or reminder): the record is fixed with the batches consumed.</summary>
+    private async Task CompleteAfterGrace()
     {
-        _stopGrace ??= this.RegisterGrainTimer(
-            async _ =>
-            {
-                if (State.Status == SessionStatus.Stopping)
-                {
-                    LogStopGraceExpired(SessionId, State.ConsumedSequence, State.AwaitedSequence);
-                    await Complete();
-                }
-            },
-            new GrainTimerCreationOptions(_options.StopGracePeriod, Timeout.InfiniteTimeSpan));
+        if (State.Status == SessionStatus.Stopping)
+        {
+            LogStopGraceExpired(SessionId, State.ConsumedSequence, State.AwaitedSequence);
+            await Complete();
+        }
     }
 
     private void RecordAnomaly(MeterAnomaly anomaly)
     {
-        State.AnomalyCount++;
-        if (State.Anomalies.Count < _options.MaxAnomaliesKept)
-        {
-            State.Anomalies.Add(anomaly);
-        }
-
+        SessionRecord.RecordAnomaly(State, anomaly, _options.MaxAnomaliesKept);
         LogAnomaly(SessionId, anomaly.Kind, anomaly.Detail);
     }
 
@@ -445,37 +362,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         NotifyWatchers();
     }
 
-    private void NotifyWatchers()
-    {
-        if (_watchers is { Count: > 0 })
-        {
-            var view = View();
-            _ = _watchers.Notify(w => w.OnSessionChanged(view));
-        }
-    }
+    private void NotifyWatchers() => _watchers.Tell(View);
 
     private SessionView View() => _view ??= SessionViews.Build(SessionId, State, ZoneId, account => _liveCost.Price(_tariff, account));
 
     private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, SessionId));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: storage write failed")]
-    private partial void LogStorageFailed(Exception e, string sessionId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} started on {ChargerId} connector {ConnectorId}")]
-    private partial void LogStarted(string sessionId, string chargerId, int connectorId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} completed with {EnergyWh} Wh")]
-    private partial void LogCompleted(string sessionId, decimal energyWh);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} reading anomaly {Kind}: {Detail}")]
-    private partial void LogAnomaly(string sessionId, AnomalyKind kind, string detail);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: archive, usage or invoice not done yet; retrying")]
-    private partial void LogFollowUpFailed(Exception e, string sessionId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Meter batch {Sequence} for unknown session {SessionId} dropped")]
-    private partial void LogBatchForUnknownSession(string sessionId, long sequence);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} fixed its record after the stop grace period with batches up to {Consumed} of {Awaited} consumed")]
-    private partial void LogStopGraceExpired(string sessionId, long consumed, long awaited);
 }

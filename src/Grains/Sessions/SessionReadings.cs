@@ -114,4 +114,46 @@ internal sealed class SessionReadings(
 
         State.ConsumedSequence = Math.Max(State.ConsumedSequence, batch.Sequence);
     }
+
+    /// <summary>
+    /// A batch reaching a completed session: readings the charger published after the record was fixed are kept as
+    /// anomalies; one at or below the consumed sequence was handed over with the stop. Whether anything changed.
+    /// </summary>
+    public bool TakeLate(MeterBatch batch)
+    {
+        if (batch.Sequence <= State.ConsumedSequence)
+        {
+            return false;
+        }
+
+        foreach (var reading in batch.Readings)
+        {
+            recordAnomaly(new MeterAnomaly(AnomalyKind.AfterSessionStop, reading.Timestamp, reading.EnergyWh,
+                "reading arrived after the session's record was fixed"));
+        }
+
+        State.ConsumedSequence = batch.Sequence;
+        return true;
+    }
+
+    /// <summary>
+    /// A logged batch from the stream (durable acknowledgement): a repeat or one read from the log already is
+    /// skipped; a gap means a stream message was lost (a silo died with it in its queue), and the log has it.
+    /// Whether anything changed; the log is the durable record, so nothing needs writing per batch.
+    /// </summary>
+    public async Task<bool> TakeLogged(MeterBatch batch)
+    {
+        if (batch.LogPosition <= State.LogPosition)
+        {
+            return false;
+        }
+
+        if (batch.LogPosition > State.LogPosition + 1)
+        {
+            await CatchUp();
+        }
+
+        ApplyLogged(batch);
+        return true;
+    }
 }

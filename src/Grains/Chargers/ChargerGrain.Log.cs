@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>The charger grain's log events (source-generated).</summary>
+public sealed partial class ChargerGrain
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Charger {ChargerId}: storage call failed")]
+    private partial void LogStorageFailed(Exception e, string chargerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: batch {Position} is logged but its stream message failed; the session reads it from the log")]
+    private partial void LogPublishFailed(Exception e, string sessionId, long position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} closed without the charger's stop: {Reason} by {ClosedBy}")]
+    private partial void LogClosedWithoutStop(string sessionId, string reason, string closedBy);
+}

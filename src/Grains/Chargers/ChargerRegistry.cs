@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>A charger's registry entry: what the operator declared, its credential, its site and how it is shown.</summary>
+internal static class ChargerRegistry
+{
+    /// <summary>Checks and takes the operator's declaration (the site is moved separately: it calls other grains).</summary>
+    public static void Apply(ChargerState state, ChargerRegistration registration)
+    {
+        if (registration.ConnectorCount is < 1 or > Limits.MaxConnectors)
+        {
+            throw ChargeException.InvalidArgument($"connector_count must be 1..{Limits.MaxConnectors}");
+        }
+
+        state.ConnectorCount = registration.ConnectorCount;
+        state.CredentialHash = registration.CredentialHash;
+        state.Kind = registration.Kind ?? state.Kind;
+        state.MaxPowerW = registration.MaxPowerW;
+        state.ConnectorMaxPowerW = registration.ConnectorMaxPowerW;
+    }
+
+    /// <summary>Keeps the sites' charger lists in step with this charger's site (the charger's state is the truth).</summary>
+    public static async Task MoveToSite(IGrainFactory grains, string chargerId, ChargerState state, string? siteId)
+    {
+        if (state.SiteId is { } old && old != siteId)
+        {
+            await grains.GetGrain<ISiteGrain>(old).RemoveCharger(chargerId);
+        }
+
+        if (siteId is not null)
+        {
+            await grains.GetGrain<ISiteGrain>(siteId).AddCharger(chargerId, state.ConnectorCount);
+        }
+
+        state.SiteId = siteId;
+    }
+
+    /// <summary>Compares the presented secret's hash with the stored one in constant time.</summary>
+    public static bool Verify(ChargerState state, string credentialHash) =>
+        state.CredentialHash is { } stored
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(credentialHash));
+
+    /// <summary>Whether anything is known of the charger: registered, placed on a site, or ever reported.</summary>
+    public static bool Known(ChargerState state) =>
+        state.Connectors.Count > 0 || state.LastHeartbeat is not null || state.SiteId is not null || state.CredentialHash is not null;
+
+    public static ChargerView View(string chargerId, ChargerState state, ConnectorBoard board, DateTime lastContact, bool ocpp, bool station) => new(
+        chargerId,
+        [.. state.Connectors.OrderBy(c => c.Key)
+            .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt))],
+        state.LastHeartbeat,
+        Known: true,
+        state.SiteId,
+        state.AnomalyCount,
+        [.. state.Anomalies],
+        Registered: state.CredentialHash is not null,
+        state.ConnectorCount,
+        state.Kind ?? ConnectorKind.Default,
+        Enumerable.Range(1, Math.Max(state.ConnectorCount, state.Connectors.Keys.DefaultIfEmpty(0).Max()))
+            .ToImmutableDictionary(c => c, board.MaxPowerOf),
+        lastContact,
+        ocpp,
+        station);
+}

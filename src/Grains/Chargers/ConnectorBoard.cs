@@ -1,0 +1,87 @@
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>
+/// A charger's connectors and the sessions running on them, over its persisted state: which connector a session
+/// holds, freeing it at a stop, status notifications in order. Pure: the grain writes.
+/// </summary>
+internal sealed class ConnectorBoard(string chargerId, Func<ChargerState> state)
+{
+    private ChargerState State => state();
+
+    /// <summary>The connector, created on first use; a registered charger has exactly the connectors the operator declared.</summary>
+    public ConnectorState Connector(int connectorId)
+    {
+        if (State.ConnectorCount > 0 && connectorId > State.ConnectorCount)
+        {
+            throw ChargeException.InvalidArgument(
+                $"charger '{chargerId}' has {State.ConnectorCount} connector(s); connector {connectorId} does not exist");
+        }
+
+        if (!State.Connectors.TryGetValue(connectorId, out var connector))
+        {
+            connector = new ConnectorState();
+            State.Connectors[connectorId] = connector;
+        }
+
+        return connector;
+    }
+
+    /// <summary>Whether the session is one this charger has running (not stopped, not closed).</summary>
+    public bool IsActive(string sessionId) => State.Active.ContainsKey(sessionId);
+
+    /// <summary>The session now holds its connector, which is charging.</summary>
+    public void Occupy(string sessionId, int connectorId, DateTime at)
+    {
+        var connector = Connector(connectorId);
+        connector.ActiveSessionId = sessionId;
+        connector.Status = ConnectorStatus.Charging;
+        connector.StatusAt = at;
+        State.Active[sessionId] = new ActiveSession { ConnectorId = connectorId };
+    }
+
+    /// <summary>The session no longer runs here; its connector, if it still holds it, is available again.</summary>
+    public void Release(string sessionId, DateTime at)
+    {
+        if (State.Active.Remove(sessionId, out var active))
+        {
+            var connector = Connector(active.ConnectorId);
+            if (connector.ActiveSessionId == sessionId)
+            {
+                connector.ActiveSessionId = null;
+                connector.Status = ConnectorStatus.Available;
+                connector.StatusAt = at;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies a status notification unless a newer one was applied: notifications queued by an offline charger
+    /// may arrive late. Whether it changed anything.
+    /// </summary>
+    public bool ApplyStatus(StatusReport report)
+    {
+        var connector = Connector(report.ConnectorId);
+        if (connector.StatusAt is not null && report.Timestamp < connector.StatusAt)
+        {
+            return false;
+        }
+
+        connector.Status = report.Status;
+        connector.ErrorCode = report.ErrorCode;
+        connector.StatusAt = report.Timestamp;
+        return true;
+    }
+
+    /// <summary>The session running on a connector, with its OCPP transaction, if any.</summary>
+    public (string SessionId, ActiveSession Active)? RunningOn(int connectorId) =>
+        Connector(connectorId).ActiveSessionId is { } current && State.Active.TryGetValue(current, out var running)
+            ? (current, running)
+            : null;
+
+    /// <summary>The registered maximum power of a connector, else the charger's, else the most its power type can draw.</summary>
+    public double MaxPowerOf(int connectorId) =>
+        State.ConnectorMaxPowerW is { } perConnector && perConnector.TryGetValue(connectorId, out var own) ? own
+        : State.MaxPowerW ?? Limits.DefaultMaxPowerW(State.Kind?.PowerType);
+}
