@@ -71,20 +71,7 @@ public sealed class CrossGatewayTests : IAsyncLifetime
         }
     }
 
-    private static async Task UntilServing(ChargerService.ChargerServiceClient chargers, string chargerId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            try
-            {
-                await chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId });
-                return;
-            }
-            catch (RpcException e) when (e.StatusCode != StatusCode.NotFound && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500);
-            }
-        }
-    }
+    private static Task UntilServing(ChargerService.ChargerServiceClient chargers, string chargerId) =>
+        Eventually.Succeeds(async () => await chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId }),
+            e => e is RpcException { StatusCode: not StatusCode.NotFound }, TimeSpan.FromSeconds(90));
 }
