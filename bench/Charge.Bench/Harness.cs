@@ -56,6 +56,8 @@ public static class Harness
             writeBehind ? "--Charge:Sessions:Acknowledge=WriteBehind" : "--Charge:Sessions:Acknowledge=Durable",
             "--Logging:LogLevel:Default=Warning", "--Charge:Gateway:BenchEndpoints=true",
             $"--Charge:Security:Jwt:SigningKey={key}",
+            // Load runs use generated tags, not a registry.
+            "--Charge:Authorization:UnknownTags=Accept",
             // Throughput runs: lift the per-charger rate limit meant for real chargers.
             "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
         ]);

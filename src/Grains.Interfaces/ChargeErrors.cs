@@ -9,6 +9,8 @@ public enum ChargeErrorKind
     FailedPrecondition = 3,
     /// <summary>Storage or the cluster could not take the request now; nothing of it was applied; retry.</summary>
     Unavailable = 4,
+    /// <summary>The request is well formed but who it is for may not do it (a blocked or unknown id_tag).</summary>
+    PermissionDenied = 5,
 }
 
 /// <summary>A domain rule violation raised by a grain. The message is safe to show to the caller.</summary>
@@ -26,4 +28,5 @@ public sealed class ChargeException : Exception
     public static ChargeException AlreadyExists(string message) => new(ChargeErrorKind.AlreadyExists, message);
     public static ChargeException FailedPrecondition(string message) => new(ChargeErrorKind.FailedPrecondition, message);
     public static ChargeException Unavailable(string message) => new(ChargeErrorKind.Unavailable, message);
+    public static ChargeException PermissionDenied(string message) => new(ChargeErrorKind.PermissionDenied, message);
 }

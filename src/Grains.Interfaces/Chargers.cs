@@ -42,7 +42,9 @@ public sealed record ChargerView(
     [property: Id(10)] ImmutableDictionary<int, double>? MaxPowerW = null,
     [property: Id(11)] DateTime? LastContactAt = null,
     [property: Id(12)] bool OcppConnected = false,
-    [property: Id(13)] bool CommandStreamOpen = false);
+    [property: Id(13)] bool CommandStreamOpen = false,
+    [property: Id(14)] ImmutableArray<RefusedStart> RefusedStarts = default,
+    [property: Id(15)] int RefusedStartCount = 0);
 
 /// <summary>
 /// An operator's entry in the charger registry: where the charger is, how many connectors it has, and the
@@ -79,11 +81,29 @@ public sealed record OcppStart(
     [property: Id(2)] decimal MeterStartWh,
     [property: Id(3)] DateTime Timestamp);
 
+/// <summary>
+/// A StartTransaction's answer: the transaction ID (OCPP requires one even for a refused tag) and the registry's
+/// idTagInfo. A refused start has no session: the charger is expected to end the transaction.
+/// </summary>
 [GenerateSerializer]
 [Alias("charge.OcppTransaction")]
 public sealed record OcppTransaction(
     [property: Id(0)] int TransactionId,
-    [property: Id(1)] SessionView Session);
+    [property: Id(1)] SessionView? Session,
+    [property: Id(2)] TokenAuthorization? Authorization = null);
+
+/// <summary>A start the token registry refused: nothing else of it is recorded.</summary>
+[GenerateSerializer]
+[Alias("charge.RefusedStart")]
+public sealed record RefusedStart(
+    [property: Id(0)] DateTime At,
+    [property: Id(1)] int ConnectorId,
+    [property: Id(2)] string IdTag,
+    [property: Id(3)] AuthorizationStatus Status,
+    [property: Id(4)] string Reason,
+    [property: Id(5)] int? TransactionId,
+    [property: Id(6)] DateTime StationTimestamp = default,
+    [property: Id(7)] decimal MeterStartWh = 0);
 
 [GenerateSerializer]
 [Alias("charge.StatusReport")]

@@ -24,6 +24,9 @@ public static class GrainsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Charge:Billing:TimeZone must be an IANA time zone")
             .ValidateOnStart();
+        services.AddOptions<Tokens.AuthorizationOptions>()
+            .Bind(configuration.GetSection(Tokens.AuthorizationOptions.Section))
+            .ValidateOnStart();
         return services;
     }
 }

@@ -11,6 +11,9 @@ namespace Charge.Simulator;
 /// </summary>
 public sealed class ChargerSimulation(StationService.StationServiceClient station, SimulatorOptions options, int index, TextWriter log)
 {
+    /// <summary>The drivers' tags the simulated sessions use; the simulator registers them before it starts.</summary>
+    public static readonly string[] IdTags = [.. Enumerable.Range(1, 49).Select(n => $"TAG-{n:000}")];
+
     private static readonly TimeSpan HistoryStep = TimeSpan.FromMinutes(1);
 
     private readonly Random _random = new(index * 7919 + 17);
@@ -100,7 +103,7 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
         {
             ChargerId = ChargerId,
             ConnectorId = 1,
-            IdTag = $"TAG-{_random.Next(1, 50):000}",
+            IdTag = IdTags[_random.Next(IdTags.Length)],
             MeterStartWh = Math.Round(_registerWh),
             Timestamp = Ts(start),
         }, cancellationToken: cancellation);

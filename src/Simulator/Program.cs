@@ -56,6 +56,13 @@ var operatorHeader = new Metadata { { "authorization", $"Bearer {options.Token}"
 var simulations = new List<ChargerSimulation>();
 try
 {
+    // The drivers' cards: the central system refuses tags its registry does not know (Charge:Authorization:UnknownTags).
+    var tokens = new TokenService.TokenServiceClient(channel);
+    foreach (var idTag in ChargerSimulation.IdTags)
+    {
+        await tokens.PutTokenAsync(new PutTokenRequest { IdTag = idTag, Status = "ACCEPTED", Label = "simulator" }, operatorHeader);
+    }
+
     for (var i = 0; i < options.Chargers; i++)
     {
         // Registering (again) gives the simulated charger a fresh secret; it then reports with its own credential.

@@ -42,7 +42,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : ProcessTest(ou
     [
         "--Charge:Cluster:Provider=Redis", $"--Charge:Cluster:RedisConnectionString={RedisService.ConnectionString}",
         $"--Charge:Cluster:ClusterId={_clusterId}", "--Charge:Cluster:ResponseTimeout=00:00:05", "--Logging:LogLevel:Default=Warning",
-        "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
+        "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000", TestSecurity.OpenNetwork,
     ];
 
     private sealed record Gateway(HttpClient Http, CallInvoker Grpc, GrpcChannel Raw, int HttpPort);

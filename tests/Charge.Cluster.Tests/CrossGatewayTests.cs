@@ -28,7 +28,7 @@ public sealed class CrossGatewayTests : IAsyncLifetime
     public async Task A_command_through_one_gateway_reaches_a_charger_connected_to_another()
     {
         var clusterId = $"xgw-{Guid.NewGuid():N}"[..12];
-        string[] Cluster() => [$"--Charge:Cluster:GatewayPort={_ports[1]}", $"--Charge:Cluster:ClusterId={clusterId}", "--Logging:LogLevel:Default=Warning"];
+        string[] Cluster() => [$"--Charge:Cluster:GatewayPort={_ports[1]}", $"--Charge:Cluster:ClusterId={clusterId}", "--Logging:LogLevel:Default=Warning", TestSecurity.OpenNetwork];
         _processes.Add(ChargeProcess.Start("silo", "Silo", "Charge.Silo",
             ["--Charge:Silo:HostGateway=false", $"--Charge:Cluster:SiloPort={_ports[0]}", "--Charge:Storage:Provider=Memory", .. Cluster()]));
         _processes.Add(ChargeProcess.Start("gateway-1", "Gateway", "Charge.Gateway",

@@ -246,7 +246,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : ProcessTest(outp
         string[] cluster =
         [
             "--Charge:Cluster:Provider=AzureStorage", $"--Charge:Cluster:AzureStorageConnectionString={AzuriteService.ConnectionString}",
-            $"--Charge:Cluster:ClusterId=az-{Guid.NewGuid():N}"[..30], "--Logging:LogLevel:Default=Warning",
+            $"--Charge:Cluster:ClusterId=az-{Guid.NewGuid():N}"[..30], "--Logging:LogLevel:Default=Warning", TestSecurity.OpenNetwork,
         ];
         Processes.Add(ChargeProcess.Start("silo", "Silo", "Charge.Silo",
         [

@@ -190,6 +190,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : ProcessTest(out
         $"--Charge:Cluster:ClusterId={_clusterId}",
         "--Charge:Cluster:ResponseTimeout=00:00:05",
         "--Logging:LogLevel:Default=Warning",
+        TestSecurity.OpenNetwork,
     ];
 
     private static DateTime Deadline() => DateTime.UtcNow.AddSeconds(15);

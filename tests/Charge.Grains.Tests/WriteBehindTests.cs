@@ -58,6 +58,7 @@ public sealed class WriteBehindTests : IAsyncLifetime
                 .AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Charge:Sessions:Acknowledge"] = "WriteBehind",
+                    ["Charge:Authorization:UnknownTags"] = "Accept",
                     // Longer than the test: after the first write, only the deactivation writes.
                     ["Charge:Sessions:ReadingWriteInterval"] = "00:05:00",
                 })

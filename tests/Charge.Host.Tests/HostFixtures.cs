@@ -75,9 +75,23 @@ public abstract class GatewayFixture : IAsyncLifetime
         $"--Charge:Cluster:ClusterId=test-{Guid.NewGuid():N}",
         "--Logging:LogLevel:Default=Warning",
         "--Charge:Storage:Provider=Memory",
-        .. Security.HostArgs,
+        .. Security.HostArgs.Where(a => AcceptUnknownTags || a != TestSecurity.OpenNetwork),
         .. more,
     ];
+
+    /// <summary>Whether unregistered id_tags may charge (tests about sessions use made-up tags); false: the default, Reject.</summary>
+    protected virtual bool AcceptUnknownTags => true;
+}
+
+/// <summary>The README's first command as shipped: only tags in the token registry may charge.</summary>
+public sealed class RegistryHostFixture : GatewayFixture
+{
+    protected override bool AcceptUnknownTags => false;
+
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build(Args(httpPort, grpcPort, siloPort, gatewayPort));
+    }
 }
 
 /// <summary>The README's first command: one silo co-hosting the gateway.</summary>

@@ -24,8 +24,14 @@ public sealed partial class TestSecurity
 
     public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>Host arguments that make the hosts validate tokens with <see cref="SigningKey"/>.</summary>
-    public string[] HostArgs => [$"--Charge:Security:Jwt:SigningKey={SigningKey}"];
+    /// <summary>
+    /// Lets unregistered id_tags charge. Tests written about sessions, billing and faults use made-up tags; the
+    /// registry's own tests run hosts without it (the default, Reject).
+    /// </summary>
+    public const string OpenNetwork = "--Charge:Authorization:UnknownTags=Accept";
+
+    /// <summary>Host arguments that make the hosts validate tokens with <see cref="SigningKey"/> and accept unregistered tags.</summary>
+    public string[] HostArgs => [$"--Charge:Security:Jwt:SigningKey={SigningKey}", OpenNetwork];
 
     public string OperatorToken => Token("operator", "test-operator", []);
 

@@ -109,6 +109,8 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<SiteGrpcService>();
         app.MapGrpcService<ReportGrpcService>();
         app.MapGrpcService<BillingGrpcService>();
+        app.MapGrpcService<TokenGrpcService>();
+        app.MapGrpcService<CustomerGrpcService>();
         if (app.Configuration.GetValue<bool>("Charge:Gateway:BenchEndpoints"))
         {
             app.MapGrpcService<BenchGrpcService>();

@@ -260,6 +260,7 @@ public sealed partial class OcppEndpoint(
             {
                 ChargeErrorKind.InvalidArgument => OcppErrorCode.PropertyConstraintViolation,
                 ChargeErrorKind.Unavailable => OcppErrorCode.InternalError,
+                ChargeErrorKind.PermissionDenied => OcppErrorCode.SecurityError,
                 _ => OcppErrorCode.GenericError,
             }, e.Message);
         }

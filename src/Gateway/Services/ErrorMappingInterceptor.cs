@@ -55,6 +55,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
                     ChargeErrorKind.AlreadyExists => StatusCode.AlreadyExists,
                     ChargeErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
                     ChargeErrorKind.Unavailable => StatusCode.Unavailable,
+                    ChargeErrorKind.PermissionDenied => StatusCode.PermissionDenied,
                     _ => StatusCode.Internal,
                 }, ce.Message));
             case TimeoutException:

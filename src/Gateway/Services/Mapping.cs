@@ -114,6 +114,20 @@ public static class Mapping
             charger.Anomalies.AddRange(v.Anomalies.Select(ToApi));
         }
 
+        if (!v.RefusedStarts.IsDefault)
+        {
+            charger.RefusedStarts.AddRange(v.RefusedStarts.Select(r => new Api.V1.RefusedStart
+            {
+                At = Ts(r.At),
+                ConnectorId = r.ConnectorId,
+                IdTag = r.IdTag,
+                Status = r.Status.ToString(),
+                Reason = r.Reason,
+                TransactionId = r.TransactionId ?? 0,
+            }));
+        }
+
+        charger.RefusedStartCount = v.RefusedStartCount;
         if (v.MaxPowerW is { } powers)
         {
             charger.ConnectorMaxPowerW.AddRange(powers.OrderBy(p => p.Key).Select(p => new ConnectorPower { ConnectorId = p.Key, MaxPowerW = p.Value }));

@@ -13,4 +13,10 @@ public sealed partial class ChargerGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} closed without the charger's stop: {Reason} by {ClosedBy}")]
     private partial void LogClosedWithoutStop(string sessionId, string reason, string closedBy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Start refused for id_tag {IdTag} on connector {ConnectorId}: {Status}")]
+    private partial void LogRefused(string idTag, int connectorId, Charge.Grains.Interfaces.AuthorizationStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} ended but id_tag {IdTag} was not told; its slot frees when it next counts")]
+    private partial void LogSlotNotReleased(Exception e, string sessionId, string idTag);
 }

@@ -59,6 +59,16 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<SessionView> StartSession(StartSessionCommand command)
     {
+        var (view, refusal) = await Open(command, transactionId: null);
+        return view ?? throw ChargeException.PermissionDenied($"{refusal!.Reason}: the session was not started");
+    }
+
+    /// <summary>
+    /// Starts a session unless the token registry refuses its id_tag; a refused start is kept for the operator and
+    /// nothing else of it is recorded. Either the started view or the refusal.
+    /// </summary>
+    private async Task<(SessionView? View, TokenAuthorization? Refusal)> Open(StartSessionCommand command, int? transactionId)
+    {
         if (string.IsNullOrWhiteSpace(command.IdTag) || command.IdTag.Length > Limits.MaxIdLength)
         {
             throw ChargeException.InvalidArgument($"id_tag must be 1 to {Limits.MaxIdLength} characters");
@@ -80,13 +90,31 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
                 $"connector {command.ConnectorId} of charger '{ChargerId}' is {connector.Status}");
         }
 
+        // A retried start of a session running here was authorized when it began.
+        StartAuthorization? authorization = null;
+        if (!_board.IsActive(command.SessionId))
+        {
+            authorization = await GrainFactory.GetGrain<ITokenGrain>(command.IdTag).AuthorizeStart(command.SessionId);
+            if (!authorization.Authorization.Accepted)
+            {
+                _board.Refused(new RefusedStart(Now, command.ConnectorId, command.IdTag, authorization.Authorization.Status,
+                    authorization.Authorization.Reason, transactionId, command.Timestamp, command.MeterStartWh));
+                _lastContact = Now;
+                await Persist();
+                LogRefused(command.IdTag, command.ConnectorId, authorization.Authorization.Status);
+                return (null, authorization.Authorization);
+            }
+        }
+
         var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
         var view = await session.Start(command,
             new SessionTerms(await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp), State.SiteId, siteZone, _board.MaxPowerOf(command.ConnectorId)));
         _lastContact = Now;
         if (view.Status == SessionStatus.Active && !_board.IsActive(command.SessionId))
         {
-            _board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
+            var active = _board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
+            active.TransactionId = transactionId;
+            active.SlotOfIdTag = authorization is { HoldsSlot: true } ? command.IdTag : null;
             var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
             SessionIndex.Add(State.History, reference, HistoryLimit);
 
@@ -95,7 +123,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             await _sweep.Ensure();
         }
 
-        return view;
+        return (view, null);
     }
 
     /// <summary>
@@ -106,15 +134,28 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     {
         var view = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Close(command, _outbox.Recent(sessionId));
         LogClosedWithoutStop(sessionId, command.Reason, command.ClosedBy);
-        Release(sessionId, command.ClosedAt);
-        await Persist();
+        await Release(sessionId, command.ClosedAt);
         return view;
     }
 
-    private void Release(string sessionId, DateTime at)
+    /// <summary>Frees the session's connector (written), then its id_tag's concurrent-session slot.</summary>
+    private async Task Release(string sessionId, DateTime at)
     {
         _outbox.Forget(sessionId);
-        _board.Release(sessionId, at);
+        var ended = _board.Release(sessionId, at);
+        await Persist();
+        if (ended?.SlotOfIdTag is { } idTag)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ITokenGrain>(idTag).Ended(sessionId);
+            }
+            catch (Exception e) when (e is not ChargeException)
+            {
+                // The token finds the session ended when it next counts its sessions at the limit.
+                LogSlotNotReleased(e, sessionId, idTag);
+            }
+        }
     }
 
     public async Task<SessionView> CloseSession(string sessionId, CloseSessionCommand command)
@@ -235,8 +276,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         var view = await session.Stop(command, active.LastSequence, _outbox.Recent(command.SessionId));
-        Release(command.SessionId, command.Timestamp);
-        await Persist();
+        await Release(command.SessionId, command.Timestamp);
         return view;
     }
 
@@ -245,24 +285,31 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         // A charger that lost the answer sends the same StartTransaction again: give it the same transaction.
         if (_board.RunningOn(start.ConnectorId) is ({ } current, { TransactionId: { } existing }))
         {
-            var view = await GrainFactory.GetGrain<ISessionGrain>(current).GetView();
-            if (view.IdTag == start.IdTag && view.MeterStartWh == start.MeterStartWh && view.StartedAt == start.Timestamp)
+            var running = await GrainFactory.GetGrain<ISessionGrain>(current).GetView();
+            if (running.IdTag == start.IdTag && running.MeterStartWh == start.MeterStartWh && running.StartedAt == start.Timestamp)
             {
-                return new OcppTransaction(existing, view);
+                return new OcppTransaction(existing, running);
             }
         }
 
-        var transactionId = State.LastTransactionId + 1;
-        var sessionId = SessionIds.OfTransaction(ChargerId, transactionId);
-        var started = await StartSession(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp));
-        State.LastTransactionId = transactionId;
-        if (State.Active.TryGetValue(sessionId, out var active))
+        if (State.Refused.LastOrDefault() is { TransactionId: { } refusedId } refused
+            && refusedId == State.LastTransactionId && refused.IdTag == start.IdTag && refused.ConnectorId == start.ConnectorId
+            && refused.StationTimestamp == start.Timestamp && refused.MeterStartWh == start.MeterStartWh)
         {
-            active.TransactionId = transactionId;
+            // The refusal's answer was lost: the same StartTransaction gets the same transaction and refusal again.
+            return new OcppTransaction(refusedId, null, new TokenAuthorization(refused.Status, null, null, refused.Reason));
         }
 
-        await Persist();
-        return new OcppTransaction(transactionId, started);
+        var transactionId = ++State.LastTransactionId;
+        var sessionId = SessionIds.OfTransaction(ChargerId, transactionId);
+        var (view, refusal) = await Open(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp), transactionId);
+        if (view is not null && !_board.IsActive(sessionId))
+        {
+            // Open wrote the charger only for a started or refused session; the transaction ID is spent either way.
+            await Persist();
+        }
+
+        return new OcppTransaction(transactionId, view, refusal);
     }
 
     public async Task<int> ReportMeterValuesAccepting(string sessionId, ImmutableArray<MeterReading> readings)
@@ -278,6 +325,12 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         {
             // A finished session of ours records late readings as anomalies when they reach it.
             await _outbox.PublishLate(sessionId, readings);
+            return 0;
+        }
+
+        if (State.Refused.Any(r => r.TransactionId is { } refused && SessionIds.OfTransaction(ChargerId, refused) == sessionId))
+        {
+            // Readings of a transaction the registry refused (the charger sends them until it ends it): nothing to keep.
             return 0;
         }
 

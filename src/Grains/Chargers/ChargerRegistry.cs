@@ -64,5 +64,7 @@ internal static class ChargerRegistry
             .ToImmutableDictionary(c => c, board.MaxPowerOf),
         lastContact,
         ocpp,
-        station);
+        station,
+        [.. state.Refused],
+        state.RefusedCount);
 }

@@ -33,6 +33,10 @@ public sealed record ChargerState
     /// <summary>The registered maximum power of every connector, and of single connectors where they differ.</summary>
     [Id(11)] public double? MaxPowerW { get; set; }
     [Id(12)] public System.Collections.Immutable.ImmutableDictionary<int, double>? ConnectorMaxPowerW { get; set; }
+
+    /// <summary>Starts the token registry refused, newest last (bounded), and how many there were.</summary>
+    [Id(13)] public List<RefusedStart> Refused { get; set; } = [];
+    [Id(14)] public int RefusedCount { get; set; }
 }
 
 [GenerateSerializer]
@@ -56,4 +60,7 @@ public sealed record ActiveSession
 
     /// <summary>The OCPP transaction ID, when the session was started over OCPP.</summary>
     [Id(2)] public int? TransactionId { get; set; }
+
+    /// <summary>The id_tag, when the session holds one of its concurrent-session slots (released at the end).</summary>
+    [Id(3)] public string? SlotOfIdTag { get; set; }
 }

@@ -32,27 +32,45 @@ internal sealed class ConnectorBoard(string chargerId, Func<ChargerState> state)
     public bool IsActive(string sessionId) => State.Active.ContainsKey(sessionId);
 
     /// <summary>The session now holds its connector, which is charging.</summary>
-    public void Occupy(string sessionId, int connectorId, DateTime at)
+    public ActiveSession Occupy(string sessionId, int connectorId, DateTime at)
     {
         var connector = Connector(connectorId);
         connector.ActiveSessionId = sessionId;
         connector.Status = ConnectorStatus.Charging;
         connector.StatusAt = at;
-        State.Active[sessionId] = new ActiveSession { ConnectorId = connectorId };
+        return State.Active[sessionId] = new ActiveSession { ConnectorId = connectorId };
     }
 
-    /// <summary>The session no longer runs here; its connector, if it still holds it, is available again.</summary>
-    public void Release(string sessionId, DateTime at)
+    /// <summary>The session no longer runs here; its connector, if it still holds it, is available again. The session's entry, if it ran here.</summary>
+    public ActiveSession? Release(string sessionId, DateTime at)
     {
-        if (State.Active.Remove(sessionId, out var active))
+        if (!State.Active.Remove(sessionId, out var active))
         {
-            var connector = Connector(active.ConnectorId);
-            if (connector.ActiveSessionId == sessionId)
-            {
-                connector.ActiveSessionId = null;
-                connector.Status = ConnectorStatus.Available;
-                connector.StatusAt = at;
-            }
+            return null;
+        }
+
+        var connector = Connector(active.ConnectorId);
+        if (connector.ActiveSessionId == sessionId)
+        {
+            connector.ActiveSessionId = null;
+            connector.Status = ConnectorStatus.Available;
+            connector.StatusAt = at;
+        }
+
+        return active;
+    }
+
+    /// <summary>Most refused starts kept for the operator to see.</summary>
+    public const int RefusedKept = 50;
+
+    /// <summary>Keeps a start the registry refused, dropping the oldest beyond <see cref="RefusedKept"/>.</summary>
+    public void Refused(RefusedStart refused)
+    {
+        State.RefusedCount++;
+        State.Refused.Add(refused);
+        if (State.Refused.Count > RefusedKept)
+        {
+            State.Refused.RemoveAt(0);
         }
     }
 

@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
 using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
 
 namespace Charge.Gateway.Ocpp.Handlers;
 
-/// <summary>Authorize: every well-formed id_tag is accepted (there is no tag registry yet).</summary>
-public sealed class AuthorizeHandler(TimeProvider time) : OcppHandler<AuthorizeRequest, AuthorizeResponse>(time)
+/// <summary>Authorize: the token registry's idTagInfo for the tag (status, expiry, parent); no session slot is taken.</summary>
+public sealed class AuthorizeHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<AuthorizeRequest, AuthorizeResponse>(time)
 {
     public override string Action => "Authorize";
 
     protected override AuthorizeRequest Read(JsonObject payload) => OcppRequestReader.Authorize(payload);
 
-    protected override Task<AuthorizeResponse> Handle(string chargePointId, AuthorizeRequest request) =>
-        Task.FromResult(new AuthorizeResponse(IdTagInfo.Accepted));
+    protected override async Task<AuthorizeResponse> Handle(string chargePointId, AuthorizeRequest request) =>
+        new(IdTagInfo.From(await grains.GetGrain<ITokenGrain>(request.IdTag).Authorize()));
 }

@@ -4,7 +4,11 @@ using Charge.Grains.Interfaces;
 
 namespace Charge.Gateway.Ocpp.Handlers;
 
-/// <summary>StartTransaction: a session "{chargePointId}~{transactionId}" starts; a repeated start gets the same transaction.</summary>
+/// <summary>
+/// StartTransaction: a session "{chargePointId}~{transactionId}" starts when the token registry accepts the tag; a
+/// refused tag gets its idTagInfo status (Blocked, Expired, Invalid, ConcurrentTx) and a transaction ID that names no
+/// session. A repeated start gets the same transaction.
+/// </summary>
 public sealed class StartTransactionHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<StartTransactionRequest, StartTransactionResponse>(time)
 {
     public override string Action => "StartTransaction";
@@ -15,6 +19,7 @@ public sealed class StartTransactionHandler(IGrainFactory grains, TimeProvider t
     {
         var transaction = await grains.GetGrain<IChargerGrain>(chargePointId)
             .StartTransaction(new OcppStart(request.ConnectorId, request.IdTag, request.MeterStart, request.Timestamp));
-        return new StartTransactionResponse(transaction.TransactionId, IdTagInfo.Accepted);
+        return new StartTransactionResponse(transaction.TransactionId,
+            transaction.Authorization is { } refusal ? IdTagInfo.From(refusal) : IdTagInfo.Accepted);
     }
 }

@@ -26,10 +26,12 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
         }
         catch (ChargeException e) when (e.Kind is ChargeErrorKind.NotFound or ChargeErrorKind.FailedPrecondition)
         {
-            // The charge point cannot do anything about it and would retry forever: accept, as the spec expects.
-            return new(null);
+            // An unknown, refused or already different stop: the charge point cannot do anything about it and would
+            // retry forever, so it is accepted, as the spec expects.
         }
 
-        return new(request.IdTag is null ? null : IdTagInfo.Accepted);
+        // The stop is taken whatever the tag's standing (a tag blocked during a session lets it finish); the
+        // idTagInfo tells the charger how the tag stands now.
+        return new(request.IdTag is null ? null : IdTagInfo.From(await grains.GetGrain<ITokenGrain>(request.IdTag).Authorize()));
     }
 }

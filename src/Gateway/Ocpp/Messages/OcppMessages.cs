@@ -13,6 +13,10 @@ namespace Charge.Gateway.Ocpp.Messages;
 public sealed record IdTagInfo(string Status, DateTime? ExpiryDate = null, string? ParentIdTag = null)
 {
     public static readonly IdTagInfo Accepted = new("Accepted");
+
+    /// <summary>The token registry's answer as a charger reads it (AuthorizationStatus names are the spec's).</summary>
+    public static IdTagInfo From(TokenAuthorization authorization) =>
+        new(authorization.Status.ToString(), authorization.ExpiryDate, authorization.ParentIdTag);
 }
 
 public sealed record BootNotificationRequest(string ChargePointVendor, string ChargePointModel, string? FirmwareVersion);

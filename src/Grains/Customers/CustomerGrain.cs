@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Customers;
+
+[GenerateSerializer]
+[Alias("charge.CustomerState")]
+public sealed record CustomerState
+{
+    [Id(0)] public CustomerInfo? Info { get; set; }
+    [Id(1)] public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A customer account: who an invoice is addressed to.</summary>
+public sealed class CustomerGrain(
+    [PersistentState("customer", StorageNames.Charge)] IPersistentState<CustomerState> state,
+    TimeProvider time) : Grain, ICustomerGrain
+{
+    private string CustomerId => this.GetPrimaryKeyString();
+
+    public async Task<CustomerView> Put(CustomerInfo info)
+    {
+        state.State.Info = info;
+        state.State.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).Add(CustomerId);
+        return View(info);
+    }
+
+    public Task<CustomerView> Get() => Task.FromResult(View(
+        state.State.Info ?? throw ChargeException.NotFound($"customer '{CustomerId}' does not exist")));
+
+    public Task<bool> Exists() => Task.FromResult(state.State.Info is not null);
+
+    private CustomerView View(CustomerInfo info) => new(CustomerId, info, state.State.UpdatedAt);
+}
+
+/// <summary>Every customer ID in order.</summary>
+public sealed class CustomerDirectoryGrain([PersistentState("customers", StorageNames.Charge)] IPersistentState<DirectoryState> state) : Grain, ICustomerDirectoryGrain
+{
+    public async Task Add(string customerId)
+    {
+        if (state.State.Add(customerId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ImmutableArray<string>> List(string? after, int limit) => Task.FromResult(state.State.Page(after, limit));
+}

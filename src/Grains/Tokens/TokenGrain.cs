@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Grains.Tokens;
+
+[GenerateSerializer]
+[Alias("charge.TokenState")]
+public sealed record TokenState
+{
+    /// <summary>The registry entry; null: not registered (never, or deleted).</summary>
+    [Id(0)] public TokenSpec? Spec { get; set; }
+    [Id(1)] public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Sessions holding one of the tag's concurrent-session slots (kept only for tags with a limit).</summary>
+    [Id(2)] public HashSet<string> Running { get; set; } = [];
+}
+
+/// <summary>One id_tag in the operator's registry: what it may do, and the sessions it runs against its limit.</summary>
+public sealed class TokenGrain(
+    [PersistentState("token", StorageNames.Charge)] IPersistentState<TokenState> state,
+    IOptions<AuthorizationOptions> options,
+    TimeProvider time) : Grain, ITokenGrain
+{
+    /// <summary>More concurrent sessions than this per tag is not a limit.</summary>
+    public const int MaxConcurrentSessionsLimit = 100;
+
+    private string IdTag => this.GetPrimaryKeyString();
+
+    private TokenState State => state.State;
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<TokenView> Put(TokenSpec spec)
+    {
+        if (spec.ParentIdTag is { } parent)
+        {
+            if (parent == IdTag)
+            {
+                throw ChargeException.InvalidArgument($"id_tag '{IdTag}' cannot be its own parent_id_tag");
+            }
+
+            if (!await GrainFactory.GetGrain<ITokenGrain>(parent).IsRegistered())
+            {
+                throw ChargeException.NotFound($"parent_id_tag '{parent}' is not registered: register the group's tag first");
+            }
+        }
+
+        if (spec.MaxConcurrentSessions is < 1 or > MaxConcurrentSessionsLimit)
+        {
+            throw ChargeException.InvalidArgument($"max_concurrent_sessions must be 1..{MaxConcurrentSessionsLimit}, or absent for no limit");
+        }
+
+        if (spec.CustomerId is { } customer && !await GrainFactory.GetGrain<ICustomerGrain>(customer).Exists())
+        {
+            throw ChargeException.NotFound($"customer '{customer}' does not exist");
+        }
+
+        State.Spec = spec;
+        State.UpdatedAt = Now;
+        if (spec.MaxConcurrentSessions is null)
+        {
+            State.Running.Clear();
+        }
+
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Add(IdTag);
+        return View(State.Spec);
+    }
+
+    public Task<TokenView> Get() => Task.FromResult(View(Registered()));
+
+    public async Task Delete()
+    {
+        Registered();
+        State.Spec = null;
+        State.Running.Clear();
+        State.UpdatedAt = Now;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Remove(IdTag);
+    }
+
+    public Task<bool> IsRegistered() => Task.FromResult(State.Spec is not null);
+
+    public Task<TokenAuthorization?> GroupStatus() =>
+        Task.FromResult(State.Spec is { } spec ? TokenRules.Own(IdTag, spec, Now) : null);
+
+    public async Task<TokenAuthorization> Authorize()
+    {
+        if (State.Spec is not { } spec)
+        {
+            return TokenRules.Unknown(IdTag, options.Value.UnknownTags);
+        }
+
+        return TokenRules.Decide(IdTag, spec, Now, await Group(spec), await RunningCount(spec));
+    }
+
+    public async Task<StartAuthorization> AuthorizeStart(string sessionId)
+    {
+        if (State.Spec is not { } spec)
+        {
+            return new StartAuthorization(TokenRules.Unknown(IdTag, options.Value.UnknownTags), HoldsSlot: false);
+        }
+
+        if (State.Running.Contains(sessionId))
+        {
+            // The same start again (a retry after a lost answer): it holds its slot already.
+            return new StartAuthorization(TokenRules.Own(IdTag, spec, Now), HoldsSlot: true);
+        }
+
+        var decision = TokenRules.Decide(IdTag, spec, Now, await Group(spec), await RunningCount(spec));
+        if (!decision.Accepted || spec.MaxConcurrentSessions is null)
+        {
+            return new StartAuthorization(decision, HoldsSlot: false);
+        }
+
+        // Held before the session starts, so two starts racing on different chargers cannot both take the last slot.
+        State.Running.Add(sessionId);
+        await state.WriteStateAsync();
+        return new StartAuthorization(decision, HoldsSlot: true);
+    }
+
+    public async Task Ended(string sessionId)
+    {
+        if (State.Running.Remove(sessionId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <summary>The group's standing, when the parent is still registered (a deleted parent no longer governs).</summary>
+    private async Task<TokenAuthorization?> Group(TokenSpec spec)
+    {
+        if (spec.ParentIdTag is not { } parent)
+        {
+            return null;
+        }
+
+        return await GrainFactory.GetGrain<ITokenGrain>(parent).GroupStatus();
+    }
+
+    /// <summary>
+    /// Sessions holding a slot that still run. Only counted at the limit: then each held session is asked, so a slot
+    /// whose end was never told (a lost call, a crash between stop and release) frees itself.
+    /// </summary>
+    private async Task<int> RunningCount(TokenSpec spec)
+    {
+        if (spec.MaxConcurrentSessions is not { } max || State.Running.Count < max)
+        {
+            return State.Running.Count;
+        }
+
+        var views = await Task.WhenAll(State.Running.Select(id => GrainFactory.GetGrain<ISessionGrain>(id).GetView()));
+        var ended = views.Where(v => v.Status is not SessionStatus.Active).Select(v => v.SessionId).ToArray();
+        if (ended.Length > 0)
+        {
+            State.Running.ExceptWith(ended);
+            await state.WriteStateAsync();
+        }
+
+        return State.Running.Count;
+    }
+
+    private TokenSpec Registered() =>
+        State.Spec ?? throw ChargeException.NotFound($"id_tag '{IdTag}' is not registered");
+
+    private TokenView View(TokenSpec spec) => new(IdTag, spec, State.UpdatedAt, State.Running.Count);
+}
+
+/// <summary>The registered tags in order, for paging through the registry.</summary>
+public sealed class TokenDirectoryGrain([PersistentState("tokens", StorageNames.Charge)] IPersistentState<DirectoryState> state) : Grain, ITokenDirectoryGrain
+{
+    public async Task Add(string idTag)
+    {
+        if (state.State.Add(idTag))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task Remove(string idTag)
+    {
+        if (state.State.Remove(idTag))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ImmutableArray<string>> List(string? after, int limit) => Task.FromResult(state.State.Page(after, limit));
+}

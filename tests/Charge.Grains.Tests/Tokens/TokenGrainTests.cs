@@ -1,0 +1,66 @@
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Tests.Tokens;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TokenGrainTests(ClusterFixture fixture)
+{
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
+
+    [Fact]
+    public async Task A_slot_whose_end_was_never_told_frees_itself_when_the_tag_is_counted_at_its_limit()
+    {
+        var token = fixture.Grains.GetGrain<ITokenGrain>(NewId("TAG"));
+        await token.Put(new TokenSpec(TokenStatus.Accepted, MaxConcurrentSessions: 1));
+
+        // A start that took the slot, then failed before its session existed (or whose release was lost).
+        var lost = await token.AuthorizeStart(NewId("cp") + "~lost");
+        var next = await token.AuthorizeStart(NewId("cp") + "~next");
+        var third = await token.AuthorizeStart(NewId("cp") + "~third");
+
+        Assert.True(lost.HoldsSlot);
+        Assert.Equal(AuthorizationStatus.Accepted, next.Authorization.Status);
+        Assert.True(next.HoldsSlot);
+        // "next" never started either, so it frees too: the limit counts running sessions, not attempts.
+        Assert.Equal(AuthorizationStatus.Accepted, third.Authorization.Status);
+        Assert.Equal(1, (await token.Get()).ActiveSessions);
+    }
+
+    [Fact]
+    public async Task A_running_session_keeps_its_slot_and_the_same_start_again_is_accepted()
+    {
+        var idTag = NewId("TAG");
+        await fixture.Grains.GetGrain<ITokenGrain>(idTag).Put(new TokenSpec(TokenStatus.Accepted, MaxConcurrentSessions: 1));
+        var chargerId = NewId("cp");
+        var charger = fixture.Grains.GetGrain<IChargerGrain>(chargerId);
+        var start = new StartSessionCommand("s-1", chargerId, 1, idTag, 0m, DateTime.UtcNow.AddMinutes(-5));
+
+        var started = await charger.StartSession(start);
+        var again = await charger.StartSession(start);
+        var elsewhere = await Assert.ThrowsAsync<ChargeException>(() =>
+            fixture.Grains.GetGrain<IChargerGrain>(NewId("cp")).StartSession(start with { SessionId = "s-2", ChargerId = "" }));
+        await charger.StopSession(new StopSessionCommand(started.SessionId, 100m, DateTime.UtcNow, "Local"));
+        var afterStop = await fixture.Grains.GetGrain<ITokenGrain>(idTag).AuthorizeStart(NewId("cp") + "~s-3");
+
+        Assert.Equal(started.SessionId, again.SessionId);
+        Assert.Equal(ChargeErrorKind.PermissionDenied, elsewhere.Kind);
+        Assert.Contains("already has 1 session(s) running, its limit is 1", elsewhere.Message);
+        Assert.Equal(AuthorizationStatus.Accepted, afterStop.Authorization.Status);
+    }
+
+    [Fact]
+    public async Task A_deleted_group_no_longer_governs_its_members()
+    {
+        var group = NewId("GRP");
+        var member = NewId("TAG");
+        await fixture.Grains.GetGrain<ITokenGrain>(group).Put(new TokenSpec(TokenStatus.Blocked));
+        await fixture.Grains.GetGrain<ITokenGrain>(member).Put(new TokenSpec(TokenStatus.Accepted, ParentIdTag: group));
+
+        var blocked = await fixture.Grains.GetGrain<ITokenGrain>(member).Authorize();
+        await fixture.Grains.GetGrain<ITokenGrain>(group).Delete();
+        var afterDelete = await fixture.Grains.GetGrain<ITokenGrain>(member).Authorize();
+
+        Assert.Equal(AuthorizationStatus.Blocked, blocked.Status);
+        Assert.Equal(AuthorizationStatus.Accepted, afterDelete.Status);
+    }
+}
