@@ -24,7 +24,59 @@ public sealed record ConnectorView(
     [property: Id(1)] ConnectorStatus Status,
     [property: Id(2)] string? ActiveSessionId,
     [property: Id(3)] string ErrorCode,
-    [property: Id(4)] DateTime? StatusAt);
+    [property: Id(4)] DateTime? StatusAt,
+    [property: Id(5)] double? PowerW = null);
+
+/// <summary>A charger as the fleet list shows it, most urgent first: decommissioned, offline, faulted, charging, available.</summary>
+public enum FleetStatus
+{
+    Available = 0,
+    Charging = 1,
+    Faulted = 2,
+    Offline = 3,
+    Decommissioned = 4,
+}
+
+/// <summary>What a charge point said about itself at its last BootNotification.</summary>
+[GenerateSerializer]
+[Alias("charge.BootInfo")]
+public sealed record BootInfo(
+    [property: Id(0)] string Vendor,
+    [property: Id(1)] string Model,
+    [property: Id(2)] string? FirmwareVersion,
+    [property: Id(3)] string? SerialNumber,
+    [property: Id(4)] DateTime BootedAt);
+
+public enum DowntimeKind
+{
+    Offline = 0,
+    Faulted = 1,
+}
+
+/// <summary>A period a charger was offline or faulted; an open one has no end yet.</summary>
+[GenerateSerializer]
+[Alias("charge.Downtime")]
+public sealed record Downtime(
+    [property: Id(0)] DowntimeKind Kind,
+    [property: Id(1)] DateTime Start,
+    [property: Id(2)] DateTime? End);
+
+/// <summary>How much of a time range a charger was available (online and not faulted), from when it was registered.</summary>
+[GenerateSerializer]
+[Alias("charge.AvailabilityView")]
+public sealed record AvailabilityView(
+    [property: Id(0)] string ChargerId,
+    [property: Id(1)] DateTime From,
+    [property: Id(2)] DateTime To,
+    [property: Id(3)] double MeasuredSeconds,
+    [property: Id(4)] double OfflineSeconds,
+    [property: Id(5)] double FaultedSeconds,
+    [property: Id(6)] double UnavailableSeconds,
+    [property: Id(7)] ImmutableArray<Downtime> Periods)
+{
+    /// <summary>Share of the measured time available, 0..100; null when nothing of the range was measured.</summary>
+    public double? AvailablePercent => MeasuredSeconds > 0 ? 100.0 * (MeasuredSeconds - UnavailableSeconds) / MeasuredSeconds : null;
+}
 
 [GenerateSerializer]
 [Alias("charge.ChargerView")]
@@ -44,7 +96,12 @@ public sealed record ChargerView(
     [property: Id(12)] bool OcppConnected = false,
     [property: Id(13)] bool CommandStreamOpen = false,
     [property: Id(14)] ImmutableArray<RefusedStart> RefusedStarts = default,
-    [property: Id(15)] int RefusedStartCount = 0);
+    [property: Id(15)] int RefusedStartCount = 0,
+    [property: Id(16)] bool Online = false,
+    [property: Id(17)] DateTime? LastSeenAt = null,
+    [property: Id(18)] BootInfo? Boot = null,
+    [property: Id(19)] DateTime? DecommissionedAt = null,
+    [property: Id(20)] FleetStatus FleetStatus = FleetStatus.Offline);
 
 /// <summary>
 /// An operator's entry in the charger registry: where the charger is, how many connectors it has, and the

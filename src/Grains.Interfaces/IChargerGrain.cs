@@ -52,6 +52,22 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("Heartbeat")]
     Task<DateTime> Heartbeat(DateTime timestamp);
 
+    /// <summary>OCPP BootNotification: records what the charge point says it is (vendor, model, firmware) and its liveness; returns the server's time.</summary>
+    [Alias("Boot")]
+    Task<DateTime> Boot(BootInfo boot);
+
+    /// <summary>
+    /// Decommissions the charger: its credential is revoked (it can no longer connect or report), it leaves its site
+    /// and the fleet list, and its sessions and history stay. FailedPrecondition while sessions run on it.
+    /// Registering it again recommissions it.
+    /// </summary>
+    [Alias("Deregister")]
+    Task<ChargerView> Deregister();
+
+    /// <summary>Time online and not faulted in [from, to), counted from its registration.</summary>
+    [Alias("GetAvailability")]
+    Task<AvailabilityView> GetAvailability(DateTime from, DateTime to);
+
     [Alias("GetView")]
     Task<ChargerView> GetView();
 
@@ -104,6 +120,20 @@ public interface IChargerGrain : IGrainWithStringKey
     /// <summary>Sessions started on this charger between from (inclusive) and to (exclusive), newest first.</summary>
     [Alias("ListSessions")]
     Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit);
+}
+
+/// <summary>Every registered charger ID (key <see cref="Key"/>), in order, for the fleet list.</summary>
+[Alias("charge.IChargerDirectoryGrain")]
+public interface IChargerDirectoryGrain : IGrainWithStringKey
+{
+    public const string Key = "all";
+
+    [Alias("Add")]
+    Task Add(string chargerId);
+
+    /// <summary>Charger IDs after <paramref name="after"/> (exclusive, ordinal order), at most <paramref name="limit"/>.</summary>
+    [Alias("List")]
+    Task<ImmutableArray<string>> List(string? after, int limit);
 }
 
 /// <summary>The sessions of one id_tag (a driver's token), for listing by driver.</summary>

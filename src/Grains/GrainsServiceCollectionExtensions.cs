@@ -24,6 +24,10 @@ public static class GrainsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Charge:Billing:TimeZone must be an IANA time zone")
             .ValidateOnStart();
+        services.AddOptions<Chargers.FleetOptions>()
+            .Bind(configuration.GetSection(Chargers.FleetOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<Tokens.AuthorizationOptions>()
             .Bind(configuration.GetSection(Tokens.AuthorizationOptions.Section))
             .ValidateOnStart();

@@ -27,6 +27,7 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var reportJson = await Get($"/v1/reports/usage?scope=site&id={siteId}&from={from}&to={to}");
         var liveJson = await Get($"/v1/live?siteId={siteId}");
         var sessionJson = await Get($"/v1/sessions/{sessionId}");
+        var chargersJson = await Get($"/v1/chargers?siteId={siteId}");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Args = ["--no-sandbox"] });
@@ -50,6 +51,8 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var livePower = await Data(page, "live");
         var sessionBars = await Data(page, "session");
         var sessions = await page.InnerTextAsync("#kpi-sessions");
+        var chargerRows = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('#chargers tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
+        var sessionRows = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('#sessions tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
         var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard.png"), FullPage = true });
 
@@ -70,6 +73,16 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         Assert.Equal(11.0, livePower[0], 6);
         Assert.Equal(sessionJson["energyWh"]!.GetValue<double>() / 1000, sessionBars.Sum(), 6);
         Assert.Equal("3", sessions);
+        var apiChargers = chargersJson["chargers"]!.AsArray();
+        Assert.Equal(apiChargers.Select(c => c!["chargerId"]!.GetValue<string>()), chargerRows.Select(r => r[0]));
+        Assert.Equal(apiChargers.Select(c => c!["status"]!.GetValue<string>()), chargerRows.Select(r => r[1]));
+        Assert.Equal(apiChargers.Select(c => c!["online"]?.GetValue<bool>() == true ? "yes" : "no"), chargerRows.Select(r => r[2]));
+        var running = Assert.Single(chargerRows, r => r[1] == "CHARGING");
+        Assert.Equal("11.0", running[3]);
+        Assert.Equal("yes", running[2]);
+        var inProgress = Assert.Single(sessionRows);
+        Assert.Equal(liveJson["sites"]![0]!["powerKw"]!.GetValue<double>().ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), inProgress[3]);
+        Assert.Equal("1.650", inProgress[2]);
         Assert.True(new FileInfo(Path.Combine(folder, "dashboard.png")).Length > 10_000);
     }
 

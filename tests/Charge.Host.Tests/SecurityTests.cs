@@ -46,6 +46,17 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         ["charge.v1.ChargerService/Reset"] = [O],
         ["charge.v1.ChargerService/ChangeAvailability"] = [O],
         ["charge.v1.ChargerService/TriggerMessage"] = [O],
+        ["charge.v1.ChargerService/ListChargers"] = [O],
+        ["charge.v1.ChargerService/DeregisterCharger"] = [O],
+        ["charge.v1.ChargerService/GetChargerAvailability"] = [O],
+        ["charge.v1.TokenService/PutToken"] = [O],
+        ["charge.v1.TokenService/GetToken"] = [O],
+        ["charge.v1.TokenService/ListTokens"] = [O],
+        ["charge.v1.TokenService/DeleteToken"] = [O],
+        ["charge.v1.TokenService/CheckToken"] = [O],
+        ["charge.v1.CustomerService/PutCustomer"] = [O],
+        ["charge.v1.CustomerService/GetCustomer"] = [O],
+        ["charge.v1.CustomerService/ListCustomers"] = [O],
         ["charge.v1.TariffService/PutTariff"] = [O],
         ["charge.v1.TariffService/GetTariff"] = [D, O],
         ["charge.v1.TariffService/ListTariffs"] = [D, O],
@@ -68,6 +79,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         StationReflection.Descriptor.Services[0], SessionsReflection.Descriptor.Services[0],
         ChargersReflection.Descriptor.Services[0], TariffsReflection.Descriptor.Services[0],
         SitesReflection.Descriptor.Services[0], ReportsReflection.Descriptor.Services[0], BillingReflection.Descriptor.Services[0],
+        TokensReflection.Descriptor.Services[0], CustomersReflection.Descriptor.Services[0],
     ];
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];

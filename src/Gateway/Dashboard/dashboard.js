@@ -2,7 +2,7 @@
 "use strict";
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const dashboard = (window.dashboard = { ready: false, charts: {}, report: null, live: null, session: null });
+const dashboard = (window.dashboard = { ready: false, charts: {}, report: null, live: null, session: null, chargers: null, sessions: null });
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.hash.slice(1));
 let token = params.get("token") || sessionStorage.getItem("charge-token") || "";
@@ -129,6 +129,58 @@ async function watchLive() {
   }
 }
 
+/** A table body from rows of cell values; a cell may be { text, className }. */
+function fill(tableId, rows) {
+  const body = $(tableId).tBodies[0];
+  body.replaceChildren(...rows.map((cells) => {
+    const tr = document.createElement("tr");
+    for (const cell of cells) {
+      const td = document.createElement("td");
+      const c = typeof cell === "object" && cell !== null ? cell : { text: cell };
+      td.textContent = c.text ?? "";
+      if (c.className) td.className = c.className;
+      tr.append(td);
+    }
+    return tr;
+  }));
+}
+
+const chargerPowerKw = (c) => (c.connectors || []).reduce((sum, x) => sum + (x.powerW ?? 0), 0) / 1000;
+
+/** The fleet table and the sessions in progress on it (with their live cost), for the chosen scope. */
+async function loadChargers() {
+  const [scope, id] = $("scope").value.split(":");
+  const query = new URLSearchParams({ pageSize: "500" });
+  if (scope === "site") query.set("siteId", id);
+  const chargers = (await api(`/v1/chargers?${query}`)).chargers || [];
+  dashboard.chargers = chargers;
+  $("chargers-at").textContent = new Date().toLocaleTimeString();
+  fill("chargers", chargers.map((c) => [
+    c.chargerId,
+    { text: c.status, className: `status-${c.status}` },
+    c.online ? "yes" : "no",
+    { text: fmt(chargerPowerKw(c)), className: "n" },
+    c.lastSeen ? new Date(c.lastSeen).toLocaleString() : "never",
+    [c.vendor, c.model].filter(Boolean).join(" "),
+  ]));
+  const running = chargers.flatMap((c) => (c.connectors || []).filter((x) => x.activeSessionId).map((x) => x.activeSessionId));
+  const sessions = (dashboard.sessions = await Promise.all(running.map((s) => api(`/v1/sessions/${encodeURIComponent(s)}`))));
+  fill("sessions", sessions.map((s) => [
+    s.sessionId,
+    s.chargerId,
+    { text: fmt((s.energyWh ?? 0) / 1000, 3), className: "n" },
+    { text: fmt((s.lastPowerW ?? 0) / 1000), className: "n" },
+    { text: s.cost ? `${s.cost.currency} ${s.cost.total.inclVat}` : "no tariff", className: "n" },
+  ]));
+}
+
+async function watchChargers() {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 5000));
+    await loadChargers().catch((e) => showError(`Chargers: ${e.message}`));
+  }
+}
+
 let sessionWatch = null;
 function renderSession(s) {
   dashboard.session = s;
@@ -172,6 +224,7 @@ async function start() {
     }
     if (params.get("site")) $("scope").value = `site:${params.get("site")}`;
     await loadReport();
+    await loadChargers();
     const first = await api("/v1/live");
     renderLive(first);
     if (params.get("session")) {
@@ -180,12 +233,16 @@ async function start() {
     }
     dashboard.ready = true;
     watchLive();
+    watchChargers();
   } catch (e) {
     showError(e.message);
   }
 }
 
-$("filters").addEventListener("submit", (e) => { e.preventDefault(); loadReport().catch((x) => showError(x.message)); });
+$("filters").addEventListener("submit", (e) => {
+  e.preventDefault();
+  loadReport().then(loadChargers).catch((x) => showError(x.message));
+});
 $("session-form").addEventListener("submit", (e) => { e.preventDefault(); showSession($("session-id").value.trim()).catch((x) => showError(x.message)); });
 $("login-form").addEventListener("submit", (e) => {
   e.preventDefault();

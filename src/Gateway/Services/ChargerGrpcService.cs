@@ -66,6 +66,100 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<ListChargersResponse> ListChargers(ListChargersRequest request, ServerCallContext context)
+    {
+        var size = Paging.Size(request.PageSize);
+        var siteId = OptionalId(request.SiteId, "site_id");
+        FleetStatus? status = request.Status.Length == 0 ? null
+            : System.Enum.TryParse<FleetStatus>(request.Status, ignoreCase: true, out var s) && !int.TryParse(request.Status, out _) ? s
+            : throw Invalid($"status '{request.Status}' must be AVAILABLE, CHARGING, FAULTED, OFFLINE or DECOMMISSIONED");
+        bool? online = request.HasOnline ? request.Online : null;
+        var includeDecommissioned = request.IncludeDecommissioned || status == FleetStatus.Decommissioned;
+        var after = Paging.After(request.PageToken);
+
+        // A site's chargers come from the site; the network's from the charger directory. Filtered pages are
+        // filled by reading on, but one request reads at most ScanLimit chargers, then hands back a token.
+        var ids = siteId is not null
+            ? [.. (await grains.GetGrain<ISiteGrain>(siteId).Get()).Chargers.Keys
+                .Where(id => after is null || string.CompareOrdinal(id, after) > 0).Order(StringComparer.Ordinal).Take(ScanLimit + 1)]
+            : await grains.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).List(after, ScanLimit + 1);
+        var response = new ListChargersResponse();
+        string? last = null;
+        var scanned = 0;
+        foreach (var chunk in ids.Take(ScanLimit).Chunk(size))
+        {
+            var views = await Task.WhenAll(chunk.Select(id => grains.GetGrain<IChargerGrain>(id).GetView()));
+            foreach (var view in views)
+            {
+                scanned++;
+                last = view.ChargerId;
+                if ((includeDecommissioned || view.DecommissionedAt is null)
+                    && (status is null || view.FleetStatus == status)
+                    && (online is null || view.Online == online))
+                {
+                    response.Chargers.Add(view.ToApi());
+                    if (response.Chargers.Count == size)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (response.Chargers.Count == size)
+            {
+                break;
+            }
+        }
+
+        response.NextPageToken = Paging.Next(last, scanned < ids.Length);
+        return response;
+    }
+
+    /// <summary>The most chargers one ListChargers call reads before it answers with what it found and a token.</summary>
+    public const int ScanLimit = 2000;
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<Charger> DeregisterCharger(DeregisterChargerRequest request, ServerCallContext context)
+    {
+        var chargerId = Id(request.ChargerId, "charger_id");
+        var view = await grains.GetGrain<IChargerGrain>(chargerId).Deregister();
+        // Refused here at once; other gateways trust their cached check for up to ChargerCredentialCacheSeconds.
+        credentials.Forget(chargerId);
+        return view.ToApi();
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<ChargerAvailability> GetChargerAvailability(GetChargerAvailabilityRequest request, ServerCallContext context)
+    {
+        var chargerId = Id(request.ChargerId, "charger_id");
+        var from = OptionalBound(request.From, "from") ?? throw Invalid("from is required");
+        var to = OptionalBound(request.To, "to") ?? throw Invalid("to is required");
+        if (to <= from)
+        {
+            throw Invalid("to must be after from");
+        }
+
+        var charger = grains.GetGrain<IChargerGrain>(chargerId);
+        await charger.GetView();
+        var a = await charger.GetAvailability(from, to);
+        var response = new ChargerAvailability
+        {
+            ChargerId = a.ChargerId, MeasuredSeconds = a.MeasuredSeconds, OfflineSeconds = a.OfflineSeconds,
+            FaultedSeconds = a.FaultedSeconds, UnavailableSeconds = a.UnavailableSeconds,
+        };
+        if (a.AvailablePercent is { } percent)
+        {
+            response.AvailablePercent = percent;
+        }
+
+        response.Periods.AddRange(a.Periods.Select(p => new DowntimePeriod
+        {
+            Kind = p.Kind.ToString().ToUpperInvariant(), Start = Mapping.Ts(p.Start), End = p.End is { } end ? Mapping.Ts(end) : null,
+        }));
+        return response;
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> RemoteStartTransaction(RemoteStartTransactionRequest request, ServerCallContext context) =>
         Command(request.ChargerId, OcppJson.Command(new RemoteStartTransaction(
             Id(request.IdTag, "id_tag").Length <= 20 ? request.IdTag : throw Invalid("id_tag is longer than 20 characters (OCPP 1.6 idTag)"),

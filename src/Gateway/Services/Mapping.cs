@@ -128,6 +128,15 @@ public static class Mapping
         }
 
         charger.RefusedStartCount = v.RefusedStartCount;
+        charger.Online = v.Online;
+        charger.LastSeen = v.LastSeenAt is { } seen ? Ts(seen) : null;
+        charger.Status = v.FleetStatus.ToString().ToUpperInvariant();
+        charger.Vendor = v.Boot?.Vendor ?? "";
+        charger.Model = v.Boot?.Model ?? "";
+        charger.FirmwareVersion = v.Boot?.FirmwareVersion ?? "";
+        charger.SerialNumber = v.Boot?.SerialNumber ?? "";
+        charger.LastBoot = v.Boot is { } boot ? Ts(boot.BootedAt) : null;
+        charger.DecommissionedAt = v.DecommissionedAt is { } gone ? Ts(gone) : null;
         if (v.MaxPowerW is { } powers)
         {
             charger.ConnectorMaxPowerW.AddRange(powers.OrderBy(p => p.Key).Select(p => new ConnectorPower { ConnectorId = p.Key, MaxPowerW = p.Value }));
@@ -135,14 +144,20 @@ public static class Mapping
 
         foreach (var c in v.Connectors)
         {
-            charger.Connectors.Add(new Connector
+            var connector = new Connector
             {
                 ConnectorId = c.ConnectorId,
                 Status = (ApiConnectorStatus)(int)c.Status,
                 ActiveSessionId = c.ActiveSessionId ?? "",
                 ErrorCode = c.ErrorCode,
                 StatusAt = c.StatusAt is { } at ? Ts(at) : null,
-            });
+            };
+            if (c.PowerW is { } w)
+            {
+                connector.PowerW = w;
+            }
+
+            charger.Connectors.Add(connector);
         }
 
         return charger;

@@ -8,24 +8,46 @@ namespace Charge.Grains.Chargers;
 /// </summary>
 internal sealed class ChargerChannels(string chargerId)
 {
+    /// <summary>Gateways renew their channels every 30 s; one not renewed for longer than this belongs to a gateway that is gone.</summary>
+    public static readonly TimeSpan RenewedWithin = TimeSpan.FromSeconds(90);
+
     private IOcppChannel? _ocpp;
     private IStationCommandChannel? _station;
+    private DateTime _ocppRenewedAt;
+    private DateTime _stationRenewedAt;
 
     public bool Ocpp => _ocpp is not null;
 
     public bool Station => _station is not null;
 
-    public void Attach(IOcppChannel channel) => _ocpp = channel;
+    /// <summary>Whether an OCPP socket is open as far as a live gateway says (attached and renewed lately).</summary>
+    public bool OcppOpen(DateTime now) => _ocpp is not null && now - _ocppRenewedAt <= RenewedWithin;
 
-    public void Detach(IOcppChannel channel)
+    public bool StationOpen(DateTime now) => _station is not null && now - _stationRenewedAt <= RenewedWithin;
+
+    public void Attach(IOcppChannel channel, DateTime now)
+    {
+        _ocpp = channel;
+        _ocppRenewedAt = now;
+    }
+
+    /// <summary>Drops the channel if it is the current one; whether it was.</summary>
+    public bool Detach(IOcppChannel channel)
     {
         if (Equals(_ocpp, channel))
         {
             _ocpp = null;
+            return true;
         }
+
+        return false;
     }
 
-    public void Attach(IStationCommandChannel channel) => _station = channel;
+    public void Attach(IStationCommandChannel channel, DateTime now)
+    {
+        _station = channel;
+        _stationRenewedAt = now;
+    }
 
     public void Detach(IStationCommandChannel channel)
     {

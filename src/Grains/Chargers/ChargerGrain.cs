@@ -19,6 +19,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly MeterBatchOutbox _outbox;
     private readonly ConnectorBoard _board;
     private readonly AbandonedSweep _sweep;
+    private readonly ChargerPresence _presence;
     private IStreamProvider? _streams;
     private readonly Sessions.SessionOptions _sessionOptions;
 
@@ -30,6 +31,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         [PersistentState("charger", StorageNames.Charge)] IPersistentState<ChargerState> state,
         TimeProvider time,
         Microsoft.Extensions.Options.IOptions<Sessions.SessionOptions> sessionOptions,
+        Microsoft.Extensions.Options.IOptions<FleetOptions> fleetOptions,
         Sessions.IReadingLog log,
         ILogger<ChargerGrain> logger)
     {
@@ -40,6 +42,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         _logger = logger;
         _board = new ConnectorBoard(this.GetPrimaryKeyString(), () => _state.State);
         _sweep = new AbandonedSweep(this, _sessionOptions);
+        _presence = new ChargerPresence(() => _state.State, fleetOptions.Value);
         _outbox = new MeterBatchOutbox(this.GetPrimaryKeyString(), _sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
             () => _streams ??= this.GetStreamProvider(StreamNames.Provider),
             e => LogStorageFailed(e, ChargerId), (e, sessionId, position) => LogPublishFailed(e, sessionId, position));
@@ -47,8 +50,38 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // The sweep's clock starts at the activation, so a reactivated charger's sessions are never closed early.
         _lastContact = Now;
         return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_presence.Unwritten)
+        {
+            try
+            {
+                await Persist();
+            }
+            catch (ChargeException)
+            {
+                // Last-seen is a convenience: an older one is shown after storage comes back.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The charger was heard from: the sweep's clock and last-seen move on. A return after a silence longer than
+    /// OfflineAfter records the offline period, which is written at once; last-seen alone waits for the next write.
+    /// </summary>
+    private async Task Contact()
+    {
+        var now = Now;
+        _lastContact = now;
+        if (_presence.Seen(now))
+        {
+            await Persist();
+        }
     }
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
@@ -72,6 +105,12 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         if (string.IsNullOrWhiteSpace(command.IdTag) || command.IdTag.Length > Limits.MaxIdLength)
         {
             throw ChargeException.InvalidArgument($"id_tag must be 1 to {Limits.MaxIdLength} characters");
+        }
+
+        if (State.DecommissionedAt is { } decommissioned)
+        {
+            // A socket opened before the credential was revoked may still be open.
+            throw ChargeException.FailedPrecondition($"charger '{ChargerId}' was decommissioned at {decommissioned:O}: it takes no new sessions");
         }
 
         command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId), ChargerId = ChargerId };
@@ -99,7 +138,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             {
                 _board.Refused(new RefusedStart(Now, command.ConnectorId, command.IdTag, authorization.Authorization.Status,
                     authorization.Authorization.Reason, transactionId, command.Timestamp, command.MeterStartWh));
-                _lastContact = Now;
+                await Contact();
                 await Persist();
                 LogRefused(command.IdTag, command.ConnectorId, authorization.Authorization.Status);
                 return (null, authorization.Authorization);
@@ -109,7 +148,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
         var view = await session.Start(command,
             new SessionTerms(await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp), State.SiteId, siteZone, _board.MaxPowerOf(command.ConnectorId)));
-        _lastContact = Now;
+        await Contact();
         if (view.Status == SessionStatus.Active && !_board.IsActive(command.SessionId))
         {
             var active = _board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
@@ -200,11 +239,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             $"charger '{ChargerId}' is not connected (no OCPP socket, no open command stream): it cannot be asked to stop session '{sessionId}'; an operator can force-close it");
     }
 
-    public Task AttachStation(IStationCommandChannel channel)
+    public async Task AttachStation(IStationCommandChannel channel)
     {
-        _channels.Attach(channel);
-        _lastContact = Now;
-        return Task.CompletedTask;
+        _channels.Attach(channel, Now);
+        await Contact();
     }
 
     public Task DetachStation(IStationCommandChannel channel)
@@ -238,7 +276,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<MeterValuesAccepted> ReportMeterValues(string sessionId, ImmutableArray<MeterReading> readings)
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
-        _lastContact = Now;
+        await Contact();
         if (!State.Active.TryGetValue(sessionId, out var active))
         {
             throw await NotActiveHere(sessionId, "readings after stop are rejected");
@@ -262,7 +300,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<SessionView> StopSession(StopSessionCommand command)
     {
         command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId) };
-        _lastContact = Now;
+        await Contact();
         var session = GrainFactory.GetGrain<ISessionGrain>(command.SessionId);
         if (!State.Active.TryGetValue(command.SessionId, out var active))
         {
@@ -315,7 +353,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<int> ReportMeterValuesAccepting(string sessionId, ImmutableArray<MeterReading> readings)
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
-        _lastContact = Now;
+        await Contact();
         if (_board.IsActive(sessionId))
         {
             return (await ReportMeterValues(sessionId, readings)).Accepted;
@@ -347,39 +385,88 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         return 0;
     }
 
-    public Task AttachOcpp(IOcppChannel channel)
+    /// <summary>
+    /// A gateway holds the charger's socket (first attach, or its 30 s renewal). Not a sign of life by itself:
+    /// a charger whose heartbeats stop goes offline with its socket open.
+    /// </summary>
+    public async Task AttachOcpp(IOcppChannel channel)
     {
-        _channels.Attach(channel);
-        return Task.CompletedTask;
+        _channels.Attach(channel, Now);
+        if (!State.ViaOcpp)
+        {
+            State.ViaOcpp = true;
+            await Persist();
+        }
     }
 
-    public Task DetachOcpp(IOcppChannel channel)
+    /// <summary>The socket closed: the charger is offline from now until it is heard from again.</summary>
+    public async Task DetachOcpp(IOcppChannel channel)
     {
-        _channels.Detach(channel);
-        return Task.CompletedTask;
+        if (_channels.Detach(channel))
+        {
+            _presence.SocketClosed(Now);
+            await Persist();
+        }
     }
 
     public Task<string> SendOcpp(string action, string payloadJson) => _channels.OverOcpp(action, channel => channel.Call(action, payloadJson));
 
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
-        _lastContact = Now;
+        await Contact();
         if (_board.ApplyStatus(report))
         {
+            _presence.Faulted(_board.ChargerFaulted(), report.Timestamp);
             await Persist();
         }
 
         return View();
     }
 
-    public Task<DateTime> Heartbeat(DateTime timestamp)
+    public async Task<DateTime> Heartbeat(DateTime timestamp)
     {
-        var now = Now;
-        // Liveness only: not worth a storage write per heartbeat.
-        State.LastHeartbeat = now;
-        _lastContact = now;
-        return Task.FromResult(now);
+        // Liveness only: not worth a storage write per heartbeat (last-seen is written with the next change).
+        State.LastHeartbeat = Now;
+        await Contact();
+        return State.LastHeartbeat.Value;
     }
+
+    public async Task<DateTime> Boot(BootInfo boot)
+    {
+        State.Boot = boot;
+        State.LastHeartbeat = Now;
+        await Contact();
+        await Persist();
+        return State.LastHeartbeat.Value;
+    }
+
+    public async Task<ChargerView> Deregister()
+    {
+        if (!ChargerRegistry.Known(State) || State.CredentialHash is null && State.DecommissionedAt is null)
+        {
+            throw ChargeException.NotFound($"charger '{ChargerId}' is not registered");
+        }
+
+        if (State.Active.Count > 0)
+        {
+            throw ChargeException.FailedPrecondition(
+                $"charger '{ChargerId}' has {State.Active.Count} session(s) running ({string.Join(", ", State.Active.Keys.Order(StringComparer.Ordinal))}): stop or force-close them first");
+        }
+
+        if (State.DecommissionedAt is null)
+        {
+            State.DecommissionedAt = Now;
+            // Without a credential it cannot connect or report again; its sessions and history stay.
+            State.CredentialHash = null;
+            await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, null);
+            await Persist();
+        }
+
+        return View();
+    }
+
+    public Task<AvailabilityView> GetAvailability(DateTime from, DateTime to) =>
+        Task.FromResult(_presence.Availability(ChargerId, from, to, Now));
 
     public Task<ChargerView> GetView()
     {
@@ -416,8 +503,12 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<ChargerView> Register(ChargerRegistration registration)
     {
         ChargerRegistry.Apply(State, registration);
+        State.RegisteredAt ??= Now;
+        // Registering a decommissioned charger again puts it back in service.
+        State.DecommissionedAt = null;
         await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, registration.SiteId);
         await Persist();
+        await GrainFactory.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).Add(ChargerId);
         return View();
     }
 
@@ -426,12 +517,33 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
         Task.FromResult(SessionIndex.Query(State.History, from, to, limit));
 
-    private ChargerView View() => ChargerRegistry.View(ChargerId, State, _board, _lastContact, _channels.Ocpp, _channels.Station);
+    private ChargerView View()
+    {
+        var now = Now;
+        var online = _presence.Online(now, _channels.OcppOpen(now), _channels.StationOpen(now));
+        var status = State.DecommissionedAt is not null ? FleetStatus.Decommissioned
+            : !online ? FleetStatus.Offline
+            : _board.ChargerFaulted() ? FleetStatus.Faulted
+            : State.Active.Count > 0 ? FleetStatus.Charging
+            : FleetStatus.Available;
+        return ChargerRegistry.View(ChargerId, State, _board, _lastContact, _channels.Ocpp, _channels.Station, _outbox.LastPowerW) with
+        {
+            Online = online,
+            LastSeenAt = State.LastSeen,
+            Boot = State.Boot,
+            DecommissionedAt = State.DecommissionedAt,
+            FleetStatus = status,
+        };
+    }
 
     private async Task<ChargeException> NotActiveHere(string sessionId, string what) =>
         await OwnSession(sessionId) is { } view
             ? ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}")
             : NoSuchSession(sessionId);
 
-    private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, ChargerId));
+    private async Task Persist()
+    {
+        await _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, ChargerId));
+        _presence.Written();
+    }
 }

@@ -48,10 +48,12 @@ internal static class ChargerRegistry
     public static bool Known(ChargerState state) =>
         state.Connectors.Count > 0 || state.LastHeartbeat is not null || state.SiteId is not null || state.CredentialHash is not null;
 
-    public static ChargerView View(string chargerId, ChargerState state, ConnectorBoard board, DateTime lastContact, bool ocpp, bool station) => new(
+    public static ChargerView View(string chargerId, ChargerState state, ConnectorBoard board, DateTime lastContact, bool ocpp, bool station,
+        Func<string, double?> livePowerW) => new(
         chargerId,
         [.. state.Connectors.OrderBy(c => c.Key)
-            .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt))],
+            .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt,
+                c.Value.ActiveSessionId is { } running ? livePowerW(running) : null))],
         state.LastHeartbeat,
         Known: true,
         state.SiteId,
@@ -67,4 +69,18 @@ internal static class ChargerRegistry
         station,
         [.. state.Refused],
         state.RefusedCount);
+}
+
+/// <summary>Every registered charger ID in order, for the fleet list.</summary>
+public sealed class ChargerDirectoryGrain([PersistentState("chargers", StorageNames.Charge)] IPersistentState<DirectoryState> state) : Grain, IChargerDirectoryGrain
+{
+    public async Task Add(string chargerId)
+    {
+        if (state.State.Add(chargerId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ImmutableArray<string>> List(string? after, int limit) => Task.FromResult(state.State.Page(after, limit));
 }

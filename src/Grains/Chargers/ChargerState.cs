@@ -37,6 +37,21 @@ public sealed record ChargerState
     /// <summary>Starts the token registry refused, newest last (bounded), and how many there were.</summary>
     [Id(13)] public List<RefusedStart> Refused { get; set; } = [];
     [Id(14)] public int RefusedCount { get; set; }
+
+    /// <summary>What the charge point said at its last BootNotification.</summary>
+    [Id(15)] public BootInfo? Boot { get; set; }
+
+    /// <summary>When it was last heard from (written with other changes and at deactivation, not per heartbeat).</summary>
+    [Id(16)] public DateTime? LastSeen { get; set; }
+
+    /// <summary>Whether it has ever connected over OCPP: then online means its socket is open.</summary>
+    [Id(17)] public bool ViaOcpp { get; set; }
+
+    /// <summary>Periods offline or faulted, oldest first (bounded).</summary>
+    [Id(18)] public List<Downtime> Downtime { get; set; } = [];
+
+    [Id(19)] public DateTime? RegisteredAt { get; set; }
+    [Id(20)] public DateTime? DecommissionedAt { get; set; }
 }
 
 [GenerateSerializer]

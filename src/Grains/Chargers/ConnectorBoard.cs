@@ -92,6 +92,22 @@ internal sealed class ConnectorBoard(string chargerId, Func<ChargerState> state)
         return true;
     }
 
+    /// <summary>
+    /// Whether the charger as a whole is faulted: its main controller (connector 0) reports Faulted, or every
+    /// connector it has does. One faulted connector of several leaves the charger available.
+    /// </summary>
+    public bool ChargerFaulted()
+    {
+        if (State.Connectors.TryGetValue(0, out var main) && main.Status == ConnectorStatus.Faulted)
+        {
+            return true;
+        }
+
+        var connectors = State.Connectors.Where(c => c.Key > 0).Select(c => c.Value).ToArray();
+        return connectors.Length > 0 && (State.ConnectorCount == 0 || connectors.Length >= State.ConnectorCount)
+            && connectors.All(c => c.Status == ConnectorStatus.Faulted);
+    }
+
     /// <summary>The session running on a connector, with its OCPP transaction, if any.</summary>
     public (string SessionId, ActiveSession Active)? RunningOn(int connectorId) =>
         Connector(connectorId).ActiveSessionId is { } current && State.Active.TryGetValue(current, out var running)

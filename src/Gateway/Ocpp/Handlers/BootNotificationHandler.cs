@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Charge.Gateway.Ocpp.Handlers;
 
-/// <summary>BootNotification: the charge point is accepted and told the heartbeat interval and the time.</summary>
+/// <summary>BootNotification: what the charge point is (vendor, model, firmware, serial) is recorded; it is accepted and told the heartbeat interval and the time.</summary>
 public sealed class BootNotificationHandler(IGrainFactory grains, TimeProvider time, IOptions<OcppOptions> options)
     : OcppHandler<BootNotificationRequest, BootNotificationResponse>(time)
 {
@@ -15,7 +15,8 @@ public sealed class BootNotificationHandler(IGrainFactory grains, TimeProvider t
 
     protected override async Task<BootNotificationResponse> Handle(string chargePointId, BootNotificationRequest request)
     {
-        var now = await grains.GetGrain<IChargerGrain>(chargePointId).Heartbeat(Now);
+        var now = await grains.GetGrain<IChargerGrain>(chargePointId)
+            .Boot(new BootInfo(request.ChargePointVendor, request.ChargePointModel, request.FirmwareVersion, request.SerialNumber, Now));
         return new BootNotificationResponse("Accepted", OcppJson.Time(now), options.Value.HeartbeatIntervalSeconds);
     }
 }

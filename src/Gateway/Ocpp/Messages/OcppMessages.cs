@@ -19,7 +19,7 @@ public sealed record IdTagInfo(string Status, DateTime? ExpiryDate = null, strin
         new(authorization.Status.ToString(), authorization.ExpiryDate, authorization.ParentIdTag);
 }
 
-public sealed record BootNotificationRequest(string ChargePointVendor, string ChargePointModel, string? FirmwareVersion);
+public sealed record BootNotificationRequest(string ChargePointVendor, string ChargePointModel, string? FirmwareVersion, string? SerialNumber = null);
 
 public sealed record BootNotificationResponse(string Status, string CurrentTime, int Interval);
 

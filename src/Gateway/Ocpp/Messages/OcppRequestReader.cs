@@ -12,8 +12,10 @@ namespace Charge.Gateway.Ocpp.Messages;
 /// </summary>
 public static class OcppRequestReader
 {
+    // The schema bounds every field (vendor and model 20, firmware 50, serial numbers 25 characters).
     public static BootNotificationRequest Boot(JsonObject p) => new(
-        p["chargePointVendor"]!.GetValue<string>(), p["chargePointModel"]!.GetValue<string>(), p["firmwareVersion"]?.GetValue<string>());
+        p["chargePointVendor"]!.GetValue<string>(), p["chargePointModel"]!.GetValue<string>(), p["firmwareVersion"]?.GetValue<string>(),
+        p["chargePointSerialNumber"]?.GetValue<string>() ?? p["chargeBoxSerialNumber"]?.GetValue<string>());
 
     public static StatusNotificationRequest Status(JsonObject p, DateTime now) => new(
         Connector(p, "StatusNotification.connectorId", allowZero: true),
