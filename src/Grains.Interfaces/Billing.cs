@@ -56,6 +56,36 @@ public sealed record Invoice
     /// <summary>A monthly invoice: its local month (yyyy-MM) and the sessions it bills, one line each; null for a session's invoice.</summary>
     [Id(25)] public string? Period { get; init; }
     [Id(26)] public ImmutableArray<string> SessionIds { get; init; } = [];
+    /// <summary>Who the invoice is addressed to: the customer the session's id_tag belonged to; null for a tag without one.</summary>
+    [Id(27)] public BillTo? BillTo { get; init; }
+    /// <summary>The seller's address and VAT ID (Charge:Billing), printed under <see cref="Seller"/>, its legal name.</summary>
+    [Id(28)] public string SellerAddress { get; init; } = "";
+    [Id(29)] public string SellerVatId { get; init; } = "";
+    /// <summary>Taxable amount and VAT per rate, rounded so the rows add up to <see cref="Total"/>.</summary>
+    [Id(30)] public ImmutableArray<VatAmount> VatBreakdown { get; init; } = [];
+}
+
+/// <summary>The customer an invoice is addressed to, as the account read when the invoice was issued.</summary>
+[GenerateSerializer]
+[Alias("charge.BillTo")]
+public sealed record BillTo(
+    [property: Id(0)] string CustomerId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Email,
+    [property: Id(3)] string Address,
+    [property: Id(4)] string City,
+    [property: Id(5)] string PostalCode,
+    [property: Id(6)] string Country,
+    [property: Id(7)] string VatId);
+
+/// <summary>One VAT rate's row: the taxable amount (excl. VAT), the amount incl. VAT, and the VAT between them; a null rate is a line without one.</summary>
+[GenerateSerializer]
+[Alias("charge.VatAmount")]
+public sealed record VatAmount(
+    [property: Id(0)] decimal? RatePercent,
+    [property: Id(1)] Tariffs.Money Amount)
+{
+    public decimal Vat => Amount.InclVat - Amount.ExclVat;
 }
 
 /// <summary>A completed, priced session as a monthly statement keeps it until the month is invoiced.</summary>
@@ -69,13 +99,21 @@ public sealed record StatementEntry(
     [property: Id(4)] int MinorUnits,
     [property: Id(5)] Tariffs.Money Total,
     [property: Id(6)] string TariffKey,
-    [property: Id(7)] ImmutableArray<string> TariffExplained);
+    [property: Id(7)] ImmutableArray<string> TariffExplained,
+    [property: Id(8)] ImmutableArray<VatAmount> Vat = default);
 
-/// <summary>One id_tag's sessions of one local month (key "{idTag}|{yyyy-MM}"), invoiced once when the month is closed.</summary>
+/// <summary>
+/// One account's sessions of one local month (key "{account}|{yyyy-MM}"), invoiced once when the month is closed.
+/// The account is an id_tag, or "customer:{id}" for all the tags of a customer.
+/// </summary>
 [Alias("charge.IMonthlyStatementGrain")]
 public interface IMonthlyStatementGrain : IGrainWithStringKey
 {
-    public static string Key(string idTag, string period) => $"{idTag}|{period}";
+    public const string CustomerPrefix = "customer:";
+
+    public static string Key(string account, string period) => $"{account}|{period}";
+
+    public static string CustomerAccount(string customerId) => CustomerPrefix + customerId;
 
     /// <summary>Adds a session once; false when the month is already invoiced (the session is then invoiced alone).</summary>
     [Alias("Add")]
@@ -131,6 +169,44 @@ public interface IInvoiceGrain : IGrainWithStringKey
     /// <summary>Marks this invoice as reversed by a credit note (once).</summary>
     [Alias("MarkCredited")]
     Task<Invoice> MarkCredited(string creditNoteNumber);
+}
+
+/// <summary>An issued document as a list shows it.</summary>
+[GenerateSerializer]
+[Alias("charge.InvoiceSummary")]
+public sealed record InvoiceSummary(
+    [property: Id(0)] string Number,
+    [property: Id(1)] InvoiceKind Kind,
+    [property: Id(2)] DateTime IssuedAt,
+    [property: Id(3)] string SessionId,
+    [property: Id(4)] string IdTag,
+    [property: Id(5)] string? CustomerId,
+    [property: Id(6)] string Currency,
+    [property: Id(7)] Tariffs.Money Total,
+    [property: Id(8)] string? Period,
+    [property: Id(9)] string? Reverses)
+{
+    public static InvoiceSummary Of(Invoice i) =>
+        new(i.Number, i.Kind, i.IssuedAt, i.SessionId, i.IdTag, i.BillTo?.CustomerId, i.Currency, i.Total, i.Period, i.Reverses);
+}
+
+/// <summary>
+/// The documents issued to one account in one month of the billing calendar, keyed "idtag:{tag}|{yyyy-MM}" or
+/// "customer:{id}|{yyyy-MM}": one grain per account and month, so no grain sees every invoice of the network.
+/// </summary>
+[Alias("charge.IInvoiceIndexGrain")]
+public interface IInvoiceIndexGrain : IGrainWithStringKey
+{
+    public static string IdTagKey(string idTag, string month) => $"idtag:{idTag}|{month}";
+
+    public static string CustomerKey(string customerId, string month) => $"customer:{customerId}|{month}";
+
+    /// <summary>Adds a document once (by number).</summary>
+    [Alias("Add")]
+    Task Add(InvoiceSummary summary);
+
+    [Alias("List")]
+    Task<ImmutableArray<InvoiceSummary>> List();
 }
 
 /// <summary>Issues documents: a session's invoice, and credit notes. Stateless: numbering lives in the number grain.</summary>

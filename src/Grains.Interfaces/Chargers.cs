@@ -101,7 +101,9 @@ public sealed record ChargerView(
     [property: Id(17)] DateTime? LastSeenAt = null,
     [property: Id(18)] BootInfo? Boot = null,
     [property: Id(19)] DateTime? DecommissionedAt = null,
-    [property: Id(20)] FleetStatus FleetStatus = FleetStatus.Offline);
+    [property: Id(20)] FleetStatus FleetStatus = FleetStatus.Offline,
+    [property: Id(21)] long LocalListVersion = 0,
+    [property: Id(22)] bool LocalListUnsupported = false);
 
 /// <summary>
 /// An operator's entry in the charger registry: where the charger is, how many connectors it has, and the

@@ -19,7 +19,8 @@ public sealed record CustomerInfo(
     [property: Id(4)] string City = "",
     [property: Id(5)] string PostalCode = "",
     [property: Id(6)] string Country = "",
-    [property: Id(7)] string VatId = "");
+    [property: Id(7)] string VatId = "",
+    [property: Id(8)] string? TariffGroup = null);
 
 [GenerateSerializer]
 [Alias("charge.CustomerView")]
@@ -41,6 +42,18 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     [Alias("Exists")]
     Task<bool> Exists();
+
+    /// <summary>The customer group whose tariff its tags' sessions get (null: the public tariff; also for an unknown customer).</summary>
+    [Alias("GetTariffGroup")]
+    Task<string?> GetTariffGroup();
+
+    /// <summary>A session of one of the customer's tags started (for the customer's session list).</summary>
+    [Alias("AddSession")]
+    Task AddSession(SessionRef session);
+
+    /// <summary>The sessions of the customer's tags started in [from, to), newest first.</summary>
+    [Alias("ListSessions")]
+    Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit);
 }
 
 /// <summary>Every customer ID (key <see cref="Key"/>), in order, for listing.</summary>

@@ -68,6 +68,18 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("GetAvailability")]
     Task<AvailabilityView> GetAvailability(DateTime from, DateTime to);
 
+    /// <summary>
+    /// What to send to bring the charger's local authorization list up to the token registry, or null (up to date,
+    /// or the charger has none). <paramref name="heldVersion"/>: what GetLocalListVersion answered after a (re)boot,
+    /// -1 when the charger has no list; null when not asked.
+    /// </summary>
+    [Alias("PlanLocalList")]
+    Task<LocalListUpdate?> PlanLocalList(int? heldVersion);
+
+    /// <summary>The charger's answer to a SendLocalList of <paramref name="version"/> (Accepted, Failed, NotSupported, VersionMismatch).</summary>
+    [Alias("LocalListAnswered")]
+    Task LocalListAnswered(int version, string status);
+
     [Alias("GetView")]
     Task<ChargerView> GetView();
 
@@ -99,7 +111,7 @@ public interface IChargerGrain : IGrainWithStringKey
 
     /// <summary>Prices planned periods under the tariff this charger (or its site) has in force at their start.</summary>
     [Alias("Estimate")]
-    Task<Tariffs.PricedEstimate> Estimate(ImmutableArray<Tariffs.ChargingPeriod> periods, DateTime sessionEnd);
+    Task<Tariffs.PricedEstimate> Estimate(ImmutableArray<Tariffs.ChargingPeriod> periods, DateTime sessionEnd, string? tariffGroup);
 
     /// <summary>Puts the charger in a site (sites group chargers for tariffs and reports); null takes it out.</summary>
     [Alias("SetSite")]

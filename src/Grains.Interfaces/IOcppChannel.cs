@@ -16,6 +16,21 @@ public interface IOcppChannel : IGrainObserver
     Task<string> Deliver(StationCommand command);
 }
 
+/// <summary>A local authorization list update (OCPP 1.6 SendLocalList): Full replaces the list, Differential changes it.</summary>
+[GenerateSerializer]
+[Alias("charge.LocalListUpdate")]
+public sealed record LocalListUpdate(
+    [property: Id(0)] int ListVersion,
+    [property: Id(1)] bool Full,
+    [property: Id(2)] System.Collections.Immutable.ImmutableArray<LocalListEntry> Entries);
+
+/// <summary>One id_tag of a local list; no info removes it from the charger's list (a differential update).</summary>
+[GenerateSerializer]
+[Alias("charge.LocalListEntry")]
+public sealed record LocalListEntry(
+    [property: Id(0)] string IdTag,
+    [property: Id(1)] TokenAuthorization? Info);
+
 /// <summary>
 /// A gRPC station's command channel: the station keeps a server stream open (StationService.ReceiveCommands) and
 /// the gateway serving it registers this observer with the charger grain, renewing it while the stream is open.

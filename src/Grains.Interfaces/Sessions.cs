@@ -33,7 +33,8 @@ public sealed record SessionTerms(
     [property: Id(0)] Tariffs.TariffRef? Tariff,
     [property: Id(1)] string? SiteId,
     [property: Id(2)] string? TimeZone,
-    [property: Id(3)] double MaxPowerW);
+    [property: Id(3)] double MaxPowerW,
+    [property: Id(4)] string? CustomerId = null);
 
 /// <summary>Stop a session with the final register.</summary>
 [GenerateSerializer]
@@ -86,6 +87,8 @@ public sealed record SessionView
     [Id(28)] public DateTime? ClosedAt { get; init; }
     /// <summary>The connector's maximum power the register's rises are judged against.</summary>
     [Id(29)] public double MaxPowerW { get; init; }
+    /// <summary>The customer the id_tag belonged to at start (who the session is billed to), if any.</summary>
+    [Id(30)] public string? CustomerId { get; init; }
 }
 
 /// <summary>Why a session is closed without the charger's own stop: the energy is always its last accepted register.</summary>

@@ -59,7 +59,8 @@ public sealed record TokenAuthorization(
 [Alias("charge.StartAuthorization")]
 public sealed record StartAuthorization(
     [property: Id(0)] TokenAuthorization Authorization,
-    [property: Id(1)] bool HoldsSlot);
+    [property: Id(1)] bool HoldsSlot,
+    [property: Id(2)] string? CustomerId = null);
 
 /// <summary>What to do with an id_tag the registry does not know: <c>Charge:Authorization:UnknownTags</c>.</summary>
 public enum UnknownTagPolicy
@@ -106,22 +107,34 @@ public interface ITokenGrain : IGrainWithStringKey
     [Alias("Ended")]
     Task Ended(string sessionId);
 
+    /// <summary>What a charger's local list says of the tag (its and its group's standing; no concurrency), or null when it is not registered.</summary>
+    [Alias("ListEntry")]
+    Task<TokenAuthorization?> ListEntry();
+
     /// <summary>Whether the tag is registered at all (a parent must be).</summary>
     [Alias("IsRegistered")]
     Task<bool> IsRegistered();
 }
 
-/// <summary>Every registered id_tag (key <see cref="Key"/>), for listing.</summary>
+/// <summary>
+/// Every registered id_tag (key <see cref="Key"/>), for listing, and the registry's version: it counts changes, so a
+/// charger's local authorization list can be brought up to date with the tags changed since the version it holds.
+/// </summary>
 [Alias("charge.ITokenDirectoryGrain")]
 public interface ITokenDirectoryGrain : IGrainWithStringKey
 {
     public const string Key = "all";
 
-    [Alias("Add")]
-    Task Add(string idTag);
+    /// <summary>A tag was put (registered) or deleted; returns the registry's new version.</summary>
+    [Alias("Changed")]
+    Task<long> Changed(string idTag, bool registered);
 
-    [Alias("Remove")]
-    Task Remove(string idTag);
+    [Alias("Version")]
+    Task<long> Version();
+
+    /// <summary>The tags changed after <paramref name="version"/>, each once; null when the change log no longer reaches back that far.</summary>
+    [Alias("ChangesSince")]
+    Task<ImmutableArray<string>?> ChangesSince(long version);
 
     /// <summary>Registered tags after <paramref name="after"/> (exclusive, ordinal order), at most <paramref name="limit"/>.</summary>
     [Alias("List")]

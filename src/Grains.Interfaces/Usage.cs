@@ -14,7 +14,47 @@ public sealed record UsageContribution(
     [property: Id(2)] decimal SessionEnergyWh,
     [property: Id(3)] long SessionDurationSeconds,
     [property: Id(4)] ImmutableArray<decimal> EnergyWhByHour,
-    [property: Id(5)] ImmutableArray<long> SessionSecondsByHour);
+    [property: Id(5)] ImmutableArray<long> SessionSecondsByHour,
+    [property: Id(6)] CurrencyRevenue? Revenue = null);
+
+/// <summary>
+/// What priced sessions earned in one currency: the invoiced totals (each session's total rounded to the minor unit),
+/// the sessions and the energy they delivered. A session counts on the local day it started, like its count.
+/// </summary>
+[GenerateSerializer]
+[Alias("charge.CurrencyRevenue")]
+public sealed record CurrencyRevenue(
+    [property: Id(0)] string Currency,
+    [property: Id(1)] Tariffs.Money Amount,
+    [property: Id(2)] int Sessions,
+    [property: Id(3)] decimal EnergyWh)
+{
+    /// <summary>Revenue per kWh delivered by the priced sessions (excl. and incl. VAT, full precision); zero without energy.</summary>
+    public Tariffs.Money PerKwh => EnergyWh == 0 ? Tariffs.Money.Zero
+        : new Tariffs.Money(Amount.ExclVat * 1000m / EnergyWh, Amount.InclVat * 1000m / EnergyWh);
+
+    public static ImmutableArray<CurrencyRevenue> Sum(IEnumerable<CurrencyRevenue> parts) =>
+    [
+        .. parts.GroupBy(p => p.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyRevenue(g.Key, g.Aggregate(Tariffs.Money.Zero, (sum, p) => sum + p.Amount), g.Sum(p => p.Sessions), g.Sum(p => p.EnergyWh))),
+    ];
+}
+
+/// <summary>One row of the revenue export: a scope's revenue in one currency on one local day.</summary>
+[GenerateSerializer]
+[Alias("charge.RevenueRow")]
+public sealed record RevenueRow(
+    [property: Id(0)] DateOnly Date,
+    [property: Id(1)] UsageScope Scope,
+    [property: Id(2)] CurrencyRevenue Revenue);
+
+/// <summary>A day's revenue in one currency, for the revenue trend.</summary>
+[GenerateSerializer]
+[Alias("charge.RevenuePoint")]
+public sealed record RevenuePoint(
+    [property: Id(0)] DateOnly Start,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] Tariffs.Money Amount);
 
 /// <summary>A day of usage in one scope (a charger, a site, the network), in local time.</summary>
 [GenerateSerializer]
@@ -38,6 +78,8 @@ public sealed record UsageDay
     [Id(5)] public ImmutableArray<long> SessionSecondsByHour { get; init; } = [.. new long[Hours]];
     /// <summary>Sessions started this day by energy bucket (<see cref="EnergyBucketsKwh"/>).</summary>
     [Id(6)] public ImmutableArray<int> EnergyHistogram { get; init; } = [.. new int[EnergyBucketsKwh.Length + 1]];
+    /// <summary>What the priced sessions that started this day earned, per currency.</summary>
+    [Id(7)] public ImmutableArray<CurrencyRevenue> Revenue { get; init; } = [];
 
     public decimal EnergyWh => EnergyWhByHour.Sum();
 
@@ -116,6 +158,13 @@ public sealed record UsageReport
     [Id(19)] public int PeakEnergyHour { get; init; }
     [Id(20)] public int PeakConcurrencyWeekday { get; init; }
     [Id(21)] public int PeakConcurrencyHour { get; init; }
+    /// <summary>Revenue of the sessions started in the range, per currency, with revenue per kWh.</summary>
+    [Id(22)] public ImmutableArray<CurrencyRevenue> Revenue { get; init; } = [];
+    /// <summary>Revenue per local day and currency (days without revenue are left out).</summary>
+    [Id(23)] public ImmutableArray<RevenuePoint> DailyRevenue { get; init; } = [];
+    [Id(24)] public ImmutableArray<CurrencyRevenue> PreviousRevenue { get; init; } = [];
+    /// <summary>Share of the range the scope's chargers were online and not faulted, 0..100; null when none was measured.</summary>
+    [Id(25)] public double? AvailablePercent { get; init; }
 }
 
 /// <summary>Reports over grains: usage by fan-in of usage-day grains, live load by fan-out to sites. Stateless.</summary>
@@ -124,6 +173,13 @@ public interface IReportGrain : IGrainWithStringKey
 {
     [Alias("Usage")]
     Task<UsageReport> Usage(UsageScope scope, DateOnly from, DateOnly to);
+
+    /// <summary>
+    /// Revenue per local day and currency of a scope and of the scopes within it (a site's chargers, the network's
+    /// sites), for the revenue export.
+    /// </summary>
+    [Alias("Revenue")]
+    Task<ImmutableArray<RevenueRow>> Revenue(UsageScope scope, DateOnly from, DateOnly to);
 
     /// <summary>Live load of one site, or of every site when siteId is null.</summary>
     [Alias("Live")]

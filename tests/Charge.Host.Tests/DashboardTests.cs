@@ -51,8 +51,11 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var livePower = await Data(page, "live");
         var sessionBars = await Data(page, "session");
         var sessions = await page.InnerTextAsync("#kpi-sessions");
+        var revenueKpi = await page.InnerTextAsync("#kpi-revenue");
+        var revenueTrend = await Data(page, "revenue");
         var chargerRows = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('#chargers tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
         var sessionRows = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('#sessions tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
+        var completedRows = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('#completed tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
         var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard.png"), FullPage = true });
 
@@ -73,6 +76,12 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         Assert.Equal(11.0, livePower[0], 6);
         Assert.Equal(sessionJson["energyWh"]!.GetValue<double>() / 1000, sessionBars.Sum(), 6);
         Assert.Equal("3", sessions);
+        // 8 + 16 + 24 kWh x 0.25 x 1.2 = 2.40 + 4.80 + 7.20 incl. VAT.
+        Assert.Equal("14.4", reportJson["revenue"]![0]!["amount"]!["inclVat"]!.GetValue<string>());
+        Assert.Equal("EUR 14.40", revenueKpi);
+        var byDay = reportJson["dailyRevenue"]!.AsArray().ToDictionary(p => p!["start"]!.GetValue<string>(), p => double.Parse(p!["amount"]!["inclVat"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(reportJson["daily"]!.AsArray().Select(p => byDay.GetValueOrDefault(p!["start"]!.GetValue<string>())), revenueTrend);
+        Assert.Equal(14.4, revenueTrend.Sum(), 6);
         var apiChargers = chargersJson["chargers"]!.AsArray();
         Assert.Equal(apiChargers.Select(c => c!["chargerId"]!.GetValue<string>()), chargerRows.Select(r => r[0]));
         Assert.Equal(apiChargers.Select(c => c!["status"]!.GetValue<string>()), chargerRows.Select(r => r[1]));
@@ -83,6 +92,11 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var inProgress = Assert.Single(sessionRows);
         Assert.Equal(liveJson["sites"]![0]!["powerKw"]!.GetValue<double>().ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), inProgress[3]);
         Assert.Equal("1.650", inProgress[2]);
+        // The three seeded sessions, the newest stop first.
+        Assert.Equal(3, completedRows.Length);
+        Assert.Equal(sessionId, completedRows[0][0]);
+        Assert.Equal(("24.000", "EUR 7.20", sessionJson["invoiceNumber"]!.GetValue<string>()), (completedRows[0][3], completedRows[0][4], completedRows[0][5]));
+        Assert.Equal(["24.000", "16.000", "8.000"], completedRows.Select(r => r[3]));
         Assert.True(new FileInfo(Path.Combine(folder, "dashboard.png")).Length > 10_000);
     }
 
@@ -110,6 +124,16 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         }
 
         var today = DateTime.UtcNow.Date;
+        var tariffId = $"T-{Guid.NewGuid():N}"[..12];
+        using (var tariff = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.25,"vat":20,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
+        {
+            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", tariff)).EnsureSuccessStatusCode();
+        }
+
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest
+        {
+            SiteId = siteId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(today.AddDays(-30)),
+        });
         string? last = null;
         foreach (var (daysAgo, kwh) in new[] { (3, 8.0), (2, 16.0), (1, 24.0) })
         {

@@ -83,6 +83,22 @@ public abstract class GatewayFixture : IAsyncLifetime
     protected virtual bool AcceptUnknownTags => true;
 }
 
+/// <summary>Only registered tags charge, and the seller's legal details are configured, as an operator who bills has them.</summary>
+public sealed class SellerHostFixture : GatewayFixture
+{
+    public const string Seller = "Charge Networks B.V.";
+    public const string SellerAddress = "Stationsplein 1, 3511 ED Utrecht, NLD";
+    public const string SellerVatId = "NL001234567B01";
+
+    protected override bool AcceptUnknownTags => false;
+
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort),
+            $"--Charge:Billing:Seller={Seller}", $"--Charge:Billing:SellerAddress={SellerAddress}", $"--Charge:Billing:SellerVatId={SellerVatId}"]);
+    }
+}
+
 /// <summary>The README's first command as shipped: only tags in the token registry may charge.</summary>
 public sealed class RegistryHostFixture : GatewayFixture
 {

@@ -71,4 +71,51 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         Assert.Equal([b1.SessionId], ofB["sessionIds"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal("", a1.InvoiceNumber);
     }
+
+    [Fact]
+    public async Task A_customers_tags_share_one_monthly_statement_addressed_to_the_customer()
+    {
+        var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
+        var tariffId = $"T-{Guid.NewGuid():N}"[..12];
+        var customerId = $"C-{Guid.NewGuid():N}"[..12];
+        var tags = new[] { $"CA-{Guid.NewGuid():N}"[..10], $"CB-{Guid.NewGuid():N}"[..10] };
+        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.333,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
+        {
+            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
+        }
+
+        await new CustomerService.CustomerServiceClient(host.Channel).PutCustomerAsync(new PutCustomerRequest { CustomerId = customerId, Name = "A. Driver", Country = "NLD" });
+        foreach (var tag in tags)
+        {
+            await new TokenService.TokenServiceClient(host.Channel).PutTokenAsync(new PutTokenRequest { IdTag = tag, CustomerId = customerId });
+        }
+
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(LastMonth.AddDays(-40)) });
+        var first = await Charge(chargerId, tags[0], 10, LastMonth.AddDays(3));
+        var second = await Charge(chargerId, tags[1], 5, LastMonth.AddDays(4));
+        var sessions = new SessionService.SessionServiceClient(host.Channel);
+        foreach (var id in new[] { first.SessionId, second.SessionId })
+        {
+            await global::Charge.Tests.Eventually.Get(() => sessions.GetSessionAsync(new GetSessionRequest { SessionId = id }).ResponseAsync, s => s.Billed, TimeSpan.FromSeconds(20));
+        }
+
+        var billing = new BillingService.BillingServiceClient(host.Channel);
+        var closed = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = LastMonth.ToString("yyyy-MM", CultureInfo.InvariantCulture) });
+        var invoices = new List<JsonNode>();
+        foreach (var number in closed.InvoiceNumbers)
+        {
+            invoices.Add(JsonNode.Parse((await billing.GetInvoiceAsync(new GetInvoiceRequest { Number = number })).Data.ToStringUtf8())!);
+        }
+
+        var statement = Assert.Single(invoices, i => i["billTo"]?["customerId"]?.GetValue<string>() == customerId);
+        Assert.Equal("", statement["idTag"]!.GetValue<string>());
+        Assert.Equal("A. Driver", statement["billTo"]!["name"]!.GetValue<string>());
+        Assert.Equal(new[] { first.SessionId, second.SessionId }.Order(), statement["sessionIds"]!.AsArray().Select(s => s!.GetValue<string>()).Order());
+        Assert.DoesNotContain(invoices, i => tags.Contains(i["idTag"]!.GetValue<string>()));
+        // 15 kWh x 0.333 = 4.995 excl. -> 5.00; incl. 6.04395 -> 6.04; one VAT rate.
+        Assert.Equal((5.00m, 6.04m), (statement["total"]!["exclVat"]!.GetValue<decimal>(), statement["total"]!["inclVat"]!.GetValue<decimal>()));
+        var vat = Assert.Single(statement["vatBreakdown"]!.AsArray());
+        Assert.Equal((21m, 5.00m, 6.04m), (vat!["ratePercent"]!.GetValue<decimal>(), vat["amount"]!["exclVat"]!.GetValue<decimal>(), vat["amount"]!["inclVat"]!.GetValue<decimal>()));
+    }
 }

@@ -69,6 +69,8 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         ["charge.v1.ReportService/GetLiveLoad"] = [O],
         ["charge.v1.ReportService/WatchLiveLoad"] = [O],
         ["charge.v1.BillingService/GetInvoice"] = [D, O],
+        ["charge.v1.BillingService/ListInvoices"] = [D, O],
+        ["charge.v1.ReportService/ExportRevenue"] = [O],
         ["charge.v1.BillingService/CreditInvoice"] = [O],
         ["charge.v1.BillingService/ExportCdrs"] = [O],
         ["charge.v1.BillingService/CloseBillingPeriod"] = [O],

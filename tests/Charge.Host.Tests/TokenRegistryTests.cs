@@ -333,4 +333,54 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("Fleet B.V.", (await customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId })).Name);
     }
+
+    [Fact]
+    public async Task A_chargers_local_list_gets_the_whole_registry_after_boot_and_then_only_what_changed()
+    {
+        var accepted = await Put();
+        var blocked = await Put("BLOCKED");
+        var chargerId = NewId("CP");
+        await using var cp = await host.ConnectOcpp(chargerId);
+        cp.LocalList = (action, _) => action == "GetLocalListVersion" ? new JsonObject { ["listVersion"] = 0 } : new JsonObject { ["status"] = "Accepted" };
+
+        await cp.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+        var asked = await cp.NextLocalListCall();
+        var full = await cp.NextLocalListCall();
+        var accepts = await Eventually.Get(() => Chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId }).ResponseAsync, c => c.LocalListVersion > 0);
+        await Put("BLOCKED", idTag: accepted);
+        await cp.Call("Heartbeat", new JsonObject());
+        var differential = await cp.NextLocalListCall();
+
+        Assert.Equal("GetLocalListVersion", asked.Action);
+        Assert.Equal("SendLocalList", full.Action);
+        Assert.Equal("Full", full.Payload["updateType"]!.GetValue<string>());
+        var entries = full.Payload["localAuthorizationList"]!.AsArray().ToDictionary(e => e!["idTag"]!.GetValue<string>(), e => e!["idTagInfo"]!["status"]!.GetValue<string>());
+        Assert.Equal("Accepted", entries[accepted]);
+        Assert.Equal("Blocked", entries[blocked]);
+        Assert.Equal(full.Payload["listVersion"]!.GetValue<long>(), accepts.LocalListVersion);
+        Assert.Equal("Differential", differential.Payload["updateType"]!.GetValue<string>());
+        var changed = Assert.Single(differential.Payload["localAuthorizationList"]!.AsArray());
+        Assert.Equal((accepted, "Blocked"), (changed!["idTag"]!.GetValue<string>(), changed["idTagInfo"]!["status"]!.GetValue<string>()));
+        Assert.True(differential.Payload["listVersion"]!.GetValue<int>() > full.Payload["listVersion"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_charger_without_a_local_list_is_asked_once_and_then_left_alone()
+    {
+        var chargerId = NewId("CP");
+        await using var cp = await host.ConnectOcpp(chargerId);
+
+        await cp.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+        var asked = await cp.NextLocalListCall();
+        var marked = await Eventually.Get(() => Chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId }).ResponseAsync, c => c.LocalListUnsupported);
+        await Put();
+        await cp.Call("Heartbeat", new JsonObject());
+        await cp.Call("Heartbeat", new JsonObject());
+
+        Assert.Equal("GetLocalListVersion", asked.Action);
+        Assert.True(marked.LocalListUnsupported);
+        Assert.Equal(0, marked.LocalListVersion);
+        // Every frame the charger received after the boot's answer was read by the two heartbeats: no SendLocalList among them.
+        Assert.Equal(["GetLocalListVersion"], cp.LocalListCalls.Select(c => c.Action));
+    }
 }

@@ -4,11 +4,23 @@ using System.Text.Json.Nodes;
 
 namespace Charge.Tests;
 
-/// <summary>A minimal OCPP-J 1.6 charge point: CALLs with unique IDs, one at a time, over a plain ClientWebSocket.</summary>
+/// <summary>
+/// A minimal OCPP-J 1.6 charge point: CALLs with unique IDs, one at a time, over a plain ClientWebSocket. The
+/// central system's local-list calls (GetLocalListVersion, SendLocalList) are answered wherever they arrive, by
+/// <see cref="LocalList"/>: by default with a NotImplemented CALLERROR, as a charger without the feature does.
+/// </summary>
 public sealed class OcppClient : IAsyncDisposable
 {
+    private static readonly HashSet<string> Background = ["GetLocalListVersion", "SendLocalList"];
+
     private readonly ClientWebSocket _socket;
     private int _next;
+
+    /// <summary>Answers the local-list calls (null answer: a NotImplemented CALLERROR).</summary>
+    public Func<string, JsonObject, JsonObject?> LocalList { get; set; } = (_, _) => null;
+
+    /// <summary>The local-list calls received, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Action, JsonObject Payload)> LocalListCalls { get; } = new();
 
     private OcppClient(ClientWebSocket socket) => _socket = socket;
 
@@ -38,13 +50,39 @@ public sealed class OcppClient : IAsyncDisposable
     public async Task<JsonArray> SendRaw(string text)
     {
         await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var frame = await Receive();
+            if (!await AnsweredInBackground(frame))
+            {
+                return frame;
+            }
+        }
+    }
+
+    /// <summary>Waits until a local-list call has arrived (answering whatever comes meanwhile); fails after the timeout.</summary>
+    public async Task<(string Action, JsonObject Payload)> NextLocalListCall(TimeSpan? timeout = null)
+    {
+        var seen = LocalListCalls.Count;
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (LocalListCalls.Count <= seen)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no local-list call arrived");
+            await AnsweredInBackground(await Receive(deadline - DateTime.UtcNow));
+        }
+
+        return LocalListCalls.ToArray()[seen];
+    }
+
+    private async Task<JsonArray> Receive(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        var buffer = new byte[256 * 1024];
         var count = 0;
         WebSocketReceiveResult result;
         do
         {
-            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), timeout.Token);
+            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), cancel.Token);
             count += result.Count;
         }
         while (!result.EndOfMessage);
@@ -52,14 +90,35 @@ public sealed class OcppClient : IAsyncDisposable
         return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsArray();
     }
 
+    /// <summary>Answers a local-list CALL from the central system; false for any other frame.</summary>
+    private async Task<bool> AnsweredInBackground(JsonArray frame)
+    {
+        if (frame[0]!.GetValue<int>() != 2 || !Background.Contains(frame[2]!.GetValue<string>()))
+        {
+            return false;
+        }
+
+        var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
+        LocalListCalls.Enqueue((action, payload));
+        var response = LocalList(action, payload);
+        var reply = response is null
+            ? new JsonArray(4, id, "NotImplemented", "this charger has no local authorization list", new JsonObject())
+            : new JsonArray(3, id, response);
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(reply.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        return true;
+    }
+
     /// <summary>Receives the central system's next CALL and answers it (a null answer sends a CALLERROR).</summary>
     public async Task<(string Action, JsonObject Payload)> AnswerNextCall(Func<string, JsonObject, JsonObject?> answer)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var buffer = new byte[64 * 1024];
-        var result = await _socket.ReceiveAsync(buffer, timeout.Token);
-        var text = Encoding.UTF8.GetString(buffer, 0, result.Count);
-        var frame = JsonNode.Parse(text)!.AsArray();
+        JsonArray frame;
+        do
+        {
+            frame = await Receive();
+        }
+        while (await AnsweredInBackground(frame));
+
+        var text = frame.ToJsonString();
         Assert.True(frame[0]!.GetValue<int>() == 2 && frame[3] is JsonObject, $"expected a CALL, got {text}");
         var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
         var response = answer(action, payload);

@@ -36,7 +36,7 @@ public sealed partial class TestSecurity
     public string OperatorToken => Token("operator", "test-operator", []);
 
     public string Token(string role, string subject, IEnumerable<string> idTags, TimeSpan? lifetime = null, string? key = null,
-        string issuer = Issuer, string audience = Audience, DateTime? issuedAt = null)
+        string issuer = Issuer, string audience = Audience, DateTime? issuedAt = null, string? customerId = null)
     {
         var now = issuedAt ?? DateTime.UtcNow;
         var iat = new DateTimeOffset(now).ToUnixTimeSeconds();
@@ -54,6 +54,11 @@ public sealed partial class TestSecurity
         if (tags.Length > 0)
         {
             payload["id_tag"] = new JsonArray([.. tags.Select(t => JsonValue.Create(t))]);
+        }
+
+        if (customerId is not null)
+        {
+            payload["customer_id"] = customerId;
         }
 
         var unsigned = $"{B64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"u8.ToArray())}.{B64(Encoding.UTF8.GetBytes(payload.ToJsonString()))}";

@@ -24,8 +24,16 @@ public static class InvoiceHtml
               .muted { color: #666; } @media print { body { margin: 0; } }
             </style></head><body>
             <h1>{{title}} <span id="number">{{E(invoice.Number)}}</span></h1>
-            <p><strong>{{E(invoice.Seller)}}</strong><br>Issued {{invoice.IssuedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}}</p>
+            <p id="seller"><strong>{{E(invoice.Seller)}}</strong>{{(invoice.SellerAddress.Length > 0 ? "<br>" + E(invoice.SellerAddress) : "")}}{{(invoice.SellerVatId.Length > 0 ? "<br>VAT ID " + E(invoice.SellerVatId) : "")}}<br>Issued {{invoice.IssuedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}}</p>
             """);
+        if (invoice.BillTo is { } to)
+        {
+            var place = string.Join(" ", new[] { to.PostalCode, to.City }.Where(p => p.Length > 0));
+            var lines = new[] { to.Address, place, to.Country }.Where(p => p.Length > 0).Select(E);
+            html.Append($"<p id=\"bill-to\">Bill to:<br><strong>{E(to.Name)}</strong>{string.Concat(lines.Select(l => "<br>" + l))}"
+                + (to.VatId.Length > 0 ? $"<br>VAT ID {E(to.VatId)}" : "") + $"<br><span class=\"muted\">Customer {E(to.CustomerId)}</span></p>");
+        }
+
         if (invoice.Reverses is { } reversed)
         {
             html.Append($"<p>Reverses invoice <strong>{E(reversed)}</strong>. Reason: {E(invoice.Reason)}</p>");
@@ -73,6 +81,20 @@ public static class InvoiceHtml
             <tr class="total"><td colspan="4">Total (rounded to the cent)</td><td class="n">{{Amount(invoice.Total.ExclVat)}}</td><td class="n" id="total">{{Amount(invoice.Total.InclVat)}}</td></tr>
             </table>
             <p>VAT: {{Amount(invoice.Total.InclVat - invoice.Total.ExclVat)}} {{E(invoice.Currency)}}. Line amounts keep full precision; only the total is rounded, half away from zero.</p>
+            """);
+        if (!invoice.VatBreakdown.IsDefaultOrEmpty)
+        {
+            html.Append("""<h2>VAT</h2><table id="vat"><tr><th>Rate</th><th class="n">Taxable amount</th><th class="n">VAT</th><th class="n">Incl. VAT</th></tr>""");
+            foreach (var row in invoice.VatBreakdown)
+            {
+                html.Append($"<tr><td>{(row.RatePercent is { } rate ? Number(rate) + "%" : "no rate")}</td><td class=\"n\">{Amount(row.Amount.ExclVat)}</td>"
+                    + $"<td class=\"n\">{Amount(row.Vat)}</td><td class=\"n\">{Amount(row.Amount.InclVat)}</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append($$"""
             <h2>Your tariff</h2>
             <p class="muted">{{(invoice.Period is null ? $"Tariff {E(invoice.TariffId)}, version {invoice.TariffVersion}, as in force when the session started." : "The tariffs in force when each session started.")}}</p>
             <ul>

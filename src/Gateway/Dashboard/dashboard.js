@@ -70,6 +70,17 @@ async function loadReport() {
   $("kpi-utilisation").textContent = `${fmt((report.utilisation ?? 0) * 100)} %`;
   $("kpi-change").textContent = report.energyChangePercent === undefined ? "–" : `${report.energyChangePercent >= 0 ? "+" : ""}${fmt(report.energyChangePercent)} %`;
 
+  // Revenue: the first currency's (most networks bill in one); every currency is in the report.
+  const revenue = (report.revenue || [])[0];
+  $("kpi-revenue").textContent = revenue ? `${revenue.currency} ${fmt(revenue.amount.inclVat, 2)}` : "–";
+  $("kpi-revenue-kwh").textContent = revenue ? `${revenue.currency} ${fmt(revenue.perKwh.inclVat, 2)}` : "–";
+  $("kpi-availability").textContent = report.availablePercent === undefined ? "–" : `${fmt(report.availablePercent)} %`;
+  const byDay = new Map((report.dailyRevenue || []).filter((p) => revenue && p.currency === revenue.currency).map((p) => [p.start, Number(p.amount.inclVat)]));
+  $("revenue-currency").textContent = `${revenue ? revenue.currency : ""} incl. VAT per day`;
+  chart("revenue", {
+    type: "line",
+    data: { labels: report.daily.map((p) => p.start), datasets: [{ label: "revenue", data: report.daily.map((p) => byDay.get(p.start) ?? 0), borderColor: "#3aa17e", fill: false }] },
+  });
   chart("trend", {
     type: "line",
     data: { labels: report.daily.map((p) => p.start), datasets: [{ label: "kWh", data: report.daily.map((p) => p.energyKwh ?? 0), borderColor: "#2a7de1", fill: false }] },
@@ -174,6 +185,25 @@ async function loadChargers() {
   ]));
 }
 
+/** The last completed sessions of the scope's chargers (the first 20 listed), newest stop first. */
+async function loadCompleted() {
+  const from = new Date(Date.now() - 7 * 86400000).toISOString();
+  const lists = await Promise.all((dashboard.chargers || []).slice(0, 20).map((c) =>
+    api(`/v1/sessions?chargerId=${encodeURIComponent(c.chargerId)}&from=${from}&pageSize=10`)));
+  const completed = (dashboard.completed = lists.flatMap((l) => l.sessions || [])
+    .filter((s) => s.state === "SESSION_STATE_COMPLETED")
+    .sort((a, b) => (b.stoppedAt || "").localeCompare(a.stoppedAt || ""))
+    .slice(0, 10));
+  fill("completed", completed.map((s) => [
+    s.sessionId,
+    s.chargerId,
+    s.stoppedAt ? new Date(s.stoppedAt).toLocaleString() : "",
+    { text: fmt((s.energyWh ?? 0) / 1000, 3), className: "n" },
+    { text: s.cost ? `${s.cost.currency} ${s.cost.total.inclVat}` : "no tariff", className: "n" },
+    s.invoiceNumber || "",
+  ]));
+}
+
 async function watchChargers() {
   for (;;) {
     await new Promise((r) => setTimeout(r, 5000));
@@ -225,6 +255,7 @@ async function start() {
     if (params.get("site")) $("scope").value = `site:${params.get("site")}`;
     await loadReport();
     await loadChargers();
+    await loadCompleted();
     const first = await api("/v1/live");
     renderLive(first);
     if (params.get("session")) {
@@ -241,7 +272,7 @@ async function start() {
 
 $("filters").addEventListener("submit", (e) => {
   e.preventDefault();
-  loadReport().then(loadChargers).catch((x) => showError(x.message));
+  loadReport().then(loadChargers).then(loadCompleted).catch((x) => showError(x.message));
 });
 $("session-form").addEventListener("submit", (e) => { e.preventDefault(); showSession($("session-id").value.trim()).catch((x) => showError(x.message)); });
 $("login-form").addEventListener("submit", (e) => {

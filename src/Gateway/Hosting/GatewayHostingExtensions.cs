@@ -58,6 +58,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<GatewayDrain>();
         builder.Services.AddSingleton<Ocpp.OcppCentralSystem>();
         builder.Services.AddSingleton<Ocpp.OcppCostNotifier>();
+        builder.Services.AddSingleton<Ocpp.OcppLocalList>();
         // One handler per action charge points may send (OCPP 1.6J, Core profile and the two notifications).
         builder.Services.AddSingleton<IOcppHandler, BootNotificationHandler>();
         builder.Services.AddSingleton<IOcppHandler, HeartbeatHandler>();

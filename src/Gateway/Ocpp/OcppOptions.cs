@@ -30,4 +30,11 @@ public sealed class OcppOptions
     /// <summary>How long a command to a charge point (RemoteStartTransaction, Reset, ...) waits for its answer.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Keeps charge points' local authorization lists in step with the token registry: after each BootNotification
+    /// the charger is asked its list version (GetLocalListVersion), and after a boot or heartbeat it is sent what
+    /// changed (SendLocalList). Chargers without the feature answer so once and are left alone.
+    /// </summary>
+    public bool LocalListSync { get; set; } = true;
 }

@@ -24,6 +24,7 @@ public static class Access
     public static bool MayRead(ClaimsPrincipal caller, SessionView session) =>
         caller.IsOperator()
         || (caller.IsDriver() && caller.IdTags().Contains(session.IdTag))
+        || (caller.IsDriver() && caller.CustomerId() is { } customer && customer == session.CustomerId)
         || (caller.ChargerId() is { } self && self == session.ChargerId);
 
     /// <summary>The one answer for a session that does not exist and for one the caller may not see.</summary>
@@ -34,6 +35,12 @@ public static class Access
     public static string Who(ClaimsPrincipal caller) =>
         caller.ChargerId() is { } charger ? $"charger:{charger}"
         : $"{(caller.IsOperator() ? ChargeRoles.Operator : ChargeRoles.Driver)}:{caller.FindFirst("sub")?.Value ?? "unknown"}";
+
+    /// <summary>Operators see every invoice; a driver those of their id_tags and of their customer account.</summary>
+    public static bool MayRead(ClaimsPrincipal caller, Invoice invoice) =>
+        caller.IsOperator()
+        || (caller.IsDriver() && caller.IdTags().Contains(invoice.IdTag))
+        || (caller.IsDriver() && caller.CustomerId() is { } customer && customer == invoice.BillTo?.CustomerId);
 
     public static void EnsureOwnIdTag(ClaimsPrincipal caller, string idTag)
     {

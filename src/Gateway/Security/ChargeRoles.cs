@@ -7,6 +7,9 @@ public static class ChargeRoles
 {
     public const string RoleClaim = "role";
     public const string IdTagClaim = "id_tag";
+
+    /// <summary>A driver token may name the customer account it belongs to: then the driver sees that customer's sessions and invoices.</summary>
+    public const string CustomerClaim = "customer_id";
     public const string ChargerIdClaim = "charger_id";
 
     public const string Operator = "operator";
@@ -41,4 +44,7 @@ public static class ChargeRoles
 
     public static IReadOnlySet<string> IdTags(this ClaimsPrincipal user) =>
         user.FindAll(IdTagClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The customer a driver token names, if any.</summary>
+    public static string? CustomerId(this ClaimsPrincipal user) => user.FindFirst(CustomerClaim)?.Value is { Length: > 0 } c ? c : null;
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace Charge.Gateway.Security;
 
 /// <summary>
-/// `token --role operator|driver [--subject NAME] [--id-tag TAG]... [--hours N]`: prints a bearer token signed with
+/// `token --role operator|driver [--subject NAME] [--id-tag TAG]... [--customer ID] [--hours N]`: prints a bearer token signed with
 /// the key this installation validates with (the way to the first operator token).
 /// </summary>
 public static class TokenCommand
@@ -19,7 +19,7 @@ public static class TokenCommand
             return null;
         }
 
-        string? role = null, subject = null;
+        string? role = null, subject = null, customer = null;
         var idTags = new List<string>();
         var hours = 12.0;
         var rest = new List<string>();
@@ -31,6 +31,7 @@ public static class TokenCommand
                 case "--role": role = Next(); break;
                 case "--subject": subject = Next(); break;
                 case "--id-tag": idTags.Add(Next()); break;
+                case "--customer": customer = Next(); break;
                 case "--hours": hours = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 default: rest.Add(args[i]); break;
             }
@@ -38,13 +39,13 @@ public static class TokenCommand
 
         if (role is not (ChargeRoles.Operator or ChargeRoles.Driver))
         {
-            error.WriteLine("usage: token --role operator|driver [--subject NAME] [--id-tag TAG]... [--hours N] [--Charge:Security:Jwt:...=...]");
+            error.WriteLine("usage: token --role operator|driver [--subject NAME] [--id-tag TAG]... [--customer ID] [--hours N] [--Charge:Security:Jwt:...=...]");
             return 2;
         }
 
-        if (role == ChargeRoles.Driver && idTags.Count == 0)
+        if (role == ChargeRoles.Driver && idTags.Count == 0 && customer is null)
         {
-            error.WriteLine("a driver token needs at least one --id-tag (the driver's tokens whose sessions they may see)");
+            error.WriteLine("a driver token needs at least one --id-tag (the driver's tokens whose sessions they may see) or a --customer");
             return 2;
         }
 
@@ -62,7 +63,7 @@ public static class TokenCommand
             return 2;
         }
 
-        output.WriteLine(TokenIssuer.Mint(options.Jwt, key, role, subject ?? role, idTags, TimeSpan.FromHours(hours)));
+        output.WriteLine(TokenIssuer.Mint(options.Jwt, key, role, subject ?? role, idTags, TimeSpan.FromHours(hours), customerId: customer));
         return 0;
     }
 }

@@ -23,7 +23,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
         var invoice = await grains.GetGrain<IInvoiceGrain>(number).Get();
         var caller = context.Caller();
         // Someone else's invoice gets the answer an unknown number gets: a driver cannot probe which numbers exist.
-        if (invoice is null || !caller.IsOperator() && !caller.IdTags().Contains(invoice.IdTag))
+        if (invoice is null || !Access.MayRead(caller, invoice))
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"invoice '{number}' does not exist or is not visible to this caller"));
         }
@@ -35,6 +35,49 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
             _ => throw Invalid("format must be json or html"),
         };
         return html ? Body(InvoiceHtml.Render(invoice), "text/html; charset=utf-8") : Json(invoice);
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
+    public override async Task<ListInvoicesResponse> ListInvoices(ListInvoicesRequest request, ServerCallContext context)
+    {
+        var customerId = OptionalId(request.CustomerId, "customer_id");
+        var idTag = OptionalId(request.IdTag, "id_tag");
+        if ((customerId is null) == (idTag is null))
+        {
+            throw Invalid("give exactly one of customer_id and id_tag");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Month, "^[0-9]{4}-(0[1-9]|1[0-2])$"))
+        {
+            throw Invalid($"month '{request.Month}' must be yyyy-MM");
+        }
+
+        var caller = context.Caller();
+        if (idTag is not null)
+        {
+            Access.EnsureOwnIdTag(caller, idTag);
+        }
+        else if (!caller.IsOperator() && caller.CustomerId() != customerId)
+        {
+            throw Access.Denied($"customer '{customerId}' is not this caller's");
+        }
+
+        var key = idTag is not null ? IInvoiceIndexGrain.IdTagKey(idTag, request.Month) : IInvoiceIndexGrain.CustomerKey(customerId!, request.Month);
+        var response = new ListInvoicesResponse();
+        response.Invoices.AddRange((await grains.GetGrain<IInvoiceIndexGrain>(key).List()).Select(i => new Api.V1.InvoiceSummary
+        {
+            Number = i.Number,
+            Kind = i.Kind == InvoiceKind.CreditNote ? "CREDIT_NOTE" : "INVOICE",
+            IssuedAt = Mapping.Ts(i.IssuedAt),
+            SessionId = i.SessionId,
+            IdTag = i.IdTag,
+            CustomerId = i.CustomerId ?? "",
+            Currency = i.Currency,
+            Total = CostMapping.Exact(i.Total),
+            Period = i.Period ?? "",
+            Reverses = i.Reverses ?? "",
+        }));
+        return response;
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]

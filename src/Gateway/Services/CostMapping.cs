@@ -64,7 +64,7 @@ public static class CostMapping
     /// <summary>A decimal without trailing zeros or exponent.</summary>
     public static string Text(decimal value) => (value / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 
-    private static ApiMoney Exact(DomainMoney money) => new() { ExclVat = Text(money.ExclVat), InclVat = Text(money.InclVat) };
+    public static ApiMoney Exact(DomainMoney money) => new() { ExclVat = Text(money.ExclVat), InclVat = Text(money.InclVat) };
 
     private static ApiMoney Fixed(DomainMoney money, int minor) => new()
     {

@@ -27,7 +27,8 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
             Text(request.City, "city", 100),
             Text(request.PostalCode, "postal_code", 20),
             request.Country.Length is 0 or 3 && request.Country.All(char.IsAsciiLetterUpper) ? request.Country : throw Invalid("country must be ISO 3166-1 alpha-3, e.g. NLD"),
-            VatId(request.VatId));
+            VatId(request.VatId),
+            OptionalId(request.TariffGroup, "tariff_group"));
         return ToApi(await grains.GetGrain<ICustomerGrain>(customerId).Put(info));
     }
 
@@ -80,5 +81,6 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
         Country = v.Info.Country,
         VatId = v.Info.VatId,
         UpdatedAt = Mapping.Ts(v.UpdatedAt),
+        TariffGroup = v.Info.TariffGroup ?? "",
     };
 }

@@ -47,6 +47,7 @@ public static class Mapping
             ClosedBy = v.ClosedBy ?? "",
             ClosedAt = v.ClosedAt is { } closedAt ? Ts(closedAt) : null,
             MaxPowerW = v.MaxPowerW,
+            CustomerId = v.CustomerId ?? "",
         };
         if (v.MeterStopWh is { } meterStop)
         {
@@ -137,6 +138,8 @@ public static class Mapping
         charger.SerialNumber = v.Boot?.SerialNumber ?? "";
         charger.LastBoot = v.Boot is { } boot ? Ts(boot.BootedAt) : null;
         charger.DecommissionedAt = v.DecommissionedAt is { } gone ? Ts(gone) : null;
+        charger.LocalListVersion = v.LocalListVersion;
+        charger.LocalListUnsupported = v.LocalListUnsupported;
         if (v.MaxPowerW is { } powers)
         {
             charger.ConnectorMaxPowerW.AddRange(powers.OrderBy(p => p.Key).Select(p => new ConnectorPower { ConnectorId = p.Key, MaxPowerW = p.Value }));

@@ -20,15 +20,33 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<Api.V1.UsageReport> GetUsageReport(UsageReportRequest request, ServerCallContext context)
     {
-        var scope = request.Scope switch
-        {
-            "" or UsageScope.Network => request.Id.Length == 0 ? UsageScope.OfNetwork : throw Invalid("the network scope takes no id"),
-            UsageScope.Site or UsageScope.Charger => new UsageScope(request.Scope, Id(request.Id, "id")),
-            _ => throw Invalid("scope must be network, site or charger"),
-        };
+        var scope = Scope(request);
         var (from, to) = DateRange(request.From, request.To);
         return ToApi(await Reports.Usage(scope, from, to));
     }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<Google.Api.HttpBody> ExportRevenue(UsageReportRequest request, ServerCallContext context)
+    {
+        var scope = Scope(request);
+        var (from, to) = DateRange(request.From, request.To);
+        var csv = new System.Text.StringBuilder("date,scope,id,currency,sessions,energy_kwh,revenue_excl_vat,revenue_incl_vat\n");
+        foreach (var row in await Reports.Revenue(scope, from, to))
+        {
+            var r = row.Revenue;
+            csv.Append(System.FormattableString.Invariant(
+                $"{Text(row.Date)},{row.Scope.Kind},{row.Scope.Id ?? ""},{r.Currency},{r.Sessions},{CostMapping.Text(r.EnergyWh / 1000m)},{CostMapping.Text(r.Amount.ExclVat)},{CostMapping.Text(r.Amount.InclVat)}\n"));
+        }
+
+        return new Google.Api.HttpBody { ContentType = "text/csv; charset=utf-8", Data = Google.Protobuf.ByteString.CopyFromUtf8(csv.ToString()) };
+    }
+
+    private static UsageScope Scope(UsageReportRequest request) => request.Scope switch
+    {
+        "" or UsageScope.Network => request.Id.Length == 0 ? UsageScope.OfNetwork : throw Invalid("the network scope takes no id"),
+        UsageScope.Site or UsageScope.Charger => new UsageScope(request.Scope, Id(request.Id, "id")),
+        _ => throw Invalid("scope must be network, site or charger"),
+    };
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<LiveLoad> GetLiveLoad(LiveLoadRequest request, ServerCallContext context) =>
@@ -89,6 +107,16 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
             : (from, to);
     }
 
+    /// <summary>A currency's revenue; per kWh to four decimals (a price's precision).</summary>
+    private static Api.V1.Revenue Revenue(CurrencyRevenue r) => new()
+    {
+        Currency = r.Currency,
+        Amount = CostMapping.Exact(r.Amount),
+        Sessions = r.Sessions,
+        EnergyKwh = D(r.EnergyWh / 1000m),
+        PerKwh = CostMapping.Exact(new Charge.Grains.Interfaces.Tariffs.Money(Math.Round(r.PerKwh.ExclVat, 4), Math.Round(r.PerKwh.InclVat, 4))),
+    };
+
     private static Api.V1.UsageReport ToApi(DomainUsageReport r)
     {
         var report = new Api.V1.UsageReport
@@ -112,6 +140,15 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         {
             report.EnergyChangePercent = D(change);
         }
+
+        if (r.AvailablePercent is { } available)
+        {
+            report.AvailablePercent = available;
+        }
+
+        report.Revenue.AddRange(r.Revenue.Select(Revenue));
+        report.PreviousRevenue.AddRange(r.PreviousRevenue.Select(Revenue));
+        report.DailyRevenue.AddRange(r.DailyRevenue.Select(p => new Api.V1.RevenuePoint { Start = Text(p.Start), Currency = p.Currency, Amount = CostMapping.Exact(p.Amount) }));
 
         for (var w = 0; w < 7; w++)
         {

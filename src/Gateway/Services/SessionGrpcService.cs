@@ -134,15 +134,23 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
     {
         var chargerId = OptionalId(request.ChargerId, "charger_id");
         var idTag = OptionalId(request.IdTag, "id_tag");
-        if ((chargerId is null) == (idTag is null))
+        var customerId = OptionalId(request.CustomerId, "customer_id");
+        if (new[] { chargerId, idTag, customerId }.Count(x => x is not null) != 1)
         {
-            throw Invalid("give exactly one of charger_id and id_tag");
+            throw Invalid("give exactly one of charger_id, id_tag and customer_id");
         }
 
         var caller = context.Caller();
         if (idTag is not null)
         {
             Access.EnsureOwnIdTag(caller, idTag);
+        }
+        else if (customerId is not null)
+        {
+            if (!caller.IsOperator() && caller.CustomerId() != customerId)
+            {
+                throw Access.Denied($"customer '{customerId}' is not this caller's");
+            }
         }
         else if (!caller.IsOperator())
         {
@@ -163,14 +171,18 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
             var n => n,
         };
 
-        var refs = chargerId is not null
-            ? await grains.GetGrain<IChargerGrain>(chargerId).ListSessions(from, to, pageSize)
-            : await grains.GetGrain<IIdTagGrain>(idTag!).ListSessions(from, to, pageSize);
-        var views = await Task.WhenAll(refs.Select(r => grains.GetGrain<ISessionGrain>(r.SessionId).GetView()));
-        var response = new ListSessionsResponse();
+        var refs = chargerId is not null ? await grains.GetGrain<IChargerGrain>(chargerId).ListSessions(from, to, pageSize)
+            : idTag is not null ? await grains.GetGrain<IIdTagGrain>(idTag).ListSessions(from, to, pageSize)
+            : await grains.GetGrain<ICustomerGrain>(customerId!).ListSessions(from, to, pageSize);
+        var views = (await Task.WhenAll(refs.Select(r => grains.GetGrain<ISessionGrain>(r.SessionId).GetView())))
+            .Where(v => v.Status != SessionStatus.None).ToArray();
+        var response = new ListSessionsResponse { Totals = new SessionTotals { Sessions = views.Length, EnergyKwh = (double)(views.Sum(v => v.EnergyWh) / 1000m) } };
+        // Final totals as invoiced (rounded); a running session's cost so far.
+        response.Totals.Cost.AddRange(views.Where(v => v.Cost is not null).GroupBy(v => v.Cost!.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CurrencyTotal { Currency = g.Key, Total = CostMapping.Exact(g.Aggregate(Charge.Grains.Interfaces.Tariffs.Money.Zero, (sum, v) => sum + v.Cost!.TotalRounded)) }));
         var now = Now;
         // A list is a summary: slots and anomalies are left to GetSession.
-        response.Sessions.AddRange(views.Where(v => v.Status != SessionStatus.None).Select(v => v.ToApi(now, withDetail: false)));
+        response.Sessions.AddRange(views.Select(v => v.ToApi(now, withDetail: false)));
         return response;
     }
 

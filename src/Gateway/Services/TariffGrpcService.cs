@@ -76,15 +76,18 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
     {
         var chargerId = OptionalId(request.ChargerId, "charger_id");
         var siteId = OptionalId(request.SiteId, "site_id");
-        if ((chargerId is null) == (siteId is null))
+        var group = OptionalId(request.TariffGroup, "tariff_group");
+        if (new[] { chargerId, siteId, group }.Count(x => x is not null) != 1)
         {
-            throw Invalid("give exactly one of charger_id and site_id");
+            throw Invalid("give exactly one of charger_id, site_id and tariff_group");
         }
 
         var assignment = new DomainTariffAssignment(
             Id(request.TariffId, "tariff_id"),
             request.EffectiveFrom is null ? Now : Timestamp(request.EffectiveFrom, "effective_from", DateTime.MaxValue - MaxClockSkew));
-        var key = chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId) : ITariffAssignmentGrain.SiteKey(siteId!);
+        var key = chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId)
+            : siteId is not null ? ITariffAssignmentGrain.SiteKey(siteId)
+            : ITariffAssignmentGrain.GroupKey(group!);
         var all = await grains.GetGrain<ITariffAssignmentGrain>(key).Assign(assignment);
         var response = new TariffAssignments();
         response.Assignments.AddRange(all.Select(a => new ApiTariffAssignment { TariffId = a.TariffId, EffectiveFrom = Mapping.Ts(a.EffectiveFrom) }));
@@ -131,8 +134,37 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
 
         var estimate = tariffId is not null
             ? await grains.GetGrain<ITariffGrain>(tariffId).Estimate(periods.ToImmutable(), end)
-            : await grains.GetGrain<IChargerGrain>(chargerId!).Estimate(periods.ToImmutable(), end);
+            : await grains.GetGrain<IChargerGrain>(chargerId!).Estimate(periods.ToImmutable(), end, await TariffGroupOf(request, context));
         return estimate.Cost.ToApi(estimate.Tariff);
+    }
+
+    /// <summary>The customer group an estimate is for: the id_tag's customer's (a driver may name only their own tags), or the customer's (operators).</summary>
+    private async Task<string?> TariffGroupOf(EstimateCostRequest request, ServerCallContext context)
+    {
+        var idTag = OptionalId(request.IdTag, "id_tag");
+        var customerId = OptionalId(request.CustomerId, "customer_id");
+        if (idTag is not null && customerId is not null)
+        {
+            throw Invalid("give at most one of id_tag and customer_id");
+        }
+
+        var caller = context.Caller();
+        if (idTag is not null)
+        {
+            Access.EnsureOwnIdTag(caller, idTag);
+            customerId = (await grains.GetGrain<ITokenGrain>(idTag).Get()).Spec.CustomerId;
+        }
+        else if (customerId is not null)
+        {
+            if (!caller.IsOperator())
+            {
+                throw Access.Denied("only operators estimate for a customer_id; a driver gives one of their id_tags");
+            }
+
+            await grains.GetGrain<ICustomerGrain>(customerId).Get();
+        }
+
+        return customerId is null ? null : await grains.GetGrain<ICustomerGrain>(customerId).GetTariffGroup();
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;

@@ -13,7 +13,8 @@ public static class UsageAttribution
     private static readonly long QuarterTicks = TimeSpan.FromMinutes(15).Ticks;
 
     public static ImmutableDictionary<DateOnly, UsageContribution> Split(
-        string sessionId, DateTime startedAt, DateTime stoppedAt, decimal energyWh, IEnumerable<EnergySlot> slots, TimeZoneInfo zone)
+        string sessionId, DateTime startedAt, DateTime stoppedAt, decimal energyWh, IEnumerable<EnergySlot> slots, TimeZoneInfo zone,
+        CurrencyRevenue? revenue = null)
     {
         var energy = new Dictionary<DateOnly, decimal[]>();
         var seconds = new Dictionary<DateOnly, long[]>();
@@ -51,7 +52,8 @@ public static class UsageAttribution
                 started ? energyWh : 0,
                 started ? duration : 0,
                 [.. energy.TryGetValue(date, out var e) ? e : new decimal[UsageDay.Hours]],
-                [.. seconds.TryGetValue(date, out var s) ? s : new long[UsageDay.Hours]]);
+                [.. seconds.TryGetValue(date, out var s) ? s : new long[UsageDay.Hours]],
+                started ? revenue : null);
         }
 
         return result.ToImmutable();
@@ -81,6 +83,7 @@ public static class UsageAttribution
             EnergyWhByHour = [.. day.EnergyWhByHour.Zip(c.EnergyWhByHour, (a, b) => a + b)],
             SessionSecondsByHour = [.. day.SessionSecondsByHour.Zip(c.SessionSecondsByHour, (a, b) => a + b)],
             EnergyHistogram = histogram.ToImmutable(),
+            Revenue = c.Revenue is { } earned ? CurrencyRevenue.Sum([.. day.Revenue, earned]) : day.Revenue,
         };
     }
 }

@@ -52,7 +52,53 @@ public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IRepo
         var (previousFrom, previousTo) = UsageReports.PreviousPeriod(from, to);
         var days = await Days(scope, from, to);
         var previous = await Days(scope, previousFrom, previousTo);
-        return UsageReports.Build(scope, from, to, days, previous, connectors, TimeZoneInfo.FindSystemTimeZoneById(zoneId));
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var report = UsageReports.Build(scope, from, to, days, previous, connectors, zone);
+        return report with { AvailablePercent = await Availability(scope, UsageReports.LocalMidnight(from, zone), UsageReports.LocalMidnight(to.AddDays(1), zone)) };
+    }
+
+    /// <summary>
+    /// The scope's availability: time its chargers were online and not faulted over the time they were measured
+    /// (each from its registration), so a charger added mid-range weighs by the time it was there.
+    /// </summary>
+    private async Task<double?> Availability(UsageScope scope, DateTime from, DateTime to)
+    {
+        IEnumerable<string> chargers = scope.Kind switch
+        {
+            UsageScope.Charger => [scope.Id!],
+            UsageScope.Site => (await GrainFactory.GetGrain<ISiteGrain>(scope.Id!).Get()).Chargers.Keys,
+            _ => await GrainFactory.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).List(null, int.MaxValue),
+        };
+        var views = await Task.WhenAll(chargers.Select(id => GrainFactory.GetGrain<IChargerGrain>(id).GetAvailability(from, to)));
+        var measured = views.Sum(v => v.MeasuredSeconds);
+        return measured > 0 ? 100.0 * (measured - views.Sum(v => v.UnavailableSeconds)) / measured : null;
+    }
+
+    public async Task<ImmutableArray<RevenueRow>> Revenue(UsageScope scope, DateOnly from, DateOnly to)
+    {
+        if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
+        {
+            throw ChargeException.InvalidArgument($"the range must be 1 to {MaxDays} days, from before to");
+        }
+
+        IEnumerable<UsageScope> within = scope.Kind switch
+        {
+            UsageScope.Site => (await GrainFactory.GetGrain<ISiteGrain>(scope.Id!).Get()).Chargers.Keys
+                .Order(StringComparer.Ordinal).Select(c => new UsageScope(UsageScope.Charger, c)),
+            UsageScope.Network => (await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).List())
+                .Order(StringComparer.Ordinal).Select(s => new UsageScope(UsageScope.Site, s)),
+            _ => [],
+        };
+        var rows = ImmutableArray.CreateBuilder<RevenueRow>();
+        foreach (var s in within.Prepend(scope))
+        {
+            foreach (var day in await Days(s, from, to))
+            {
+                rows.AddRange(day.Revenue.Select(r => new RevenueRow(day.Date, s, r)));
+            }
+        }
+
+        return rows.ToImmutable();
     }
 
     private async Task<UsageDay[]> Days(UsageScope scope, DateOnly from, DateOnly to) =>

@@ -64,6 +64,9 @@ public static class UsageReports
             PreviousSessions = previous.Sum(d => d.Sessions),
             EnergyChangePercent = previousEnergy == 0 ? null : (energyKwh - previousEnergy) / previousEnergy * 100m,
             EnergyHistogram = [.. Enumerable.Range(0, UsageDay.EnergyBucketsKwh.Length + 1).Select(b => days.Sum(d => d.EnergyHistogram[b]))],
+            Revenue = CurrencyRevenue.Sum(days.SelectMany(d => d.Revenue)),
+            PreviousRevenue = CurrencyRevenue.Sum(previous.SelectMany(d => d.Revenue)),
+            DailyRevenue = [.. days.OrderBy(d => d.Date).SelectMany(d => d.Revenue.Select(r => new RevenuePoint(d.Date, r.Currency, r.Amount)))],
             PeakEnergyWeekday = peakEnergyW,
             PeakEnergyHour = peakEnergyH,
             PeakConcurrencyWeekday = peakConcW,
@@ -102,7 +105,7 @@ public static class UsageReports
         return best;
     }
 
-    private static DateTime LocalMidnight(DateOnly date, TimeZoneInfo zone)
+    public static DateTime LocalMidnight(DateOnly date, TimeZoneInfo zone)
     {
         // Midnight may not exist on a DST morning in a few zones: take the first valid instant.
         var local = date.ToDateTime(TimeOnly.MinValue);

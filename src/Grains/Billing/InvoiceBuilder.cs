@@ -5,10 +5,19 @@ using Charge.Grains.Interfaces.Tariffs;
 
 namespace Charge.Grains.Billing;
 
+/// <summary>Who issues invoices: legal name, address and VAT ID (Charge:Billing).</summary>
+public sealed record Seller(string Name, string Address, string VatId)
+{
+    public static Seller Of(BillingOptions options) => new(options.Seller, options.SellerAddress, options.SellerVatId);
+}
+
 /// <summary>A completed, priced session as an invoice; an invoice as its credit note. Pure.</summary>
 public static class InvoiceBuilder
 {
-    public static Invoice ForSession(string number, SessionView session, Tariff tariff, string? siteName, string seller, DateTime issuedAt)
+    public static BillTo BillTo(CustomerView customer) => new(customer.CustomerId, customer.Info.Name, customer.Info.Email,
+        customer.Info.Address, customer.Info.City, customer.Info.PostalCode, customer.Info.Country, customer.Info.VatId);
+
+    public static Invoice ForSession(string number, SessionView session, Tariff tariff, string? siteName, Seller seller, BillTo? billTo, DateTime issuedAt)
     {
         var cost = session.Cost ?? throw new InvalidOperationException($"session {session.SessionId} has no price");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
@@ -63,8 +72,40 @@ public static class InvoiceBuilder
             TariffExplained = [.. TariffExplainer.Explain(tariff)],
             Lines = lines.ToImmutable(),
             Total = cost.TotalRounded,
-            Seller = seller,
+            Seller = seller.Name,
+            SellerAddress = seller.Address,
+            SellerVatId = seller.VatId,
+            BillTo = billTo,
+            VatBreakdown = Breakdown(Exact(lines), cost.TotalRounded, cost.MinorUnits),
         };
+    }
+
+    /// <summary>Each VAT rate's exact amounts over the lines (a line without a rate, such as a min/max price adjustment, is a row of its own).</summary>
+    public static ImmutableArray<VatAmount> Exact(IEnumerable<InvoiceLine> lines) =>
+        [.. lines.GroupBy(l => l.VatPercent)
+            .Select(g => new VatAmount(g.Key, g.Aggregate(Money.Zero, (sum, l) => sum + l.Amount)))];
+
+    /// <summary>
+    /// The VAT breakdown an invoice prints: each rate's exact amounts rounded to the minor unit (half away from zero),
+    /// and the rounding difference against the total (rounded once, DECISIONS 8; at most a minor unit per rate) put
+    /// on the largest row, so the rows add up to the total to the cent.
+    /// </summary>
+    public static ImmutableArray<VatAmount> Breakdown(IEnumerable<VatAmount> exact, Money total, int minor)
+    {
+        var rows = exact.GroupBy(v => v.RatePercent)
+            .Select(g => (Rate: g.Key, Excl: Round(g.Sum(v => v.Amount.ExclVat), minor), Incl: Round(g.Sum(v => v.Amount.InclVat), minor)))
+            .OrderBy(r => r.Rate is null ? 1 : 0).ThenByDescending(r => r.Rate)
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var largest = rows.IndexOf(rows.MaxBy(r => Math.Abs(r.Incl)));
+        rows[largest] = (rows[largest].Rate,
+            rows[largest].Excl + total.ExclVat - rows.Sum(r => r.Excl),
+            rows[largest].Incl + total.InclVat - rows.Sum(r => r.Incl));
+        return [.. rows.Select(r => new VatAmount(r.Rate, new Money(r.Excl, r.Incl)))];
     }
 
     /// <summary>What a monthly invoice says of one session: where and when, energy, and its exact total.</summary>
@@ -74,20 +115,22 @@ public static class InvoiceBuilder
         var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
         var where = siteName is null ? $"charger {session.ChargerId}" : $"{siteName}, charger {session.ChargerId}";
         var description = $"{LocalTime.Iso(session.StartedAt, zone)[..16].Replace('T', ' ')} {where}: {(session.EnergyWh / 1000m).ToString("0.000", CultureInfo.InvariantCulture)} kWh";
+        var lines = ForSession("", session, tariff, siteName, new Seller("", "", ""), null, DateTime.MinValue).Lines;
         return new StatementEntry(session.SessionId, description, session.EnergyWh / 1000m, cost.Currency, cost.MinorUnits, cost.Total,
-            $"{session.Tariff?.TariffId} v{session.Tariff?.Version}", [.. TariffExplainer.Explain(tariff)]);
+            $"{session.Tariff?.TariffId} v{session.Tariff?.Version}", [.. TariffExplainer.Explain(tariff)], Exact(lines));
     }
 
     /// <summary>
-    /// One id_tag's month: a line per session at its exact price; the total is the sum rounded once at the end
-    /// (DECISIONS 8), so a month costs what its sessions cost, not the sum of separately rounded totals.
+    /// One account's month (an id_tag's, or a customer's for all its tags): a line per session at its exact price;
+    /// the total is the sum rounded once at the end (DECISIONS 8), so a month costs what its sessions cost, not the
+    /// sum of separately rounded totals. The VAT breakdown adds the sessions' exact amounts per rate.
     /// </summary>
-    public static Invoice ForMonth(string number, string idTag, string period, IReadOnlyList<StatementEntry> entries, string seller, DateTime issuedAt)
+    public static Invoice ForMonth(string number, string account, string period, IReadOnlyList<StatementEntry> entries, Seller seller, BillTo? billTo, DateTime issuedAt)
     {
         var ordered = entries.OrderBy(e => e.Description, StringComparer.Ordinal).ToList();
         if (ordered.Select(e => e.Currency).Distinct().Count() != 1)
         {
-            throw new InvalidOperationException($"{idTag} {period}: sessions in more than one currency");
+            throw new InvalidOperationException($"{account} {period}: sessions in more than one currency");
         }
 
         var total = ordered.Aggregate(Money.Zero, (sum, e) => sum + e.Total);
@@ -97,9 +140,10 @@ public static class InvoiceBuilder
             Number = number,
             Kind = InvoiceKind.Invoice,
             IssuedAt = issuedAt,
-            SessionId = $"{idTag}|{period}",
+            SessionId = $"{account}|{period}",
             ChargerId = "",
-            IdTag = idTag,
+            // A customer's statement covers several tags: it is addressed to the customer, not to one tag.
+            IdTag = billTo is null ? account : "",
             TimeZone = "",
             LocalStart = "",
             LocalStop = "",
@@ -109,7 +153,12 @@ public static class InvoiceBuilder
             TariffExplained = [.. ordered.GroupBy(e => e.TariffKey).SelectMany(g => g.First().TariffExplained.Select(t => $"Tariff {g.Key}: {t}"))],
             Lines = [.. ordered.Select(e => new InvoiceLine(e.Description, 1, "session", e.Total.ExclVat, null, e.Total))],
             Total = new Money(Round(total.ExclVat, minor), Round(total.InclVat, minor)),
-            Seller = seller,
+            Seller = seller.Name,
+            SellerAddress = seller.Address,
+            SellerVatId = seller.VatId,
+            BillTo = billTo,
+            VatBreakdown = Breakdown(ordered.SelectMany(e => e.Vat.IsDefault ? [new VatAmount(null, e.Total)] : e.Vat),
+                new Money(Round(total.ExclVat, minor), Round(total.InclVat, minor)), minor),
             Period = period,
             SessionIds = [.. ordered.Select(e => e.SessionId)],
         };

@@ -55,7 +55,8 @@ public sealed record InvoiceState
     [Id(0)] public Invoice? Invoice { get; set; }
 }
 
-public sealed class InvoiceGrain([PersistentState("invoice", StorageNames.Charge)] IPersistentState<InvoiceState> state) : Grain, IInvoiceGrain
+public sealed class InvoiceGrain(
+    [PersistentState("invoice", StorageNames.Charge)] IPersistentState<InvoiceState> state, IOptions<BillingOptions> options) : Grain, IInvoiceGrain
 {
     public async Task<Invoice> Issue(Invoice invoice)
     {
@@ -66,15 +67,41 @@ public sealed class InvoiceGrain([PersistentState("invoice", StorageNames.Charge
 
         if (state.State.Invoice is { } existing)
         {
-            // Issued once and never changed: a retry of the same document gets it back.
-            return existing.SessionId == invoice.SessionId && existing.Kind == invoice.Kind
-                ? existing
-                : throw ChargeException.AlreadyExists($"number {invoice.Number} is already issued for session {existing.SessionId}");
+            // Issued once and never changed: a retry of the same document gets it back (and is indexed, in case the
+            // first attempt failed after storing it).
+            if (existing.SessionId != invoice.SessionId || existing.Kind != invoice.Kind)
+            {
+                throw ChargeException.AlreadyExists($"number {invoice.Number} is already issued for session {existing.SessionId}");
+            }
+
+            await Index(existing);
+            return existing;
         }
 
         state.State.Invoice = invoice;
         await state.WriteStateAsync();
+        await Index(invoice);
         return invoice;
+    }
+
+    /// <summary>Lists the document under its id_tag's and its customer's month of issue (in the billing calendar).</summary>
+    private Task Index(Invoice invoice)
+    {
+        var month = LocalTime.Of(invoice.IssuedAt, TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone))
+            .ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var summary = InvoiceSummary.Of(invoice);
+        var keys = new List<string>();
+        if (invoice.IdTag.Length > 0)
+        {
+            keys.Add(IInvoiceIndexGrain.IdTagKey(invoice.IdTag, month));
+        }
+
+        if (invoice.BillTo is { } to)
+        {
+            keys.Add(IInvoiceIndexGrain.CustomerKey(to.CustomerId, month));
+        }
+
+        return Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<IInvoiceIndexGrain>(k).Add(summary)));
     }
 
     public Task<Invoice?> Get() => Task.FromResult(state.State.Invoice);
@@ -192,14 +219,39 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
             throw ChargeException.FailedPrecondition($"{period} has not ended yet in {options.Value.TimeZone}");
         }
 
-        var idTags = await GrainFactory.GetGrain<IBillingPeriodGrain>(period).IdTags();
-        var numbers = ImmutableArray.CreateBuilder<string>(idTags.Length);
-        foreach (var idTag in idTags)
+        // Accounts: id_tags without a customer, and "customer:{id}" for customers' tags.
+        var accounts = await GrainFactory.GetGrain<IBillingPeriodGrain>(period).IdTags();
+        var numbers = ImmutableArray.CreateBuilder<string>(accounts.Length);
+        foreach (var account in accounts)
         {
-            // One at a time: numbers follow the id_tags' order, and a failure leaves the rest for the retry.
-            numbers.Add(await GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(idTag, period)).Close());
+            // One at a time: numbers follow the accounts' order, and a failure leaves the rest for the retry.
+            numbers.Add(await GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(account, period)).Close());
         }
 
         return numbers.MoveToImmutable();
     }
+}
+
+[GenerateSerializer]
+[Alias("charge.InvoiceIndexState")]
+public sealed record InvoiceIndexState
+{
+    [Id(0)] public List<InvoiceSummary> Documents { get; set; } = [];
+}
+
+/// <summary>One account's documents of one month, in the order issued.</summary>
+public sealed class InvoiceIndexGrain([PersistentState("invoices", StorageNames.Charge)] IPersistentState<InvoiceIndexState> state) : Grain, IInvoiceIndexGrain
+{
+    public async Task Add(InvoiceSummary summary)
+    {
+        if (state.State.Documents.Any(d => d.Number == summary.Number))
+        {
+            return;
+        }
+
+        state.State.Documents.Add(summary);
+        await state.WriteStateAsync();
+    }
+
+    public Task<ImmutableArray<InvoiceSummary>> List() => Task.FromResult(state.State.Documents.ToImmutableArray());
 }

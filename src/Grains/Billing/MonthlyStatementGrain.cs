@@ -21,7 +21,12 @@ public sealed class MonthlyStatementGrain(
     [PersistentState("statement", StorageNames.Charge)] IPersistentState<StatementState> state, IOptions<BillingOptions> options, TimeProvider time)
     : Grain, IMonthlyStatementGrain
 {
-    private string IdTag => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('|')];
+    /// <summary>An id_tag, or "customer:{id}".</summary>
+    private string Account => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('|')];
+
+    private string? CustomerId => Account.StartsWith(IMonthlyStatementGrain.CustomerPrefix, StringComparison.Ordinal)
+        ? Account[IMonthlyStatementGrain.CustomerPrefix.Length..]
+        : null;
 
     private string Period => this.GetPrimaryKeyString()[(this.GetPrimaryKeyString().LastIndexOf('|') + 1)..];
 
@@ -39,7 +44,7 @@ public sealed class MonthlyStatementGrain(
 
         state.State.Entries[entry.SessionId] = entry;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IBillingPeriodGrain>(Period).Add(IdTag);
+        await GrainFactory.GetGrain<IBillingPeriodGrain>(Period).Add(Account);
         return true;
     }
 
@@ -49,7 +54,7 @@ public sealed class MonthlyStatementGrain(
         {
             if (state.State.Entries.Count == 0)
             {
-                throw ChargeException.FailedPrecondition($"{IdTag} has no sessions in {Period}");
+                throw ChargeException.FailedPrecondition($"{Account} has no sessions in {Period}");
             }
 
             var (series, year) = BillingGrain.Series(options.Value, time.GetUtcNow().UtcDateTime);
@@ -61,7 +66,9 @@ public sealed class MonthlyStatementGrain(
 
         if (!state.State.Issued)
         {
-            var invoice = InvoiceBuilder.ForMonth(state.State.Number, IdTag, Period, [.. state.State.Entries.Values], options.Value.Seller, time.GetUtcNow().UtcDateTime);
+            var billTo = CustomerId is { } customer ? InvoiceBuilder.BillTo(await GrainFactory.GetGrain<ICustomerGrain>(customer).Get()) : null;
+            var invoice = InvoiceBuilder.ForMonth(state.State.Number, Account, Period, [.. state.State.Entries.Values],
+                Seller.Of(options.Value), billTo, time.GetUtcNow().UtcDateTime);
             await GrainFactory.GetGrain<IInvoiceGrain>(state.State.Number).Issue(invoice);
             await GrainFactory.GetGrain<IInvoiceNumberGrain>(state.State.Series!).Confirm($"month:{this.GetPrimaryKeyString()}");
             state.State.Issued = true;

@@ -75,8 +75,10 @@ public sealed partial class SettlementGrain(
     /// <summary>The session's part in each local day it touched, for its charger, its site and the network.</summary>
     private Task RecordUsage(SessionView session)
     {
+        // Revenue is what the session's invoice says: its total rounded to the minor unit.
+        var revenue = session.Cost is { } cost ? new CurrencyRevenue(cost.Currency, cost.TotalRounded, 1, session.EnergyWh) : null;
         var days = Analytics.UsageAttribution.Split(session.SessionId, session.StartedAt, session.StoppedAt!.Value, session.EnergyWh, session.Slots,
-            TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone));
+            TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone), revenue);
         var scopes = new List<string> { UsageScope.OfNetwork.Key, new UsageScope(UsageScope.Charger, session.ChargerId).Key };
         if (session.SiteId is { } site)
         {
@@ -106,10 +108,12 @@ public sealed partial class SettlementGrain(
         var siteName = session.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.Name : null;
         if (options.InvoicePer == InvoicePeriod.IdTagMonth && State.InvoiceNumber is null)
         {
-            // The id_tag's month (in the billing calendar) collects the session; the operator's month close invoices it.
+            // The account's month (in the billing calendar) collects the session; the operator's month close invoices
+            // it. A customer's tags share one statement; a tag without a customer has its own.
             var month = LocalTime.Of(session.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone));
+            var account = session.CustomerId is { } customer ? IMonthlyStatementGrain.CustomerAccount(customer) : session.IdTag;
             var statement = GrainFactory.GetGrain<IMonthlyStatementGrain>(
-                IMonthlyStatementGrain.Key(session.IdTag, month.ToString("yyyy-MM", CultureInfo.InvariantCulture)));
+                IMonthlyStatementGrain.Key(account, month.ToString("yyyy-MM", CultureInfo.InvariantCulture)));
             if (await statement.Add(InvoiceBuilder.Entry(session, tariff, siteName)))
             {
                 State.Invoiced = true;
@@ -130,8 +134,11 @@ public sealed partial class SettlementGrain(
             await Persist();
         }
 
+        var billTo = session.CustomerId is { } customerId
+            ? InvoiceBuilder.BillTo(await GrainFactory.GetGrain<ICustomerGrain>(customerId).Get())
+            : null;
         var invoice = InvoiceBuilder.ForSession(State.InvoiceNumber, session, tariff, siteName,
-            options.Seller, time.GetUtcNow().UtcDateTime);
+            Seller.Of(options), billTo, time.GetUtcNow().UtcDateTime);
         await GrainFactory.GetGrain<IInvoiceGrain>(State.InvoiceNumber).Issue(invoice);
         await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(session.SessionId);
         State.Invoiced = true;

@@ -20,6 +20,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly ConnectorBoard _board;
     private readonly AbandonedSweep _sweep;
     private readonly ChargerPresence _presence;
+    private readonly LocalListSync _localList;
     private IStreamProvider? _streams;
     private readonly Sessions.SessionOptions _sessionOptions;
 
@@ -43,6 +44,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         _board = new ConnectorBoard(this.GetPrimaryKeyString(), () => _state.State);
         _sweep = new AbandonedSweep(this, _sessionOptions);
         _presence = new ChargerPresence(() => _state.State, fleetOptions.Value);
+        _localList = new LocalListSync(() => GrainFactory, () => _state.State);
         _outbox = new MeterBatchOutbox(this.GetPrimaryKeyString(), _sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
             () => _streams ??= this.GetStreamProvider(StreamNames.Provider),
             e => LogStorageFailed(e, ChargerId), (e, sessionId, position) => LogPublishFailed(e, sessionId, position));
@@ -146,8 +148,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
-        var view = await session.Start(command,
-            new SessionTerms(await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp), State.SiteId, siteZone, _board.MaxPowerOf(command.ConnectorId)));
+        var customerId = authorization?.CustomerId;
+        var tariffGroup = customerId is null ? null : await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetTariffGroup();
+        var tariff = await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp, tariffGroup);
+        var view = await session.Start(command, new SessionTerms(tariff, State.SiteId, siteZone, _board.MaxPowerOf(command.ConnectorId), customerId));
         await Contact();
         if (view.Status == SessionStatus.Active && !_board.IsActive(command.SessionId))
         {
@@ -159,6 +163,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
             await Persist();
             await GrainFactory.GetGrain<IIdTagGrain>(command.IdTag).AddSession(reference);
+            if (customerId is not null)
+            {
+                await GrainFactory.GetGrain<ICustomerGrain>(customerId).AddSession(reference);
+            }
             await _sweep.Ensure();
         }
 
@@ -465,6 +473,25 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         return View();
     }
 
+    public async Task<LocalListUpdate?> PlanLocalList(int? heldVersion)
+    {
+        var (update, changed) = await _localList.Plan(heldVersion);
+        if (changed)
+        {
+            await Persist();
+        }
+
+        return update;
+    }
+
+    public async Task LocalListAnswered(int version, string status)
+    {
+        if (_localList.Answered(version, status))
+        {
+            await Persist();
+        }
+    }
+
     public Task<AvailabilityView> GetAvailability(DateTime from, DateTime to) =>
         Task.FromResult(_presence.Availability(ChargerId, from, to, Now));
 
@@ -478,8 +505,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         return Task.FromResult(View());
     }
 
-    public Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd) =>
-        Tariffs.TariffInForce.Estimate(GrainFactory, ChargerId, State.SiteId, periods, sessionEnd);
+    public Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd, string? tariffGroup) =>
+        Tariffs.TariffInForce.Estimate(GrainFactory, ChargerId, State.SiteId, periods, sessionEnd, tariffGroup);
 
     public async Task<ChargerView> SetSite(string? siteId)
     {
@@ -533,6 +560,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             Boot = State.Boot,
             DecommissionedAt = State.DecommissionedAt,
             FleetStatus = status,
+            LocalListVersion = State.LocalListVersion,
+            LocalListUnsupported = State.LocalListUnsupported,
         };
     }
 

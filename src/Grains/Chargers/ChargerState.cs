@@ -52,6 +52,12 @@ public sealed record ChargerState
 
     [Id(19)] public DateTime? RegisteredAt { get; set; }
     [Id(20)] public DateTime? DecommissionedAt { get; set; }
+
+    /// <summary>The token registry's version the charger's local authorization list last accepted (0: none, or unknown).</summary>
+    [Id(21)] public long LocalListVersion { get; set; }
+
+    /// <summary>The charger has no local authorization list (it said so): no updates are sent.</summary>
+    [Id(22)] public bool LocalListUnsupported { get; set; }
 }
 
 [GenerateSerializer]

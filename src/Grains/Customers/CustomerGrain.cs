@@ -9,6 +9,9 @@ public sealed record CustomerState
 {
     [Id(0)] public CustomerInfo? Info { get; set; }
     [Id(1)] public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Sessions of the customer's tags, oldest first, at most <see cref="CustomerGrain.HistoryLimit"/>.</summary>
+    [Id(2)] public List<SessionRef> Sessions { get; set; } = [];
 }
 
 /// <summary>A customer account: who an invoice is addressed to.</summary>
@@ -16,7 +19,22 @@ public sealed class CustomerGrain(
     [PersistentState("customer", StorageNames.Charge)] IPersistentState<CustomerState> state,
     TimeProvider time) : Grain, ICustomerGrain
 {
+    public const int HistoryLimit = 2000;
+
     private string CustomerId => this.GetPrimaryKeyString();
+
+    public async Task AddSession(SessionRef session)
+    {
+        var before = state.State.Sessions.Count;
+        Chargers.SessionIndex.Add(state.State.Sessions, session, HistoryLimit);
+        if (state.State.Sessions.Count != before || before == HistoryLimit)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
+        Task.FromResult(Chargers.SessionIndex.Query(state.State.Sessions, from, to, limit));
 
     public async Task<CustomerView> Put(CustomerInfo info)
     {
@@ -31,6 +49,8 @@ public sealed class CustomerGrain(
         state.State.Info ?? throw ChargeException.NotFound($"customer '{CustomerId}' does not exist")));
 
     public Task<bool> Exists() => Task.FromResult(state.State.Info is not null);
+
+    public Task<string?> GetTariffGroup() => Task.FromResult(state.State.Info?.TariffGroup);
 
     private CustomerView View(CustomerInfo info) => new(CustomerId, info, state.State.UpdatedAt);
 }

@@ -46,6 +46,7 @@ internal static class SessionRecord
         state.Register = new RegisterState { MaxPowerW = terms.MaxPowerW };
         state.Tariff = terms.Tariff;
         state.SiteId = terms.SiteId;
+        state.CustomerId = terms.CustomerId;
         // Local times (invoices, CDRs, reports) are told in the site's zone, else the tariff's, fixed at start.
         state.SiteTimeZone = terms.TimeZone ?? tariff?.TimeZone;
     }

@@ -68,4 +68,7 @@ public sealed record SessionState
 
     /// <summary>The last reading-log position taken into the curve (durable acknowledgement).</summary>
     [Id(33)] public long LogPosition { get; set; }
+
+    /// <summary>The customer the id_tag belonged to at start, fixed then like the tariff.</summary>
+    [Id(34)] public string? CustomerId { get; set; }
 }

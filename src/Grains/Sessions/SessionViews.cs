@@ -49,6 +49,7 @@ internal static class SessionViews
             ClosedBy = s.ClosedBy,
             ClosedAt = s.ClosedAt,
             MaxPowerW = s.Register.MaxPowerW,
+            CustomerId = s.CustomerId,
         };
     }
 }

@@ -64,7 +64,7 @@ public sealed class TokenGrain(
         }
 
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Add(IdTag);
+        await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Changed(IdTag, registered: true);
         return View(State.Spec);
     }
 
@@ -77,10 +77,13 @@ public sealed class TokenGrain(
         State.Running.Clear();
         State.UpdatedAt = Now;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Remove(IdTag);
+        await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Changed(IdTag, registered: false);
     }
 
     public Task<bool> IsRegistered() => Task.FromResult(State.Spec is not null);
+
+    public async Task<TokenAuthorization?> ListEntry() =>
+        State.Spec is { } spec ? TokenRules.Decide(IdTag, spec, Now, await Group(spec), runningSessions: 0) : null;
 
     public Task<TokenAuthorization?> GroupStatus() =>
         Task.FromResult(State.Spec is { } spec ? TokenRules.Own(IdTag, spec, Now) : null);
@@ -105,19 +108,19 @@ public sealed class TokenGrain(
         if (State.Running.Contains(sessionId))
         {
             // The same start again (a retry after a lost answer): it holds its slot already.
-            return new StartAuthorization(TokenRules.Own(IdTag, spec, Now), HoldsSlot: true);
+            return new StartAuthorization(TokenRules.Own(IdTag, spec, Now), HoldsSlot: true, spec.CustomerId);
         }
 
         var decision = TokenRules.Decide(IdTag, spec, Now, await Group(spec), await RunningCount(spec));
         if (!decision.Accepted || spec.MaxConcurrentSessions is null)
         {
-            return new StartAuthorization(decision, HoldsSlot: false);
+            return new StartAuthorization(decision, HoldsSlot: false, spec.CustomerId);
         }
 
         // Held before the session starts, so two starts racing on different chargers cannot both take the last slot.
         State.Running.Add(sessionId);
         await state.WriteStateAsync();
-        return new StartAuthorization(decision, HoldsSlot: true);
+        return new StartAuthorization(decision, HoldsSlot: true, spec.CustomerId);
     }
 
     public async Task Ended(string sessionId)
@@ -167,24 +170,50 @@ public sealed class TokenGrain(
     private TokenView View(TokenSpec spec) => new(IdTag, spec, State.UpdatedAt, State.Running.Count);
 }
 
-/// <summary>The registered tags in order, for paging through the registry.</summary>
-public sealed class TokenDirectoryGrain([PersistentState("tokens", StorageNames.Charge)] IPersistentState<DirectoryState> state) : Grain, ITokenDirectoryGrain
+[GenerateSerializer]
+[Alias("charge.TokenDirectoryState")]
+public sealed record TokenDirectoryState
 {
-    public async Task Add(string idTag)
+    [Id(0)] public DirectoryState Tags { get; set; } = new();
+
+    /// <summary>Changes counted so far: the registry's version.</summary>
+    [Id(1)] public long Version { get; set; }
+
+    /// <summary>The latest changes (version, tag), oldest first, at most <see cref="TokenDirectoryGrain.ChangesKept"/>.</summary>
+    [Id(2)] public List<KeyValuePair<long, string>> Changes { get; set; } = [];
+}
+
+/// <summary>The registered tags in order, and the registry's version with its recent changes.</summary>
+public sealed class TokenDirectoryGrain([PersistentState("tokens", StorageNames.Charge)] IPersistentState<TokenDirectoryState> state) : Grain, ITokenDirectoryGrain
+{
+    /// <summary>Changes a differential local-list update can be made from; a charger further behind gets the whole list.</summary>
+    public const int ChangesKept = 1000;
+
+    public async Task<long> Changed(string idTag, bool registered)
     {
-        if (state.State.Add(idTag))
+        _ = registered ? state.State.Tags.Add(idTag) : state.State.Tags.Remove(idTag);
+        state.State.Version++;
+        state.State.Changes.Add(new(state.State.Version, idTag));
+        if (state.State.Changes.Count > ChangesKept)
         {
-            await state.WriteStateAsync();
+            state.State.Changes.RemoveAt(0);
         }
+
+        await state.WriteStateAsync();
+        return state.State.Version;
     }
 
-    public async Task Remove(string idTag)
+    public Task<long> Version() => Task.FromResult(state.State.Version);
+
+    public Task<ImmutableArray<string>?> ChangesSince(long version)
     {
-        if (state.State.Remove(idTag))
-        {
-            await state.WriteStateAsync();
-        }
+        var changes = state.State.Changes;
+        // The log reaches back to `version` when it holds the change right after it (or nothing changed since).
+        var reaches = version >= state.State.Version || (changes.Count > 0 && changes[0].Key <= version + 1);
+        return Task.FromResult<ImmutableArray<string>?>(reaches
+            ? [.. changes.Where(c => c.Key > version).Select(c => c.Value).Distinct(StringComparer.Ordinal)]
+            : null);
     }
 
-    public Task<ImmutableArray<string>> List(string? after, int limit) => Task.FromResult(state.State.Page(after, limit));
+    public Task<ImmutableArray<string>> List(string? after, int limit) => Task.FromResult(state.State.Tags.Page(after, limit));
 }

@@ -58,6 +58,15 @@ public sealed record ChangeAvailability(int ConnectorId, string Type);
 
 public sealed record TriggerMessage(string RequestedMessage, int? ConnectorId);
 
+/// <summary>SendLocalList (OCPP 1.6, 6.44): updateType Full or Differential; an entry without idTagInfo is removed.</summary>
+public sealed record SendLocalList(int ListVersion, string UpdateType, ImmutableArray<LocalAuthorization> LocalAuthorizationList);
+
+public sealed record LocalAuthorization(string IdTag, IdTagInfo? IdTagInfo);
+
+public sealed record GetLocalListVersion;
+
+public sealed record LocalListVersion(int ListVersion);
+
 /// <summary>A California Pricing cost message (RunningCost / FinalCost), sent in a DataTransfer.</summary>
 public sealed record CostDataTransfer(string VendorId, string MessageId, string Data);
 
