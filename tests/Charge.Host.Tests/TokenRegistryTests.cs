@@ -383,4 +383,30 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
         // Every frame the charger received after the boot's answer was read by the two heartbeats: no SendLocalList among them.
         Assert.Equal(["GetLocalListVersion"], cp.LocalListCalls.Select(c => c.Action));
     }
+
+    [Fact]
+    public async Task The_registry_works_over_rest_with_the_same_errors()
+    {
+        var group = await Put();
+        var idTag = NewId("REST");
+        using var put = await host.Http.PutAsJsonAsync($"/v1/tokens/{idTag}",
+            new { status = "ACCEPTED", parentIdTag = group, maxConcurrentSessions = 2, label = "card 7", expiresAt = DateTime.UtcNow.AddDays(1).ToString("O") });
+        var token = JsonNode.Parse(await put.Content.ReadAsStringAsync())!;
+        var check = JsonNode.Parse(await host.Http.GetStringAsync($"/v1/tokens/{idTag}:check"))!;
+        using var unknown = await host.Http.GetAsync($"/v1/tokens/{NewId("NOPE")}");
+        using var badParent = await host.Http.PutAsJsonAsync($"/v1/tokens/{NewId("REST")}", new { parentIdTag = "NO-SUCH" });
+        using var deleted = await host.Http.DeleteAsync($"/v1/tokens/{idTag}");
+        var afterDelete = JsonNode.Parse(await host.Http.GetStringAsync($"/v1/tokens/{idTag}:check"))!;
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal((group, 2, "card 7"), (token["parentIdTag"]!.GetValue<string>(), token["maxConcurrentSessions"]!.GetValue<int>(), token["label"]!.GetValue<string>()));
+        Assert.Equal(("Accepted", group), (check["status"]!.GetValue<string>(), check["parentIdTag"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("is not registered", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, badParent.StatusCode);
+        Assert.Contains("parent_id_tag 'NO-SUCH' is not registered", await badParent.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal("Invalid", afterDelete["status"]!.GetValue<string>());
+        Assert.Contains("is not registered", afterDelete["reason"]!.GetValue<string>());
+    }
 }
