@@ -179,6 +179,7 @@ public static class Harness
         if (!args.Contains("--no-pricing"))
         {
             results["pricing_24h_1min_tod_us"] = PricingRun();
+            results["reallocate_1000_sessions_us"] = AllocationRun();
         }
 
         var ratio = results["ingest_grpc_single"]!["per_second"]!.GetValue<double>() / results["noop_grpc"]!["per_second"]!.GetValue<double>();
@@ -280,6 +281,12 @@ public static class Harness
         return Round(report.ResultStatistics!.Mean / 1000);
     }
 
+    private static double AllocationRun()
+    {
+        var summary = BenchmarkDotNet.Running.BenchmarkRunner.Run<AllocationBenchmarks>();
+        return Round(summary.Reports.Single().ResultStatistics!.Mean / 1000);
+    }
+
     private static void Print(JsonObject results)
     {
         var table = new StringBuilder();
@@ -299,6 +306,11 @@ public static class Harness
         if (results["pricing_24h_1min_tod_us"] is { } pricing)
         {
             Row("pricing 24 h, 1 reading/min, 6-element ToD", $"{pricing} us", "< 50 us");
+        }
+
+        if (results["reallocate_1000_sessions_us"] is { } allocation)
+        {
+            Row("re-allocate one site's 1,000 sessions", $"{allocation} us");
         }
 
         Console.WriteLine(table);

@@ -80,6 +80,15 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("LocalListAnswered")]
     Task LocalListAnswered(int version, string status);
 
+    /// <summary>The site's load balancer gives a session an allowance; the charger is told (OCPP profile or station command).</summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("ApplyAllowance")]
+    Task ApplyAllowance(string sessionId, double allowanceW);
+
+    /// <summary>The charger's answer to a limit (Accepted, Rejected, NotSupported, or a CALLERROR's code).</summary>
+    [Alias("LimitAnswered")]
+    Task LimitAnswered(string sessionId, string status);
+
     [Alias("GetView")]
     Task<ChargerView> GetView();
 

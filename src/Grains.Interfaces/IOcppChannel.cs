@@ -14,6 +14,14 @@ public interface IOcppChannel : IGrainObserver
     /// <summary>Sends a station command as its OCPP 1.6 CALL (RemoteStop: RemoteStopTransaction) and returns the charger's status.</summary>
     [Alias("Deliver")]
     Task<string> Deliver(StationCommand command);
+
+    /// <summary>
+    /// Limits a running transaction (OCPP 1.6 SetChargingProfile, TxProfile). One-way: the gateway sends the CALL and
+    /// tells the charger grain the answer (<see cref="IChargerGrain.LimitAnswered"/>), so no grain waits on a charger.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("Limit")]
+    Task Limit(StationCommand command);
 }
 
 /// <summary>A local authorization list update (OCPP 1.6 SendLocalList): Full replaces the list, Differential changes it.</summary>
@@ -51,11 +59,15 @@ public sealed record StationCommand(
     [property: Id(1)] StationCommandKind Kind,
     [property: Id(2)] string SessionId,
     [property: Id(3)] int ConnectorId,
-    [property: Id(4)] string RequestedBy);
+    [property: Id(4)] string RequestedBy,
+    [property: Id(5)] double? LimitW = null);
 
 public enum StationCommandKind
 {
     RemoteStop = 1,
+
+    /// <summary>Draw at most <see cref="StationCommand.LimitW"/> for the session from now on (load balancing).</summary>
+    SetLimit = 2,
 }
 
 /// <summary>How a request to stop reached the charger: the session ends when the charger sends its own stop.</summary>

@@ -35,6 +35,11 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<SessionView> GetView();
 
+    /// <summary>The power the site's load balancer allows the session now (shown with it; not part of its record).</summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("ShowAllowance")]
+    Task ShowAllowance(double allowanceW);
+
     /// <summary>Waits until the session is completed or the timeout passes, and returns the view then.</summary>
     [AlwaysInterleave]
     [Alias("WaitForCompletion")]

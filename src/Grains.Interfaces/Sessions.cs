@@ -89,6 +89,8 @@ public sealed record SessionView
     [Id(29)] public double MaxPowerW { get; init; }
     /// <summary>The customer the id_tag belonged to at start (who the session is billed to), if any.</summary>
     [Id(30)] public string? CustomerId { get; init; }
+    /// <summary>The power its site's load balancer allows it now (W); null on a site without a limit.</summary>
+    [Id(31)] public double? AllowanceW { get; init; }
 }
 
 /// <summary>Why a session is closed without the charger's own stop: the energy is always its last accepted register.</summary>

@@ -38,7 +38,9 @@ public sealed record SiteLive(
     [property: Id(0)] string SiteId,
     [property: Id(1)] int ActiveSessions,
     [property: Id(2)] double PowerW,
-    [property: Id(3)] ImmutableArray<ChargerLive> Chargers);
+    [property: Id(3)] ImmutableArray<ChargerLive> Chargers,
+    [property: Id(4)] double? LimitW = null,
+    [property: Id(5)] double AllowedW = 0);
 
 /// <summary>A site, keyed by site ID: its description and its chargers (kept by the chargers as they join and leave).</summary>
 [Alias("charge.ISiteGrain")]

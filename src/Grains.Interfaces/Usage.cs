@@ -165,6 +165,8 @@ public sealed record UsageReport
     [Id(24)] public ImmutableArray<CurrencyRevenue> PreviousRevenue { get; init; } = [];
     /// <summary>Share of the range the scope's chargers were online and not faulted, 0..100; null when none was measured.</summary>
     [Id(25)] public double? AvailablePercent { get; init; }
+    /// <summary>A site's load balancing in the range (a site with a limit): peak allowed, time at the limit, energy deferred.</summary>
+    [Id(26)] public LoadDay? SiteLoad { get; init; }
 }
 
 /// <summary>Reports over grains: usage by fan-in of usage-day grains, live load by fan-out to sites. Stateless.</summary>

@@ -49,6 +49,7 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var heat = await page.EvaluateAsync<JsonElement>("() => dashboard.charts.heatmap.data.datasets[0].data");
         var liveLabels = await page.EvaluateAsync<string[]>("() => dashboard.charts.live.data.labels");
         var livePower = await Data(page, "live");
+        var liveLimit = await page.EvaluateAsync<double[]>("() => dashboard.charts.live.data.datasets[1].data.map(Number)");
         var sessionBars = await Data(page, "session");
         var sessions = await page.InnerTextAsync("#kpi-sessions");
         var revenueKpi = await page.InnerTextAsync("#kpi-revenue");
@@ -74,6 +75,8 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         Assert.Equal([siteId], liveLabels);
         Assert.Equal(liveJson["sites"]![0]!["powerKw"]!.GetValue<double>(), Assert.Single(livePower));
         Assert.Equal(11.0, livePower[0], 6);
+        Assert.Equal([50.0], liveLimit);
+        Assert.Equal(50.0, liveJson["sites"]![0]!["limitKw"]!.GetValue<double>());
         Assert.Equal(sessionJson["energyWh"]!.GetValue<double>() / 1000, sessionBars.Sum(), 6);
         Assert.Equal("3", sessions);
         // 8 + 16 + 24 kWh x 0.25 x 1.2 = 2.40 + 4.80 + 7.20 incl. VAT.
@@ -117,6 +120,7 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
         var liveCharger = $"CP-{Guid.NewGuid():N}"[..12];
         await new SiteService.SiteServiceClient(host.Channel).PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Dashboard Plaza", TimeZone = "Europe/Amsterdam" });
+        await new SiteService.SiteServiceClient(host.Channel).SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50 });
         foreach (var id in new[] { chargerId, liveCharger })
         {
             await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), id);

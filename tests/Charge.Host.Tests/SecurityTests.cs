@@ -65,6 +65,8 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         ["charge.v1.SiteService/PutSite"] = [O],
         ["charge.v1.SiteService/GetSite"] = [O],
         ["charge.v1.SiteService/ListSites"] = [O],
+        ["charge.v1.SiteService/SetSiteLimits"] = [O],
+        ["charge.v1.SiteService/GetSiteLoad"] = [O],
         ["charge.v1.ReportService/GetUsageReport"] = [O],
         ["charge.v1.ReportService/GetLiveLoad"] = [O],
         ["charge.v1.ReportService/WatchLiveLoad"] = [O],

@@ -19,6 +19,9 @@ public sealed class OcppClient : IAsyncDisposable
     /// <summary>Answers the local-list calls (null answer: a NotImplemented CALLERROR).</summary>
     public Func<string, JsonObject, JsonObject?> LocalList { get; set; } = (_, _) => null;
 
+    // CALLs from the central system that arrived while the client waited for an answer: AnswerNextCall takes them first.
+    private readonly Queue<JsonArray> _calls = new();
+
     /// <summary>The local-list calls received, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(string Action, JsonObject Payload)> LocalListCalls { get; } = new();
 
@@ -53,10 +56,18 @@ public sealed class OcppClient : IAsyncDisposable
         while (true)
         {
             var frame = await Receive();
-            if (!await AnsweredInBackground(frame))
+            if (await AnsweredInBackground(frame))
             {
-                return frame;
+                continue;
             }
+
+            if (frame[0]!.GetValue<int>() == 2)
+            {
+                _calls.Enqueue(frame);
+                continue;
+            }
+
+            return frame;
         }
     }
 
@@ -112,11 +123,14 @@ public sealed class OcppClient : IAsyncDisposable
     public async Task<(string Action, JsonObject Payload)> AnswerNextCall(Func<string, JsonObject, JsonObject?> answer)
     {
         JsonArray frame;
-        do
+        if (!_calls.TryDequeue(out frame!))
         {
-            frame = await Receive();
+            do
+            {
+                frame = await Receive();
+            }
+            while (await AnsweredInBackground(frame));
         }
-        while (await AnsweredInBackground(frame));
 
         var text = frame.ToJsonString();
         Assert.True(frame[0]!.GetValue<int>() == 2 && frame[3] is JsonObject, $"expected a CALL, got {text}");

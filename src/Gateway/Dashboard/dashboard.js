@@ -120,12 +120,23 @@ function renderLive(load) {
   $("live-power").textContent = fmt(load.powerKw ?? 0);
   const labels = load.sites.map((s) => s.siteId);
   const power = load.sites.map((s) => s.powerKw ?? 0);
+  // A site's grid limit in force (load balancing), where it has one.
+  const limits = load.sites.map((s) => (s.limitKw === undefined ? null : s.limitKw));
   const live = dashboard.charts.live;
   if (live && live.data.labels.join() === labels.join()) {
     live.data.datasets[0].data = power;
+    live.data.datasets[1].data = limits;
     live.update("none");
   } else {
-    chart("live", { type: "bar", data: { labels, datasets: [{ label: "kW now", data: power, backgroundColor: "#2a7de1" }] } });
+    chart("live", {
+      data: {
+        labels,
+        datasets: [
+          { type: "bar", label: "kW now", data: power, backgroundColor: "#2a7de1" },
+          { type: "line", label: "limit kW", data: limits, borderColor: "#e15a2a", pointStyle: "line", pointRadius: 12, showLine: false },
+        ],
+      },
+    });
   }
 }
 

@@ -19,6 +19,36 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
 
     public string ChargePointId { get; } = chargePointId;
 
+    /// <summary>The charger grain, told the answers to one-way commands (limits).</summary>
+    public IChargerGrain? Charger { get; set; }
+
+    public async Task Limit(StationCommand command)
+    {
+        var status = "NotSupported";
+        try
+        {
+            if (SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } tx && command.LimitW is { } w)
+            {
+                // A TxProfile for the running transaction, in W, one period from its start; the profile ID is the
+                // transaction's, so a new limit replaces the previous one (same purpose and stack level).
+                var (action, payload) = Messages.OcppJson.Command(new Messages.SetChargingProfile(command.ConnectorId,
+                    new Messages.ChargingProfile(tx, tx, 0, "TxProfile", "Relative",
+                        new Messages.ChargingSchedule("W", [new Messages.ChargingSchedulePeriod(0, Math.Round((decimal)w, 1))]))));
+                status = Messages.OcppJson.StatusOf(await Call(action, payload));
+            }
+        }
+        catch (Exception e) when (e is ChargeException or TimeoutException)
+        {
+            // A CALLERROR (NotImplemented, ...) or no answer: not limited.
+            status = "NotSupported";
+        }
+
+        if (Charger is { } charger)
+        {
+            await charger.LimitAnswered(command.SessionId, status);
+        }
+    }
+
     public WebSocket Socket { get; } = socket;
 
     public async Task<string> Deliver(StationCommand command)

@@ -68,6 +68,7 @@ public sealed partial class OcppEndpoint(
         var connection = new OcppConnection(chargePointId, socket, options.Value.CallTimeout);
         connections.Replace(chargePointId, socket);
         var charger = grains.GetGrain<IChargerGrain>(chargePointId);
+        connection.Charger = charger;
         var channel = grains.CreateObjectReference<IOcppChannel>(connection);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try

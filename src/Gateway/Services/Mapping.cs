@@ -49,6 +49,10 @@ public static class Mapping
             MaxPowerW = v.MaxPowerW,
             CustomerId = v.CustomerId ?? "",
         };
+        if (v.AllowanceW is { } allowance)
+        {
+            session.AllowanceW = allowance;
+        }
         if (v.MeterStopWh is { } meterStop)
         {
             session.MeterStopWh = (double)meterStop;

@@ -82,7 +82,12 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         var load = new LiveLoad { At = Mapping.Ts(time.GetUtcNow().UtcDateTime) };
         foreach (var site in sites)
         {
-            var api = new SiteLoad { SiteId = site.SiteId, ActiveSessions = site.ActiveSessions, PowerKw = site.PowerW / 1000 };
+            var api = new SiteLoad { SiteId = site.SiteId, ActiveSessions = site.ActiveSessions, PowerKw = site.PowerW / 1000, AllowedKw = site.AllowedW / 1000 };
+            if (site.LimitW is { } limit)
+            {
+                api.LimitKw = limit / 1000;
+            }
+
             api.Chargers.AddRange(site.Chargers.Select(c => new ChargerLoad { ChargerId = c.ChargerId, ActiveSessions = c.ActiveSessions, PowerKw = c.PowerW / 1000 }));
             load.Sites.Add(api);
         }
@@ -144,6 +149,13 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         if (r.AvailablePercent is { } available)
         {
             report.AvailablePercent = available;
+        }
+
+        if (r.SiteLoad is { } siteLoad)
+        {
+            report.PeakAllowedKw = siteLoad.PeakAllowedW / 1000;
+            report.HoursAtLimit = siteLoad.SecondsAtLimit / 3600;
+            report.EnergyDeferredKwh = siteLoad.DeferredWh / 1000;
         }
 
         report.Revenue.AddRange(r.Revenue.Select(Revenue));

@@ -45,6 +45,91 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
         return response;
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<SiteBalance> SetSiteLimits(SetSiteLimitsRequest request, ServerCallContext context)
+    {
+        var siteId = Id(request.SiteId, "site_id");
+        var site = await grains.GetGrain<ISiteGrain>(siteId).Get();
+        if (site.Info is null && site.Chargers.IsEmpty)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"site '{siteId}' does not exist"));
+        }
+
+        SiteLimits? limits = null;
+        if (request.GridLimitKw != 0 || request.TimeOfDay.Count > 0)
+        {
+            var grid = Kw(request.GridLimitKw, "grid_limit_kw");
+            var windows = request.TimeOfDay.Select((w, i) =>
+            {
+                var field = $"time_of_day[{i}]";
+                var kw = Kw(w.LimitKw, $"{field}.limit_kw");
+                return kw > grid
+                    ? throw Invalid($"{field}.limit_kw {kw} is above grid_limit_kw {grid}: a time-of-day limit only lowers the grid limit")
+                    : new Grains.Interfaces.TimeOfDayLimit(Time(w.Start, $"{field}.start"), Time(w.End, $"{field}.end"), kw,
+                        [.. w.Days.Select(d => System.Enum.TryParse<DayOfWeek>(d, ignoreCase: true, out var day) && !int.TryParse(d, out _)
+                            ? day : throw Invalid($"{field}.days: '{d}' is not a day of the week (MONDAY ... SUNDAY)"))]);
+            }).ToArray();
+            if (windows.Any(w => w.Start == w.End))
+            {
+                throw Invalid("a time_of_day window must not start and end at the same time");
+            }
+
+            limits = new SiteLimits(grid, [.. windows], [.. request.PriorityGroups.Select((g, i) => Id(g, $"priority_groups[{i}]"))]);
+        }
+
+        return ToApi(await grains.GetGrain<ISiteLoadGrain>(siteId).SetLimits(limits, site.Info?.TimeZone ?? "UTC"));
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<SiteBalance> GetSiteLoad(GetSiteRequest request, ServerCallContext context) =>
+        ToApi(await grains.GetGrain<ISiteLoadGrain>(Id(request.SiteId, "site_id")).Get());
+
+    /// <summary>A limit in kW: finite, at least one session's minimum (below it no car could charge), at most 100 MW.</summary>
+    private static double Kw(double value, string field)
+    {
+        var min = SiteLimits.ThreePhaseMinimumW / 1000;
+        return !double.IsFinite(value) || value < min || value > SiteLimits.MaxKw
+            ? throw Invalid($"{field} must be between {min} kW (one session's minimum: 6 A on three phases) and {SiteLimits.MaxKw} kW")
+            : value;
+    }
+
+    private static TimeOnly Time(string value, string field) =>
+        TimeOnly.TryParseExact(value, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t)
+            ? t
+            : throw Invalid($"{field} '{value}' must be HH:mm");
+
+    private static SiteBalance ToApi(SiteLoadView v)
+    {
+        var load = new SiteBalance { SiteId = v.SiteId, GridLimitKw = v.Limits?.GridLimitKw ?? 0, AllowedW = v.AllowedW };
+        if (v.LimitInForceW is { } limit)
+        {
+            load.LimitInForceW = limit;
+        }
+
+        if (v.Limits is { } limits)
+        {
+            load.TimeOfDay.AddRange((limits.TimeOfDay.IsDefault ? [] : limits.TimeOfDay).Select(w =>
+            {
+                var api = new Api.V1.TimeOfDayLimit { Start = w.Start.ToString("HH:mm"), End = w.End.ToString("HH:mm"), LimitKw = w.LimitKw };
+                api.Days.AddRange((w.Days.IsDefault ? [] : w.Days).Select(d => d.ToString().ToUpperInvariant()));
+                return api;
+            }));
+            load.PriorityGroups.AddRange(limits.PriorityGroups.IsDefault ? [] : limits.PriorityGroups);
+        }
+
+        load.Sessions.AddRange(v.Sessions.Select(s =>
+        {
+            var api = new Api.V1.SessionAllowance { SessionId = s.SessionId, ChargerId = s.ChargerId, AllowanceW = s.AllowanceW, Controllable = s.Controllable };
+            if (s.DrawW is { } draw)
+            {
+                api.DrawW = draw;
+            }
+
+            return api;
+        }));
+        return load;
+    }
+
     /// <summary>OCPI's field lengths (Location: name 255, address 45, city 45, postal_code 10).</summary>
     private static string Text(string value, string field, int max, bool required = false) =>
         required && string.IsNullOrWhiteSpace(value) ? throw Invalid($"{field} is required")

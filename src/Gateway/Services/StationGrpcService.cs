@@ -117,11 +117,17 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             {
                 await foreach (var command in commands.Reader.ReadAllAsync(context.CancellationToken))
                 {
-                    await responseStream.WriteAsync(new Api.V1.StationCommand
+                    var message = new Api.V1.StationCommand { CommandId = command.CommandId };
+                    if (command.Kind == StationCommandKind.SetLimit)
                     {
-                        CommandId = command.CommandId,
-                        RemoteStop = new RemoteStop { SessionId = command.SessionId, ConnectorId = command.ConnectorId },
-                    }, context.CancellationToken);
+                        message.SetLimit = new SetLimit { SessionId = command.SessionId, ConnectorId = command.ConnectorId, LimitW = command.LimitW ?? 0 };
+                    }
+                    else
+                    {
+                        message.RemoteStop = new RemoteStop { SessionId = command.SessionId, ConnectorId = command.ConnectorId };
+                    }
+
+                    await responseStream.WriteAsync(message, context.CancellationToken);
                 }
             }
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

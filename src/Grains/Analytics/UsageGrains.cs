@@ -54,7 +54,11 @@ public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IRepo
         var previous = await Days(scope, previousFrom, previousTo);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
         var report = UsageReports.Build(scope, from, to, days, previous, connectors, zone);
-        return report with { AvailablePercent = await Availability(scope, UsageReports.LocalMidnight(from, zone), UsageReports.LocalMidnight(to.AddDays(1), zone)) };
+        return report with
+        {
+            AvailablePercent = await Availability(scope, UsageReports.LocalMidnight(from, zone), UsageReports.LocalMidnight(to.AddDays(1), zone)),
+            SiteLoad = scope.Kind == UsageScope.Site ? await GrainFactory.GetGrain<ISiteLoadGrain>(scope.Id!).Days(from, to) : null,
+        };
     }
 
     /// <summary>

@@ -18,6 +18,8 @@ internal sealed class ChargerChannels(string chargerId)
 
     public bool Ocpp => _ocpp is not null;
 
+    public IOcppChannel? OcppChannel => _ocpp;
+
     public bool Station => _station is not null;
 
     /// <summary>Whether an OCPP socket is open as far as a live gateway says (attached and renewed lately).</summary>

@@ -19,4 +19,10 @@ public sealed partial class ChargerGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} ended but id_tag {IdTag} was not told; its slot frees when it next counts")]
     private partial void LogSlotNotReleased(Exception e, string sessionId, string idTag);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: the charger refused its power limit ({Status}); counted at its maximum")]
+    private partial void LogLimitRefused(string sessionId, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} ended but its site's load balancer was not told")]
+    private partial void LogLoadNotTold(Exception e, string sessionId);
 }

@@ -21,6 +21,10 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly AbandonedSweep _sweep;
     private readonly ChargerPresence _presence;
     private readonly LocalListSync _localList;
+
+    // The load balancer's allowance per running session, and when a draw was last reported (memory only).
+    private readonly Dictionary<string, double> _allowances = [];
+    private readonly Dictionary<string, DateTime> _drawReported = [];
     private IStreamProvider? _streams;
     private readonly Sessions.SessionOptions _sessionOptions;
 
@@ -167,6 +171,13 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             {
                 await GrainFactory.GetGrain<ICustomerGrain>(customerId).AddSession(reference);
             }
+
+            if (State.SiteId is { } loadSite)
+            {
+                var single = State.Kind?.PowerType == "AC_1_PHASE";
+                await GrainFactory.GetGrain<ISiteLoadGrain>(loadSite).Started(new LoadSession(command.SessionId, ChargerId, command.ConnectorId,
+                    _board.MaxPowerOf(command.ConnectorId), single ? SiteLimits.SinglePhaseMinimumW : SiteLimits.ThreePhaseMinimumW, tariffGroup));
+            }
             await _sweep.Ensure();
         }
 
@@ -189,8 +200,23 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private async Task Release(string sessionId, DateTime at)
     {
         _outbox.Forget(sessionId);
+        _allowances.Remove(sessionId);
+        _drawReported.Remove(sessionId);
         var ended = _board.Release(sessionId, at);
         await Persist();
+        if (ended is not null && State.SiteId is { } site)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<ISiteLoadGrain>(site).Ended(sessionId);
+            }
+            catch (Exception e) when (e is not ChargeException)
+            {
+                // Its share stays reserved until the site's next change finds it gone (the charger is the truth).
+                LogLoadNotTold(e, sessionId);
+            }
+        }
+
         if (ended?.SlotOfIdTag is { } idTag)
         {
             try
@@ -292,6 +318,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
         var batch = await _outbox.Accept(sessionId, readings);
         active.LastSequence = batch.Sequence;
+        await ReportDraw(sessionId, active);
         return new MeterValuesAccepted(sessionId, readings.Length, batch.Sequence);
     }
 
@@ -491,6 +518,63 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             await Persist();
         }
     }
+
+    public async Task ApplyAllowance(string sessionId, double allowanceW)
+    {
+        if (!State.Active.TryGetValue(sessionId, out var active))
+        {
+            return;
+        }
+
+        _allowances[sessionId] = allowanceW;
+        _ = GrainFactory.GetGrain<ISessionGrain>(sessionId).ShowAllowance(allowanceW);
+        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer", allowanceW);
+        var now = Now;
+        if (_channels.OcppOpen(now) && active.TransactionId is not null && _channels.OcppChannel is { } ocpp)
+        {
+            // One-way: the gateway sends SetChargingProfile and reports the answer (LimitAnswered).
+            _ = ocpp.Limit(command);
+            return;
+        }
+
+        if (!await _channels.DeliverToStation(command) && State.SiteId is { } site)
+        {
+            // Neither socket nor stream: it cannot be limited now; counted at its maximum.
+            await GrainFactory.GetGrain<ISiteLoadGrain>(site).Uncontrollable(sessionId);
+        }
+    }
+
+    public async Task LimitAnswered(string sessionId, string status)
+    {
+        if (status != "Accepted" && State.SiteId is { } site && State.Active.ContainsKey(sessionId))
+        {
+            LogLimitRefused(sessionId, status);
+            await GrainFactory.GetGrain<ISiteLoadGrain>(site).Uncontrollable(sessionId);
+        }
+    }
+
+    /// <summary>
+    /// Tells the site's load balancer when a car draws clearly less than its allowance (its share can go to others)
+    /// or all of it while held below its maximum (it wants more); at most once a minute per session.
+    /// </summary>
+    private async Task ReportDraw(string sessionId, ActiveSession active)
+    {
+        if (State.SiteId is not { } site || !_allowances.TryGetValue(sessionId, out var allowance) || _outbox.LastPowerW(sessionId) is not { } power)
+        {
+            return;
+        }
+
+        var now = Now;
+        var max = _board.MaxPowerOf(active.ConnectorId);
+        var worth = power < 0.8 * allowance || (power > 0.95 * allowance && allowance < max - SiteLoadGrainHysteresis);
+        if (worth && (!_drawReported.TryGetValue(sessionId, out var last) || now - last >= TimeSpan.FromMinutes(1)))
+        {
+            _drawReported[sessionId] = now;
+            await GrainFactory.GetGrain<ISiteLoadGrain>(site).Drawing(sessionId, power);
+        }
+    }
+
+    private const double SiteLoadGrainHysteresis = Sites.SiteLoadGrain.Hysteresis;
 
     public Task<AvailabilityView> GetAvailability(DateTime from, DateTime to) =>
         Task.FromResult(_presence.Availability(ChargerId, from, to, Now));

@@ -24,6 +24,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private TaskCompletionSource? _completion;
     private SessionView? _view;
     private Tariff? _tariff;
+    private double? _allowanceW;
 
     private readonly LiveCost _liveCost = new();
     private readonly SessionReadings _readings;
@@ -364,7 +365,23 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
     private void NotifyWatchers() => _watchers.Tell(View);
 
-    private SessionView View() => _view ??= SessionViews.Build(SessionId, State, ZoneId, account => _liveCost.Price(_tariff, account));
+    private SessionView View() => _view ??= SessionViews.Build(SessionId, State, ZoneId, account => _liveCost.Price(_tariff, account)) with
+    {
+        AllowanceW = State.Status is SessionStatus.Active ? _allowanceW : null,
+    };
+
+    public Task ShowAllowance(double allowanceW)
+    {
+        if (_allowanceW != allowanceW && State.Status == SessionStatus.Active)
+        {
+            _allowanceW = allowanceW;
+            // Watchers see the new allowance at once; it is not part of the durable record.
+            Changed();
+            NotifyWatchers();
+        }
+
+        return Task.CompletedTask;
+    }
 
     private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, SessionId));
 }

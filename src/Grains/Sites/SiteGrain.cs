@@ -26,6 +26,7 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
 
         state.State.Info = info;
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ISiteLoadGrain>(SiteId).SiteZone(info.TimeZone);
         await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Add(SiteId);
         return View();
     }
@@ -56,7 +57,9 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
     {
         var chargers = await Task.WhenAll(state.State.Chargers.Keys.Order(StringComparer.Ordinal)
             .Select(id => GrainFactory.GetGrain<IChargerGrain>(id).GetLive()));
-        return new SiteLive(SiteId, chargers.Sum(c => c.ActiveSessions), chargers.Sum(c => c.PowerW), [.. chargers]);
+        var load = await GrainFactory.GetGrain<ISiteLoadGrain>(SiteId).Get();
+        return new SiteLive(SiteId, chargers.Sum(c => c.ActiveSessions), chargers.Sum(c => c.PowerW), [.. chargers], load.LimitInForceW,
+            load.LimitInForceW is null ? 0 : load.AllowedW);
     }
 
     private SiteView View() => new(SiteId, state.State.Info, state.State.Chargers.ToImmutableDictionary());

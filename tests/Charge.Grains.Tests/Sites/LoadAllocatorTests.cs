@@ -132,4 +132,64 @@ public sealed class LoadAllocatorTests
             .Select(c => allowances[c.SessionId]).ToList();
         return held.Count < 2 || held.Max() - held.Min() <= Epsilon;
     }
+
+    [Fact]
+    public void Ten_22_kw_chargers_on_a_100_kw_site_never_draw_more_than_100_kw_as_cars_come_go_and_slow_down()
+    {
+        // A seeded simulation: cars arrive, leave and taper off; each change is shared again and delivered lowered
+        // allowances first, raised ones after; a car starts at 0 (TxDefaultProfile) until it gets its allowance and
+        // draws min(allowance, what its battery takes). The site's load is checked after every single delivery.
+        const double limit = 100_000;
+        var random = new Random(16);
+        var wants = new Dictionary<string, double>();
+        var allowance = new Dictionary<string, double>();
+        var draw = new Dictionary<string, double>();
+        var order = new List<string>();
+        var peak = 0.0;
+        for (var step = 0; step < 2_000; step++)
+        {
+            var charger = $"cp{random.Next(10)}";
+            if (!wants.ContainsKey(charger))
+            {
+                wants[charger] = 22_000;
+                draw[charger] = 0;
+                allowance[charger] = 0;
+                order.Add(charger);
+            }
+            else if (random.NextDouble() < 0.3)
+            {
+                wants.Remove(charger);
+                draw.Remove(charger);
+                allowance.Remove(charger);
+                order.Remove(charger);
+            }
+            else
+            {
+                // The battery fills: the car takes less.
+                wants[charger] = Math.Max(1_500, wants[charger] * random.NextDouble());
+            }
+
+            foreach (var id in order)
+            {
+                draw[id] = Math.Min(allowance[id], wants[id]);
+            }
+
+            // The balancer sees what each car draws against what it was given.
+            var claims = order.Select(id => new PowerClaim(id,
+                allowance[id] > 0 && draw[id] < 0.8 * allowance[id] ? Math.Min(22_000, Math.Max(draw[id] * 1.2, ThreePhaseMinW)) : 22_000,
+                ThreePhaseMinW)).ToList();
+            var next = LoadAllocator.Allocate(limit, claims);
+            foreach (var id in order.OrderBy(id => next[id] - allowance[id]))
+            {
+                allowance[id] = next[id];
+                draw[id] = Math.Min(allowance[id], wants[id]);
+                var load = draw.Values.Sum();
+                peak = Math.Max(peak, load);
+                Assert.True(load <= limit + Epsilon, $"step {step}: {load} W drawn on a {limit} W site");
+            }
+        }
+
+        // The site was used, not starved: at some point the cars drew close to the limit.
+        Assert.True(peak > 0.9 * limit, $"peak {peak} W");
+    }
 }

@@ -65,6 +65,15 @@ public sealed record LocalAuthorization(string IdTag, IdTagInfo? IdTagInfo);
 
 public sealed record GetLocalListVersion;
 
+/// <summary>SetChargingProfile (OCPP 1.6, 6.43) with a TxProfile: the running transaction may draw at most the limit from now on.</summary>
+public sealed record SetChargingProfile(int ConnectorId, ChargingProfile CsChargingProfiles);
+
+public sealed record ChargingProfile(int ChargingProfileId, int? TransactionId, int StackLevel, string ChargingProfilePurpose, string ChargingProfileKind, ChargingSchedule ChargingSchedule);
+
+public sealed record ChargingSchedule(string ChargingRateUnit, ImmutableArray<ChargingSchedulePeriod> ChargingSchedulePeriod);
+
+public sealed record ChargingSchedulePeriod(int StartPeriod, decimal Limit);
+
 public sealed record LocalListVersion(int ListVersion);
 
 /// <summary>A California Pricing cost message (RunningCost / FinalCost), sent in a DataTransfer.</summary>

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Charge.Tests;
+using Grpc.Core;
+
+namespace Charge.Host.Tests;
+
+/// <summary>A site's power limit shared among its sessions and sent to OCPP charge points as charging profiles.</summary>
+public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<SingleHostFixture>
+{
+    private static readonly DateTime T0 = DateTime.UtcNow.AddMinutes(-10);
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    private SiteService.SiteServiceClient Sites => new(host.Channel);
+
+    private async Task<OcppClient> Charger(string siteId)
+    {
+        var chargerId = NewId("CP");
+        var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
+        {
+            ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
+        });
+        var client = await OcppClient.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret));
+        return client;
+    }
+
+    private static async Task<int> Start(OcppClient cp) =>
+        (await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "LB", ["meterStart"] = 0, ["timestamp"] = T0.ToString("O") }))[2]!["transactionId"]!.GetValue<int>();
+
+    /// <summary>The next SetChargingProfile the charge point receives, answered with <paramref name="status"/>; its limit in W.</summary>
+    private static async Task<double> NextLimit(OcppClient cp, string status = "Accepted")
+    {
+        var (action, payload) = await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = status });
+        Assert.Equal("SetChargingProfile", action);
+        var profile = payload["csChargingProfiles"]!;
+        Assert.Equal("TxProfile", profile["chargingProfilePurpose"]!.GetValue<string>());
+        Assert.Equal("W", profile["chargingSchedule"]!["chargingRateUnit"]!.GetValue<string>());
+        return profile["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>();
+    }
+
+    [Fact]
+    public async Task Sessions_share_the_site_limit_as_they_come_and_go_and_a_charger_that_rejects_is_counted_at_its_maximum()
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50 });
+        await using var cp1 = await Charger(siteId);
+        await using var cp2 = await Charger(siteId);
+        await using var cp3 = await Charger(siteId);
+
+        var tx1 = await Start(cp1);
+        var alone = await NextLimit(cp1);
+        await Start(cp2);
+        var second = await NextLimit(cp2);
+        await Start(cp3);
+        var threeWay = (await NextLimit(cp1), await NextLimit(cp2), await NextLimit(cp3, "Rejected"));
+        // cp3 refused: counted at 22 kW, so cp1 and cp2 share the 28 kW left.
+        var afterRefusal = (await NextLimit(cp1), await NextLimit(cp2));
+        var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
+        await cp1.Call("StopTransaction", new JsonObject { ["transactionId"] = tx1, ["meterStop"] = 1000, ["timestamp"] = T0.AddMinutes(5).ToString("O"), ["reason"] = "Local" });
+        var afterStop = await NextLimit(cp2);
+        var session2 = await new SessionService.SessionServiceClient(host.Channel).GetSessionAsync(new GetSessionRequest { SessionId = load.Sessions[1].SessionId });
+        var today = TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).ToString("yyyy-MM-dd");
+        var report = await new ReportService.ReportServiceClient(host.Channel).GetUsageReportAsync(new UsageReportRequest { Scope = "site", Id = siteId, From = today, To = today });
+
+        Assert.Equal(22_000, alone);
+        Assert.Equal(22_000, second);
+        Assert.Equal((16_666.7, 16_666.7, 16_666.7), threeWay);
+        Assert.Equal((14_000, 14_000), afterRefusal);
+        Assert.Equal(50_000, load.LimitInForceW);
+        Assert.Equal([true, true, false], load.Sessions.Select(s => s.Controllable));
+        Assert.True(load.AllowedW <= 50_000);
+        Assert.Equal(22_000, afterStop);
+        Assert.Equal(22_000, session2.AllowanceW);
+        // Three sessions were given all 50 kW together for a while, and held below the 22 kW they could take.
+        Assert.Equal(50, report.PeakAllowedKw, 3);
+        Assert.True(report.HoursAtLimit > 0);
+        Assert.True(report.EnergyDeferredKwh > 0);
+    }
+
+    [Fact]
+    public async Task Impossible_limits_are_refused_naming_the_field()
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+
+        async Task<RpcException> Refused(SetSiteLimitsRequest r) => await Assert.ThrowsAsync<RpcException>(() => Sites.SetSiteLimitsAsync(r).ResponseAsync);
+
+        var belowMinimum = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 3 });
+        var negative = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = -10 });
+        var huge = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 1e9 });
+        var aboveGrid = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 80 } } });
+        var badTime = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "5pm", End = "21:00", LimitKw = 20 } } });
+        var badDay = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 20, Days = { "FUNDAY" } } } });
+        var unknownSite = await Refused(new SetSiteLimitsRequest { SiteId = NewId("nope"), GridLimitKw = 50 });
+        var ok = await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest
+        {
+            SiteId = siteId, GridLimitKw = 50, PriorityGroups = { "fleet" },
+            TimeOfDay = { new TimeOfDayLimit { Start = "22:00", End = "06:00", LimitKw = 30, Days = { "saturday" } } },
+        });
+
+        Assert.All(new[] { belowMinimum, negative, huge }, e => Assert.Equal(StatusCode.InvalidArgument, e.StatusCode));
+        Assert.Contains("grid_limit_kw must be between 4.14 kW", belowMinimum.Status.Detail);
+        Assert.Contains("time_of_day[0].limit_kw 80 is above grid_limit_kw 50", aboveGrid.Status.Detail);
+        Assert.Contains("time_of_day[0].start '5pm' must be HH:mm", badTime.Status.Detail);
+        Assert.Contains("'FUNDAY' is not a day of the week", badDay.Status.Detail);
+        Assert.Equal(StatusCode.NotFound, unknownSite.StatusCode);
+        Assert.Equal((50, "22:00", "06:00", "SATURDAY", "fleet"), (ok.GridLimitKw, ok.TimeOfDay[0].Start, ok.TimeOfDay[0].End, ok.TimeOfDay[0].Days[0], ok.PriorityGroups[0]));
+    }
+}
