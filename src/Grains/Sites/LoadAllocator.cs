@@ -61,56 +61,79 @@ public static class LoadAllocator
     /// <summary>What a session may be given at most: its demand, raised to its minimum (a minimum is the least it can be given).</summary>
     private static double Wanted(PowerClaim c) => c.DemandW <= 0 ? 0 : Math.Max(c.DemandW, c.MinW);
 
-    /// <summary>Water-filling of <paramref name="capacity"/> over one priority tier, pausing the last sessions when the share would fall below a minimum.</summary>
+    /// <summary>
+    /// Water-filling of <paramref name="capacity"/> over one priority tier. When the level would fall below someone's
+    /// minimum, the sessions latest in the list pause: the most sessions, in list order, whose fill starves nobody is
+    /// found by bisection (serving fewer only raises the level, so "starves nobody" holds for every smaller count).
+    /// </summary>
     private static Dictionary<string, double> Share(double capacity, List<PowerClaim> tier)
     {
-        var active = tier.Where(c => Wanted(c) > 0).ToList();
         var result = tier.ToDictionary(c => c.SessionId, _ => 0.0, StringComparer.Ordinal);
-        while (active.Count > 0)
+        var active = tier.Where(c => Wanted(c) > 0).ToList();
+        var (low, high) = (0, active.Count);
+        Dictionary<string, double>? best = null;
+        while (low < high)
         {
-            var levels = Fill(capacity, active);
-            // Everyone below their wish got the same level; if that level is under someone's minimum, pause the last.
-            var starved = active.Where(c => levels[c.SessionId] < Wanted(c) && levels[c.SessionId] < c.MinW).ToList();
-            if (starved.Count == 0)
+            var k = (low + high + 1) / 2;
+            var levels = Fill(capacity, active.GetRange(0, k));
+            if (Starves(levels, active, k))
             {
-                foreach (var (id, w) in levels)
-                {
-                    result[id] = w;
-                }
-
-                break;
+                high = k - 1;
             }
+            else
+            {
+                (low, best) = (k, levels);
+            }
+        }
 
-            active.Remove(active[^1]);
+        if (low > 0)
+        {
+            best ??= Fill(capacity, active.GetRange(0, low));
+            foreach (var (id, w) in best)
+            {
+                result[id] = w;
+            }
         }
 
         return result;
     }
 
+    private static bool Starves(Dictionary<string, double> levels, List<PowerClaim> active, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var c = active[i];
+            var w = levels[c.SessionId];
+            if (w < Wanted(c) && w < c.MinW)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Classic water-filling: sessions wanting less than the level get what they want; the rest get the level.</summary>
     private static Dictionary<string, double> Fill(double capacity, List<PowerClaim> claims)
     {
-        var levels = new Dictionary<string, double>(StringComparer.Ordinal);
+        var levels = new Dictionary<string, double>(claims.Count, StringComparer.Ordinal);
+        var open = claims.OrderBy(Wanted).ToArray();
         var left = capacity;
-        var open = claims.OrderBy(Wanted).ToList();
-        while (open.Count > 0)
+        for (var i = 0; i < open.Length; i++)
         {
-            var level = left / open.Count;
-            var next = open[0];
-            if (Wanted(next) <= level)
+            var level = left / (open.Length - i);
+            if (Wanted(open[i]) <= level)
             {
-                levels[next.SessionId] = Wanted(next);
-                left -= Wanted(next);
-                open.RemoveAt(0);
+                levels[open[i].SessionId] = Wanted(open[i]);
+                left -= Wanted(open[i]);
                 continue;
             }
 
-            foreach (var c in open)
+            for (var j = i; j < open.Length; j++)
             {
-                levels[c.SessionId] = level;
+                levels[open[j].SessionId] = level;
             }
 
-            left = 0;
             break;
         }
 
