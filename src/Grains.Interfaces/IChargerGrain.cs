@@ -89,6 +89,13 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("LimitAnswered")]
     Task LimitAnswered(string sessionId, string status);
 
+    /// <summary>
+    /// What a new transaction may draw until the load balancer gives it an allowance (OCPP TxDefaultProfile, sent at
+    /// boot): one session's minimum on a site with a limit; null on a site without one.
+    /// </summary>
+    [Alias("DefaultLimit")]
+    Task<double?> DefaultLimit();
+
     [Alias("GetView")]
     Task<ChargerView> GetView();
 

@@ -66,7 +66,7 @@ public enum StationCommandKind
 {
     RemoteStop = 1,
 
-    /// <summary>Draw at most <see cref="StationCommand.LimitW"/> for the session from now on (load balancing).</summary>
+    /// <summary>Draw at most <see cref="StationCommand.LimitW"/> for the session from now on (load balancing); no limit: the limit is lifted.</summary>
     SetLimit = 2,
 }
 

@@ -28,15 +28,62 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     private static async Task<int> Start(OcppClient cp) =>
         (await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "LB", ["meterStart"] = 0, ["timestamp"] = T0.ToString("O") }))[2]!["transactionId"]!.GetValue<int>();
 
-    /// <summary>The next SetChargingProfile the charge point receives, answered with <paramref name="status"/>; its limit in W.</summary>
-    private static async Task<double> NextLimit(OcppClient cp, string status = "Accepted")
+    // What each simulated charge point applied last: its composite schedule says so when asked.
+    private readonly Dictionary<OcppClient, double> _applied = [];
+    private readonly Dictionary<OcppClient, string> _units = [];
+
+    /// <summary>
+    /// The next SetChargingProfile the charge point receives, answered with <paramref name="status"/>; its limit in W.
+    /// A GetCompositeSchedule met on the way is answered with what the charge point applied (or, when it
+    /// <paramref name="ignores"/> limits, its full 22 kW).
+    /// </summary>
+    private async Task<double> NextLimit(OcppClient cp, string status = "Accepted", bool ignores = false)
     {
-        var (action, payload) = await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = status });
-        Assert.Equal("SetChargingProfile", action);
-        var profile = payload["csChargingProfiles"]!;
-        Assert.Equal("TxProfile", profile["chargingProfilePurpose"]!.GetValue<string>());
-        Assert.Equal("W", profile["chargingSchedule"]!["chargingRateUnit"]!.GetValue<string>());
-        return profile["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>();
+        while (true)
+        {
+            var (action, payload) = await cp.AnswerNextCall((a, p) => a == "GetCompositeSchedule"
+                ? new JsonObject
+                {
+                    ["status"] = "Accepted", ["connectorId"] = 1,
+                    ["chargingSchedule"] = new JsonObject
+                    {
+                        ["chargingRateUnit"] = "W",
+                        ["chargingSchedulePeriod"] = new JsonArray(new JsonObject { ["startPeriod"] = 0, ["limit"] = ignores ? 22_000 : _applied.GetValueOrDefault(cp, 22_000) }),
+                    },
+                }
+                : new JsonObject { ["status"] = status });
+            if (action == "GetCompositeSchedule")
+            {
+                continue;
+            }
+
+            Assert.Equal("SetChargingProfile", action);
+            var profile = payload["csChargingProfiles"]!;
+            Assert.Equal("TxProfile", profile["chargingProfilePurpose"]!.GetValue<string>());
+            _units[cp] = profile["chargingSchedule"]!["chargingRateUnit"]!.GetValue<string>();
+            var limit = profile["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>();
+            if (status == "Accepted")
+            {
+                _applied[cp] = limit;
+            }
+
+            return limit;
+        }
+    }
+
+    /// <summary>Answers the GetCompositeSchedule that follows an accepted profile.</summary>
+    private async Task Verify(OcppClient cp, bool ignores)
+    {
+        var (action, _) = await cp.AnswerNextCall((_, _) => new JsonObject
+        {
+            ["status"] = "Accepted", ["connectorId"] = 1,
+            ["chargingSchedule"] = new JsonObject
+            {
+                ["chargingRateUnit"] = "W",
+                ["chargingSchedulePeriod"] = new JsonArray(new JsonObject { ["startPeriod"] = 0, ["limit"] = ignores ? 22_000 : _applied.GetValueOrDefault(cp, 22_000) }),
+            },
+        });
+        Assert.Equal("GetCompositeSchedule", action);
     }
 
     [Fact]
@@ -55,6 +102,9 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         var second = await NextLimit(cp2);
         await Start(cp3);
         var threeWay = (await NextLimit(cp1), await NextLimit(cp2), await NextLimit(cp3, "Rejected"));
+        var unitsOffered = _units[cp3];
+        // Refused in W, the same limit is offered in amperes per phase (many chargers take only A); refused again.
+        var amps = await NextLimit(cp3, "Rejected");
         // cp3 refused: counted at 22 kW, so cp1 and cp2 share the 28 kW left.
         var afterRefusal = (await NextLimit(cp1), await NextLimit(cp2));
         var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
@@ -67,6 +117,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         Assert.Equal(22_000, alone);
         Assert.Equal(22_000, second);
         Assert.Equal((16_666.7, 16_666.7, 16_666.7), threeWay);
+        Assert.Equal(("W", "A", 24.2), (unitsOffered, _units[cp3], amps));
         Assert.Equal((14_000, 14_000), afterRefusal);
         Assert.Equal(50_000, load.LimitInForceW);
         Assert.Equal([true, true, false], load.Sessions.Select(s => s.Controllable));
@@ -107,5 +158,67 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         Assert.Contains("'FUNDAY' is not a day of the week", badDay.Status.Detail);
         Assert.Equal(StatusCode.NotFound, unknownSite.StatusCode);
         Assert.Equal((50, "22:00", "06:00", "SATURDAY", "fleet"), (ok.GridLimitKw, ok.TimeOfDay[0].Start, ok.TimeOfDay[0].End, ok.TimeOfDay[0].Days[0], ok.PriorityGroups[0]));
+    }
+
+    [Fact]
+    public async Task A_charger_that_accepts_a_profile_but_does_not_apply_it_is_counted_at_its_maximum()
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 30 });
+        await using var honest = await Charger(siteId);
+        await using var liar = await Charger(siteId);
+
+        await Start(honest);
+        var first = await NextLimit(honest);
+        await Start(liar);
+        var shared = (await NextLimit(honest), await NextLimit(liar, ignores: true));
+        await Verify(liar, ignores: true);
+        // The liar's composite schedule still says 22 kW: it is counted at 22 kW, the honest one gets the 8 kW left.
+        var afterCheck = await NextLimit(honest);
+        var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
+
+        Assert.Equal(22_000, first);
+        Assert.Equal((15_000, 15_000), shared);
+        Assert.Equal(8_000, afterCheck);
+        Assert.Equal([true, false], load.Sessions.Select(s => s.Controllable));
+    }
+
+    [Fact]
+    public async Task A_charger_booting_on_a_limited_site_gets_a_default_profile_at_one_sessions_minimum()
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 30 });
+        await using var cp = await Charger(siteId);
+
+        await cp.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+        var (action, payload) = await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+
+        Assert.Equal("SetChargingProfile", action);
+        Assert.Equal(0, payload["connectorId"]!.GetValue<int>());
+        var profile = payload["csChargingProfiles"]!;
+        Assert.Equal(("TxDefaultProfile", 4_140.0), (profile["chargingProfilePurpose"]!.GetValue<string>(),
+            profile["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>()));
+    }
+
+    [Fact]
+    public async Task Removing_the_limit_clears_the_profiles_and_a_limit_in_amperes_is_taken_per_phase()
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+        var inAmps = await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitAmpsPerPhase = 25 });
+        await using var cp = await Charger(siteId);
+        var tx = await Start(cp);
+        var limit = await NextLimit(cp);
+        await Verify(cp, ignores: false);
+
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId });
+        var (action, payload) = await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+
+        // 25 A x 3 phases x 230 V = 17.25 kW.
+        Assert.Equal(17.25, inAmps.GridLimitKw, 6);
+        Assert.Equal(17_250, limit);
+        Assert.Equal(("ClearChargingProfile", tx), (action, payload["id"]!.GetValue<int>()));
     }
 }

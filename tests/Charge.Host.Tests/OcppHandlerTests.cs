@@ -23,6 +23,33 @@ public sealed class OcppHandlerTests(SingleHostFixture host) : IClassFixture<Sin
         Assert.All(actions, a => Assert.True(OcppSchemas.Knows(a), $"{a} has no shipped request schema"));
     }
 
+    [Theory]
+    [InlineData("RemoteStartTransaction")]
+    [InlineData("RemoteStopTransaction")]
+    [InlineData("Reset")]
+    [InlineData("ChangeAvailability")]
+    [InlineData("TriggerMessage")]
+    [InlineData("DataTransfer")]
+    [InlineData("GetLocalListVersion")]
+    [InlineData("SendLocalList")]
+    [InlineData("SetChargingProfile")]
+    [InlineData("ClearChargingProfile")]
+    [InlineData("GetCompositeSchedule")]
+    public void Every_call_the_central_system_makes_has_its_answer_checked_against_a_shipped_schema(string action)
+    {
+        Assert.True(OcppSchemas.KnowsResponse(action), $"{action} has no shipped response schema");
+    }
+
+    [Fact]
+    public void Profiles_are_written_as_the_spec_names_them()
+    {
+        var (action, payload) = OcppJson.Command(new SetChargingProfile(1, new ChargingProfile(7, 7, 0, "TxProfile", "Relative",
+            new ChargingSchedule("W", [new ChargingSchedulePeriod(0, 11000.5m)]))));
+
+        Assert.Equal("SetChargingProfile", action);
+        Assert.Equal("""{"connectorId":1,"csChargingProfiles":{"chargingProfileId":7,"transactionId":7,"stackLevel":0,"chargingProfilePurpose":"TxProfile","chargingProfileKind":"Relative","chargingSchedule":{"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":11000.5}]}}}""", payload);
+    }
+
     [Fact]
     public void Commands_are_written_with_the_spec_field_names_and_without_absent_options()
     {

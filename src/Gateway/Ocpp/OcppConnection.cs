@@ -27,14 +27,37 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         var status = "NotSupported";
         try
         {
-            if (SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } tx && command.LimitW is { } w)
+            if (SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } cleared && command.LimitW is null)
             {
+                // The site's limit was removed: the transaction's profile goes.
+                var (clear, clearPayload) = Messages.OcppJson.Command(new Messages.ClearChargingProfile(cleared));
+                await Call(clear, clearPayload);
+                return;
+            }
+
+            if (SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } txId && command.LimitW is { } w)
+            {
+                var tx = txId;
                 // A TxProfile for the running transaction, in W, one period from its start; the profile ID is the
                 // transaction's, so a new limit replaces the previous one (same purpose and stack level).
                 var (action, payload) = Messages.OcppJson.Command(new Messages.SetChargingProfile(command.ConnectorId,
                     new Messages.ChargingProfile(tx, tx, 0, "TxProfile", "Relative",
                         new Messages.ChargingSchedule("W", [new Messages.ChargingSchedulePeriod(0, Math.Round((decimal)w, 1))]))));
                 status = Messages.OcppJson.StatusOf(await Call(action, payload));
+                if (status == "Rejected")
+                {
+                    // Many chargers take limits only in amperes: the same limit per phase on three phases at 230 V.
+                    var (inAmps, ampsPayload) = Messages.OcppJson.Command(new Messages.SetChargingProfile(command.ConnectorId,
+                        new Messages.ChargingProfile(tx, tx, 0, "TxProfile", "Relative",
+                            new Messages.ChargingSchedule("A", [new Messages.ChargingSchedulePeriod(0, Math.Round((decimal)(w / (230 * 3)), 1), 3)]))));
+                    status = Messages.OcppJson.StatusOf(await Call(inAmps, ampsPayload));
+                }
+
+                if (status == "Accepted" && await CompositeLimitW(command.ConnectorId) is { } applied && applied > w + 1)
+                {
+                    // The charger took the profile but its composite schedule still allows more: it is not limited.
+                    status = "NotApplied";
+                }
             }
         }
         catch (Exception e) when (e is ChargeException or TimeoutException)
@@ -61,6 +84,26 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         };
         var answer = await Call(action, payload);
         return Messages.OcppJson.StatusOf(answer);
+    }
+
+    /// <summary>
+    /// The connector's composite schedule's limit now (W), to verify a profile took effect; null when the charger
+    /// cannot say (Rejected, a CALLERROR, a schedule in A or without periods).
+    /// </summary>
+    private async Task<double?> CompositeLimitW(int connectorId)
+    {
+        try
+        {
+            var (action, payload) = Messages.OcppJson.Command(new Messages.GetCompositeSchedule(connectorId, 60, "W"));
+            var answer = System.Text.Json.JsonSerializer.Deserialize<Messages.CompositeSchedule>(await Call(action, payload), Messages.OcppJson.Options);
+            return answer is { Status: "Accepted", ChargingSchedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }
+                ? (double)periods[0].Limit
+                : null;
+        }
+        catch (Exception e) when (e is ChargeException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     public async Task<string> Call(string action, string payloadJson)

@@ -15,7 +15,7 @@ namespace Charge.Gateway.Ocpp;
 /// A connection handles one CALL at a time (OCPP-J 1.6, 4.1.1: one request in flight per direction).
 /// </summary>
 public sealed partial class OcppEndpoint(
-    OcppCentralSystem centralSystem, OcppCostNotifier costNotifier, OcppLocalList localList, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
+    OcppCentralSystem centralSystem, OcppCostNotifier costNotifier, OcppLocalList localList, OcppSmartCharging smartCharging, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
     Hosting.GatewayDrain drain, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
 {
     public const string SubProtocol = "ocpp1.6";
@@ -182,6 +182,11 @@ public sealed partial class OcppEndpoint(
                 {
                     // After the answer, and not awaited: the charger's answer to our call arrives through this loop.
                     _ = SendCost(connection, followUp.Action, followUp.Payload);
+                }
+
+                if (reply.FollowUp is { Action: "BootNotification" })
+                {
+                    _ = smartCharging.OnBoot(connection);
                 }
 
                 if (reply.FollowUp is { Action: "BootNotification" or "Heartbeat" } liveness && options.Value.LocalListSync)

@@ -13,6 +13,9 @@ public static class OcppSchemas
 
     public static bool Knows(string action) => Schemas.Value.ContainsKey(action);
 
+    /// <summary>Whether the answer to a call we make is checked against a shipped schema.</summary>
+    public static bool KnowsResponse(string action) => Responses.Value.ContainsKey(action);
+
     /// <summary>Checks a charge point's CALLRESULT to one of our calls; returns what is wrong, or null.</summary>
     public static string? ResponseProblem(string action, JsonNode? payload)
     {

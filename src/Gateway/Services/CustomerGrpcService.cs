@@ -37,11 +37,9 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
 
     public override async Task<ListCustomersResponse> ListCustomers(ListCustomersRequest request, ServerCallContext context)
     {
-        var size = Paging.Size(request.PageSize);
-        var ids = await grains.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).List(Paging.After(request.PageToken), size + 1);
-        var page = ids.Take(size).ToArray();
+        var (page, next) = await Paging.Keys(grains.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).List, request.PageSize, request.PageToken);
         var views = await Task.WhenAll(page.Select(id => grains.GetGrain<ICustomerGrain>(id).Get()));
-        var response = new ListCustomersResponse { NextPageToken = Paging.Next(page.LastOrDefault(), ids.Length > size) };
+        var response = new ListCustomersResponse { NextPageToken = next };
         response.Customers.AddRange(views.Select(ToApi));
         return response;
     }

@@ -32,6 +32,16 @@ public static class Paging
         }
     }
 
+    /// <summary>One page of a key-ordered directory: its keys and the token of the next page (empty after the last).</summary>
+    public static async Task<(string[] Keys, string NextToken)> Keys(
+        Func<string?, int, Task<System.Collections.Immutable.ImmutableArray<string>>> list, int pageSize, string pageToken)
+    {
+        var size = Size(pageSize);
+        var keys = await list(After(pageToken), size + 1);
+        var page = keys.Take(size).ToArray();
+        return (page, Next(page.LastOrDefault(), keys.Length > size));
+    }
+
     /// <summary>The token for the page after one ending at <paramref name="lastKey"/>; empty when the page was the last.</summary>
     public static string Next(string? lastKey, bool more) =>
         more && lastKey is not null ? Convert.ToBase64String(Encoding.UTF8.GetBytes(lastKey)) : "";

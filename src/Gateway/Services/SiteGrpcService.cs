@@ -56,9 +56,12 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
         }
 
         SiteLimits? limits = null;
-        if (request.GridLimitKw != 0 || request.TimeOfDay.Count > 0)
+        if (request.GridLimitKw != 0 || request.GridLimitAmpsPerPhase != 0 || request.TimeOfDay.Count > 0)
         {
-            var grid = Kw(request.GridLimitKw, "grid_limit_kw");
+            var fromAmps = request.GridLimitAmpsPerPhase == 0 ? (double?)null
+                : Kw(request.GridLimitAmpsPerPhase * 230 * 3 / 1000, "grid_limit_amps_per_phase (as kW on three phases at 230 V)");
+            var grid = request.GridLimitKw == 0 && fromAmps is { } onlyAmps ? onlyAmps
+                : Math.Min(Kw(request.GridLimitKw, "grid_limit_kw"), fromAmps ?? double.MaxValue);
             var windows = request.TimeOfDay.Select((w, i) =>
             {
                 var field = $"time_of_day[{i}]";

@@ -29,11 +29,9 @@ public sealed class TokenGrpcService(IGrainFactory grains) : TokenService.TokenS
 
     public override async Task<ListTokensResponse> ListTokens(ListTokensRequest request, ServerCallContext context)
     {
-        var size = Paging.Size(request.PageSize);
-        var tags = await grains.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).List(Paging.After(request.PageToken), size + 1);
-        var page = tags.Take(size).ToArray();
+        var (page, next) = await Paging.Keys(grains.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).List, request.PageSize, request.PageToken);
         var views = await Task.WhenAll(page.Select(tag => grains.GetGrain<ITokenGrain>(tag).Get()));
-        var response = new ListTokensResponse { NextPageToken = Paging.Next(page.LastOrDefault(), tags.Length > size) };
+        var response = new ListTokensResponse { NextPageToken = next };
         response.Tokens.AddRange(views.Select(ToApi));
         return response;
     }

@@ -526,9 +526,13 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             return;
         }
 
-        _allowances[sessionId] = allowanceW;
-        _ = GrainFactory.GetGrain<ISessionGrain>(sessionId).ShowAllowance(allowanceW);
-        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer", allowanceW);
+        // Infinity: the site's limit was removed; the charger clears its limit (ClearChargingProfile).
+        var unlimited = double.IsPositiveInfinity(allowanceW);
+        var shown = unlimited ? _board.MaxPowerOf(active.ConnectorId) : allowanceW;
+        _allowances[sessionId] = shown;
+        _ = GrainFactory.GetGrain<ISessionGrain>(sessionId).ShowAllowance(shown);
+        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer",
+            unlimited ? null : allowanceW);
         var now = Now;
         if (_channels.OcppOpen(now) && active.TransactionId is not null && _channels.OcppChannel is { } ocpp)
         {
@@ -542,6 +546,16 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             // Neither socket nor stream: it cannot be limited now; counted at its maximum.
             await GrainFactory.GetGrain<ISiteLoadGrain>(site).Uncontrollable(sessionId);
         }
+    }
+
+    public async Task<double?> DefaultLimit()
+    {
+        if (State.SiteId is not { } site || (await GrainFactory.GetGrain<ISiteLoadGrain>(site).Get()).LimitInForceW is null)
+        {
+            return null;
+        }
+
+        return State.Kind?.PowerType == "AC_1_PHASE" ? SiteLimits.SinglePhaseMinimumW : SiteLimits.ThreePhaseMinimumW;
     }
 
     public async Task LimitAnswered(string sessionId, string status)

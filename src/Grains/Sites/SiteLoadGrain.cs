@@ -18,6 +18,9 @@ public sealed record LoadEntry
 
     /// <summary>Whether the charger was told an allowance yet.</summary>
     [Id(5)] public bool Told { get; set; }
+
+    /// <summary>When <see cref="DrawW"/> was reported.</summary>
+    [Id(6)] public DateTime? DrawAt { get; set; }
 }
 
 [GenerateSerializer]
@@ -53,6 +56,9 @@ public sealed partial class SiteLoadGrain(
 {
     /// <summary>A change smaller than this (W, or 2 %) is not worth a new charging profile.</summary>
     public const double Hysteresis = 100;
+
+    /// <summary>How long an uncontrollable session's last measured draw stands for it before its maximum does.</summary>
+    public static readonly TimeSpan DrawGrace = TimeSpan.FromMinutes(5);
 
     private IGrainTimer? _boundary;
 
@@ -109,6 +115,7 @@ public sealed partial class SiteLoadGrain(
         {
             // Not written: a draw is a moment's observation; a reactivation starts from the maxima again.
             entry.DrawW = powerW;
+            entry.DrawAt = time.GetUtcNow().UtcDateTime;
             await Rebalance();
         }
     }
@@ -132,11 +139,12 @@ public sealed partial class SiteLoadGrain(
         {
             if (liftWhenUnlimited)
             {
-                // The limit was taken away: every session may draw its connector's maximum again.
+                // The limit was taken away: the chargers clear their profiles; every session may draw its maximum again.
                 foreach (var entry in State.Sessions.Values.Where(e => e.Controllable))
                 {
                     entry.AllowanceW = entry.Session.MaxW;
-                    Tell(entry);
+                    entry.Told = true;
+                    _ = GrainFactory.GetGrain<IChargerGrain>(entry.Session.ChargerId).ApplyAllowance(entry.Session.SessionId, double.PositiveInfinity);
                 }
             }
 
@@ -241,8 +249,11 @@ public sealed partial class SiteLoadGrain(
     /// What a session can use: its maximum, unless its car draws clearly less than it was given (then a little
     /// above the draw, so a car that wants more shows it by drawing all it is given).
     /// </summary>
-    private static double Demand(LoadEntry e) =>
-        !e.Controllable ? e.Session.MaxW
+    private double Demand(LoadEntry e) =>
+        !e.Controllable
+            // A session that cannot be limited draws what it draws: its last measured draw for a grace period, then
+            // (the draw may have grown unseen) its maximum.
+            ? e.DrawW is { } measured && e.DrawAt is { } at && time.GetUtcNow().UtcDateTime - at <= DrawGrace ? measured : e.Session.MaxW
         : e.DrawW is { } draw && e.Told && draw < 0.8 * e.AllowanceW ? Math.Min(e.Session.MaxW, Math.Max(draw * 1.2, e.Session.MinW))
         : e.Session.MaxW;
 

@@ -72,7 +72,15 @@ public sealed record ChargingProfile(int ChargingProfileId, int? TransactionId, 
 
 public sealed record ChargingSchedule(string ChargingRateUnit, ImmutableArray<ChargingSchedulePeriod> ChargingSchedulePeriod);
 
-public sealed record ChargingSchedulePeriod(int StartPeriod, decimal Limit);
+public sealed record ChargingSchedulePeriod(int StartPeriod, decimal Limit, int? NumberPhases = null);
+
+/// <summary>ClearChargingProfile (OCPP 1.6, 6.17) of one profile ID.</summary>
+public sealed record ClearChargingProfile(int Id);
+
+/// <summary>GetCompositeSchedule (OCPP 1.6, 6.26): what the connector will actually draw at most over the next seconds.</summary>
+public sealed record GetCompositeSchedule(int ConnectorId, int Duration, string ChargingRateUnit);
+
+public sealed record CompositeSchedule(string Status, int? ConnectorId, ChargingSchedule? ChargingSchedule);
 
 public sealed record LocalListVersion(int ListVersion);
 

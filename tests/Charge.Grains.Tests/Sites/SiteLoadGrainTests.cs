@@ -1,0 +1,49 @@
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Tests.Sites;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SiteLoadGrainTests(ClusterFixture fixture)
+{
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
+
+    [Fact]
+    public async Task A_session_that_cannot_be_limited_counts_at_its_maximum_until_its_measured_draw_says_less()
+    {
+        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(NewId("site"));
+        await site.SetLimits(new SiteLimits(30), "Europe/Amsterdam");
+        await site.Started(new LoadSession("a", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("b", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+
+        await site.Uncontrollable("a");
+        var atMaximum = await site.Get();
+        await site.Drawing("a", 5_000);
+        var atDraw = await site.Get();
+
+        Assert.Equal(8_000, atMaximum.Sessions.Single(s => s.SessionId == "b").AllowanceW, 6);
+        Assert.Equal(22_000, atDraw.Sessions.Single(s => s.SessionId == "b").AllowanceW, 6);
+        Assert.False(atDraw.Sessions.Single(s => s.SessionId == "a").Controllable);
+    }
+
+    [Fact]
+    public async Task A_priority_group_is_served_before_the_public_and_the_last_to_start_pauses()
+    {
+        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(NewId("site"));
+        await site.SetLimits(new SiteLimits(20, PriorityGroups: ["fleet"]), "UTC");
+        await site.Started(new LoadSession("public-1", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("public-2", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("fleet-1", NewId("cp"), 1, 11_000, SiteLimits.ThreePhaseMinimumW, "fleet"));
+
+        var load = await site.Get();
+        var allowance = load.Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
+
+        // The fleet takes its 11 kW; 9 kW left for two public sessions is 4.5 kW each (above the 4.14 kW minimum).
+        Assert.Equal(11_000, allowance["fleet-1"], 6);
+        Assert.Equal(4_500, allowance["public-1"], 6);
+        Assert.Equal(4_500, allowance["public-2"], 6);
+        await site.SetLimits(new SiteLimits(18, PriorityGroups: ["fleet"]), "UTC");
+        var tighter = (await site.Get()).Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
+        // 7 kW left: 3.5 kW each would be below the minimum, so public-2 (the last public to start) pauses.
+        Assert.Equal((11_000, 7_000, 0), (tighter["fleet-1"], tighter["public-1"], tighter["public-2"]));
+    }
+}
