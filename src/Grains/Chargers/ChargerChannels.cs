@@ -98,4 +98,24 @@ internal sealed class ChargerChannels(string chargerId)
         Detach(station);
         return false;
     }
+
+    /// <summary>
+    /// Asks the charger to stop a session: RemoteStopTransaction over its socket (an OCPP transaction), else a
+    /// RemoteStop on its command stream. Which channel and the charger's answer; FailedPrecondition when neither is open.
+    /// </summary>
+    public async Task<(string Channel, string Status)> AskToStop(StationCommand command, bool overOcpp)
+    {
+        if (Ocpp && overOcpp)
+        {
+            return ("ocpp", await OverOcpp("RemoteStopTransaction", channel => channel.Deliver(command)));
+        }
+
+        if (await DeliverToStation(command))
+        {
+            return ("station-stream", "Sent");
+        }
+
+        throw ChargeException.FailedPrecondition(
+            $"charger '{chargerId}' is not connected (no OCPP socket, no open command stream): it cannot be asked to stop session '{command.SessionId}'; an operator can force-close it");
+    }
 }

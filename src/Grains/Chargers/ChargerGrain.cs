@@ -21,10 +21,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly AbandonedSweep _sweep;
     private readonly ChargerPresence _presence;
     private readonly LocalListSync _localList;
-
-    // The load balancer's allowance per running session, and when a draw was last reported (memory only).
-    private readonly Dictionary<string, double> _allowances = [];
-    private readonly Dictionary<string, DateTime> _drawReported = [];
+    private readonly ChargerLoad _load;
+    private readonly SessionStarts _starts;
     private IStreamProvider? _streams;
     private readonly Sessions.SessionOptions _sessionOptions;
 
@@ -49,6 +47,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         _sweep = new AbandonedSweep(this, _sessionOptions);
         _presence = new ChargerPresence(() => _state.State, fleetOptions.Value);
         _localList = new LocalListSync(() => GrainFactory, () => _state.State);
+        _starts = new SessionStarts(this.GetPrimaryKeyString(), () => GrainFactory, () => _state.State, _board);
+        _load = new ChargerLoad(this.GetPrimaryKeyString(), () => GrainFactory, () => _state.State, _channels, _board, time, (id, status) => LogLimitRefused(id, status));
         _outbox = new MeterBatchOutbox(this.GetPrimaryKeyString(), _sessionOptions.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
             () => _streams ??= this.GetStreamProvider(StreamNames.Provider),
             e => LogStorageFailed(e, ChargerId), (e, sessionId, position) => LogPublishFailed(e, sessionId, position));
@@ -136,26 +136,17 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         // A retried start of a session running here was authorized when it began.
-        StartAuthorization? authorization = null;
-        if (!_board.IsActive(command.SessionId))
+        var authorization = _board.IsActive(command.SessionId) ? null : await _starts.Authorize(command, transactionId, Now);
+        if (authorization is { Authorization.Accepted: false })
         {
-            authorization = await GrainFactory.GetGrain<ITokenGrain>(command.IdTag).AuthorizeStart(command.SessionId);
-            if (!authorization.Authorization.Accepted)
-            {
-                _board.Refused(new RefusedStart(Now, command.ConnectorId, command.IdTag, authorization.Authorization.Status,
-                    authorization.Authorization.Reason, transactionId, command.Timestamp, command.MeterStartWh));
-                await Contact();
-                await Persist();
-                LogRefused(command.IdTag, command.ConnectorId, authorization.Authorization.Status);
-                return (null, authorization.Authorization);
-            }
+            await Contact();
+            await Persist();
+            LogRefused(command.IdTag, command.ConnectorId, authorization.Authorization.Status);
+            return (null, authorization.Authorization);
         }
 
-        var siteZone = State.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
-        var customerId = authorization?.CustomerId;
-        var tariffGroup = customerId is null ? null : await GrainFactory.GetGrain<ICustomerGrain>(customerId).GetTariffGroup();
-        var tariff = await Tariffs.TariffInForce.At(GrainFactory, ChargerId, State.SiteId, command.Timestamp, tariffGroup);
-        var view = await session.Start(command, new SessionTerms(tariff, State.SiteId, siteZone, _board.MaxPowerOf(command.ConnectorId), customerId));
+        var (terms, tariffGroup) = await _starts.Terms(command, authorization);
+        var view = await session.Start(command, terms);
         await Contact();
         if (view.Status == SessionStatus.Active && !_board.IsActive(command.SessionId))
         {
@@ -166,18 +157,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             SessionIndex.Add(State.History, reference, HistoryLimit);
 
             await Persist();
-            await GrainFactory.GetGrain<IIdTagGrain>(command.IdTag).AddSession(reference);
-            if (customerId is not null)
-            {
-                await GrainFactory.GetGrain<ICustomerGrain>(customerId).AddSession(reference);
-            }
+            await _starts.Index(reference, terms.CustomerId);
 
-            if (State.SiteId is { } loadSite)
-            {
-                var single = State.Kind?.PowerType == "AC_1_PHASE";
-                await GrainFactory.GetGrain<ISiteLoadGrain>(loadSite).Started(new LoadSession(command.SessionId, ChargerId, command.ConnectorId,
-                    _board.MaxPowerOf(command.ConnectorId), single ? SiteLimits.SinglePhaseMinimumW : SiteLimits.ThreePhaseMinimumW, tariffGroup));
-            }
+            await _load.Started(command.SessionId, command.ConnectorId, tariffGroup);
             await _sweep.Ensure();
         }
 
@@ -200,21 +182,11 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     private async Task Release(string sessionId, DateTime at)
     {
         _outbox.Forget(sessionId);
-        _allowances.Remove(sessionId);
-        _drawReported.Remove(sessionId);
         var ended = _board.Release(sessionId, at);
         await Persist();
-        if (ended is not null && State.SiteId is { } site)
+        if (ended is not null)
         {
-            try
-            {
-                await GrainFactory.GetGrain<ISiteLoadGrain>(site).Ended(sessionId);
-            }
-            catch (Exception e) when (e is not ChargeException)
-            {
-                // Its share stays reserved until the site's next change finds it gone (the charger is the truth).
-                LogLoadNotTold(e, sessionId);
-            }
+            await _load.Ended(sessionId, e => LogLoadNotTold(e, sessionId));
         }
 
         if (ended?.SlotOfIdTag is { } idTag)
@@ -256,21 +228,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             throw await NotActiveHere(sessionId, "there is nothing to stop");
         }
 
-        var session = GrainFactory.GetGrain<ISessionGrain>(sessionId);
         var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
-        if (_channels.Ocpp && active.TransactionId is not null)
-        {
-            var status = await _channels.OverOcpp("RemoteStopTransaction", channel => channel.Deliver(command));
-            return new StopRequestResult("ocpp", status, await session.GetView());
-        }
-
-        if (await _channels.DeliverToStation(command))
-        {
-            return new StopRequestResult("station-stream", "Sent", await session.GetView());
-        }
-
-        throw ChargeException.FailedPrecondition(
-            $"charger '{ChargerId}' is not connected (no OCPP socket, no open command stream): it cannot be asked to stop session '{sessionId}'; an operator can force-close it");
+        var (channel, status) = await _channels.AskToStop(command, overOcpp: active.TransactionId is not null);
+        return new StopRequestResult(channel, status, await GrainFactory.GetGrain<ISessionGrain>(sessionId).GetView());
     }
 
     public async Task AttachStation(IStationCommandChannel channel)
@@ -318,7 +278,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
         var batch = await _outbox.Accept(sessionId, readings);
         active.LastSequence = batch.Sequence;
-        await ReportDraw(sessionId, active);
+        await _load.Drawing(sessionId, active, _outbox.LastPowerW(sessionId));
         return new MeterValuesAccepted(sessionId, readings.Length, batch.Sequence);
     }
 
@@ -365,12 +325,9 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             }
         }
 
-        if (State.Refused.LastOrDefault() is { TransactionId: { } refusedId } refused
-            && refusedId == State.LastTransactionId && refused.IdTag == start.IdTag && refused.ConnectorId == start.ConnectorId
-            && refused.StationTimestamp == start.Timestamp && refused.MeterStartWh == start.MeterStartWh)
+        if (StartRecords.RepeatedRefusal(State, start) is { } again)
         {
-            // The refusal's answer was lost: the same StartTransaction gets the same transaction and refusal again.
-            return new OcppTransaction(refusedId, null, new TokenAuthorization(refused.Status, null, null, refused.Reason));
+            return again;
         }
 
         var transactionId = ++State.LastTransactionId;
@@ -401,21 +358,13 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
             return 0;
         }
 
-        if (State.Refused.Any(r => r.TransactionId is { } refused && SessionIds.OfTransaction(ChargerId, refused) == sessionId))
+        if (StartRecords.IsRefusedTransaction(State, ChargerId, sessionId))
         {
-            // Readings of a transaction the registry refused (the charger sends them until it ends it): nothing to keep.
+            // Readings of a transaction the registry refused: nothing to keep.
             return 0;
         }
 
-        foreach (var r in readings)
-        {
-            State.AnomalyCount++;
-            if (State.Anomalies.Count < _sessionOptions.MaxAnomaliesKept)
-            {
-                State.Anomalies.Add(new MeterAnomaly(AnomalyKind.UnknownSession, r.Timestamp, r.EnergyWh, $"no session '{sessionId}' on this charger"));
-            }
-        }
-
+        StartRecords.Unknown(State, sessionId, readings, _sessionOptions.MaxAnomaliesKept);
         await Persist();
         return 0;
     }
@@ -477,22 +426,8 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<ChargerView> Deregister()
     {
-        if (!ChargerRegistry.Known(State) || State.CredentialHash is null && State.DecommissionedAt is null)
+        if (ChargerRegistry.Decommission(ChargerId, State, Now))
         {
-            throw ChargeException.NotFound($"charger '{ChargerId}' is not registered");
-        }
-
-        if (State.Active.Count > 0)
-        {
-            throw ChargeException.FailedPrecondition(
-                $"charger '{ChargerId}' has {State.Active.Count} session(s) running ({string.Join(", ", State.Active.Keys.Order(StringComparer.Ordinal))}): stop or force-close them first");
-        }
-
-        if (State.DecommissionedAt is null)
-        {
-            State.DecommissionedAt = Now;
-            // Without a credential it cannot connect or report again; its sessions and history stay.
-            State.CredentialHash = null;
             await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, null);
             await Persist();
         }
@@ -503,92 +438,18 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     public async Task<LocalListUpdate?> PlanLocalList(int? heldVersion)
     {
         var (update, changed) = await _localList.Plan(heldVersion);
-        if (changed)
-        {
-            await Persist();
-        }
-
+        await (changed ? Persist() : Task.CompletedTask);
         return update;
     }
 
-    public async Task LocalListAnswered(int version, string status)
-    {
-        if (_localList.Answered(version, status))
-        {
-            await Persist();
-        }
-    }
+    public Task LocalListAnswered(int version, string status) => _localList.Answered(version, status) ? Persist() : Task.CompletedTask;
 
-    public async Task ApplyAllowance(string sessionId, double allowanceW)
-    {
-        if (!State.Active.TryGetValue(sessionId, out var active))
-        {
-            return;
-        }
+    public Task ApplyAllowance(string sessionId, double allowanceW) =>
+        State.Active.TryGetValue(sessionId, out var active) ? _load.Apply(sessionId, active, allowanceW) : Task.CompletedTask;
 
-        // Infinity: the site's limit was removed; the charger clears its limit (ClearChargingProfile).
-        var unlimited = double.IsPositiveInfinity(allowanceW);
-        var shown = unlimited ? _board.MaxPowerOf(active.ConnectorId) : allowanceW;
-        _allowances[sessionId] = shown;
-        _ = GrainFactory.GetGrain<ISessionGrain>(sessionId).ShowAllowance(shown);
-        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer",
-            unlimited ? null : allowanceW);
-        var now = Now;
-        if (_channels.OcppOpen(now) && active.TransactionId is not null && _channels.OcppChannel is { } ocpp)
-        {
-            // One-way: the gateway sends SetChargingProfile and reports the answer (LimitAnswered).
-            _ = ocpp.Limit(command);
-            return;
-        }
+    public Task<double?> DefaultLimit() => _load.DefaultLimit();
 
-        if (!await _channels.DeliverToStation(command) && State.SiteId is { } site)
-        {
-            // Neither socket nor stream: it cannot be limited now; counted at its maximum.
-            await GrainFactory.GetGrain<ISiteLoadGrain>(site).Uncontrollable(sessionId);
-        }
-    }
-
-    public async Task<double?> DefaultLimit()
-    {
-        if (State.SiteId is not { } site || (await GrainFactory.GetGrain<ISiteLoadGrain>(site).Get()).LimitInForceW is null)
-        {
-            return null;
-        }
-
-        return State.Kind?.PowerType == "AC_1_PHASE" ? SiteLimits.SinglePhaseMinimumW : SiteLimits.ThreePhaseMinimumW;
-    }
-
-    public async Task LimitAnswered(string sessionId, string status)
-    {
-        if (status != "Accepted" && State.SiteId is { } site && State.Active.ContainsKey(sessionId))
-        {
-            LogLimitRefused(sessionId, status);
-            await GrainFactory.GetGrain<ISiteLoadGrain>(site).Uncontrollable(sessionId);
-        }
-    }
-
-    /// <summary>
-    /// Tells the site's load balancer when a car draws clearly less than its allowance (its share can go to others)
-    /// or all of it while held below its maximum (it wants more); at most once a minute per session.
-    /// </summary>
-    private async Task ReportDraw(string sessionId, ActiveSession active)
-    {
-        if (State.SiteId is not { } site || !_allowances.TryGetValue(sessionId, out var allowance) || _outbox.LastPowerW(sessionId) is not { } power)
-        {
-            return;
-        }
-
-        var now = Now;
-        var max = _board.MaxPowerOf(active.ConnectorId);
-        var worth = power < 0.8 * allowance || (power > 0.95 * allowance && allowance < max - SiteLoadGrainHysteresis);
-        if (worth && (!_drawReported.TryGetValue(sessionId, out var last) || now - last >= TimeSpan.FromMinutes(1)))
-        {
-            _drawReported[sessionId] = now;
-            await GrainFactory.GetGrain<ISiteLoadGrain>(site).Drawing(sessionId, power);
-        }
-    }
-
-    private const double SiteLoadGrainHysteresis = Sites.SiteLoadGrain.Hysteresis;
+    public Task LimitAnswered(string sessionId, string status) => _load.Answered(sessionId, status);
 
     public Task<AvailabilityView> GetAvailability(DateTime from, DateTime to) =>
         Task.FromResult(_presence.Availability(ChargerId, from, to, Now));
@@ -646,21 +507,7 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     {
         var now = Now;
         var online = _presence.Online(now, _channels.OcppOpen(now), _channels.StationOpen(now));
-        var status = State.DecommissionedAt is not null ? FleetStatus.Decommissioned
-            : !online ? FleetStatus.Offline
-            : _board.ChargerFaulted() ? FleetStatus.Faulted
-            : State.Active.Count > 0 ? FleetStatus.Charging
-            : FleetStatus.Available;
-        return ChargerRegistry.View(ChargerId, State, _board, _lastContact, _channels.Ocpp, _channels.Station, _outbox.LastPowerW) with
-        {
-            Online = online,
-            LastSeenAt = State.LastSeen,
-            Boot = State.Boot,
-            DecommissionedAt = State.DecommissionedAt,
-            FleetStatus = status,
-            LocalListVersion = State.LocalListVersion,
-            LocalListUnsupported = State.LocalListUnsupported,
-        };
+        return ChargerRegistry.View(ChargerId, State, _board, _lastContact, _channels.Ocpp, _channels.Station, _outbox.LastPowerW, online);
     }
 
     private async Task<ChargeException> NotActiveHere(string sessionId, string what) =>

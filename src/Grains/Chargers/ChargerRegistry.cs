@@ -23,6 +23,33 @@ internal static class ChargerRegistry
         state.ConnectorMaxPowerW = registration.ConnectorMaxPowerW;
     }
 
+    /// <summary>
+    /// Decommissions the charger (its credential revoked: it cannot connect or report again; its sessions and history
+    /// stay); refused while sessions run. Whether anything changed (the site is left by the caller).
+    /// </summary>
+    public static bool Decommission(string chargerId, ChargerState state, DateTime now)
+    {
+        if (!Known(state) || state.CredentialHash is null && state.DecommissionedAt is null)
+        {
+            throw ChargeException.NotFound($"charger '{chargerId}' is not registered");
+        }
+
+        if (state.Active.Count > 0)
+        {
+            throw ChargeException.FailedPrecondition(
+                $"charger '{chargerId}' has {state.Active.Count} session(s) running ({string.Join(", ", state.Active.Keys.Order(StringComparer.Ordinal))}): stop or force-close them first");
+        }
+
+        if (state.DecommissionedAt is not null)
+        {
+            return false;
+        }
+
+        state.DecommissionedAt = now;
+        state.CredentialHash = null;
+        return true;
+    }
+
     /// <summary>Keeps the sites' charger lists in step with this charger's site (the charger's state is the truth).</summary>
     public static async Task MoveToSite(IGrainFactory grains, string chargerId, ChargerState state, string? siteId)
     {
@@ -48,7 +75,24 @@ internal static class ChargerRegistry
     public static bool Known(ChargerState state) =>
         state.Connectors.Count > 0 || state.LastHeartbeat is not null || state.SiteId is not null || state.CredentialHash is not null;
 
+    /// <summary>The charger as operators see it: its fleet status is the most urgent of decommissioned, offline, faulted, charging, available.</summary>
     public static ChargerView View(string chargerId, ChargerState state, ConnectorBoard board, DateTime lastContact, bool ocpp, bool station,
+        Func<string, double?> livePowerW, bool online) => Description(chargerId, state, board, lastContact, ocpp, station, livePowerW) with
+    {
+        Online = online,
+        LastSeenAt = state.LastSeen,
+        Boot = state.Boot,
+        DecommissionedAt = state.DecommissionedAt,
+        FleetStatus = state.DecommissionedAt is not null ? FleetStatus.Decommissioned
+            : !online ? FleetStatus.Offline
+            : board.ChargerFaulted() ? FleetStatus.Faulted
+            : state.Active.Count > 0 ? FleetStatus.Charging
+            : FleetStatus.Available,
+        LocalListVersion = state.LocalListVersion,
+        LocalListUnsupported = state.LocalListUnsupported,
+    };
+
+    private static ChargerView Description(string chargerId, ChargerState state, ConnectorBoard board, DateTime lastContact, bool ocpp, bool station,
         Func<string, double?> livePowerW) => new(
         chargerId,
         [.. state.Connectors.OrderBy(c => c.Key)

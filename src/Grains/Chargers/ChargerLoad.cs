@@ -1,0 +1,104 @@
+using Charge.Grains.Interfaces;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>
+/// A charger's side of its site's load balancing: tells the site load grain when sessions start and end and when a
+/// car's draw departs from its allowance, delivers allowances (OCPP profile one-way through the gateway, or a
+/// station command), and reports a charger that cannot be limited. Allowances and draw reports are kept in memory.
+/// </summary>
+internal sealed class ChargerLoad(
+    string chargerId,
+    Func<IGrainFactory> grains,
+    Func<ChargerState> state,
+    ChargerChannels channels,
+    ConnectorBoard board,
+    TimeProvider time,
+    Action<string, string> logRefused)
+{
+    private readonly Dictionary<string, double> _allowances = [];
+    private readonly Dictionary<string, DateTime> _drawReported = [];
+
+    private ChargerState State => state();
+
+    private ISiteLoadGrain? Site => State.SiteId is { } site ? grains().GetGrain<ISiteLoadGrain>(site) : null;
+
+    /// <summary>The least a session on this charger can be given: 6 A on its phases.</summary>
+    private double MinimumW => State.Kind?.PowerType == "AC_1_PHASE" ? SiteLimits.SinglePhaseMinimumW : SiteLimits.ThreePhaseMinimumW;
+
+    public Task Started(string sessionId, int connectorId, string? tariffGroup) =>
+        Site?.Started(new LoadSession(sessionId, chargerId, connectorId, board.MaxPowerOf(connectorId), MinimumW, tariffGroup)) ?? Task.CompletedTask;
+
+    /// <summary>The session ended; a failure to tell leaves its share reserved until the site's next change.</summary>
+    public async Task Ended(string sessionId, Action<Exception> logNotTold)
+    {
+        _allowances.Remove(sessionId);
+        _drawReported.Remove(sessionId);
+        try
+        {
+            await (Site?.Ended(sessionId) ?? Task.CompletedTask);
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            logNotTold(e);
+        }
+    }
+
+    /// <summary>
+    /// Delivers an allowance (infinity: the site's limit was removed, the charger clears its limit). A charger with
+    /// neither socket nor stream cannot be limited now: its session is counted at its maximum.
+    /// </summary>
+    public async Task Apply(string sessionId, ActiveSession active, double allowanceW)
+    {
+        var unlimited = double.IsPositiveInfinity(allowanceW);
+        var shown = unlimited ? board.MaxPowerOf(active.ConnectorId) : allowanceW;
+        _allowances[sessionId] = shown;
+        _ = grains().GetGrain<ISessionGrain>(sessionId).ShowAllowance(shown);
+        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer",
+            unlimited ? null : allowanceW);
+        if (channels.OcppOpen(time.GetUtcNow().UtcDateTime) && active.TransactionId is not null && channels.OcppChannel is { } ocpp)
+        {
+            // One-way: the gateway sends SetChargingProfile and reports the answer (LimitAnswered).
+            _ = ocpp.Limit(command);
+            return;
+        }
+
+        if (!await channels.DeliverToStation(command) && Site is { } site)
+        {
+            await site.Uncontrollable(sessionId);
+        }
+    }
+
+    public async Task Answered(string sessionId, string status)
+    {
+        if (status != "Accepted" && Site is { } site && State.Active.ContainsKey(sessionId))
+        {
+            logRefused(sessionId, status);
+            await site.Uncontrollable(sessionId);
+        }
+    }
+
+    /// <summary>What a new transaction may draw until its allowance arrives (TxDefaultProfile); null on a site without a limit.</summary>
+    public async Task<double?> DefaultLimit() =>
+        Site is { } site && (await site.Get()).LimitInForceW is not null ? MinimumW : null;
+
+    /// <summary>
+    /// Tells the site's load balancer when a car draws clearly less than its allowance (its share can go to others)
+    /// or all of it while held below its maximum (it wants more); at most once a minute per session.
+    /// </summary>
+    public async Task Drawing(string sessionId, ActiveSession active, double? powerW)
+    {
+        if (Site is not { } site || !_allowances.TryGetValue(sessionId, out var allowance) || powerW is not { } power)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var worth = power < 0.8 * allowance || (power > 0.95 * allowance && allowance < board.MaxPowerOf(active.ConnectorId) - Sites.SiteLoadGrain.Hysteresis);
+        if (worth && (!_drawReported.TryGetValue(sessionId, out var last) || now - last >= TimeSpan.FromMinutes(1)))
+        {
+            _drawReported[sessionId] = now;
+            await site.Drawing(sessionId, power);
+        }
+    }
+}
