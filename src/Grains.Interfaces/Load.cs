@@ -112,6 +112,10 @@ public interface ISiteLoadGrain : IGrainWithStringKey
     [Alias("Uncontrollable")]
     Task Uncontrollable(string sessionId);
 
+    /// <summary>The charger confirmed the session's last allowance (OCPP Accepted and verified, or written to the station's stream).</summary>
+    [Alias("Applied")]
+    Task Applied(string sessionId);
+
     /// <summary>The load balancer's days in [from, to] (local dates), added up.</summary>
     [Alias("Days")]
     Task<LoadDay> Days(DateOnly from, DateOnly to);

@@ -98,15 +98,23 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
 
         var tx1 = await Start(cp1);
         var alone = await NextLimit(cp1);
+        await Verify(cp1, ignores: false);
         await Start(cp2);
         var second = await NextLimit(cp2);
+        await Verify(cp2, ignores: false);
         await Start(cp3);
-        var threeWay = (await NextLimit(cp1), await NextLimit(cp2), await NextLimit(cp3, "Rejected"));
+        // Two phases: cp1 and cp2 are lowered first; cp3's raise is sent once both confirmed theirs.
+        var lowered = (await NextLimit(cp1), await NextLimit(cp2));
+        await Verify(cp1, ignores: false);
+        await Verify(cp2, ignores: false);
+        var threeWay = (lowered.Item1, lowered.Item2, await NextLimit(cp3, "Rejected"));
         var unitsOffered = _units[cp3];
         // Refused in W, the same limit is offered in amperes per phase (many chargers take only A); refused again.
         var amps = await NextLimit(cp3, "Rejected");
         // cp3 refused: counted at 22 kW, so cp1 and cp2 share the 28 kW left.
         var afterRefusal = (await NextLimit(cp1), await NextLimit(cp2));
+        await Verify(cp1, ignores: false);
+        await Verify(cp2, ignores: false);
         var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
         await cp1.Call("StopTransaction", new JsonObject { ["transactionId"] = tx1, ["meterStop"] = 1000, ["timestamp"] = T0.AddMinutes(5).ToString("O"), ["reason"] = "Local" });
         var afterStop = await NextLimit(cp2);
@@ -171,8 +179,11 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
 
         await Start(honest);
         var first = await NextLimit(honest);
+        await Verify(honest, ignores: false);
         await Start(liar);
-        var shared = (await NextLimit(honest), await NextLimit(liar, ignores: true));
+        var lowered = await NextLimit(honest);
+        await Verify(honest, ignores: false);
+        var shared = (lowered, await NextLimit(liar, ignores: true));
         await Verify(liar, ignores: true);
         // The liar's composite schedule still says 22 kW: it is counted at 22 kW, the honest one gets the 8 kW left.
         var afterCheck = await NextLimit(honest);

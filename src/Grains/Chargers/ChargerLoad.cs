@@ -63,19 +63,28 @@ internal sealed class ChargerLoad(
             return;
         }
 
-        if (!await channels.DeliverToStation(command) && Site is { } site)
+        var delivered = await channels.DeliverToStation(command);
+        if (Site is { } site && !unlimited)
         {
-            await site.Uncontrollable(sessionId);
+            await (delivered ? site.Applied(sessionId) : site.Uncontrollable(sessionId));
         }
     }
 
     public async Task Answered(string sessionId, string status)
     {
-        if (status != "Accepted" && Site is { } site && State.Active.ContainsKey(sessionId))
+        if (Site is not { } site || !State.Active.ContainsKey(sessionId))
         {
-            logRefused(sessionId, status);
-            await site.Uncontrollable(sessionId);
+            return;
         }
+
+        if (status == "Accepted")
+        {
+            await site.Applied(sessionId);
+            return;
+        }
+
+        logRefused(sessionId, status);
+        await site.Uncontrollable(sessionId);
     }
 
     /// <summary>What a new transaction may draw until its allowance arrives (TxDefaultProfile); null on a site without a limit.</summary>

@@ -21,6 +21,13 @@ public sealed record LoadEntry
 
     /// <summary>When <see cref="DrawW"/> was reported.</summary>
     [Id(6)] public DateTime? DrawAt { get; set; }
+
+    /// <summary>A lowered allowance sent and not yet confirmed by the charger (raises elsewhere wait for it), and when.</summary>
+    [Id(7)] public bool AwaitingAck { get; set; }
+    [Id(8)] public DateTime? SentAt { get; set; }
+
+    /// <summary>A raised allowance held back until the decreases that make room for it are confirmed.</summary>
+    [Id(9)] public double? HeldRaiseW { get; set; }
 }
 
 [GenerateSerializer]
@@ -56,6 +63,11 @@ public sealed partial class SiteLoadGrain(
 {
     /// <summary>A change smaller than this (W, or 2 %) is not worth a new charging profile.</summary>
     public const double Hysteresis = 100;
+
+    /// <summary>How long a lowered allowance may wait for its charger's confirmation before the charger is taken as not limited.</summary>
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(45);
+
+    private IGrainTimer? _ackWatch;
 
     /// <summary>How long an uncontrollable session's last measured draw stands for it before its maximum does.</summary>
     public static readonly TimeSpan DrawGrace = TimeSpan.FromMinutes(5);
@@ -95,7 +107,8 @@ public sealed partial class SiteLoadGrain(
             return;
         }
 
-        State.Sessions[session.SessionId] = new LoadEntry { Session = session, Order = State.NextOrder++, AllowanceW = session.MaxW };
+        // Nothing allowed until told: the charger's default profile (one session's minimum) holds meanwhile.
+        State.Sessions[session.SessionId] = new LoadEntry { Session = session, Order = State.NextOrder++, AllowanceW = 0 };
         await state.WriteStateAsync();
         await Rebalance();
     }
@@ -126,6 +139,8 @@ public sealed partial class SiteLoadGrain(
         {
             entry.Controllable = false;
             entry.AllowanceW = entry.Session.MaxW;
+            entry.AwaitingAck = false;
+            entry.HeldRaiseW = null;
             await state.WriteStateAsync();
             LogUncontrollable(SiteId, sessionId);
             await Rebalance();
@@ -160,19 +175,71 @@ public sealed partial class SiteLoadGrain(
         var allowances = LoadAllocator.Allocate(limitW, claims);
         Account(limitW, allowances.Values.Sum(),
             claims.Where(c => c.Controllable).Sum(c => Math.Max(0, c.DemandW - allowances[c.SessionId])));
-        // Lowered allowances are sent before raised ones, so a session's increase does not reach its charger ahead
-        // of the decreases that make room for it (best effort: deliveries to different chargers are not ordered).
-        foreach (var entry in State.Sessions.Values.Where(e => e.Controllable).OrderBy(e => allowances[e.Session.SessionId] - e.AllowanceW))
+        // Two phases: lowered allowances go out at once; raised ones wait until every lowered one is confirmed by its
+        // charger (or given up on), so an increase never reaches a charger before the room for it exists.
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var entry in State.Sessions.Values.Where(e => e.Controllable))
         {
             var allowance = allowances[entry.Session.SessionId];
-            if (!entry.Told || Math.Abs(allowance - entry.AllowanceW) > Math.Max(Hysteresis, 0.02 * entry.AllowanceW))
+            if (entry.Told && Math.Abs(allowance - entry.AllowanceW) <= Math.Max(Hysteresis, 0.02 * entry.AllowanceW))
+            {
+                entry.HeldRaiseW = null;
+                continue;
+            }
+
+            if (entry.Told && allowance < entry.AllowanceW)
             {
                 entry.AllowanceW = allowance;
+                entry.HeldRaiseW = null;
+                entry.AwaitingAck = true;
+                entry.SentAt = now;
                 Tell(entry);
+            }
+            else
+            {
+                entry.HeldRaiseW = allowance;
             }
         }
 
+        ReleaseRaises();
         ScheduleBoundary();
+    }
+
+    public Task Applied(string sessionId)
+    {
+        if (State.Sessions.TryGetValue(sessionId, out var entry) && entry.AwaitingAck)
+        {
+            entry.AwaitingAck = false;
+            ReleaseRaises();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends the held raises once no lowered allowance is waiting for its charger's confirmation.</summary>
+    private void ReleaseRaises()
+    {
+        if (State.Sessions.Values.Any(e => e.AwaitingAck))
+        {
+            return;
+        }
+
+        foreach (var entry in State.Sessions.Values.Where(e => e.Controllable && e.HeldRaiseW is not null))
+        {
+            entry.AllowanceW = entry.HeldRaiseW!.Value;
+            entry.HeldRaiseW = null;
+            Tell(entry);
+        }
+    }
+
+    /// <summary>A lowered allowance not confirmed in time: that charger is not limited; its session counts at its maximum.</summary>
+    private async Task GiveUpOnSilentChargers()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var entry in State.Sessions.Values.Where(e => e.AwaitingAck && e.SentAt is { } sent && now - sent > AckTimeout).ToArray())
+        {
+            await Uncontrollable(entry.Session.SessionId);
+        }
     }
 
     public Task<LoadDay> Days(DateOnly from, DateOnly to)
@@ -303,6 +370,16 @@ public sealed partial class SiteLoadGrain(
     /// <summary>While sessions run under time-of-day limits, shares again at the next window edge (checked each minute).</summary>
     private void ScheduleBoundary()
     {
+        if (State.Sessions.Values.Any(e => e.AwaitingAck))
+        {
+            _ackWatch ??= this.RegisterGrainTimer(_ => GiveUpOnSilentChargers(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)));
+        }
+        else
+        {
+            _ackWatch?.Dispose();
+            _ackWatch = null;
+        }
+
         var windows = State.Limits?.TimeOfDay is { IsDefaultOrEmpty: false };
         if (!windows || State.Sessions.Count == 0)
         {

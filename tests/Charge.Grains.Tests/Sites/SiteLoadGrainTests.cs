@@ -34,16 +34,23 @@ public sealed class SiteLoadGrainTests(ClusterFixture fixture)
         await site.Started(new LoadSession("public-2", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
         await site.Started(new LoadSession("fleet-1", NewId("cp"), 1, 11_000, SiteLimits.ThreePhaseMinimumW, "fleet"));
 
-        var load = await site.Get();
-        var allowance = load.Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
+        // public-1 was lowered from 20 kW: the new sessions' raises wait until its charger confirms.
+        var beforeConfirmation = (await site.Get()).Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
+        await site.Applied("public-1");
+        var allowance = (await site.Get()).Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
 
+        Assert.Equal((0, 4_500, 0), (beforeConfirmation["fleet-1"], beforeConfirmation["public-1"], beforeConfirmation["public-2"]));
         // The fleet takes its 11 kW; 9 kW left for two public sessions is 4.5 kW each (above the 4.14 kW minimum).
         Assert.Equal(11_000, allowance["fleet-1"], 6);
         Assert.Equal(4_500, allowance["public-1"], 6);
         Assert.Equal(4_500, allowance["public-2"], 6);
         await site.SetLimits(new SiteLimits(18, PriorityGroups: ["fleet"]), "UTC");
+        var held = (await site.Get()).Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
+        await site.Applied("public-2");
         var tighter = (await site.Get()).Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
-        // 7 kW left: 3.5 kW each would be below the minimum, so public-2 (the last public to start) pauses.
+        // 7 kW left: 3.5 kW each would be below the minimum, so public-2 (the last public to start) pauses, and
+        // public-1's raise to 7 kW waits until public-2's charger confirms the pause.
+        Assert.Equal((11_000, 4_500, 0), (held["fleet-1"], held["public-1"], held["public-2"]));
         Assert.Equal((11_000, 7_000, 0), (tighter["fleet-1"], tighter["public-1"], tighter["public-2"]));
     }
 }
