@@ -112,6 +112,10 @@ public interface ISiteLoadGrain : IGrainWithStringKey
     [Alias("Uncontrollable")]
     Task Uncontrollable(string sessionId);
 
+    /// <summary>The charger is reachable again (a new socket or stream): a session counted as not limited is limited again.</summary>
+    [Alias("Controllable")]
+    Task Controllable(string sessionId);
+
     /// <summary>The charger confirmed the session's last allowance (OCPP Accepted and verified, or written to the station's stream).</summary>
     [Alias("Applied")]
     Task Applied(string sessionId);

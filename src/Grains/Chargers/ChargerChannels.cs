@@ -27,10 +27,13 @@ internal sealed class ChargerChannels(string chargerId)
 
     public bool StationOpen(DateTime now) => _station is not null && now - _stationRenewedAt <= RenewedWithin;
 
-    public void Attach(IOcppChannel channel, DateTime now)
+    /// <summary>Holds the channel; whether it is a new one (a connection), not the renewal of the one held.</summary>
+    public bool Attach(IOcppChannel channel, DateTime now)
     {
+        var fresh = !Equals(_ocpp, channel);
         _ocpp = channel;
         _ocppRenewedAt = now;
+        return fresh;
     }
 
     /// <summary>Drops the channel if it is the current one; whether it was.</summary>
@@ -45,10 +48,12 @@ internal sealed class ChargerChannels(string chargerId)
         return false;
     }
 
-    public void Attach(IStationCommandChannel channel, DateTime now)
+    public bool Attach(IStationCommandChannel channel, DateTime now)
     {
+        var fresh = !Equals(_station, channel);
         _station = channel;
         _stationRenewedAt = now;
+        return fresh;
     }
 
     public void Detach(IStationCommandChannel channel)

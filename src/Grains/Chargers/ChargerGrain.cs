@@ -235,7 +235,11 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task AttachStation(IStationCommandChannel channel)
     {
-        _channels.Attach(channel, Now);
+        if (_channels.Attach(channel, Now))
+        {
+            await _load.Reconnected(State.Active.Keys);
+        }
+
         await Contact();
     }
 
@@ -375,7 +379,11 @@ public sealed partial class ChargerGrain : Grain, IChargerGrain, IRemindable
     /// </summary>
     public async Task AttachOcpp(IOcppChannel channel)
     {
-        _channels.Attach(channel, Now);
+        if (_channels.Attach(channel, Now))
+        {
+            await _load.Reconnected(State.Active.Keys);
+        }
+
         if (!State.ViaOcpp)
         {
             State.ViaOcpp = true;

@@ -87,6 +87,18 @@ internal sealed class ChargerLoad(
         await site.Uncontrollable(sessionId);
     }
 
+    /// <summary>A new socket or stream: sessions the site counted as not limited may be limited again.</summary>
+    public async Task Reconnected(IEnumerable<string> sessionIds)
+    {
+        if (Site is { } site)
+        {
+            foreach (var sessionId in sessionIds.ToArray())
+            {
+                await site.Controllable(sessionId);
+            }
+        }
+    }
+
     /// <summary>What a new transaction may draw until its allowance arrives (TxDefaultProfile); null on a site without a limit.</summary>
     public async Task<double?> DefaultLimit() =>
         Site is { } site && (await site.Get()).LimitInForceW is not null ? MinimumW : null;

@@ -205,6 +205,18 @@ public sealed partial class SiteLoadGrain(
         ScheduleBoundary();
     }
 
+    public async Task Controllable(string sessionId)
+    {
+        if (State.Sessions.TryGetValue(sessionId, out var entry) && !entry.Controllable)
+        {
+            entry.Controllable = true;
+            // Counted at its maximum until now: what it is given next is told as new (a raise waits for lowerings).
+            entry.Told = false;
+            await state.WriteStateAsync();
+            await Rebalance();
+        }
+    }
+
     public Task Applied(string sessionId)
     {
         if (State.Sessions.TryGetValue(sessionId, out var entry) && entry.AwaitingAck)

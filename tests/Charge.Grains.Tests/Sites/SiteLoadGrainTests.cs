@@ -53,4 +53,24 @@ public sealed class SiteLoadGrainTests(ClusterFixture fixture)
         Assert.Equal((11_000, 4_500, 0), (held["fleet-1"], held["public-1"], held["public-2"]));
         Assert.Equal((11_000, 7_000, 0), (tighter["fleet-1"], tighter["public-1"], tighter["public-2"]));
     }
+
+    [Fact]
+    public async Task A_session_counted_as_not_limited_is_shared_again_once_its_charger_is_reachable()
+    {
+        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(NewId("site"));
+        await site.SetLimits(new SiteLimits(30), "UTC");
+        await site.Started(new LoadSession("a", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("b", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Applied("a");
+
+        await site.Uncontrollable("a");
+        var fixedAtMaximum = (await site.Get()).Sessions.ToDictionary(s => s.SessionId);
+        await site.Controllable("a");
+        await site.Applied("b");
+        var sharedAgain = (await site.Get()).Sessions.ToDictionary(s => s.SessionId);
+
+        Assert.Equal((22_000, 8_000), (fixedAtMaximum["a"].AllowanceW, fixedAtMaximum["b"].AllowanceW));
+        Assert.True(sharedAgain["a"].Controllable);
+        Assert.Equal((15_000, 15_000), (sharedAgain["a"].AllowanceW, sharedAgain["b"].AllowanceW));
+    }
 }
