@@ -26,7 +26,7 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
             Text(request.Address, "address", 255),
             Text(request.City, "city", 100),
             Text(request.PostalCode, "postal_code", 20),
-            request.Country.Length is 0 or 3 && request.Country.All(char.IsAsciiLetterUpper) ? request.Country : throw Invalid("country must be ISO 3166-1 alpha-3, e.g. NLD"),
+            Country(request.Country),
             VatId(request.VatId),
             OptionalId(request.TariffGroup, "tariff_group"));
         return ToApi(await grains.GetGrain<ICustomerGrain>(customerId).Put(info));
@@ -45,10 +45,7 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
     }
 
     private static string Text(string value, string field, int max, bool required = false) =>
-        required && string.IsNullOrWhiteSpace(value) ? throw Invalid($"{field} is required")
-        : value.Length > max ? throw Invalid($"{field} is longer than {max} characters")
-        : value.Any(char.IsControl) ? throw Invalid($"{field} contains control characters")
-        : value;
+        RequestValidation.Text(value, field, max, required, noControlCharacters: true);
 
     /// <summary>Something@somewhere, at most 254 characters (RFC 5321), no spaces: a mailbox, not a full RFC 5322 check.</summary>
     private static string Email(string value)

@@ -173,6 +173,17 @@ public static class RequestValidation
             : t;
     }
 
+    /// <summary>Free text of at most <paramref name="max"/> characters; optionally required, optionally without control characters.</summary>
+    public static string Text(string value, string field, int max, bool required = false, bool noControlCharacters = false) =>
+        required && string.IsNullOrWhiteSpace(value) ? throw Invalid($"{field} is required")
+        : value.Length > max ? throw Invalid($"{field} is longer than {max} characters")
+        : noControlCharacters && value.Any(char.IsControl) ? throw Invalid($"{field} contains control characters")
+        : value;
+
+    /// <summary>A country as OCPI writes it: ISO 3166-1 alpha-3, or empty.</summary>
+    public static string Country(string value) =>
+        value.Length is 0 or 3 && value.All(char.IsAsciiLetterUpper) ? value : throw Invalid("country must be ISO 3166-1 alpha-3, e.g. NLD");
+
     /// <summary>
     /// A domain InvalidArgument, so one validator serves every transport: gRPC and REST map it to InvalidArgument /
     /// 400, OCPP to PropertyConstraintViolation.

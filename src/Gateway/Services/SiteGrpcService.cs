@@ -19,9 +19,10 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
             throw Invalid(problem);
         }
 
+        // OCPI's field lengths (Location: name 255, address 45, city 45, postal_code 10).
         var info = new SiteInfo(Text(request.Name, "name", 255, required: true), request.TimeZone, Text(request.Address, "address", 45),
             Text(request.City, "city", 45), Text(request.PostalCode, "postal_code", 10),
-            request.Country.Length is 0 or 3 && request.Country.All(char.IsAsciiLetterUpper) ? request.Country : throw Invalid("country must be ISO 3166-1 alpha-3, e.g. NLD"));
+            Country(request.Country));
         return ToApi(await grains.GetGrain<ISiteGrain>(siteId).Put(info));
     }
 
@@ -132,12 +133,6 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
         }));
         return load;
     }
-
-    /// <summary>OCPI's field lengths (Location: name 255, address 45, city 45, postal_code 10).</summary>
-    private static string Text(string value, string field, int max, bool required = false) =>
-        required && string.IsNullOrWhiteSpace(value) ? throw Invalid($"{field} is required")
-        : value.Length > max ? throw Invalid($"{field} is longer than {max} characters")
-        : value;
 
     private static Site ToApi(SiteView v)
     {

@@ -21,6 +21,42 @@ public static class InvoiceBuilder
     {
         var cost = session.Cost ?? throw new InvalidOperationException($"session {session.SessionId} has no price");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
+        var lines = Lines(cost);
+
+        return new Invoice
+        {
+            Number = number,
+            Kind = InvoiceKind.Invoice,
+            IssuedAt = issuedAt,
+            SessionId = session.SessionId,
+            ChargerId = session.ChargerId,
+            ConnectorId = session.ConnectorId,
+            SiteId = session.SiteId,
+            SiteName = siteName,
+            IdTag = session.IdTag,
+            TimeZone = session.TimeZone,
+            LocalStart = LocalTime.Iso(session.StartedAt, zone),
+            LocalStop = LocalTime.Iso(session.StoppedAt ?? session.StartedAt, zone),
+            EnergyKwh = session.EnergyWh / 1000m,
+            DurationSeconds = (long)((session.StoppedAt ?? session.StartedAt) - session.StartedAt).TotalSeconds,
+            Currency = cost.Currency,
+            MinorUnits = cost.MinorUnits,
+            TariffId = session.Tariff?.TariffId,
+            TariffVersion = session.Tariff?.Version,
+            TariffExplained = [.. TariffExplainer.Explain(tariff)],
+            Lines = lines,
+            Total = cost.TotalRounded,
+            Seller = seller.Name,
+            SellerAddress = seller.Address,
+            SellerVatId = seller.VatId,
+            BillTo = billTo,
+            VatBreakdown = Breakdown(Exact(lines), cost.TotalRounded, cost.MinorUnits),
+        };
+    }
+
+    /// <summary>A priced session's lines: per dimension and price, full precision, and the min/max price adjustment.</summary>
+    private static ImmutableArray<InvoiceLine> Lines(CostBreakdown cost)
+    {
         var lines = ImmutableArray.CreateBuilder<InvoiceLine>();
         foreach (var group in cost.Periods
                      .GroupBy(p => (p.Dimension, p.UnitPrice, p.Vat))
@@ -49,35 +85,7 @@ public static class InvoiceBuilder
                 adjustment.ExclVat, null, adjustment));
         }
 
-        return new Invoice
-        {
-            Number = number,
-            Kind = InvoiceKind.Invoice,
-            IssuedAt = issuedAt,
-            SessionId = session.SessionId,
-            ChargerId = session.ChargerId,
-            ConnectorId = session.ConnectorId,
-            SiteId = session.SiteId,
-            SiteName = siteName,
-            IdTag = session.IdTag,
-            TimeZone = session.TimeZone,
-            LocalStart = LocalTime.Iso(session.StartedAt, zone),
-            LocalStop = LocalTime.Iso(session.StoppedAt ?? session.StartedAt, zone),
-            EnergyKwh = session.EnergyWh / 1000m,
-            DurationSeconds = (long)((session.StoppedAt ?? session.StartedAt) - session.StartedAt).TotalSeconds,
-            Currency = cost.Currency,
-            MinorUnits = cost.MinorUnits,
-            TariffId = session.Tariff?.TariffId,
-            TariffVersion = session.Tariff?.Version,
-            TariffExplained = [.. TariffExplainer.Explain(tariff)],
-            Lines = lines.ToImmutable(),
-            Total = cost.TotalRounded,
-            Seller = seller.Name,
-            SellerAddress = seller.Address,
-            SellerVatId = seller.VatId,
-            BillTo = billTo,
-            VatBreakdown = Breakdown(Exact(lines), cost.TotalRounded, cost.MinorUnits),
-        };
+        return lines.ToImmutable();
     }
 
     /// <summary>Each VAT rate's exact amounts over the lines (a line without a rate, such as a min/max price adjustment, is a row of its own).</summary>
@@ -115,7 +123,7 @@ public static class InvoiceBuilder
         var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
         var where = siteName is null ? $"charger {session.ChargerId}" : $"{siteName}, charger {session.ChargerId}";
         var description = $"{LocalTime.Iso(session.StartedAt, zone)[..16].Replace('T', ' ')} {where}: {(session.EnergyWh / 1000m).ToString("0.000", CultureInfo.InvariantCulture)} kWh";
-        var lines = ForSession("", session, tariff, siteName, new Seller("", "", ""), null, DateTime.MinValue).Lines;
+        var lines = Lines(cost);
         return new StatementEntry(session.SessionId, description, session.EnergyWh / 1000m, cost.Currency, cost.MinorUnits, cost.Total,
             $"{session.Tariff?.TariffId} v{session.Tariff?.Version}", [.. TariffExplainer.Explain(tariff)], Exact(lines));
     }

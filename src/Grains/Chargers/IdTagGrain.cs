@@ -11,9 +11,7 @@ public sealed class IdTagGrain(
 
     public async Task AddSession(SessionRef session)
     {
-        var before = state.State.Sessions.Count;
-        SessionIndex.Add(state.State.Sessions, session, HistoryLimit);
-        if (state.State.Sessions.Count != before || before == HistoryLimit)
+        if (SessionIndex.Add(state.State.Sessions, session, HistoryLimit))
         {
             await state.WriteStateAsync();
         }

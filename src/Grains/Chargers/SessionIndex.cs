@@ -22,12 +22,12 @@ public static class SessionIndex
         return result.ToImmutable();
     }
 
-    /// <summary>Adds a reference in start order, once, and trims the oldest beyond the limit.</summary>
-    public static void Add(List<SessionRef> oldestFirst, SessionRef reference, int limit)
+    /// <summary>Adds a reference in start order, once, and trims the oldest beyond the limit; false when it was there already.</summary>
+    public static bool Add(List<SessionRef> oldestFirst, SessionRef reference, int limit)
     {
         if (oldestFirst.Any(s => s.SessionId == reference.SessionId))
         {
-            return;
+            return false;
         }
 
         var at = oldestFirst.Count;
@@ -41,5 +41,7 @@ public static class SessionIndex
         {
             oldestFirst.RemoveRange(0, oldestFirst.Count - limit);
         }
+
+        return true;
     }
 }

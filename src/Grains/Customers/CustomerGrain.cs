@@ -25,9 +25,7 @@ public sealed class CustomerGrain(
 
     public async Task AddSession(SessionRef session)
     {
-        var before = state.State.Sessions.Count;
-        Chargers.SessionIndex.Add(state.State.Sessions, session, HistoryLimit);
-        if (state.State.Sessions.Count != before || before == HistoryLimit)
+        if (Chargers.SessionIndex.Add(state.State.Sessions, session, HistoryLimit))
         {
             await state.WriteStateAsync();
         }

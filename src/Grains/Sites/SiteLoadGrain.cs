@@ -291,7 +291,7 @@ public sealed partial class SiteLoadGrain(
         var now = time.GetUtcNow().UtcDateTime;
         if (State.SharedSince is { } since && now > since && State.SharedLimitW > 0)
         {
-            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(State.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+            var zone = Zone;
             var cursor = since;
             while (cursor < now)
             {
@@ -318,7 +318,7 @@ public sealed partial class SiteLoadGrain(
         State.SharedDeferredW = deferredW;
         if (allowedW > 0)
         {
-            var key = TimeZoneInfo.ConvertTimeFromUtc(now, TimeZoneInfo.TryFindSystemTimeZoneById(State.TimeZone, out var zz) ? zz : TimeZoneInfo.Utc)
+            var key = TimeZoneInfo.ConvertTimeFromUtc(now, Zone)
                 .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             State.Days[key] = State.Days.GetValueOrDefault(key, LoadDay.Empty).Add(new LoadDay(allowedW, 0, 0));
         }
@@ -373,11 +373,10 @@ public sealed partial class SiteLoadGrain(
         return inside && (window.Days.IsDefaultOrEmpty || window.Days.Contains(day));
     }
 
-    private DateTime LocalNow()
-    {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(State.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
-        return TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, zone);
-    }
+    private DateTime LocalNow() => TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, Zone);
+
+    /// <summary>The site's zone (UTC when it names none the system knows).</summary>
+    private TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(State.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
     /// <summary>While sessions run under time-of-day limits, shares again at the next window edge (checked each minute).</summary>
     private void ScheduleBoundary()
