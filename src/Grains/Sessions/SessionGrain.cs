@@ -21,7 +21,6 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private readonly TimeProvider _time;
     private readonly FollowUpSchedule _followUps;
     private readonly WriteBehind _writeBehind;
-    private TaskCompletionSource? _completion;
     private SessionView? _view;
     private Tariff? _tariff;
     private double? _allowanceW;
@@ -124,11 +123,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         // and leave its connector stuck. The energy account resolves implausible, early or low stops (DECISIONS 4-6).
         await _readings.TakeInFlight(Durable, recentBatches);
 
-        State.Status = SessionStatus.Stopping;
-        State.StoppedAt = command.Timestamp;
-        State.MeterStopWh = command.MeterStopWh;
-        State.StopReason = command.Reason;
-        State.AwaitedSequence = publishedSequence;
+        SessionRecord.BeginStop(State, command, publishedSequence);
 
         if (Durable || State.ConsumedSequence >= publishedSequence)
         {
@@ -169,15 +164,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     {
         if (State.Status is SessionStatus.Active or SessionStatus.Stopping)
         {
-            _completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            try
-            {
-                await _completion.Task.WaitAsync(timeout);
-            }
-            catch (TimeoutException)
-            {
-                // The caller gets the view as it is now and may ask again.
-            }
+            await _watchers.WaitForCompletion(timeout);
         }
 
         return View();
@@ -260,7 +247,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         await Persist();
 
         _followUps.EndStopGrace();
-        _completion?.TrySetResult();
+        _watchers.Completed();
         if (Durable)
         {
             try

@@ -51,6 +51,16 @@ internal static class SessionRecord
         state.SiteTimeZone = terms.TimeZone ?? tariff?.TimeZone;
     }
 
+    /// <summary>The charger's stop: the session waits for the batches published before it (up to <paramref name="awaitedSequence"/>).</summary>
+    public static void BeginStop(SessionState state, StopSessionCommand command, long awaitedSequence)
+    {
+        state.Status = SessionStatus.Stopping;
+        state.StoppedAt = command.Timestamp;
+        state.MeterStopWh = command.MeterStopWh;
+        state.StopReason = command.Reason;
+        state.AwaitedSequence = awaitedSequence;
+    }
+
     /// <summary>
     /// Fixes the completed record: the curve closed at the stop (unless a close already ended it), energy per slot,
     /// the final price from the whole curve under the version pinned at start, and only the curve's ends kept.

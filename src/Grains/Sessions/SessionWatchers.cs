@@ -8,6 +8,7 @@ namespace Charge.Grains.Sessions;
 internal sealed class SessionWatchers(TimeSpan expiry, ILogger logger)
 {
     private ObserverManager<ISessionWatcher>? _watchers;
+    private TaskCompletionSource? _completion;
 
     public void Add(ISessionWatcher watcher)
     {
@@ -26,4 +27,21 @@ internal sealed class SessionWatchers(TimeSpan expiry, ILogger logger)
             _ = _watchers.Notify(w => w.OnSessionChanged(current));
         }
     }
+
+    /// <summary>Waits until <see cref="Completed"/> or the timeout, whichever comes first (callers of WaitForCompletion).</summary>
+    public async Task WaitForCompletion(TimeSpan timeout)
+    {
+        _completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await _completion.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // The caller gets the view as it is then and may ask again.
+        }
+    }
+
+    /// <summary>The session completed: those waiting are released.</summary>
+    public void Completed() => _completion?.TrySetResult();
 }

@@ -1,55 +1,7 @@
-using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
 using Microsoft.Extensions.Logging;
 
 namespace Charge.Grains.Sites;
-
-[GenerateSerializer]
-[Alias("charge.LoadEntry")]
-public sealed record LoadEntry
-{
-    [Id(0)] public required LoadSession Session { get; init; }
-
-    /// <summary>Start order: when the share is too small, the last to start pauses first.</summary>
-    [Id(1)] public long Order { get; init; }
-    [Id(2)] public double AllowanceW { get; set; }
-    [Id(3)] public bool Controllable { get; set; } = true;
-    [Id(4)] public double? DrawW { get; set; }
-
-    /// <summary>Whether the charger was told an allowance yet.</summary>
-    [Id(5)] public bool Told { get; set; }
-
-    /// <summary>When <see cref="DrawW"/> was reported.</summary>
-    [Id(6)] public DateTime? DrawAt { get; set; }
-
-    /// <summary>A lowered allowance sent and not yet confirmed by the charger (raises elsewhere wait for it), and when.</summary>
-    [Id(7)] public bool AwaitingAck { get; set; }
-    [Id(8)] public DateTime? SentAt { get; set; }
-
-    /// <summary>A raised allowance held back until the decreases that make room for it are confirmed.</summary>
-    [Id(9)] public double? HeldRaiseW { get; set; }
-}
-
-[GenerateSerializer]
-[Alias("charge.SiteLoadState")]
-public sealed record SiteLoadState
-{
-    [Id(0)] public SiteLimits? Limits { get; set; }
-    [Id(1)] public Dictionary<string, LoadEntry> Sessions { get; set; } = [];
-    [Id(2)] public long NextOrder { get; set; }
-
-    /// <summary>The site's IANA zone, kept here so the balancer never calls the site grain (which calls it for live load).</summary>
-    [Id(3)] public string TimeZone { get; set; } = "UTC";
-
-    /// <summary>Per local day (yyyy-MM-dd): peak allowed, time at the limit, energy deferred; the last 400 days.</summary>
-    [Id(4)] public Dictionary<string, LoadDay> Days { get; set; } = [];
-
-    /// <summary>Since when the current shares hold, and what they were: the next change integrates the interval.</summary>
-    [Id(5)] public DateTime? SharedSince { get; set; }
-    [Id(6)] public double SharedAllowedW { get; set; }
-    [Id(7)] public double SharedLimitW { get; set; }
-    [Id(8)] public double SharedDeferredW { get; set; }
-}
 
 /// <summary>
 /// One site's load balancer: keeps the sessions running on the site (written, so a reactivation still knows them)
@@ -256,17 +208,9 @@ public sealed partial class SiteLoadGrain(
 
     public Task<LoadDay> Days(DateOnly from, DateOnly to)
     {
+        // The interval still running counts up to now.
         Account(State.SharedLimitW, State.SharedAllowedW, State.SharedDeferredW);
-        var total = LoadDay.Empty;
-        for (var day = from; day <= to; day = day.AddDays(1))
-        {
-            if (State.Days.TryGetValue(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), out var d))
-            {
-                total = total.Add(d);
-            }
-        }
-
-        return Task.FromResult(total);
+        return Task.FromResult(SiteLoadTime.Sum(State, from, to));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -282,47 +226,8 @@ public sealed partial class SiteLoadGrain(
         }
     }
 
-    /// <summary>
-    /// Adds the interval since the last change to its local days (split at local midnight), with the shares that
-    /// held in it, then starts a new interval with these.
-    /// </summary>
-    private void Account(double limitW, double allowedW, double deferredW)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        if (State.SharedSince is { } since && now > since && State.SharedLimitW > 0)
-        {
-            var zone = Zone;
-            var cursor = since;
-            while (cursor < now)
-            {
-                var local = TimeZoneInfo.ConvertTimeFromUtc(cursor, zone);
-                var nextMidnight = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local.Date.AddDays(1), DateTimeKind.Unspecified), zone);
-                var end = nextMidnight < now && nextMidnight > cursor ? nextMidnight : now;
-                var seconds = (end - cursor).TotalSeconds;
-                var key = local.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                var day = State.Days.GetValueOrDefault(key, LoadDay.Empty);
-                var atLimit = State.SharedAllowedW >= 0.99 * State.SharedLimitW;
-                State.Days[key] = day.Add(new LoadDay(State.SharedAllowedW, atLimit ? seconds : 0, State.SharedDeferredW * seconds / 3600));
-                cursor = end;
-            }
-
-            while (State.Days.Count > 400)
-            {
-                State.Days.Remove(State.Days.Keys.Min(StringComparer.Ordinal)!);
-            }
-        }
-
-        State.SharedSince = now;
-        State.SharedAllowedW = allowedW;
-        State.SharedLimitW = limitW == double.MaxValue ? 0 : limitW;
-        State.SharedDeferredW = deferredW;
-        if (allowedW > 0)
-        {
-            var key = TimeZoneInfo.ConvertTimeFromUtc(now, Zone)
-                .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            State.Days[key] = State.Days.GetValueOrDefault(key, LoadDay.Empty).Add(new LoadDay(allowedW, 0, 0));
-        }
-    }
+    private void Account(double limitW, double allowedW, double deferredW) =>
+        SiteLoadTime.Account(State, time.GetUtcNow().UtcDateTime, Zone, limitW, allowedW, deferredW);
 
     /// <summary>
     /// What a session can use: its maximum, unless its car draws clearly less than it was given (then a little
@@ -343,37 +248,8 @@ public sealed partial class SiteLoadGrain(
         _ = GrainFactory.GetGrain<IChargerGrain>(entry.Session.ChargerId).ApplyAllowance(entry.Session.SessionId, entry.AllowanceW);
     }
 
-    /// <summary>The grid limit, or a lower time-of-day limit in force now in the site's zone.</summary>
-    private double? LimitInForceW()
-    {
-        if (State.Limits is not { } limits)
-        {
-            return null;
-        }
-
-        var local = LocalNow();
-        var kw = limits.GridLimitKw;
-        foreach (var window in limits.TimeOfDay.IsDefault ? [] : limits.TimeOfDay)
-        {
-            if (Applies(window, local))
-            {
-                kw = Math.Min(kw, window.LimitKw);
-            }
-        }
-
-        return kw * 1000;
-    }
-
-    private static bool Applies(TimeOfDayLimit window, DateTime local)
-    {
-        var t = TimeOnly.FromDateTime(local);
-        // A window past midnight (22:00-06:00) belongs to the day it starts.
-        var inside = window.Start <= window.End ? t >= window.Start && t < window.End : t >= window.Start || t < window.End;
-        var day = window.Start <= window.End || t >= window.Start ? local.DayOfWeek : local.AddDays(-1).DayOfWeek;
-        return inside && (window.Days.IsDefaultOrEmpty || window.Days.Contains(day));
-    }
-
-    private DateTime LocalNow() => TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, Zone);
+    private double? LimitInForceW() =>
+        State.Limits is { } limits ? SiteLoadTime.LimitInForceW(limits, TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, Zone)) : null;
 
     /// <summary>The site's zone (UTC when it names none the system knows).</summary>
     private TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(State.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;

@@ -1,0 +1,303 @@
+using System.Collections.Immutable;
+using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Logging;
+
+namespace Charge.Grains.Chargers;
+
+/// <summary>What the charger grain lends the pieces acting for it: who it is, its state, its clock and its writes.</summary>
+internal interface IChargerHost
+{
+    string ChargerId { get; }
+
+    ChargerState State { get; }
+
+    IGrainFactory Grains { get; }
+
+    DateTime Now { get; }
+
+    /// <summary>The charger was heard from (the sweep's clock, last-seen; an offline period ended is written).</summary>
+    Task Contact();
+
+    Task Persist();
+}
+
+/// <summary>
+/// The sessions of one charger from start to stop, by gRPC or OCPP: opening one on a connector (authorized, with the
+/// terms the charger fixes), passing its readings on, stopping or closing it and freeing its connector, the
+/// transaction IDs of OCPP, and readings that reach no running session.
+/// </summary>
+internal sealed class ChargerSessions(
+    IChargerHost host,
+    ConnectorBoard board,
+    MeterBatchOutbox outbox,
+    SessionStarts starts,
+    ChargerLoad load,
+    AbandonedSweep sweep,
+    ChargerChannels channels,
+    Sessions.SessionOptions options,
+    ILogger logger)
+{
+    private ChargerState State => host.State;
+
+    private string ChargerId => host.ChargerId;
+
+    private ISessionGrain Session(string sessionId) => host.Grains.GetGrain<ISessionGrain>(sessionId);
+
+    public async Task<SessionView> Start(StartSessionCommand command)
+    {
+        var (view, refusal) = await Open(command, transactionId: null);
+        return view ?? throw ChargeException.PermissionDenied($"{refusal!.Reason}: the session was not started");
+    }
+
+    /// <summary>
+    /// Starts a session unless the token registry refuses its id_tag; a refused start is kept for the operator and
+    /// nothing else of it is recorded. Either the started view or the refusal.
+    /// </summary>
+    private async Task<(SessionView? View, TokenAuthorization? Refusal)> Open(StartSessionCommand command, int? transactionId)
+    {
+        if (string.IsNullOrWhiteSpace(command.IdTag) || command.IdTag.Length > Limits.MaxIdLength)
+        {
+            throw ChargeException.InvalidArgument($"id_tag must be 1 to {Limits.MaxIdLength} characters");
+        }
+
+        if (State.DecommissionedAt is { } decommissioned)
+        {
+            // A socket opened before the credential was revoked may still be open.
+            throw ChargeException.FailedPrecondition($"charger '{ChargerId}' was decommissioned at {decommissioned:O}: it takes no new sessions");
+        }
+
+        command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId), ChargerId = ChargerId };
+        var connector = board.Connector(command.ConnectorId);
+        var session = Session(command.SessionId);
+        if (connector.ActiveSessionId is { } current && current != command.SessionId
+            && (await session.GetView()).Status == SessionStatus.None)
+        {
+            // A charger starts only on a free connector (OCPP 1.6), so the session still running here lost its stop.
+            await CloseActive(current, new CloseSessionCommand(CloseReasons.Superseded, "system", host.Now));
+        }
+
+        if (connector.ActiveSessionId is null && connector.Status is ConnectorStatus.Faulted or ConnectorStatus.Unavailable)
+        {
+            throw ChargeException.FailedPrecondition(
+                $"connector {command.ConnectorId} of charger '{ChargerId}' is {connector.Status}");
+        }
+
+        // A retried start of a session running here was authorized when it began.
+        var authorization = board.IsActive(command.SessionId) ? null : await starts.Authorize(command, transactionId, host.Now);
+        if (authorization is { Authorization.Accepted: false })
+        {
+            await host.Contact();
+            await host.Persist();
+            logger.Refused(command.IdTag, command.ConnectorId, authorization.Authorization.Status);
+            return (null, authorization.Authorization);
+        }
+
+        var (terms, tariffGroup) = await starts.Terms(command, authorization);
+        var view = await session.Start(command, terms);
+        await host.Contact();
+        if (view.Status == SessionStatus.Active && !board.IsActive(command.SessionId))
+        {
+            var active = board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
+            active.TransactionId = transactionId;
+            active.SlotOfIdTag = authorization is { HoldsSlot: true } ? command.IdTag : null;
+            var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
+            SessionIndex.Add(State.History, reference, ChargerGrain.HistoryLimit);
+
+            await host.Persist();
+            await starts.Index(reference, terms.CustomerId);
+
+            await load.Started(command.SessionId, command.ConnectorId, tariffGroup);
+            await sweep.Ensure();
+        }
+
+        return (view, null);
+    }
+
+    /// <summary>
+    /// Closes a session running here without the charger's stop, handing over the batches not yet delivered, and
+    /// frees its connector.
+    /// </summary>
+    private async Task<SessionView> CloseActive(string sessionId, CloseSessionCommand command)
+    {
+        var view = await Session(sessionId).Close(command, outbox.Recent(sessionId));
+        logger.ClosedWithoutStop(sessionId, command.Reason, command.ClosedBy);
+        await Release(sessionId, command.ClosedAt);
+        return view;
+    }
+
+    /// <summary>Frees the session's connector (written), then its id_tag's concurrent-session slot.</summary>
+    private async Task Release(string sessionId, DateTime at)
+    {
+        outbox.Forget(sessionId);
+        var ended = board.Release(sessionId, at);
+        await host.Persist();
+        if (ended is not null)
+        {
+            await load.Ended(sessionId, e => logger.LoadNotTold(e, sessionId));
+        }
+
+        if (ended?.SlotOfIdTag is { } idTag)
+        {
+            try
+            {
+                await host.Grains.GetGrain<ITokenGrain>(idTag).Ended(sessionId);
+            }
+            catch (Exception e) when (e is not ChargeException)
+            {
+                // The token finds the session ended when it next counts its sessions at the limit.
+                logger.SlotNotReleased(e, sessionId, idTag);
+            }
+        }
+    }
+
+    public async Task<SessionView> Close(string sessionId, CloseSessionCommand command)
+    {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        if (board.IsActive(sessionId))
+        {
+            return await CloseActive(sessionId, command);
+        }
+
+        if (await OwnSession(sessionId) is null)
+        {
+            throw NoSuchSession(sessionId);
+        }
+
+        // Stopping (waiting for batches in flight) or completed: the session decides.
+        return await Session(sessionId).Close(command, []);
+    }
+
+    public async Task<StopRequestResult> RequestStop(string sessionId, string requestedBy)
+    {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        if (!State.Active.TryGetValue(sessionId, out var active))
+        {
+            throw await NotActiveHere(sessionId, "there is nothing to stop");
+        }
+
+        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
+        var (channel, status) = await channels.AskToStop(command, overOcpp: active.TransactionId is not null);
+        return new StopRequestResult(channel, status, await Session(sessionId).GetView());
+    }
+
+    /// <summary>Closes the running sessions not heard from for AbandonedAfter; how many.</summary>
+    public Task<int> SweepAbandoned(DateTime lastContact)
+    {
+        var now = host.Now;
+        return sweep.Sweep(State.Active.Keys, lastContact, now,
+            sessionId => Session(sessionId).GetView(),
+            sessionId => CloseActive(sessionId, new CloseSessionCommand(CloseReasons.Abandoned, "system", now)));
+    }
+
+    public async Task<MeterValuesAccepted> Report(string sessionId, ImmutableArray<MeterReading> readings)
+    {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        await host.Contact();
+        if (!State.Active.TryGetValue(sessionId, out var active))
+        {
+            throw await NotActiveHere(sessionId, "readings after stop are rejected");
+        }
+
+        var batch = await outbox.Accept(sessionId, readings);
+        active.LastSequence = batch.Sequence;
+        await load.Drawing(sessionId, active, outbox.LastPowerW(sessionId));
+        return new MeterValuesAccepted(sessionId, readings.Length, batch.Sequence);
+    }
+
+    public async Task<SessionView> Stop(StopSessionCommand command)
+    {
+        command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId) };
+        await host.Contact();
+        var session = Session(command.SessionId);
+        if (!State.Active.TryGetValue(command.SessionId, out var active))
+        {
+            if (await OwnSession(command.SessionId) is null)
+            {
+                throw NoSuchSession(command.SessionId);
+            }
+
+            // Already stopped here: the session answers a repeated stop or refuses a different one.
+            return await session.Stop(command, 0, []);
+        }
+
+        var view = await session.Stop(command, active.LastSequence, outbox.Recent(command.SessionId));
+        await Release(command.SessionId, command.Timestamp);
+        return view;
+    }
+
+    public async Task<OcppTransaction> StartTransaction(OcppStart start)
+    {
+        // A charger that lost the answer sends the same StartTransaction again: give it the same transaction.
+        if (board.RunningOn(start.ConnectorId) is ({ } current, { TransactionId: { } existing }))
+        {
+            var running = await Session(current).GetView();
+            if (running.IdTag == start.IdTag && running.MeterStartWh == start.MeterStartWh && running.StartedAt == start.Timestamp)
+            {
+                return new OcppTransaction(existing, running);
+            }
+        }
+
+        if (StartRecords.RepeatedRefusal(State, start) is { } again)
+        {
+            return again;
+        }
+
+        var transactionId = ++State.LastTransactionId;
+        var sessionId = SessionIds.OfTransaction(ChargerId, transactionId);
+        var (view, refusal) = await Open(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp), transactionId);
+        if (view is not null && !board.IsActive(sessionId))
+        {
+            // Open wrote the charger only for a started or refused session; the transaction ID is spent either way.
+            await host.Persist();
+        }
+
+        return new OcppTransaction(transactionId, view, refusal);
+    }
+
+    /// <summary>
+    /// OCPP readings: those of a running session are accepted; late ones of a finished session become its anomalies,
+    /// those of a refused transaction are dropped and those of no session are the charger's anomalies. How many were
+    /// accepted.
+    /// </summary>
+    public async Task<int> ReportAccepting(string sessionId, ImmutableArray<MeterReading> readings)
+    {
+        sessionId = SessionIds.Of(ChargerId, sessionId);
+        await host.Contact();
+        if (board.IsActive(sessionId))
+        {
+            return (await Report(sessionId, readings)).Accepted;
+        }
+
+        if (await OwnSession(sessionId) is not null)
+        {
+            // A finished session of ours records late readings as anomalies when they reach it.
+            await outbox.PublishLate(sessionId, readings);
+            return 0;
+        }
+
+        if (StartRecords.IsRefusedTransaction(State, ChargerId, sessionId))
+        {
+            // Readings of a transaction the registry refused: nothing to keep.
+            return 0;
+        }
+
+        StartRecords.Unknown(State, sessionId, readings, options.MaxAnomaliesKept);
+        await host.Persist();
+        return 0;
+    }
+
+    /// <summary>The session's view if it exists and was started on this charger; null otherwise.</summary>
+    private async Task<SessionView?> OwnSession(string sessionId)
+    {
+        var view = await Session(sessionId).GetView();
+        return view.Status != SessionStatus.None && view.ChargerId == ChargerId ? view : null;
+    }
+
+    private ChargeException NoSuchSession(string sessionId) =>
+        ChargeException.NotFound($"charger '{ChargerId}' has no session '{sessionId}'");
+
+    private async Task<ChargeException> NotActiveHere(string sessionId, string what) =>
+        await OwnSession(sessionId) is { } view
+            ? ChargeException.FailedPrecondition($"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: {what}")
+            : NoSuchSession(sessionId);
+}
