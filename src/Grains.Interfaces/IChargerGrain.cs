@@ -91,10 +91,18 @@ public interface IChargerGrain : IGrainWithStringKey
 
     /// <summary>
     /// What a new transaction may draw until the load balancer gives it an allowance (OCPP TxDefaultProfile, sent at
-    /// boot): one session's minimum on a site with a limit; null on a site without one.
+    /// boot): nothing (0 W) on a site with a limit, so a new car never adds to the others' shares before its own
+    /// arrives; null on a site without one.
     /// </summary>
     [Alias("DefaultLimit")]
     Task<double?> DefaultLimit();
+
+    /// <summary>
+    /// The site's limits were set or removed: a connected OCPP charge point gets its default profile again (set on a
+    /// site that now has a limit, cleared on one that no longer has), as it would at its next boot.
+    /// </summary>
+    [Alias("SiteLimitsChanged")]
+    Task SiteLimitsChanged();
 
     [Alias("GetView")]
     Task<ChargerView> GetView();

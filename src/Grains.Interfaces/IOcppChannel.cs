@@ -22,6 +22,14 @@ public interface IOcppChannel : IGrainObserver
     [Orleans.Concurrency.OneWay]
     [Alias("Limit")]
     Task Limit(StationCommand command);
+
+    /// <summary>
+    /// Sets what every new transaction may draw until its own limit arrives (OCPP 1.6 TxDefaultProfile on connector
+    /// 0), or clears it (null). One-way: a charger without smart charging is logged and left alone.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("DefaultLimit")]
+    Task DefaultLimit(double? limitW);
 }
 
 /// <summary>A local authorization list update (OCPP 1.6 SendLocalList): Full replaces the list, Differential changes it.</summary>

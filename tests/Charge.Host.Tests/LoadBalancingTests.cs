@@ -115,6 +115,8 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         var afterRefusal = (await NextLimit(cp1), await NextLimit(cp2));
         await Verify(cp1, ignores: false);
         await Verify(cp2, ignores: false);
+        // Its boot's 0 W default profile would hold its car at nothing: it is cleared.
+        var (cleared, clearedProfile) = await cp3.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
         var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
         await cp1.Call("StopTransaction", new JsonObject { ["transactionId"] = tx1, ["meterStop"] = 1000, ["timestamp"] = T0.AddMinutes(5).ToString("O"), ["reason"] = "Local" });
         var afterStop = await NextLimit(cp2);
@@ -127,6 +129,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         Assert.Equal((16_666.7, 16_666.7, 16_666.7), threeWay);
         Assert.Equal(("W", "A", 24.2), (unitsOffered, _units[cp3], amps));
         Assert.Equal((14_000, 14_000), afterRefusal);
+        Assert.Equal(("ClearChargingProfile", 0), (cleared, clearedProfile["id"]!.GetValue<int>()));
         Assert.Equal(50_000, load.LimitInForceW);
         Assert.Equal([true, true, false], load.Sessions.Select(s => s.Controllable));
         Assert.True(load.AllowedW <= 50_000);
@@ -196,7 +199,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_charger_booting_on_a_limited_site_gets_a_default_profile_at_one_sessions_minimum()
+    public async Task A_charger_booting_on_a_limited_site_gets_a_default_profile_of_nothing_until_its_sessions_are_told()
     {
         var siteId = NewId("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
@@ -209,7 +212,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         Assert.Equal("SetChargingProfile", action);
         Assert.Equal(0, payload["connectorId"]!.GetValue<int>());
         var profile = payload["csChargingProfiles"]!;
-        Assert.Equal(("TxDefaultProfile", 4_140.0), (profile["chargingProfilePurpose"]!.GetValue<string>(),
+        Assert.Equal(("TxDefaultProfile", 0.0), (profile["chargingProfilePurpose"]!.GetValue<string>(),
             profile["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>()));
     }
 
@@ -225,11 +228,132 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         await Verify(cp, ignores: false);
 
         await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId });
-        var (action, payload) = await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+        // The transaction's profile and the charger's default profile both go (in either order).
+        var cleared = new[]
+        {
+            await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" }),
+            await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" }),
+        };
 
         // 25 A x 3 phases x 230 V = 17.25 kW.
         Assert.Equal(17.25, inAmps.GridLimitKw, 6);
         Assert.Equal(17_250, limit);
-        Assert.Equal(("ClearChargingProfile", tx), (action, payload["id"]!.GetValue<int>()));
+        Assert.Equal([("ClearChargingProfile", 0), ("ClearChargingProfile", tx)],
+            cleared.Select(c => (c.Action, c.Payload["id"]!.GetValue<int>())).Order());
+    }
+
+    [Fact]
+    public async Task A_charger_connected_before_its_site_is_limited_gets_the_default_profile_then()
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+        await using var cp = await Charger(siteId);
+        await cp.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 40 });
+        var (action, payload) = await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+
+        var profile = payload["csChargingProfiles"]!;
+        Assert.Equal(("SetChargingProfile", 0, "TxDefaultProfile", 0.0), (action, payload["connectorId"]!.GetValue<int>(),
+            profile["chargingProfilePurpose"]!.GetValue<string>(), profile["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>()));
+    }
+
+    [Fact]
+    public async Task Ten_22_kW_charge_points_on_a_100_kW_site_never_draw_more_than_100_kW_as_cars_come_and_go()
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 100 });
+        var site = new SimulatedSite();
+        var points = new List<SimulatedChargePoint>();
+        for (var i = 0; i < 10; i++)
+        {
+            var chargerId = NewId("SIM");
+            var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
+            {
+                ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
+            });
+            // Two of the cars take at most 11 kW: what they leave of their share goes to the others.
+            points.Add(await SimulatedChargePoint.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret), site,
+                22_000, i % 5 == 4 ? 11_000 : 22_000));
+        }
+
+        await Task.WhenAll(points.Select(p => p.Boot()));
+        // Each got its TxDefaultProfile at boot.
+        await Eventually.Until(() => points.All(p => p.LimitW is not null));
+        using var stop = new CancellationTokenSource();
+        // Every charging car reports its register and power every half second, as a charger's sampled data does.
+        var metering = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.WhenAll(points.Select(p => p.MeterValues()));
+                await Task.Delay(500);
+            }
+        });
+
+        // What the cars could take, and the least the site should give them once the shares settle (an 11 kW car
+        // is given a little above its draw, so up to 5 % may stay unused).
+        double Demand(IEnumerable<SimulatedChargePoint> charging) => charging.Sum(p => Math.Min(p.CarMaxW, p.ChargerMaxW));
+        async Task<(double Total, bool Minimum)> Settled(IReadOnlyList<SimulatedChargePoint> charging, double fraction = 0.95)
+        {
+            var wanted = fraction * Math.Min(100_000, Demand(charging));
+            try
+            {
+                await Eventually.Until(() => site.TotalW >= wanted, TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
+                Assert.Fail($"the site draws {site.TotalW} W, not {wanted}: " + string.Join("; ", points.Select(p =>
+                    $"tx {p.TransactionId} draws {p.DrawW} under {p.LimitW} after {string.Join(",", p.Received.Select(r => r.Action))}"))
+                    + " | balancer: " + load);
+            }
+
+            // Every car charging gets at least the IEC 61851 minimum or pauses.
+            return (site.TotalW, charging.All(p => p.DrawW == 0 || p.DrawW >= 4_140));
+        }
+
+        foreach (var p in points)
+        {
+            await p.StartTransaction("LB");
+            await Task.Delay(200);
+        }
+
+        var allTen = await Settled(points);
+        foreach (var p in points.Take(3))
+        {
+            await p.StopTransaction();
+        }
+
+        var seven = await Settled(points[3..]);
+        foreach (var p in points.Skip(3).Take(4))
+        {
+            await p.StopTransaction();
+        }
+
+        // Three cars want 55 kW: each draws all it can (within the hysteresis: a change under 2 % is not sent).
+        var three = await Settled(points[7..], fraction: 0.98);
+        // Cars come back at once: three start together on a full site.
+        await Task.WhenAll(points.Take(3).Select(p => p.StartTransaction("LB")));
+        var six = await Settled([.. points.Take(3), .. points[7..]]);
+        stop.Cancel();
+        await metering;
+        var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
+        foreach (var p in points)
+        {
+            await p.DisposeAsync();
+        }
+
+        // The site's total draw was sampled at every profile applied, start, stop and reading: never above 100 kW.
+        Assert.True(site.PeakW <= 100_000, $"the site drew {site.PeakW} W");
+        Assert.True(site.Changes > 100, $"only {site.Changes} samples");
+        Assert.True(allTen.Total >= 95_000 && allTen.Minimum, $"ten cars: {allTen}");
+        Assert.True(seven.Total >= 95_000 && seven.Minimum, $"seven cars: {seven}");
+        Assert.True(three.Total >= 0.98 * 55_000 && three.Minimum, $"three cars: {three}");
+        Assert.True(six.Total >= 95_000 && six.Minimum, $"six cars: {six}");
+        Assert.Equal(6, load.Sessions.Count);
+        Assert.All(load.Sessions, s => Assert.True(s.Controllable));
+        Assert.True(load.AllowedW <= 100_000);
     }
 }

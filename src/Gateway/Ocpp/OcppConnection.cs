@@ -70,6 +70,54 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         {
             await charger.LimitAnswered(command.SessionId, status);
         }
+
+        if (status == "Rejected")
+        {
+            await ClearDefaultProfile();
+        }
+    }
+
+    /// <summary>
+    /// A charger that takes no TxProfile may still hold the 0 W TxDefaultProfile of its boot: it goes, so the car
+    /// charges (counted at its maximum) rather than waits at nothing.
+    /// </summary>
+    private async Task ClearDefaultProfile()
+    {
+        try
+        {
+            var (clear, payload) = Messages.OcppJson.Command(new Messages.ClearChargingProfile(OcppSmartCharging.DefaultProfileId));
+            await Call(clear, payload);
+        }
+        catch (Exception e) when (e is ChargeException or TimeoutException)
+        {
+            // No default profile to clear, or no answer: nothing more can be done from here.
+        }
+    }
+
+    /// <summary>Sends the TxDefaultProfile at <paramref name="limitW"/>; the charger's status.</summary>
+    public async Task<string> SetDefaultLimit(double limitW)
+    {
+        var (action, payload) = Messages.OcppJson.Command(OcppSmartCharging.DefaultProfile(limitW));
+        return Messages.OcppJson.StatusOf(await Call(action, payload));
+    }
+
+    public async Task DefaultLimit(double? limitW)
+    {
+        try
+        {
+            if (limitW is { } w)
+            {
+                await SetDefaultLimit(w);
+            }
+            else
+            {
+                await ClearDefaultProfile();
+            }
+        }
+        catch (Exception e) when (e is ChargeException or TimeoutException)
+        {
+            // A charger without smart charging: its sessions are counted at their maximum when they are limited.
+        }
     }
 
     public WebSocket Socket { get; } = socket;

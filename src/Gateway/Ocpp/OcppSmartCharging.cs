@@ -6,8 +6,8 @@ namespace Charge.Gateway.Ocpp;
 
 /// <summary>
 /// At a charge point's boot on a site with a power limit: a TxDefaultProfile (connector 0, every new transaction)
-/// at one session's minimum, so a transaction starts low until the site's load balancer sends its own TxProfile and
-/// a new car never pushes the site over its limit in between.
+/// at 0 W, so a transaction draws nothing until the site's load balancer sends its own TxProfile and a new car never
+/// pushes the site over its limit in between (the others' shares may fill it).
 /// </summary>
 public sealed partial class OcppSmartCharging(IGrainFactory grains, ILogger<OcppSmartCharging> logger)
 {
@@ -18,15 +18,10 @@ public sealed partial class OcppSmartCharging(IGrainFactory grains, ILogger<Ocpp
     {
         try
         {
-            if (await grains.GetGrain<IChargerGrain>(connection.ChargePointId).DefaultLimit() is not { } w)
+            if (await grains.GetGrain<IChargerGrain>(connection.ChargePointId).DefaultLimit() is { } w)
             {
-                return;
+                LogDefault(connection.ChargePointId, w, await connection.SetDefaultLimit(w));
             }
-
-            var (action, payload) = OcppJson.Command(new SetChargingProfile(0,
-                new ChargingProfile(DefaultProfileId, null, 0, "TxDefaultProfile", "Relative",
-                    new ChargingSchedule("W", [new ChargingSchedulePeriod(0, Math.Round((decimal)w, 1))]))));
-            LogDefault(connection.ChargePointId, w, OcppJson.StatusOf(await connection.Call(action, payload)));
         }
         catch (Exception e)
         {
@@ -34,6 +29,11 @@ public sealed partial class OcppSmartCharging(IGrainFactory grains, ILogger<Ocpp
             LogFailed(e, connection.ChargePointId);
         }
     }
+
+    /// <summary>The TxDefaultProfile at <paramref name="limitW"/> (W, from the start of every new transaction).</summary>
+    public static SetChargingProfile DefaultProfile(double limitW) =>
+        new(0, new ChargingProfile(DefaultProfileId, null, 0, "TxDefaultProfile", "Relative",
+            new ChargingSchedule("W", [new ChargingSchedulePeriod(0, Math.Round((decimal)limitW, 1))])));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId}: default profile {Limit} W: {Status}")]
     private partial void LogDefault(string chargePointId, double limit, string status);

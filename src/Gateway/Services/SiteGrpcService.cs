@@ -81,7 +81,10 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
             limits = new SiteLimits(grid, [.. windows], [.. request.PriorityGroups.Select((g, i) => Id(g, $"priority_groups[{i}]"))]);
         }
 
-        return ToApi(await grains.GetGrain<ISiteLoadGrain>(siteId).SetLimits(limits, site.Info?.TimeZone ?? "UTC"));
+        var balance = await grains.GetGrain<ISiteLoadGrain>(siteId).SetLimits(limits, site.Info?.TimeZone ?? "UTC");
+        // Chargers connected since before the change get the default profile their next boot would give them.
+        await Task.WhenAll(site.Chargers.Select(c => grains.GetGrain<IChargerGrain>(c.Key).SiteLimitsChanged()));
+        return ToApi(balance);
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]

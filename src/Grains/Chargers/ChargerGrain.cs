@@ -226,6 +226,14 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
 
     public Task<double?> DefaultLimit() => _load.DefaultLimit();
 
+    public async Task SiteLimitsChanged()
+    {
+        if (_channels.OcppOpen(Now) && _channels.OcppChannel is { } ocpp)
+        {
+            _ = ocpp.DefaultLimit(await _load.DefaultLimit());
+        }
+    }
+
     public Task LimitAnswered(string sessionId, string status) => _load.Answered(sessionId, status);
 
     public Task<AvailabilityView> GetAvailability(DateTime from, DateTime to) =>

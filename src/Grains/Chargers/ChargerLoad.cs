@@ -17,7 +17,7 @@ internal sealed class ChargerLoad(
     Action<string, string> logRefused)
 {
     private readonly Dictionary<string, double> _allowances = [];
-    private readonly Dictionary<string, DateTime> _drawReported = [];
+    private readonly Dictionary<string, (DateTime At, double Allowance)> _drawReported = [];
 
     private ChargerState State => state();
 
@@ -99,13 +99,17 @@ internal sealed class ChargerLoad(
         }
     }
 
-    /// <summary>What a new transaction may draw until its allowance arrives (TxDefaultProfile); null on a site without a limit.</summary>
+    /// <summary>
+    /// What a new transaction may draw until its allowance arrives (TxDefaultProfile): nothing on a site with a limit
+    /// (the others' shares may fill it; its first allowance follows within a round trip), null on one without.
+    /// </summary>
     public async Task<double?> DefaultLimit() =>
-        Site is { } site && (await site.Get()).LimitInForceW is not null ? MinimumW : null;
+        Site is { } site && (await site.Get()).LimitInForceW is not null ? 0 : null;
 
     /// <summary>
     /// Tells the site's load balancer when a car draws clearly less than its allowance (its share can go to others)
-    /// or all of it while held below its maximum (it wants more); at most once a minute per session.
+    /// or all of it while held below its maximum (it wants more): at once after a new allowance (the first reading
+    /// under it shows what the car makes of it), then at most once a minute per session.
     /// </summary>
     public async Task Drawing(string sessionId, ActiveSession active, double? powerW)
     {
@@ -116,9 +120,9 @@ internal sealed class ChargerLoad(
 
         var now = time.GetUtcNow().UtcDateTime;
         var worth = power < 0.8 * allowance || (power > 0.95 * allowance && allowance < board.MaxPowerOf(active.ConnectorId) - Sites.SiteLoadGrain.Hysteresis);
-        if (worth && (!_drawReported.TryGetValue(sessionId, out var last) || now - last >= TimeSpan.FromMinutes(1)))
+        if (worth && (!_drawReported.TryGetValue(sessionId, out var last) || last.Allowance != allowance || now - last.At >= TimeSpan.FromMinutes(1)))
         {
-            _drawReported[sessionId] = now;
+            _drawReported[sessionId] = (now, allowance);
             await site.Drawing(sessionId, power);
         }
     }

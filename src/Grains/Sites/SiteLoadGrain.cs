@@ -21,6 +21,9 @@ public sealed partial class SiteLoadGrain(
 
     private IGrainTimer? _ackWatch;
 
+    /// <summary>What a car drawing less than its share is given beyond its draw (1/1.1 = 91 % of the allowance: no report either way).</summary>
+    public const double DrawMargin = 1.1;
+
     /// <summary>How long an uncontrollable session's last measured draw stands for it before its maximum does.</summary>
     public static readonly TimeSpan DrawGrace = TimeSpan.FromMinutes(5);
 
@@ -59,7 +62,7 @@ public sealed partial class SiteLoadGrain(
             return;
         }
 
-        // Nothing allowed until told: the charger's default profile (one session's minimum) holds meanwhile.
+        // Nothing allowed until told: the charger's default profile (0 W) holds meanwhile.
         State.Sessions[session.SessionId] = new LoadEntry { Session = session, Order = State.NextOrder++, AllowanceW = 0 };
         await state.WriteStateAsync();
         await Rebalance();
@@ -81,6 +84,9 @@ public sealed partial class SiteLoadGrain(
             // Not written: a draw is a moment's observation; a reactivation starts from the maxima again.
             entry.DrawW = powerW;
             entry.DrawAt = time.GetUtcNow().UtcDateTime;
+            // Judged against the allowance it was drawn under: a later lowering to just above it must not make the
+            // car look as if it wanted more.
+            entry.Satisfied = entry.Told && powerW < 0.8 * entry.AllowanceW;
             await Rebalance();
         }
     }
@@ -164,6 +170,7 @@ public sealed partial class SiteLoadGrain(
             entry.Controllable = true;
             // Counted at its maximum until now: what it is given next is told as new (a raise waits for lowerings).
             entry.Told = false;
+            entry.Satisfied = false;
             await state.WriteStateAsync();
             await Rebalance();
         }
@@ -230,15 +237,17 @@ public sealed partial class SiteLoadGrain(
         SiteLoadTime.Account(State, time.GetUtcNow().UtcDateTime, Zone, limitW, allowedW, deferredW);
 
     /// <summary>
-    /// What a session can use: its maximum, unless its car draws clearly less than it was given (then a little
-    /// above the draw, so a car that wants more shows it by drawing all it is given).
+    /// What a session can use: its maximum, unless its car's last reported draw was clearly less than it was given
+    /// then (below 80 %): then
+    /// 10 % above the draw, inside the band where the charger reports nothing (80-95 % of the allowance), so a car
+    /// that wants more shows it by drawing all it is given and a car that does not stays put.
     /// </summary>
     private double Demand(LoadEntry e) =>
         !e.Controllable
             // A session that cannot be limited draws what it draws: its last measured draw for a grace period, then
             // (the draw may have grown unseen) its maximum.
             ? e.DrawW is { } measured && e.DrawAt is { } at && time.GetUtcNow().UtcDateTime - at <= DrawGrace ? measured : e.Session.MaxW
-        : e.DrawW is { } draw && e.Told && draw < 0.8 * e.AllowanceW ? Math.Min(e.Session.MaxW, Math.Max(draw * 1.2, e.Session.MinW))
+        : e.Satisfied && e.DrawW is { } draw ? Math.Min(e.Session.MaxW, Math.Max(draw * DrawMargin, e.Session.MinW))
         : e.Session.MaxW;
 
     private void Tell(LoadEntry entry)

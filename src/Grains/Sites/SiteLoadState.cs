@@ -27,6 +27,12 @@ public sealed record LoadEntry
 
     /// <summary>A raised allowance held back until the decreases that make room for it are confirmed.</summary>
     [Id(9)] public double? HeldRaiseW { get; set; }
+
+    /// <summary>
+    /// The last draw reported was clearly less than the allowance it was drawn under: the car takes no more (until it
+    /// reports drawing all it is given).
+    /// </summary>
+    [Id(10)] public bool Satisfied { get; set; }
 }
 
 [GenerateSerializer]
