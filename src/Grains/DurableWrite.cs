@@ -13,7 +13,11 @@ public static class DurableWrite
     {
         try
         {
-            await state.WriteStateAsync();
+            await Telemetry.GrainMetrics.Stored(typeof(T).Name, async () =>
+            {
+                await state.WriteStateAsync();
+                return true;
+            }, IsStorageFailure);
         }
         catch (Exception e) when (IsStorageFailure(e))
         {
@@ -24,11 +28,11 @@ public static class DurableWrite
     }
 
     /// <summary>Another storage call (a log append or read, a reminder): its failure is Unavailable with <paramref name="message"/>.</summary>
-    public static async Task<T> OrUnavailable<T>(Func<Task<T>> call, Action<Exception> log, string message)
+    public static async Task<T> OrUnavailable<T>(Func<Task<T>> call, Action<Exception> log, string message, string store = "other")
     {
         try
         {
-            return await call();
+            return await Telemetry.GrainMetrics.Stored(store, call, IsStorageFailure);
         }
         catch (Exception e) when (IsStorageFailure(e))
         {

@@ -15,6 +15,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<Storage.ISessionArchive, Storage.MemorySessionArchive>();
         // Replaced by append blobs in the storage account when durable storage is configured.
         services.TryAddSingleton<IReadingLog, GrainReadingLog>();
+        // Replaced by a blob container probe when durable storage is configured.
+        services.TryAddSingleton<Health.IStorageProbe, Health.MemoryStorageProbe>();
         services.AddOptions<SessionOptions>()
             .Bind(configuration.GetSection(SessionOptions.Section))
             .ValidateDataAnnotations()

@@ -89,6 +89,12 @@ public static partial class SiloHostingExtensions
             }
 
             silo.AddChargeStreams();
+            // Grain calls carry the caller's trace; the cluster view (when on) profiles grain calls on every silo.
+            silo.AddActivityPropagation();
+            if (builder.Configuration.ReadChargeOptions<TelemetryOptions>(TelemetryOptions.Section).ClusterView)
+            {
+                Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(silo, o => o.HideTrace = true);
+            }
             // Reminders as short as the sessions' settings ask for (Orleans refuses periods under its minimum, 1 min).
             var sessions = builder.Configuration.ReadChargeOptions<Charge.Grains.Sessions.SessionOptions>(Charge.Grains.Sessions.SessionOptions.Section);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = new[] { o.MinimumReminderPeriod, sessions.FollowUpReminderPeriod, sessions.AbandonedSweepPeriod }.Min());
@@ -145,6 +151,7 @@ public static partial class SiloHostingExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive.InitAsync));
         var log = new AppendBlobReadingLog(new BlobServiceClient(connectionString, blobOptions).GetBlobContainerClient(options.ReadingLogContainer));
         silo.Services.AddSingleton<Charge.Grains.Sessions.IReadingLog>(log);
+        silo.Services.AddSingleton<Charge.Grains.Health.IStorageProbe>(new BlobStorageProbe(new BlobServiceClient(connectionString, blobOptions)));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(log.InitAsync));
         return silo;
     }
@@ -204,6 +211,23 @@ public static partial class SiloHostingExtensions
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.Run(azurite.Dispose, CancellationToken.None);
+    }
+
+    /// <summary>Storage is reachable when the account's blob service answers for its properties (as the silo's credential).</summary>
+    private sealed class BlobStorageProbe(BlobServiceClient service) : Charge.Grains.Health.IStorageProbe
+    {
+        public async Task<string?> Check(CancellationToken cancellation)
+        {
+            try
+            {
+                await service.GetPropertiesAsync(cancellation);
+                return null;
+            }
+            catch (Azure.RequestFailedException e)
+            {
+                return $"storage answered {e.Status} {e.ErrorCode}";
+            }
+        }
     }
 
     /// <summary>Creates a table or container the silo writes to, before grains run.</summary>

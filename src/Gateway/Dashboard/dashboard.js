@@ -286,6 +286,16 @@ $("filters").addEventListener("submit", (e) => {
   loadReport().then(loadChargers).then(loadCompleted).catch((x) => showError(x.message));
 });
 $("session-form").addEventListener("submit", (e) => { e.preventDefault(); showSession($("session-id").value.trim()).catch((x) => showError(x.message)); });
+// The cluster view is a page of its own: a browser cannot send the bearer token when it opens a page, so the token
+// is exchanged for a cookie that only the cluster view's path receives.
+$("cluster-view").addEventListener("click", async () => {
+  const response = await fetch("/dashboard/cluster-session", { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    showError(response.status === 404 ? "The cluster view is switched off (Charge:Telemetry:ClusterView)." : "The token was refused: the cluster view is for operators.");
+    return;
+  }
+  window.open((await response.json()).location, "_blank", "noopener");
+});
 $("login-form").addEventListener("submit", (e) => {
   e.preventDefault();
   token = $("token-input").value.trim();

@@ -8,6 +8,7 @@ public static class ChargeGatewayHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.UseChargeClusterClient();
         builder.AddChargeGateway();
+        builder.AddChargeTelemetry("gateway", web: true);
         var app = builder.Build();
         app.MapChargeGateway();
         return app;

@@ -74,7 +74,10 @@ public static class GatewayHostingExtensions
             builder.Services.AddSingleton<IOcppHandler>(sp => new StatusReportHandler(action, sp.GetRequiredService<TimeProvider>()));
         }
         builder.Services.AddSingleton<Ocpp.OcppEndpoint>();
-        builder.Services.AddGrpcHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        // Readiness: the cluster serves calls and its storage answers (the gRPC health service reports both too).
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [TelemetryHosting.ReadyTag])
+            .AddCheck<StorageHealthCheck>("storage", tags: [TelemetryHosting.ReadyTag]);
         return builder;
     }
 
@@ -121,6 +124,24 @@ public static class GatewayHostingExtensions
         // Load balancers and orchestrators probe without credentials; the answer says only serving or not.
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapChargeOperations(ChargeRoles.Policies.Metrics);
+        var telemetry = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value;
+        if (telemetry.ClusterView)
+        {
+            // A browser cannot send a bearer token when it opens a page: our dashboard exchanges the operator's token for
+            // a cookie that only the cluster view's path receives (HttpOnly, SameSite=Strict, one hour).
+            app.MapPost("/dashboard/cluster-session", async (HttpContext context) =>
+            {
+                var identity = new System.Security.Claims.ClaimsIdentity(
+                    [new("sub", context.User.FindFirst("sub")?.Value ?? ChargeRoles.Operator), new(ChargeRoles.RoleClaim, ChargeRoles.Operator)],
+                    SecurityHostingExtensions.ClusterViewCookie, "sub", ChargeRoles.RoleClaim);
+                await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignInAsync(
+                    context, SecurityHostingExtensions.ClusterViewCookie, new System.Security.Claims.ClaimsPrincipal(identity));
+                return Results.Ok(new { location = SecurityHostingExtensions.ClusterViewPath + "/" });
+            }).RequireAuthorization(ChargeRoles.Policies.Operator);
+            Orleans.Dashboard.ServiceCollectionExtensions.MapOrleansDashboard(app, SecurityHostingExtensions.ClusterViewPath)
+                .RequireAuthorization(ChargeRoles.Policies.ClusterView);
+        }
         // The dashboard's files hold no data (its data comes from the API with the operator's token): open.
         app.MapGet("/", () => Dashboard.File("index.html")).AllowAnonymous();
         app.MapGet("/dashboard/{name}", (string name) => Dashboard.File(name)).AllowAnonymous();
@@ -167,6 +188,12 @@ public static class GatewayHostingExtensions
             }
 
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            // A request's trace continues into the grains it calls.
+            client.AddActivityPropagation();
+            if (builder.Configuration.ReadChargeOptions<TelemetryOptions>(TelemetryOptions.Section).ClusterView)
+            {
+                Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(client);
+            }
             // How often the list of silo gateways is re-read (Charge:Cluster:Gateways:GatewayListRefreshPeriod, Orleans default 1 min).
             client.Services.Configure<Orleans.Configuration.GatewayOptions>(builder.Configuration.GetSection($"{ChargeClusterOptions.Section}:Gateways"));
             // A gateway may start before any silo (a cluster restart, a Kubernetes roll-out): keep trying to

@@ -160,10 +160,13 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         var id = $"cs-{Interlocked.Increment(ref _next)}";
         var answer = new TaskCompletionSource<JsonArray>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "error";
         try
         {
             await Send(OcppFrameCodec.Call(id, action, payloadJson), CancellationToken.None);
             var frame = await answer.Task.WaitAsync(callTimeout);
+            outcome = frame[0]!.GetValue<int>() == 3 ? "answered" : "callerror";
             if (frame[0]!.GetValue<int>() != 3)
             {
                 throw ChargeException.FailedPrecondition(
@@ -177,12 +180,14 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         }
         catch (TimeoutException)
         {
+            outcome = "timeout";
             throw ChargeException.FailedPrecondition($"charger '{ChargePointId}' did not answer {action} within {callTimeout.TotalSeconds:0} s");
         }
         finally
         {
             _pending.TryRemove(id, out _);
             _outbound.Release();
+            Telemetry.GatewayMetrics.Command(action, outcome, started);
         }
     }
 

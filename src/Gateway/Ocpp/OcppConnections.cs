@@ -21,14 +21,24 @@ public sealed class OcppConnections
             previous = old;
             return socket;
         });
+        if (previous is null)
+        {
+            Telemetry.GatewayMetrics.Connected();
+        }
+
         if (previous is not null && previous != socket)
         {
             _ = CloseQuietly(previous);
         }
     }
 
-    public void Remove(string chargePointId, WebSocket socket) =>
-        _sockets.TryRemove(new KeyValuePair<string, WebSocket>(chargePointId, socket));
+    public void Remove(string chargePointId, WebSocket socket)
+    {
+        if (_sockets.TryRemove(new KeyValuePair<string, WebSocket>(chargePointId, socket)))
+        {
+            Telemetry.GatewayMetrics.Disconnected();
+        }
+    }
 
     /// <summary>Closes every socket (a draining gateway): "going away", so the charge points reconnect elsewhere.</summary>
     public void CloseAll(string reason)

@@ -248,6 +248,25 @@ public sealed partial class OcppEndpoint(
             return CallError(messageId, OcppErrorCode.GenericError, $"more than {rateLimiter.Limit} messages per second from this charge point; retry later");
         }
 
+        using var span = ChargeTelemetry.Source.StartActivity($"ocpp {action}", System.Diagnostics.ActivityKind.Server);
+        span?.SetTag(ChargeTelemetry.ChargerIdTag, chargePointId);
+        span?.SetTag("ocpp.action", action);
+        var reply = await Dispatch(chargePointId, messageId, action, body);
+        if (reply.Error is { } code)
+        {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, code);
+            if (action == "MeterValues")
+            {
+                Telemetry.GatewayMetrics.Rejected("ocpp", code);
+            }
+        }
+
+        return reply.Reply;
+    }
+
+    /// <summary>A CALL to its reply, and the CALLERROR code when it is refused.</summary>
+    private async Task<(Reply Reply, string? Error)> Dispatch(string chargePointId, string messageId, string action, JsonNode? body)
+    {
         try
         {
             if (!OcppSchemas.Knows(action))
@@ -258,16 +277,16 @@ public sealed partial class OcppEndpoint(
             OcppSchemas.Validate(action, body);
             var payload = body!.AsObject();
             var response = await centralSystem.Handle(chargePointId, action, payload);
-            return new Reply(OcppFrameCodec.CallResult(messageId, response), (action, payload));
+            return (new Reply(OcppFrameCodec.CallResult(messageId, response), (action, payload)), null);
         }
         catch (OcppCallException e)
         {
-            return CallError(messageId, e.Code, e.Message);
+            return Refused(messageId, e.Code, e.Message);
         }
         catch (ChargeException e)
         {
             // Unavailable: nothing was applied; a charger retries a transaction message answered with InternalError.
-            return CallError(messageId, e.Kind switch
+            return Refused(messageId, e.Kind switch
             {
                 ChargeErrorKind.InvalidArgument => OcppErrorCode.PropertyConstraintViolation,
                 ChargeErrorKind.Unavailable => OcppErrorCode.InternalError,
@@ -278,14 +297,16 @@ public sealed partial class OcppEndpoint(
         catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
                                   || Services.ErrorMappingInterceptor.IsStorageFailure(e))
         {
-            return CallError(messageId, OcppErrorCode.InternalError, "the central system is unavailable; retry");
+            return Refused(messageId, OcppErrorCode.InternalError, "the central system is unavailable; retry");
         }
         catch (Exception e)
         {
             LogFailed(e, chargePointId, action);
-            return CallError(messageId, OcppErrorCode.InternalError, "internal error");
+            return Refused(messageId, OcppErrorCode.InternalError, "internal error");
         }
     }
+
+    private static (Reply, string?) Refused(string messageId, string code, string description) => (CallError(messageId, code, description), code);
 
     private static string CallError(string messageId, string code, string description) => OcppFrameCodec.CallError(messageId, code, description);
 

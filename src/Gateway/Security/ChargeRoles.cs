@@ -27,6 +27,12 @@ public static class ChargeRoles
 
         /// <summary>A driver (restricted by the service to their own id_tags) or an operator.</summary>
         public const string DriverOrOperator = "driver-or-operator";
+
+        /// <summary>The Prometheus scrape: an operator, or a caller from one of the scrape networks.</summary>
+        public const string Metrics = "metrics";
+
+        /// <summary>The cluster view (Orleans Dashboard): an operator with a bearer token or the cookie it exchanged for one.</summary>
+        public const string ClusterView = "cluster-view";
     }
 
     public static bool IsOperator(this ClaimsPrincipal user) => user.HasClaim(RoleClaim, Operator);

@@ -1,6 +1,7 @@
 using Charge.Gateway.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Charge.Gateway.Security;
@@ -9,6 +10,12 @@ namespace Charge.Gateway.Security;
 public static class SecurityHostingExtensions
 {
     private const string Selector = "Charge";
+
+    /// <summary>The browser's credential for the cluster view: an operator's bearer token exchanged for a cookie.</summary>
+    public const string ClusterViewCookie = "ChargeClusterView";
+
+    /// <summary>Where the cluster view is served; the cookie is sent there only.</summary>
+    public const string ClusterViewPath = "/orleans";
 
     /// <summary>Why the credential of this request was refused, for the 401 body.</summary>
     public const string AuthenticationFailure = "charge.authentication-failure";
@@ -36,10 +43,36 @@ public static class SecurityHostingExtensions
             .AddPolicyScheme(Selector, "Bearer token or charger credential", o => o.ForwardDefaultSelector = context =>
             {
                 var authorization = context.Request.Headers.Authorization.ToString();
+                if (authorization.Length == 0 && context.Request.Path.StartsWithSegments(ClusterViewPath))
+                {
+                    return ClusterViewCookie;
+                }
+
                 return authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
                        || (authorization.Length == 0 && context.Request.Path.StartsWithSegments(ocppPrefix))
                     ? ChargerAuthenticationHandler.SchemeName
                     : JwtBearerDefaults.AuthenticationScheme;
+            })
+            .AddCookie(ClusterViewCookie, o =>
+            {
+                o.Cookie.Name = "charge_cluster_view";
+                o.Cookie.Path = ClusterViewPath;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(1);
+                o.SlidingExpiration = false;
+                // An API answers 401/403, never a redirect to a login page we do not have.
+                o.Events.OnRedirectToLogin = c =>
+                {
+                    c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRedirectToAccessDenied = c =>
+                {
+                    c.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ChargerAuthenticationHandler>(ChargerAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(o =>
@@ -90,7 +123,13 @@ public static class SecurityHostingExtensions
             // Only the charger credential scheme makes a charger: a bearer token claiming role=charger never does.
             .AddPolicy(ChargeRoles.Policies.Charger, p => p.RequireAssertion(c => c.User.ChargerId() is not null))
             .AddPolicy(ChargeRoles.Policies.Operator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Operator))
-            .AddPolicy(ChargeRoles.Policies.DriverOrOperator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Driver, ChargeRoles.Operator));
+            .AddPolicy(ChargeRoles.Policies.DriverOrOperator, p => p.RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Driver, ChargeRoles.Operator))
+            .AddPolicy(ChargeRoles.Policies.Metrics, p => p.RequireAssertion(c => c.User.IsOperator()
+                || (c.Resource is HttpContext http && TelemetryHosting.FromScrapeNetwork(http,
+                    http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value))))
+            .AddPolicy(ChargeRoles.Policies.ClusterView, p => p
+                .AddAuthenticationSchemes(ClusterViewCookie, JwtBearerDefaults.AuthenticationScheme)
+                .RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Operator));
 
         return builder;
     }

@@ -48,6 +48,28 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
     [Authorize(Policy = ChargeRoles.Policies.Charger)]
     public override async Task<ReportMeterValuesResponse> ReportMeterValues(ReportMeterValuesRequest request, ServerCallContext context)
     {
+        // gRPC proper, or REST through the JSON transcoding of the same method.
+        var transport = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true ? "grpc" : "rest";
+        try
+        {
+            var response = await AcceptMeterValues(request, context);
+            Telemetry.GatewayMetrics.Accepted(transport, response.Accepted);
+            return response;
+        }
+        catch (Exception e)
+        {
+            Telemetry.GatewayMetrics.Rejected(transport, e switch
+            {
+                RpcException rpc => rpc.StatusCode.ToString(),
+                ChargeException charge => charge.Kind.ToString(),
+                _ => "Internal",
+            });
+            throw;
+        }
+    }
+
+    private async Task<ReportMeterValuesResponse> AcceptMeterValues(ReportMeterValuesRequest request, ServerCallContext context)
+    {
         var now = Now;
         var chargerId = Charger(request.ChargerId, context);
         var sessionId = SessionId(request.SessionId, "session_id");

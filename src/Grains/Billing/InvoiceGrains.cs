@@ -80,6 +80,7 @@ public sealed class InvoiceGrain(
 
         state.State.Invoice = invoice;
         await state.WriteStateAsync();
+        Telemetry.GrainMetrics.InvoicesIssued.Add(1, new KeyValuePair<string, object?>("kind", invoice.Kind.ToString()));
         await Index(invoice);
         return invoice;
     }

@@ -192,6 +192,7 @@ internal sealed class ChargerSessions(
     public async Task<MeterValuesAccepted> Report(string sessionId, ImmutableArray<MeterReading> readings)
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
+        ChargeTelemetry.Tag(ChargerId, sessionId);
         await host.Contact();
         if (!State.Active.TryGetValue(sessionId, out var active))
         {
@@ -207,6 +208,7 @@ internal sealed class ChargerSessions(
     public async Task<SessionView> Stop(StopSessionCommand command)
     {
         command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId) };
+        ChargeTelemetry.Tag(ChargerId, command.SessionId);
         await host.Contact();
         var session = Session(command.SessionId);
         if (!State.Active.TryGetValue(command.SessionId, out var active))

@@ -36,7 +36,7 @@ internal sealed class MeterBatchOutbox(
             batch = batch with
             {
                 LogPosition = await DurableWrite.OrUnavailable(() => log.AppendAsync(sessionId, batch), logStorageFailed,
-                    "storage is unavailable: the readings were not accepted; retry"),
+                    "storage is unavailable: the readings were not accepted; retry", "reading-log.append"),
             };
         }
 

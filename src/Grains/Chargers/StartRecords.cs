@@ -28,6 +28,7 @@ internal static class StartRecords
         foreach (var r in readings)
         {
             state.AnomalyCount++;
+            Telemetry.GrainMetrics.Anomaly(AnomalyKind.UnknownSession);
             if (state.Anomalies.Count < maxKept)
             {
                 state.Anomalies.Add(new MeterAnomaly(AnomalyKind.UnknownSession, r.Timestamp, r.EnergyWh, $"no session '{sessionId}' on this charger"));

@@ -30,7 +30,7 @@ internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options,
     public Task EnsureReminder() =>
         DurableWrite.OrUnavailable(
             () => grain.RegisterOrUpdateReminder(Reminder, options.FollowUpReminderPeriod, options.FollowUpReminderPeriod),
-            logStorageFailed, "storage is unavailable: the request was not applied; retry");
+            logStorageFailed, "storage is unavailable: the request was not applied; retry", "reminder");
 
     /// <summary>Runs <paramref name="followUp"/> on a timer, first after <paramref name="due"/>, then every ArchiveRetry, until <see cref="Done"/>.</summary>
     public void Retry(TimeSpan due, Func<Task> followUp) =>

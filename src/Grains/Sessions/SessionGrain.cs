@@ -104,6 +104,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         Changed();
         // A started session must survive: the charger has been told it exists.
         await Persist();
+        Telemetry.GrainMetrics.SessionsStarted.Add(1);
+        Telemetry.GrainMetrics.SessionsActive.Add(1);
+        ChargeTelemetry.Tag(command.ChargerId, SessionId);
         LogStarted(SessionId, command.ChargerId, command.ConnectorId);
         return View();
     }
@@ -245,6 +248,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         // Registered before the completed record is written: no crash can leave a completed session un-followed-up.
         await _followUps.EnsureReminder();
         await Persist();
+        Telemetry.GrainMetrics.SessionsCompleted.Add(1);
+        Telemetry.GrainMetrics.SessionsActive.Add(-1);
 
         _followUps.EndStopGrace();
         _watchers.Completed();
@@ -333,6 +338,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private void RecordAnomaly(MeterAnomaly anomaly)
     {
         SessionRecord.RecordAnomaly(State, anomaly, _options.MaxAnomaliesKept);
+        Telemetry.GrainMetrics.Anomaly(anomaly.Kind);
         LogAnomaly(SessionId, anomaly.Kind, anomaly.Detail);
     }
 

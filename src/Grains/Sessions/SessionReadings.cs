@@ -46,7 +46,7 @@ internal sealed class SessionReadings(
     public async Task CatchUp()
     {
         var missing = await DurableWrite.OrUnavailable(() => log.ReadAsync(sessionId, State.LogPosition), logStorageFailed,
-            "storage is unavailable: the session's reading log cannot be read; retry");
+            "storage is unavailable: the session's reading log cannot be read; retry", "reading-log.read");
         foreach (var batch in missing)
         {
             ApplyLogged(batch);

@@ -73,7 +73,8 @@ internal static class SessionRecord
         }
 
         state.Slots = [.. account.Slots()];
-        state.FinalCost = tariff is null ? null : PricingEngine.Price(tariff, SessionPeriods.FromPoints(account.Points), account.Last.Timestamp);
+        state.FinalCost = tariff is null ? null
+            : Telemetry.GrainMetrics.Priced("final", () => PricingEngine.Price(tariff, SessionPeriods.FromPoints(account.Points), account.Last.Timestamp));
         state.Points = [account.Start, account.Last];
         state.Status = SessionStatus.Completed;
     }

@@ -83,6 +83,6 @@ internal sealed class LiveCost
         }
 
         _endPoint = account.Points.Count - 1;
-        return PricingEngine.Price(tariff, _periods, account.Last.Timestamp) with { Periods = [] };
+        return Telemetry.GrainMetrics.Priced("live", () => PricingEngine.Price(tariff, _periods, account.Last.Timestamp)) with { Periods = [] };
     }
 }

@@ -80,13 +80,13 @@ public sealed class TariffGrain(
     public async Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd)
     {
         var v = await InForceAt(periods.IsDefaultOrEmpty ? sessionEnd : periods[0].Start);
-        return new PricedEstimate(new TariffRef(v.TariffId, v.Version), PricingEngine.Price(v.Tariff, periods, sessionEnd));
+        return new PricedEstimate(new TariffRef(v.TariffId, v.Version), Telemetry.GrainMetrics.Priced("estimate", () => PricingEngine.Price(v.Tariff, periods, sessionEnd)));
     }
 
     public async Task<CostBreakdown> Price(int? version, ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd)
     {
         var v = await GetVersion(version);
-        return PricingEngine.Price(v.Tariff, periods, sessionEnd);
+        return Telemetry.GrainMetrics.Priced("estimate", () => PricingEngine.Price(v.Tariff, periods, sessionEnd));
     }
 }
 

@@ -35,6 +35,6 @@ public static class TariffInForce
         var tariff = await At(grains, chargerId, siteId, start, tariffGroup)
             ?? throw ChargeException.FailedPrecondition($"charger '{chargerId}' has no tariff assigned at {start:O}");
         var version = await grains.GetGrain<ITariffGrain>(tariff.TariffId).GetVersion(tariff.Version);
-        return new PricedEstimate(tariff, PricingEngine.Price(version.Tariff, periods, sessionEnd));
+        return new PricedEstimate(tariff, Telemetry.GrainMetrics.Priced("estimate", () => PricingEngine.Price(version.Tariff, periods, sessionEnd)));
     }
 }
