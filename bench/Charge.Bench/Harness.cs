@@ -27,14 +27,17 @@ namespace Charge.Bench;
 /// </summary>
 public static class Harness
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// What a run measures: seconds per phase, concurrent callers, open sessions held for the memory phase (null: 2,000
+    /// on Azurite, 100,000 on memory), Azurite (the embedded default, started if none listens) or memory, write-behind
+    /// acknowledgement (the throughput trade) or durable, and whether pricing runs.
+    /// </summary>
+    public sealed record Settings(int Seconds, int Workers, int? Sessions, bool Azurite, bool WriteBehind, bool Pricing);
+
+    public static async Task<int> RunAsync(Settings settings)
     {
-        var seconds = OcppLoad.Option(args, "--seconds", 10);
-        var workers = OcppLoad.Option(args, "--workers", 64);
-        // --storage azurite: the embedded default (Azurite, started if none listens); --ack write-behind: the throughput trade.
-        var azurite = args.SkipWhile(a => a != "--storage").Skip(1).FirstOrDefault() == "azurite";
-        var writeBehind = args.SkipWhile(a => a != "--ack").Skip(1).FirstOrDefault() == "write-behind";
-        var openSessions = OcppLoad.Option(args, "--sessions", azurite ? 2_000 : 100_000);
+        var (seconds, workers, azurite, writeBehind) = (settings.Seconds, settings.Workers, settings.Azurite, settings.WriteBehind);
+        var openSessions = settings.Sessions ?? (azurite ? 2_000 : 100_000);
         var results = new JsonObject
         {
             ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
@@ -176,7 +179,7 @@ public static class Harness
         await host.StopAsync();
 
         // 6. Pricing.
-        if (!args.Contains("--no-pricing"))
+        if (settings.Pricing)
         {
             results["pricing_24h_1min_tod_us"] = PricingRun();
             results["reallocate_1000_sessions_us"] = AllocationRun();

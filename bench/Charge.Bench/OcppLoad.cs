@@ -18,10 +18,8 @@ namespace Charge.Bench;
 /// </summary>
 public static class OcppLoad
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(int chargers, int seconds)
     {
-        var chargers = Option(args, "--chargers", 100);
-        var seconds = Option(args, "--seconds", 30);
         var ports = FreePorts(4);
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         IHost host = ChargeSiloHost.Build(
@@ -132,12 +130,6 @@ public static class OcppLoad
 
         await Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(t.AddSeconds(1)) });
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-    }
-
-    public static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     public static int[] FreePorts(int count)

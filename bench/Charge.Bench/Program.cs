@@ -1,18 +1,50 @@
+using System.CommandLine;
 using BenchmarkDotNet.Running;
 using Charge.Bench;
 
 // dotnet run -c Release --project bench/Charge.Bench                    the whole benchmark: table + bench/results/latest.json
-// dotnet run -c Release --project bench/Charge.Bench -- --filter '*'     BenchmarkDotNet micro-benchmarks only
+// dotnet run -c Release --project bench/Charge.Bench -- --help          its options
 // dotnet run -c Release --project bench/Charge.Bench -- ocpp [options]  the OCPP 1.6J load run only
-if (args.Length > 0 && args[0] == "ocpp")
+// dotnet run -c Release --project bench/Charge.Bench -- micro --filter '*Allocation*'   BenchmarkDotNet micro-benchmarks only
+if (args.Length > 0 && args[0] == "micro" || args.Contains("--filter"))
 {
-    return await OcppLoad.RunAsync(args[1..]);
+    // BenchmarkDotNet parses its own arguments (--filter, --job, ...).
+    BenchmarkSwitcher.FromAssembly(typeof(PricingBenchmarks).Assembly).Run([.. args.SkipWhile(a => a == "micro")]);
+    return 0;
 }
 
-if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) && !args.Contains("--filter"))
+static Option<int> Positive(string name, string description, int fallback)
 {
-    return await Harness.RunAsync(args);
+    var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
+    option.Validators.Add(r =>
+    {
+        if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[0].Value, out var value) && value < 1)
+        {
+            r.AddError($"{name} must be at least 1");
+        }
+    });
+    return option;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(PricingBenchmarks).Assembly).Run(args);
-return 0;
+var seconds = Positive("--seconds", "seconds per measured phase", 10);
+var workers = Positive("--workers", "concurrent callers", 64);
+var sessions = new Option<int?>("--sessions") { Description = "open sessions held for the memory phase (default 2000 on Azurite, 100000 on memory)" };
+var storage = new Option<string>("--storage") { Description = "memory, or azurite (the embedded default, started if none listens)", DefaultValueFactory = _ => "memory" };
+storage.AcceptOnlyFromAmong("memory", "azurite");
+var ack = new Option<string>("--ack") { Description = "durable acknowledgement, or write-behind (the throughput trade)", DefaultValueFactory = _ => "durable" };
+ack.AcceptOnlyFromAmong("durable", "write-behind");
+var noPricing = new Option<bool>("--no-pricing") { Description = "skip the pricing micro-benchmarks" };
+var root = new RootCommand("Orleans.Charge benchmark: starts the system in this process on loopback and measures it on this machine")
+{
+    seconds, workers, sessions, storage, ack, noPricing,
+};
+root.SetAction(parse => Harness.RunAsync(new Harness.Settings(parse.GetValue(seconds), parse.GetValue(workers), parse.GetValue(sessions),
+    parse.GetValue(storage) == "azurite", parse.GetValue(ack) == "write-behind", !parse.GetValue(noPricing))));
+
+var chargers = Positive("--chargers", "simulated OCPP 1.6J charge points", 100);
+var ocppSeconds = Positive("--seconds", "seconds of load", 30);
+var ocpp = new Command("ocpp", "The OCPP 1.6J load run only: N charge points each sending MeterValues, one CALL in flight each") { chargers, ocppSeconds };
+ocpp.SetAction(parse => OcppLoad.RunAsync(parse.GetValue(chargers), parse.GetValue(ocppSeconds)));
+root.Add(ocpp);
+root.Add(new Command("micro", "BenchmarkDotNet micro-benchmarks (its own options follow, e.g. --filter '*Allocation*')"));
+return await root.Parse(args).InvokeAsync();

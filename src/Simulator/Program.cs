@@ -5,88 +5,71 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 
 // Drives N simulated chargers through sessions against a running gateway's gRPC station API.
-SimulatorOptions options;
-try
-{
-    options = SimulatorOptions.Parse(args);
-}
-catch (SimulatorOptions.HelpRequested)
-{
-    Console.WriteLine(SimulatorOptions.Usage);
-    return 0;
-}
-catch (Exception e) when (e is ArgumentException or FormatException)
-{
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
+return await SimulatorOptions.Command(Simulate).Parse(args).InvokeAsync();
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+static async Task<int> Simulate(SimulatorOptions options, CancellationToken cancel)
 {
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-
-// A station that sends too fast is told RESOURCE_EXHAUSTED (per-charger rate limit): wait and retry, as a charger would.
-using var channel = GrpcChannel.ForAddress(options.Url, new GrpcChannelOptions
-{
-    ServiceConfig = new Grpc.Net.Client.Configuration.ServiceConfig
+    using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+    // A station that sends too fast is told RESOURCE_EXHAUSTED (per-charger rate limit): wait and retry, as a charger would.
+    using var channel = GrpcChannel.ForAddress(options.Url, new GrpcChannelOptions
     {
-        MethodConfigs =
+        ServiceConfig = new Grpc.Net.Client.Configuration.ServiceConfig
         {
-            new Grpc.Net.Client.Configuration.MethodConfig
+            MethodConfigs =
             {
-                Names = { Grpc.Net.Client.Configuration.MethodName.Default },
-                RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+                new Grpc.Net.Client.Configuration.MethodConfig
                 {
-                    MaxAttempts = 5,
-                    InitialBackoff = TimeSpan.FromSeconds(1),
-                    MaxBackoff = TimeSpan.FromSeconds(5),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { Grpc.Core.StatusCode.ResourceExhausted, Grpc.Core.StatusCode.Unavailable },
+                    Names = { Grpc.Net.Client.Configuration.MethodName.Default },
+                    RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+                    {
+                        MaxAttempts = 5,
+                        InitialBackoff = TimeSpan.FromSeconds(1),
+                        MaxBackoff = TimeSpan.FromSeconds(5),
+                        BackoffMultiplier = 2,
+                        RetryableStatusCodes = { Grpc.Core.StatusCode.ResourceExhausted, Grpc.Core.StatusCode.Unavailable },
+                    },
                 },
             },
         },
-    },
-});
-Console.WriteLine($"Simulating {options.Chargers} chargers: {options.HistoryHours:0.#} h of history, then {options.SessionsPerCharger} live sessions each, against {options.Url}");
-var registry = new ChargerService.ChargerServiceClient(channel);
-var operatorHeader = new Metadata { { "authorization", $"Bearer {options.Token}" } };
-var simulations = new List<ChargerSimulation>();
-try
-{
-    // The drivers' cards: the central system refuses tags its registry does not know (Charge:Authorization:UnknownTags).
-    var tokens = new TokenService.TokenServiceClient(channel);
-    foreach (var idTag in ChargerSimulation.IdTags)
+    });
+    Console.WriteLine($"Simulating {options.Chargers} chargers: {options.HistoryHours:0.#} h of history, then {options.SessionsPerCharger} live sessions each, against {options.Url}");
+    var registry = new ChargerService.ChargerServiceClient(channel);
+    var operatorHeader = new Metadata { { "authorization", $"Bearer {options.Token}" } };
+    var simulations = new List<ChargerSimulation>();
+    try
     {
-        await tokens.PutTokenAsync(new PutTokenRequest { IdTag = idTag, Status = "ACCEPTED", Label = "simulator" }, operatorHeader);
-    }
-
-    for (var i = 0; i < options.Chargers; i++)
-    {
-        // Registering (again) gives the simulated charger a fresh secret; it then reports with its own credential.
-        var chargerId = ChargerSimulation.IdOf(options, i);
-        var registered = await registry.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1 }, operatorHeader);
-        var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{chargerId}:{registered.Secret}"));
-        var station = new StationService.StationServiceClient(channel.Intercept(metadata =>
+        // The drivers' cards: the central system refuses tags its registry does not know (Charge:Authorization:UnknownTags).
+        var tokens = new TokenService.TokenServiceClient(channel);
+        foreach (var idTag in ChargerSimulation.IdTags)
         {
-            metadata.Add("authorization", basic);
-            return metadata;
-        }));
-        simulations.Add(new ChargerSimulation(station, options, i, Console.Out));
+            await tokens.PutTokenAsync(new PutTokenRequest { IdTag = idTag, Status = "ACCEPTED", Label = "simulator" }, operatorHeader);
+        }
+
+        for (var i = 0; i < options.Chargers; i++)
+        {
+            // Registering (again) gives the simulated charger a fresh secret; it then reports with its own credential.
+            var chargerId = ChargerSimulation.IdOf(options, i);
+            var registered = await registry.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1 }, operatorHeader);
+            var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{chargerId}:{registered.Secret}"));
+            var station = new StationService.StationServiceClient(channel.Intercept(metadata =>
+            {
+                metadata.Add("authorization", basic);
+                return metadata;
+            }));
+            simulations.Add(new ChargerSimulation(station, options, i, Console.Out));
+        }
+
+        await Task.WhenAll(simulations.Select(s => s.RunAsync(cancellation.Token)));
+    }
+    catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+    {
+        Console.Error.WriteLine($"The gateway refused the simulator ({e.StatusCode}): --token must be a valid operator token for this installation.");
+        return 1;
+    }
+    catch (OperationCanceledException)
+    {
+        Console.WriteLine("Stopped.");
     }
 
-    await Task.WhenAll(simulations.Select(s => s.RunAsync(cancellation.Token)));
+    return 0;
 }
-catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
-{
-    Console.Error.WriteLine($"The gateway refused the simulator ({e.StatusCode}): --token must be a valid operator token for this installation.");
-    return 1;
-}
-catch (OperationCanceledException)
-{
-    Console.WriteLine("Stopped.");
-}
-
-return 0;

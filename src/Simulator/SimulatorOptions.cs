@@ -1,26 +1,10 @@
-using System.Globalization;
+using System.CommandLine;
 
 namespace Charge.Simulator;
 
-/// <summary>Command-line settings; see <see cref="Usage"/>.</summary>
+/// <summary>Command-line settings, parsed with System.CommandLine (help, types and errors): <c>--help</c> lists them.</summary>
 public sealed record SimulatorOptions
 {
-    public const string Usage =
-        """
-        usage: Charge.Simulator [options]
-          --url URL            gateway gRPC endpoint (default http://127.0.0.1:5081)
-          --token JWT          an operator token (required; see README, Security): the simulator
-                               registers its chargers with it and reports with their credentials
-          --chargers N         chargers to simulate (default 5)
-          --sessions N         live sessions per charger, one after another (default 2)
-          --readings N         meter readings per live session (default 30)
-          --interval SECONDS   real time between live readings (default 2)
-          --power-kw KW        the chargers' maximum power (default 22)
-          --history-hours H    first play H hours of past sessions per charger on a simulated clock,
-                               as fast as the gateway takes them (default 0: live only)
-          --prefix TEXT        charger ID prefix (default SIM)
-        """;
-
     public Uri Url { get; init; } = new("http://127.0.0.1:5081");
     public int Chargers { get; init; } = 5;
     public int SessionsPerCharger { get; init; } = 2;
@@ -31,42 +15,80 @@ public sealed record SimulatorOptions
     public string Prefix { get; init; } = "SIM";
     public string Token { get; init; } = "";
 
-    public static SimulatorOptions Parse(string[] args)
+    /// <summary>The simulator's command: its action receives the parsed settings.</summary>
+    public static RootCommand Command(Func<SimulatorOptions, CancellationToken, Task<int>> run)
     {
-        var o = new SimulatorOptions();
-        for (var i = 0; i < args.Length; i++)
+        var defaults = new SimulatorOptions();
+        var url = new Option<Uri>("--url")
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            double Number() => double.Parse(Value(), CultureInfo.InvariantCulture);
-            o = args[i] switch
-            {
-                "--url" => o with { Url = new Uri(Value()) },
-                "--chargers" => o with { Chargers = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--sessions" => o with { SessionsPerCharger = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--readings" => o with { ReadingsPerSession = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--interval" => o with { Interval = TimeSpan.FromSeconds(Number()) },
-                "--power-kw" => o with { MaxPowerKw = Number() },
-                "--history-hours" => o with { HistoryHours = Number() },
-                "--prefix" => o with { Prefix = Value() },
-                "--token" => o with { Token = Value() },
-                "--help" or "-h" => throw new HelpRequested(),
-                var other => throw new ArgumentException($"unknown option {other}"),
-            };
-        }
-
-        if (o.Chargers < 1 || o.SessionsPerCharger < 0 || o.ReadingsPerSession < 1 || o.Interval <= TimeSpan.Zero
-            || o.MaxPowerKw <= 0 || o.HistoryHours < 0)
+            Description = "the gateway's gRPC endpoint",
+            DefaultValueFactory = _ => defaults.Url,
+            CustomParser = r => Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : Fail<Uri>(r, $"--url '{r.Tokens[0].Value}' is not an http(s) URL"),
+        };
+        var token = new Option<string>("--token")
         {
-            throw new ArgumentException("counts, interval, power and history must be positive");
-        }
-
-        if (o.Token.Length == 0)
+            Description = "an operator token: the simulator registers its chargers with it and reports with their credentials "
+                          + "(dotnet run --project src/Silo -- token --role operator)",
+            Required = true,
+        };
+        var chargers = AtLeast("--chargers", "chargers to simulate", defaults.Chargers, 1);
+        var sessions = AtLeast("--sessions", "live sessions per charger, one after another", defaults.SessionsPerCharger, 0);
+        var readings = AtLeast("--readings", "meter readings per live session", defaults.ReadingsPerSession, 1);
+        var interval = Positive("--interval", "real seconds between live readings", defaults.Interval.TotalSeconds);
+        var power = Positive("--power-kw", "the chargers' maximum power (kW)", defaults.MaxPowerKw);
+        var history = new Option<double>("--history-hours")
         {
-            throw new ArgumentException("--token is required: an operator token, e.g. $(dotnet run --project src/Silo -- token --role operator)");
-        }
-
-        return o;
+            Description = "first play this many hours of past sessions per charger on a simulated clock, as fast as the gateway takes them",
+        };
+        history.Validators.Add(r => Check(r, v => v >= 0, "--history-hours must not be negative"));
+        var prefix = new Option<string>("--prefix") { Description = "charger ID prefix", DefaultValueFactory = _ => defaults.Prefix };
+        var root = new RootCommand("Drives simulated chargers through sessions against a running gateway's gRPC station API")
+        {
+            url, token, chargers, sessions, readings, interval, power, history, prefix,
+        };
+        root.SetAction((parse, cancellation) => run(new SimulatorOptions
+        {
+            Url = parse.GetValue(url)!,
+            Token = parse.GetValue(token)!,
+            Chargers = parse.GetValue(chargers),
+            SessionsPerCharger = parse.GetValue(sessions),
+            ReadingsPerSession = parse.GetValue(readings),
+            Interval = TimeSpan.FromSeconds(parse.GetValue(interval)),
+            MaxPowerKw = parse.GetValue(power),
+            HistoryHours = parse.GetValue(history),
+            Prefix = parse.GetValue(prefix)!,
+        }, cancellation));
+        return root;
     }
 
-    public sealed class HelpRequested : Exception;
+    private static Option<int> AtLeast(string name, string description, int fallback, int minimum)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(r => Check(r, v => v >= minimum, $"{name} must be at least {minimum}"));
+        return option;
+    }
+
+    private static Option<double> Positive(string name, string description, double fallback)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => fallback };
+        option.Validators.Add(r => Check(r, v => v > 0, $"{name} must be more than 0"));
+        return option;
+    }
+
+    /// <summary>Checks a value the parser could read (an unreadable one already carries the parser's error).</summary>
+    private static void Check(System.CommandLine.Parsing.OptionResult result, Func<double, bool> valid, string error)
+    {
+        if (result.Tokens.Count > 0 && double.TryParse(result.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && !valid(value))
+        {
+            result.AddError(error);
+        }
+    }
+
+    private static T Fail<T>(System.CommandLine.Parsing.ArgumentResult result, string error)
+    {
+        result.AddError(error);
+        return default!;
+    }
 }

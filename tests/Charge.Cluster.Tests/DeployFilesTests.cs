@@ -124,7 +124,11 @@ public sealed class DeployFilesTests
         }
 
         var policy = Documents("kubernetes/cluster-tls-secret.example.yaml").Single(d => Text(d, "kind") == "NetworkPolicy");
-        var rule = ((YamlSequenceNode)At(policy, "spec", "ingress")!).Children.Single();
+        var rules = ((YamlSequenceNode)At(policy, "spec", "ingress")!).Children;
+        var rule = rules.Single(r => At(r, "from") is not null);
+        // The probes' and scrape's port is open to the network; the silo serves /metrics to the scrape networks only.
+        var open = rules.Single(r => At(r, "from") is null);
+        Assert.Equal(["8081"], ((YamlSequenceNode)At(open, "ports")!).Children.Select(p => Text(p, "port")));
         var ports = ((YamlSequenceNode)At(rule, "ports")!).Children.Select(p => Text(p, "port")).Order().ToList();
         var from = ((YamlSequenceNode)At(rule, "from")!).Children.Select(f => Text(At(f, "podSelector", "matchLabels")!, "app.kubernetes.io/name")).Order().ToList();
         Assert.Equal(["11111", "30000"], ports);
@@ -142,6 +146,7 @@ public sealed class DeployFilesTests
             "Charge__Storage__Provider", "Charge__Storage__ConnectionString", "Charge__Storage__Container", "Charge__Storage__ArchiveTable", "Charge__Storage__Serializer",
             "Charge__Gateway__HttpUrl", "Charge__Gateway__GrpcUrl", "Charge__Security__Jwt__SigningKey", "Charge__Security__Jwt__Authority",
             "Charge__Cluster__TlsCertificatePath", "Charge__Cluster__TlsCertificatePassword",
+            "Charge__Silo__HttpUrl", "Charge__Telemetry__ScrapeNetworks__0", "Charge__Telemetry__OtlpEndpoint",
         };
         foreach (var file in Directory.GetFiles(Deploy, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)))
         {
@@ -150,5 +155,70 @@ public sealed class DeployFilesTests
                 Assert.True(known.Contains(m.Value), $"{Path.GetFileName(file)}: unknown setting {m.Value}");
             }
         }
+    }
+
+    [Fact]
+    public void Silos_and_gateways_are_probed_for_liveness_and_readiness_on_a_port_they_serve()
+    {
+        foreach (var (file, port) in new[] { ("kubernetes/silo.yaml", "8081"), ("kubernetes/gateway.yaml", "5080") })
+        {
+            var deployment = Documents(file).Single(d => Text(d, "kind") == "Deployment");
+            var container = ((YamlSequenceNode)At(deployment, "spec", "template", "spec", "containers")!).Children[0];
+            var ports = ((YamlSequenceNode)At(container, "ports")!).Children.ToDictionary(p => Text(p, "name")!, p => Text(p, "containerPort"));
+
+            Assert.Equal("/health/live", Text(container, "livenessProbe", "httpGet", "path"));
+            Assert.Equal("/health/ready", Text(container, "readinessProbe", "httpGet", "path"));
+            Assert.Equal(port, ports[Text(container, "readinessProbe", "httpGet", "port")!]);
+            Assert.Equal(port, Text(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        }
+
+        var silo = Documents("kubernetes/silo.yaml").Single(d => Text(d, "kind") == "Deployment");
+        var siloEnv = ((YamlSequenceNode)At(((YamlSequenceNode)At(silo, "spec", "template", "spec", "containers")!).Children[0], "env")!)
+            .Children.ToDictionary(e => Text(e, "name")!, e => Text(e, "value"));
+        Assert.Equal("http://0.0.0.0:8081", siloEnv["Charge__Silo__HttpUrl"]);
+
+        var compose = Documents("compose.yaml").Single();
+        Assert.Equal("http://0.0.0.0:8081", Text(compose, "x-silo", "Charge__Silo__HttpUrl"));
+        foreach (var (service, url) in new[] { ("silo-1", "http://127.0.0.1:8081/health/ready"), ("silo-2", "http://127.0.0.1:8081/health/ready"), ("gateway", "http://127.0.0.1:5080/health/ready") })
+        {
+            var test = ((YamlSequenceNode)At(compose, "services", service, "healthcheck", "test")!).Children.Select(c => ((YamlScalarNode)c).Value).ToList();
+            Assert.Equal(["health", "--url", url], test[^3..]);
+        }
+
+        Assert.Equal("service_healthy", Text(compose, "services", "gateway", "depends_on", "silo-1", "condition"));
+    }
+
+    [Fact]
+    public void The_grafana_dashboard_queries_only_metrics_the_code_exports()
+    {
+        // Every instrument of ours, in its Prometheus form: dots to underscores, the unit (ms: milliseconds), _total on counters.
+        var exported = new HashSet<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(SharedData.RepositoryRoot, "src"), "*.cs", SearchOption.AllDirectories))
+        {
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file),
+                         @"Create(Counter|UpDownCounter|Histogram)<\w+>\(""(charge\.[a-z._]+)"",\s*""([^""]*)"""))
+            {
+                var name = m.Groups[2].Value.Replace('.', '_') + (m.Groups[3].Value == "ms" ? "_milliseconds" : "");
+                exported.UnionWith(m.Groups[1].Value switch
+                {
+                    "Counter" => [name + "_total"],
+                    "Histogram" => [name + "_bucket", name + "_count", name + "_sum"],
+                    _ => [name],
+                });
+            }
+        }
+
+        var dashboard = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Deploy, "grafana", "orleans-charge.json")))!;
+        var queries = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray().Select(t => t!["expr"]!.GetValue<string>())).ToList();
+        // Our attribute names (charge.transport) are labels in Prometheus, not metrics.
+        var labels = new[] { Charge.Grains.Interfaces.ChargeTelemetry.TransportTag, Charge.Grains.Interfaces.ChargeTelemetry.ChargerIdTag, Charge.Grains.Interfaces.ChargeTelemetry.SessionIdTag }
+            .Select(l => l.Replace('.', '_'));
+        var used = queries.SelectMany(q => System.Text.RegularExpressions.Regex.Matches(q, @"\bcharge_[a-z_]+").Select(m => m.Value)).Except(labels).ToHashSet();
+
+        Assert.True(exported.Count >= 12, string.Join(", ", exported));
+        Assert.Empty(used.Except(exported));
+        // What an operator watches first: ingest, active sessions, connected chargers, p99 latencies, storage errors.
+        Assert.Superset(new HashSet<string> { "charge_readings_accepted_total", "charge_sessions_active", "charge_ocpp_connected", "charge_storage_failures_total" }, used);
+        Assert.Contains(queries, q => q.Contains("histogram_quantile(0.99", StringComparison.Ordinal) && q.Contains("http_server_request_duration_seconds_bucket", StringComparison.Ordinal));
     }
 }

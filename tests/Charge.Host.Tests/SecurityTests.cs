@@ -340,6 +340,39 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     }
 
     [Fact]
+    public void The_token_command_refuses_wrong_arguments_naming_them_and_prints_no_token()
+    {
+        (int? Exit, string Output, string Error) Run(params string[] args)
+        {
+            var (output, error) = (new StringWriter(), new StringWriter());
+            return (TokenCommand.TryRun(args, output, error), output.ToString(), error.ToString());
+        }
+
+        var role = Run("token", "--role", "admin");
+        var hours = Run("token", "--role", "operator", "--hours", "soon");
+        var missing = Run("token");
+        var driver = Run("token", "--role", "driver");
+        var unknown = Run("token", "--role", "operator", "--bogus");
+        var help = Run("token", "--help");
+        var notOurs = Run("--Charge:Storage:Provider=Memory");
+
+        Assert.All(new[] { role, hours, missing, driver, unknown }, r =>
+        {
+            Assert.NotEqual(0, r.Exit);
+            Assert.DoesNotContain("eyJ", r.Output);
+        });
+        Assert.Contains("'admin' not recognized", role.Error);
+        Assert.Contains("Cannot parse argument 'soon' for option '--hours'", hours.Error);
+        Assert.Contains("--role", missing.Error);
+        Assert.Contains("needs at least one --id-tag", driver.Error);
+        Assert.Contains("'--bogus' is not an option of token", unknown.Error);
+        Assert.Equal(0, help.Exit);
+        Assert.Contains("--id-tag", help.Output);
+        // Anything else is the host's own command line.
+        Assert.Null(notOurs.Exit);
+    }
+
+    [Fact]
     public async Task A_wrong_or_unknown_charger_credential_is_refused_and_changes_nothing()
     {
         var (chargerId, sessionId) = await StartedSession("TAG-W");

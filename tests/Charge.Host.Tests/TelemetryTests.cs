@@ -215,6 +215,9 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
             Assert.Equal("Unhealthy", storage["status"]!.GetValue<string>());
             Assert.Equal("Healthy", JsonNode.Parse(down.Body)!["checks"]!["cluster"]!["status"]!.GetValue<string>());
             Assert.True((back.Ready, back.Live) == (HttpStatusCode.OK, HttpStatusCode.OK), back.Body);
+            // The containers' health check is the program's own `health` command against the same endpoint.
+            Assert.Equal(0, Charge.Gateway.Security.TokenCommand.TryRun(["health", "--url", $"http://127.0.0.1:{ports[0]}/health/ready"], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(1, Charge.Gateway.Security.TokenCommand.TryRun(["health", "--url", $"http://127.0.0.1:{ports[1]}/nothing"], TextWriter.Null, TextWriter.Null));
         }
         finally
         {
