@@ -57,6 +57,16 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
         using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(ChargeTelemetry.Meters).AddInMemoryExporter(metrics).Build();
         var station = new StationDriver(host.Channel);
         var chargerId = NewId("TEL");
+        // Priced, so that pricing and the invoice show up too.
+        var tariffId = NewId("tel-t");
+        using var tariff = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.30,"vat":21,"step_size":1}]}]}""",
+            System.Text.Encoding.UTF8, "application/json");
+        (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", tariff)).EnsureSuccessStatusCode();
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest
+        {
+            ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(T0.AddDays(-1)),
+        });
 
         // gRPC: a session with two readings, then its stop.
         var session = await station.Start(chargerId, "TEL-TAG", 0, T0);
@@ -86,7 +96,24 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
             ["connectorId"] = 1, ["transactionId"] = tx + 1000,
             ["meterValue"] = new JsonArray(new JsonObject { ["timestamp"] = T0.AddMinutes(2).ToString("O"), ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = "10" }) }),
         });
-        metering.ForceFlush();
+        // An operator asks the OCPP charge point to stop: a RemoteStopTransaction round trip, answered Accepted.
+        var asked = new SessionService.SessionServiceClient(host.Channel).RequestStopAsync(new RequestStopRequest { SessionId = SessionIds.OfTransaction(ocppId, tx) });
+        var (remoteStop, _) = await cp.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+        await asked;
+        // The stopped gRPC session's invoice follows its stop.
+        // Each flush exports every metric again, cumulative since the provider started: only the last export counts.
+        void Flush()
+        {
+            metrics.Clear();
+            metering.ForceFlush();
+        }
+
+        await Eventually.Until(() =>
+        {
+            Flush();
+            return Sum(metrics, "charge.invoices.issued", ("kind", "Invoice")) > 0;
+        });
+        Flush();
         tracing.ForceFlush();
 
         // The first gRPC reading: its request span, the grain call it made and the log append, in one trace.
@@ -102,6 +129,10 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
             && s.GetTagItem(ChargeTelemetry.SessionIdTag) as string == SessionIds.OfTransaction(ocppId, tx));
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("RemoteStopTransaction", remoteStop);
+        Assert.Equal(1, Sum(metrics, "charge.commands.duration", ("action", "RemoteStopTransaction"), ("outcome", "answered")));
+        Assert.Equal(1, Sum(metrics, "charge.invoices.issued", ("kind", "Invoice")));
+        Assert.True(Sum(metrics, "charge.pricing.duration", ("kind", "final")) >= 1);
         Assert.Equal(2, Sum(metrics, "charge.readings.accepted", (ChargeTelemetry.TransportTag, "grpc")));
         Assert.Equal(2, Sum(metrics, "charge.readings.accepted", (ChargeTelemetry.TransportTag, "ocpp")));
         Assert.Equal(0, Sum(metrics, "charge.readings.accepted", (ChargeTelemetry.TransportTag, "rest")));
