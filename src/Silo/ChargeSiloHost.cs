@@ -43,9 +43,7 @@ public static class ChargeSiloHost
         web.WebHost.UseUrls(url);
         web.AddChargeSilo();
         web.AddChargeTelemetry("silo", web: true);
-        web.Services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [TelemetryHosting.ReadyTag])
-            .AddCheck<StorageHealthCheck>("storage", tags: [TelemetryHosting.ReadyTag]);
+        web.Services.AddHealthChecks().AddReadinessChecks();
         var app = web.Build();
         app.MapChargeOperations(metricsPolicy: null);
         SiloHostingExtensions.LogStorageMode(app.Services, app.Logger);

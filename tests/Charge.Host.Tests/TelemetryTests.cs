@@ -256,4 +256,40 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
             await azurite.DisposeAsync();
         }
     }
+
+    [Theory]
+    [InlineData("127.0.0.0/8", HttpStatusCode.OK)]
+    [InlineData("10.0.0.0/8", HttpStatusCode.Forbidden)]
+    public async Task A_silo_alone_serves_its_probes_and_its_metrics_to_the_scrape_networks_only(string network, HttpStatusCode expected)
+    {
+        var ports = DevService.FreePorts(3);
+        using var silo = ChargeSiloHost.Build([
+            "--Charge:Silo:HostGateway=false", $"--Charge:Silo:HttpUrl=http://127.0.0.1:{ports[0]}",
+            $"--Charge:Cluster:SiloPort={ports[1]}", $"--Charge:Cluster:GatewayPort={ports[2]}", $"--Charge:Cluster:ClusterId=alone-{Guid.NewGuid():N}",
+            "--Logging:LogLevel:Default=Critical", "--Charge:Storage:Provider=Memory", $"--Charge:Telemetry:ScrapeNetworks:0={network}",
+        ]);
+        await silo.StartAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[0]}") };
+            var ready = await Eventually.Get(async () => (await http.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK);
+            using var live = await http.GetAsync("/health/live");
+            using var metrics = await http.GetAsync("/metrics");
+            using var api = await http.GetAsync("/v1/sites");
+
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (ready, live.StatusCode));
+            Assert.Equal(expected, metrics.StatusCode);
+            if (expected == HttpStatusCode.OK)
+            {
+                Assert.Contains("orleans_", await metrics.Content.ReadAsStringAsync());
+            }
+
+            // A silo alone serves no API.
+            Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        }
+        finally
+        {
+            await silo.StopAsync(TimeSpan.FromSeconds(10));
+        }
+    }
 }

@@ -75,9 +75,7 @@ public static class GatewayHostingExtensions
         }
         builder.Services.AddSingleton<Ocpp.OcppEndpoint>();
         // Readiness: the cluster serves calls and its storage answers (the gRPC health service reports both too).
-        builder.Services.AddGrpcHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [TelemetryHosting.ReadyTag])
-            .AddCheck<StorageHealthCheck>("storage", tags: [TelemetryHosting.ReadyTag]);
+        builder.Services.AddGrpcHealthChecks().AddReadinessChecks();
         return builder;
     }
 

@@ -102,6 +102,11 @@ public static class TelemetryHosting
         return builder;
     }
 
+    /// <summary>What readiness checks: the cluster serves calls, and storage answers as seen from a silo.</summary>
+    public static IHealthChecksBuilder AddReadinessChecks(this IHealthChecksBuilder checks) => checks
+        .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag])
+        .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+
     /// <summary>Probes and the scrape endpoint: not traced, never rate-limited by anything of ours.</summary>
     public static bool IsOperationsPath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics");
