@@ -168,6 +168,10 @@ public static class Harness
             }
         }
 
+        // Live updates at half the measured single-reading ingest rate: acknowledgement to WatchSession update.
+        var half = results["ingest_grpc_single"]!["per_second"]!.GetValue<double>() / 2;
+        results["live_update_at_half_ingest"] = await LiveUpdates.Measure(station, sessions, chargers, auth, operatorHeader, half, seconds);
+
         // 4. OCPP 1.6J MeterValues, one CALL in flight per charge point.
         var ocppIds = Enumerable.Range(0, workers).Select(i => $"O{run}-{i}").ToArray();
         var ocppAuth = await OcppLoad.Register(ocppIds, $"http://127.0.0.1:{ports[1]}", key);
@@ -304,6 +308,8 @@ public static class Harness
         Row("ingest OCPP MeterValues", Rate("ingest_ocpp"));
         Row("GetSession under ingest p50", $"{results["get_session_under_ingest"]!["p50_ms"]} ms");
         Row("GetSession under ingest p99", $"{results["get_session_under_ingest"]!["p99_ms"]} ms", "< 5 ms");
+        Row("reading acked -> WatchSession update p50 / p99 (half ingest)",
+            $"{results["live_update_at_half_ingest"]!["p50_ms"]} / {results["live_update_at_half_ingest"]!["p99_ms"]} ms", "p99 < 20 ms");
         Row("memory per open session (managed)", $"{results["memory"]!["managed_bytes_per_session"]} B");
         Row("  ... beyond an empty activation", $"{results["memory"]!["managed_bytes_per_session_beyond_activation"]} B", "< 2048 B");
         if (results["pricing_24h_1min_tod_us"] is { } pricing)

@@ -201,7 +201,8 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
             .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
         var completed = await RunSession(chargerId, 10m);
         var billed = await Eventually.Get(() => Grains.GetGrain<ISessionGrain>(completed.SessionId).GetView(), v => v.Billed);
-        var day = Grains.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(new UsageScope(UsageScope.Charger, chargerId).Key, DateOnly.FromDateTime(T0)));
+        // A charger's day has one shard.
+        var day = Grains.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(new UsageScope(UsageScope.Charger, chargerId).Key, DateOnly.FromDateTime(T0), 0));
 
         var again = await Grains.GetGrain<ISettlementGrain>(completed.SessionId).Settle(billed);
         var running = await Assert.ThrowsAsync<ChargeException>(() =>

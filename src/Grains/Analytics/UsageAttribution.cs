@@ -59,6 +59,18 @@ public static class UsageAttribution
         return result.ToImmutable();
     }
 
+    /// <summary>Two parts of one day (shards) as one.</summary>
+    public static UsageDay Merge(UsageDay a, UsageDay b) => a with
+    {
+        Sessions = a.Sessions + b.Sessions,
+        SessionEnergyWh = a.SessionEnergyWh + b.SessionEnergyWh,
+        SessionDurationSeconds = a.SessionDurationSeconds + b.SessionDurationSeconds,
+        EnergyWhByHour = [.. a.EnergyWhByHour.Zip(b.EnergyWhByHour, (x, y) => x + y)],
+        SessionSecondsByHour = [.. a.SessionSecondsByHour.Zip(b.SessionSecondsByHour, (x, y) => x + y)],
+        EnergyHistogram = [.. a.EnergyHistogram.Zip(b.EnergyHistogram, (x, y) => x + y)],
+        Revenue = CurrencyRevenue.Sum([.. a.Revenue, .. b.Revenue]),
+    };
+
     /// <summary>Adds a contribution to a day.</summary>
     public static UsageDay Add(UsageDay day, UsageContribution c)
     {

@@ -12,13 +12,19 @@ public sealed record UsageDayState
 {
     [Id(0)] public UsageDay? Day { get; set; }
 
-    /// <summary>Sessions already counted: a contribution is delivered at least once and must count once.</summary>
+    /// <summary>
+    /// Sessions counted whose settlement has not yet confirmed it will not send them again: a contribution is
+    /// delivered at least once and must count once. Released sessions leave it, so it holds only those in flight
+    /// (records written before sharding list every session of their day).
+    /// </summary>
     [Id(1)] public HashSet<string> Sessions { get; set; } = [];
 }
 
 public sealed class UsageDayGrain([PersistentState("usage", StorageNames.Charge)] IPersistentState<UsageDayState> state) : Grain, IUsageDayGrain
 {
-    private DateOnly Date => DateOnly.ParseExact(this.GetPrimaryKeyString().Split('|')[^1], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private bool _unwritten;
+
+    private DateOnly Date => DateOnly.ParseExact(this.GetPrimaryKeyString().Split('|')[^1].Split('#')[0], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task Record(UsageContribution contribution)
     {
@@ -29,6 +35,29 @@ public sealed class UsageDayGrain([PersistentState("usage", StorageNames.Charge)
 
         state.State.Day = UsageAttribution.Add(Current, contribution);
         await state.WriteStateAsync();
+        _unwritten = false;
+    }
+
+    public Task Release(string sessionId)
+    {
+        // Not worth a write of its own: a released session left in storage only stays listed a little longer.
+        _unwritten |= state.State.Sessions.Remove(sessionId);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unwritten)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The released sessions stay listed; they are released again by nobody, and cost a few bytes each.
+            }
+        }
     }
 
     public Task<UsageDay> Get() => Task.FromResult(Current);
@@ -105,9 +134,17 @@ public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IRepo
         return rows.ToImmutable();
     }
 
+    /// <summary>Each day of the range: the sum of its shards and of its unsharded record (days counted before sharding).</summary>
     private async Task<UsageDay[]> Days(UsageScope scope, DateOnly from, DateOnly to) =>
-        await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
-            .Select(i => GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope.Key, from.AddDays(i))).Get()));
+        await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(async i =>
+        {
+            var date = from.AddDays(i);
+            var parts = await Task.WhenAll(Enumerable.Range(0, IUsageDayGrain.Shards(scope.Key))
+                .Select(shard => IUsageDayGrain.Key(scope.Key, date, shard))
+                .Append(IUsageDayGrain.Key(scope.Key, date))
+                .Select(key => GrainFactory.GetGrain<IUsageDayGrain>(key).Get()));
+            return parts.Aggregate(UsageAttribution.Merge);
+        }));
 
     /// <summary>The connectors in scope and the zone its days are told in.</summary>
     private async Task<(int Connectors, string Zone)> Describe(UsageScope scope)

@@ -27,6 +27,9 @@ public sealed record SettlementState
 
     /// <summary>Whether the session went onto its id_tag's monthly statement instead of an invoice of its own.</summary>
     [Id(5)] public bool OnStatement { get; set; }
+
+    /// <summary>Whether the usage shards were told this session will not be sent again (they drop it from their in-flight lists).</summary>
+    [Id(6)] public bool UsageReleased { get; set; }
 }
 
 /// <summary>
@@ -59,9 +62,17 @@ public sealed partial class SettlementGrain(
 
         if (!State.UsageRecorded)
         {
-            await RecordUsage(session);
+            await RecordUsage(session, (grain, day) => grain.Record(day));
             State.UsageRecorded = true;
             await Persist();
+        }
+
+        if (!State.UsageReleased)
+        {
+            // Only once the record above is durable: a shard that forgot the session must never get it again. Written
+            // with the invoice step's change (a retry releases again, which changes nothing).
+            await RecordUsage(session, (grain, _) => grain.Release(session.SessionId));
+            State.UsageReleased = true;
         }
 
         if (!State.Invoiced)
@@ -72,8 +83,11 @@ public sealed partial class SettlementGrain(
         return new Settlement(State.OnStatement ? null : State.InvoiceNumber);
     }
 
-    /// <summary>The session's part in each local day it touched, for its charger, its site and the network.</summary>
-    private Task RecordUsage(SessionView session)
+    /// <summary>
+    /// The session's part in each local day it touched, for its charger, its site and the network, each to the shard
+    /// of its day the session hashes to.
+    /// </summary>
+    private Task RecordUsage(SessionView session, Func<IUsageDayGrain, Interfaces.UsageContribution, Task> call)
     {
         // Revenue is what the session's invoice says: its total rounded to the minor unit.
         var revenue = session.Cost is { } cost ? new CurrencyRevenue(cost.Currency, cost.TotalRounded, 1, session.EnergyWh) : null;
@@ -86,7 +100,7 @@ public sealed partial class SettlementGrain(
         }
 
         return Task.WhenAll(days.SelectMany(day => scopes.Select(scope =>
-            GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, day.Key)).Record(day.Value))));
+            call(GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, day.Key, IUsageDayGrain.ShardOf(scope, session.SessionId))), day.Value))));
     }
 
     /// <summary>
