@@ -66,6 +66,24 @@ public static class LiveUpdates
         var end = clock.Elapsed + TimeSpan.FromSeconds(seconds);
         var sent = 0L;
         var registers = new long[workers];
+        // Reads under the same load, at a fixed 50 per second (not as fast as they go).
+        var reads = new ConcurrentBag<double>();
+        var sampler = Task.Run(async () =>
+        {
+            var random = new Random(7);
+            var next = clock.Elapsed;
+            while (clock.Elapsed < end)
+            {
+                next += TimeSpan.FromMilliseconds(20);
+                var started = clock.Elapsed.TotalMilliseconds;
+                await sessions.GetSessionAsync(new GetSessionRequest { SessionId = ids[random.Next(ids.Length)] }, operatorHeader);
+                reads.Add(clock.Elapsed.TotalMilliseconds - started);
+                if (next - clock.Elapsed is { } wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+            }
+        });
         await Task.WhenAll(Enumerable.Range(0, workers).Select(i => Task.Run(async () =>
         {
             var n = 0;
@@ -94,6 +112,7 @@ public static class LiveUpdates
             }
         })));
 
+        await sampler;
         // The last updates arrive.
         await Task.Delay(1000);
         await stop.CancelAsync();
@@ -107,6 +126,7 @@ public static class LiveUpdates
         }
 
         var all = latencies.Order().ToArray();
+        var read = reads.Order().ToArray();
         return new JsonObject
         {
             ["offered_per_second"] = Math.Round(perSecond, 1),
@@ -117,6 +137,9 @@ public static class LiveUpdates
             ["p90_ms"] = Math.Round(Harness.Percentile(all, 0.90), 2),
             ["p99_ms"] = Math.Round(Harness.Percentile(all, 0.99), 2),
             ["max_ms"] = all.Length > 0 ? Math.Round(all[^1], 2) : 0,
+            ["get_session_calls"] = read.Length,
+            ["get_session_p50_ms"] = Math.Round(Harness.Percentile(read, 0.50), 2),
+            ["get_session_p99_ms"] = Math.Round(Harness.Percentile(read, 0.99), 2),
         };
     }
 }

@@ -95,8 +95,19 @@ public static class OcppLoad
             var id = (++next).ToString(CultureInfo.InvariantCulture);
             await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
             var buffer = new byte[16 * 1024];
-            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-            return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
+                if (frame[0]!.GetValue<int>() != 2)
+                {
+                    return frame;
+                }
+
+                // The central system's own CALLs (the local list after boot): this load charger implements none.
+                var refusal = new JsonArray(4, frame[1]!.GetValue<string>(), "NotImplemented", "not in the load run", new JsonObject());
+                await socket.SendAsync(Encoding.UTF8.GetBytes(refusal.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
         }
 
         var t = DateTime.UtcNow.AddHours(-2);

@@ -88,7 +88,13 @@ public static partial class SiloHostingExtensions
                 silo.UseInMemoryReminderService();
             }
 
-            silo.AddChargeStreams();
+            var poll = builder.Configuration.GetValue<TimeSpan?>("Charge:Streams:PollPeriod");
+            if (poll is { } p && (p < TimeSpan.FromMilliseconds(1) || p > TimeSpan.FromSeconds(10)))
+            {
+                throw new InvalidOperationException($"Charge:Streams:PollPeriod {p} must be between 1 ms and 10 s");
+            }
+
+            silo.AddChargeStreams(poll);
             // Grain calls carry the caller's trace; the cluster view (when on) profiles grain calls on every silo.
             silo.AddActivityPropagation();
             if (builder.Configuration.ReadChargeOptions<TelemetryOptions>(TelemetryOptions.Section).ClusterView)
@@ -116,11 +122,23 @@ public static partial class SiloHostingExtensions
         return silo.AddChargeStreams();
     }
 
-    public static ISiloBuilder AddChargeStreams(this ISiloBuilder silo)
+    /// <summary>
+    /// How often the stream's pulling agents look for new batches (Orleans' default 100 ms). It bounds how soon a
+    /// reading reaches its session and a driver's live view: measured at half the ingest rate, acknowledgement to
+    /// WatchSession update p50/p99 53/100 ms at 100 ms, 12/29 ms at 20 ms, 8/15 ms at 10 ms; an idle silo spends
+    /// about 5 % of a core more at 10 ms than at 100 ms.
+    /// </summary>
+    public static readonly TimeSpan DefaultStreamPollPeriod = TimeSpan.FromMilliseconds(10);
+
+    public static ISiloBuilder AddChargeStreams(this ISiloBuilder silo, TimeSpan? pollPeriod = null)
     {
         // Only implicit subscriptions are used: with ImplicitOnly there is no pub-sub state at all, so nothing a crash
         // could leave unreadable (producers never register; consumers are found by their subscription attribute).
-        silo.AddMemoryStreams(StreamNames.Provider, b => b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+        silo.AddMemoryStreams(StreamNames.Provider, b =>
+        {
+            b.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+            b.ConfigurePullingAgent(o => o.Configure(a => a.GetQueueMsgsTimerPeriod = pollPeriod ?? DefaultStreamPollPeriod));
+        });
         return silo;
     }
 
