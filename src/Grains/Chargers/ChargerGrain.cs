@@ -9,9 +9,6 @@ namespace Charge.Grains.Chargers;
 /// <summary>A charge point: owns its connectors and active sessions, and publishes meter batches on each session's stream.</summary>
 public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHost
 {
-    /// <summary>Sessions kept per charger for listing; older ones are found through the archive.</summary>
-    public const int HistoryLimit = 2000;
-
     private readonly IPersistentState<ChargerState> _state;
     private readonly TimeProvider _time;
     private readonly ILogger<ChargerGrain> _logger;
@@ -54,11 +51,22 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         _sessions = new ChargerSessions(this, _board, _outbox, starts, _load, _sweep, _channels, options, logger);
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The sweep's clock starts at the activation, so a reactivated charger's sessions are never closed early.
         _lastContact = Now;
-        return Task.CompletedTask;
+        try
+        {
+            if (await ChargerHistory.MoveLegacy(GrainFactory, ChargerId, State))
+            {
+                await Persist();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The list stays in the state, still listed, and moves at a later activation.
+            _logger.StorageFailed(e, ChargerId);
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -286,7 +294,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     public Task<bool> VerifyCredential(string credentialHash) => Task.FromResult(ChargerRegistry.Verify(State, credentialHash));
 
     public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
-        Task.FromResult(SessionIndex.Query(State.History, from, to, limit));
+        ChargerHistory.Query(GrainFactory, ChargerId, State, from, to, limit);
 
     private ChargerView View()
     {

@@ -101,9 +101,10 @@ internal sealed class ChargerSessions(
             active.TransactionId = transactionId;
             active.SlotOfIdTag = authorization is { HoldsSlot: true } ? command.IdTag : null;
             var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
-            SessionIndex.Add(State.History, reference, ChargerGrain.HistoryLimit);
+            var month = ChargerHistory.Note(State, reference);
 
             await host.Persist();
+            await ChargerHistory.Add(host.Grains, ChargerId, month, reference);
             await starts.Index(reference, terms.CustomerId);
 
             await load.Started(command.SessionId, command.ConnectorId, tariffGroup);

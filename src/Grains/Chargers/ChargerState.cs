@@ -12,7 +12,10 @@ public sealed record ChargerState
     /// <summary>Sessions running on this charger by session ID.</summary>
     [Id(1)] public Dictionary<string, ActiveSession> Active { get; set; } = [];
 
-    /// <summary>Sessions started here, oldest first, at most <see cref="ChargerGrain.HistoryLimit"/>.</summary>
+    /// <summary>
+    /// Sessions started here, oldest first: only in a state written before the list moved to monthly pages
+    /// (<see cref="IChargerHistoryGrain"/>); emptied when the charger moves it.
+    /// </summary>
     [Id(2)] public List<SessionRef> History { get; set; } = [];
 
     [Id(3)] public DateTime? LastHeartbeat { get; set; }
@@ -58,6 +61,9 @@ public sealed record ChargerState
 
     /// <summary>The charger has no local authorization list (it said so): no updates are sent.</summary>
     [Id(22)] public bool LocalListUnsupported { get; set; }
+
+    /// <summary>The months (yyyy-MM, UTC, ascending) with a page of sessions started here.</summary>
+    [Id(23)] public List<string> HistoryMonths { get; set; } = [];
 }
 
 [GenerateSerializer]

@@ -1,0 +1,78 @@
+using Charge.Grains.Chargers;
+using Charge.Grains.Interfaces;
+using Charge.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace Charge.Grains.Tests;
+
+/// <summary>A charger's sessions are listed from monthly pages, so its own record does not grow with them.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ChargerHistoryTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    private IGrainStorage Storage =>
+        ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Charge);
+
+    private async Task<ChargerState> Stored(string chargerId)
+    {
+        var state = new GrainState<ChargerState>(new ChargerState());
+        await Storage.ReadStateAsync("charger", Grains.GetGrain<IChargerGrain>(chargerId).GetGrainId(), state);
+        return state.State!;
+    }
+
+    [Fact]
+    public async Task Sessions_of_two_months_are_listed_newest_first_across_their_pages_and_the_charger_keeps_only_the_months()
+    {
+        var chargerId = NewId("HIST");
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        var starts = new[] { new DateTime(2026, 10, 30, 22, 0, 0, DateTimeKind.Utc), new DateTime(2026, 10, 31, 23, 30, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc) };
+        var ids = new List<string>();
+        foreach (var at in starts)
+        {
+            var started = await charger.StartSession(new StartSessionCommand(NewId("s"), chargerId, 1, "HIST-TAG", 0, at));
+            await charger.StopSession(new StopSessionCommand(started.SessionId, 1_000, at.AddMinutes(30), "Local"));
+            ids.Add(started.SessionId);
+        }
+
+        var all = await charger.ListSessions(DateTime.MinValue, DateTime.MaxValue, 100);
+        var newestTwo = await charger.ListSessions(DateTime.MinValue, DateTime.MaxValue, 2);
+        var october = await charger.ListSessions(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), 100);
+        var page = await Grains.GetGrain<IChargerHistoryGrain>(IChargerHistoryGrain.Key(chargerId, "2026-10")).Query(DateTime.MinValue, DateTime.MaxValue, 100);
+        var stored = await Stored(chargerId);
+
+        Assert.Equal([ids[2], ids[1], ids[0]], all.Select(r => r.SessionId));
+        Assert.Equal([ids[2], ids[1]], newestTwo.Select(r => r.SessionId));
+        Assert.Equal([ids[1], ids[0]], october.Select(r => r.SessionId));
+        Assert.Equal([ids[1], ids[0]], page.Select(r => r.SessionId));
+        Assert.Empty(stored.History);
+        Assert.Equal(["2026-10", "2026-11"], stored.HistoryMonths);
+    }
+
+    [Fact]
+    public async Task A_charger_written_before_paging_moves_its_list_to_pages_when_it_activates()
+    {
+        var chargerId = NewId("OLDH");
+        var refs = new[]
+        {
+            new SessionRef($"{chargerId}~a", chargerId, "T", new DateTime(2026, 9, 3, 8, 0, 0, DateTimeKind.Utc)),
+            new SessionRef($"{chargerId}~b", chargerId, "T", new DateTime(2026, 9, 20, 8, 0, 0, DateTimeKind.Utc)),
+            new SessionRef($"{chargerId}~c", chargerId, "T", new DateTime(2026, 10, 2, 8, 0, 0, DateTimeKind.Utc)),
+        };
+        await Storage.WriteStateAsync("charger", Grains.GetGrain<IChargerGrain>(chargerId).GetGrainId(),
+            new GrainState<ChargerState>(new ChargerState { ConnectorCount = 1, History = [.. refs] }));
+
+        var listed = await Grains.GetGrain<IChargerGrain>(chargerId).ListSessions(DateTime.MinValue, DateTime.MaxValue, 10);
+        var stored = await Stored(chargerId);
+        var september = await Grains.GetGrain<IChargerHistoryGrain>(IChargerHistoryGrain.Key(chargerId, "2026-09")).Query(DateTime.MinValue, DateTime.MaxValue, 10);
+
+        Assert.Equal([refs[2].SessionId, refs[1].SessionId, refs[0].SessionId], listed.Select(r => r.SessionId));
+        Assert.Empty(stored.History);
+        Assert.Equal(["2026-09", "2026-10"], stored.HistoryMonths);
+        Assert.Equal(2, september.Length);
+    }
+}
