@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -27,7 +28,7 @@ public static class OcppLoad
                 $"--Charge:Security:Jwt:SigningKey={key}",
                 $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
                 $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
-                "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning",
+                "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning", "--Charge:Authorization:UnknownTags=Accept",
                 // The load run measures throughput: lift the per-charger rate limit meant for real chargers.
                 "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
             ]);
@@ -81,6 +82,143 @@ public static class OcppLoad
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Sessions at a realistic pace, for start and stop latency: every charge point starts a transaction, sends
+    /// <paramref name="readings"/> MeterValues <paramref name="interval"/> apart, stops, and starts the next, for a
+    /// while; the charge points' cycles are spread over the first interval. Starts, stops and MeterValues are timed apart.
+    /// </summary>
+    public static async Task<int> SessionsAsync(int chargers, int seconds, bool azurite, int readings, TimeSpan interval)
+    {
+        var ports = FreePorts(4);
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        IHost host = ChargeSiloHost.Build(
+            [
+                $"--Charge:Security:Jwt:SigningKey={key}",
+                $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
+                $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
+                azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
+                $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}",
+                "--Logging:LogLevel:Default=Warning", "--Charge:Authorization:UnknownTags=Accept",
+                "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
+            ]);
+        await host.StartAsync();
+        var url = $"ws://127.0.0.1:{ports[0]}/ocpp";
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var ids = Enumerable.Range(0, chargers).Select(i => $"CYC-{run}-{i}").ToArray();
+        Console.WriteLine($"OCPP sessions: {chargers} charge points on {(azurite ? "Azurite" : "memory")}, {readings} MeterValues {interval.TotalSeconds:0.#} s apart per session, {seconds} s");
+        var credentials = await Register(ids, $"http://127.0.0.1:{ports[1]}", key);
+        var timings = new ConcurrentDictionary<string, ConcurrentBag<double>>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        await Task.WhenAll(Enumerable.Range(0, chargers).Select(i => Task.Run(async () =>
+        {
+            await Task.Delay(interval * i / chargers);
+            await Cycles($"{url}/{ids[i]}", credentials[i], readings, interval, timings, stop.Token);
+        })));
+        foreach (var (action, bag) in timings.OrderBy(t => t.Key))
+        {
+            var all = bag.Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{action,-16} {all.Length,7}  p50 {Harness.Percentile(all, 0.50),8:0.00} ms  p99 {Harness.Percentile(all, 0.99),8:0.00} ms  max {all.LastOrDefault(),8:0.00} ms"));
+        }
+
+        // Where the time went: the storage calls' mean time and count per store, from the system's own metrics.
+        using (var http = new HttpClient())
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorToken(key));
+            var text = await http.GetStringAsync($"http://127.0.0.1:{ports[0]}/metrics");
+            var sums = new Dictionary<string, double>();
+            var counts = new Dictionary<string, double>();
+            foreach (var line in text.Split('\n'))
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(line, @"^charge_storage_write_duration_milliseconds_(sum|count)\{.*store=""([^""]+)"".*\} ([0-9.eE+-]+)");
+                if (m.Success)
+                {
+                    (m.Groups[1].Value == "sum" ? sums : counts)[m.Groups[2].Value] = double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+                }
+            }
+
+            foreach (var (store, count) in counts.OrderByDescending(c => c.Value))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storage {store,-24} {count,8:0} calls, mean {sums[store] / count,8:0.0} ms"));
+            }
+        }
+
+        await host.StopAsync();
+        return 0;
+    }
+
+    private static async Task Cycles(string uri, string authorization, int readings, TimeSpan interval,
+        ConcurrentDictionary<string, ConcurrentBag<double>> timings, CancellationToken stop)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp1.6");
+        socket.Options.SetRequestHeader("Authorization", authorization);
+        await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
+        var next = 0;
+        var buffer = new byte[16 * 1024];
+        async Task<JsonArray> Call(string action, JsonObject payload)
+        {
+            var id = (++next).ToString(CultureInfo.InvariantCulture);
+            var watch = Stopwatch.StartNew();
+            await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
+                if (frame[0]!.GetValue<int>() == 2)
+                {
+                    var refusal = new JsonArray(4, frame[1]!.GetValue<string>(), "NotImplemented", "not in the load run", new JsonObject());
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(refusal.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+                    continue;
+                }
+
+                var failed = frame[0]!.GetValue<int>() != 3;
+                var bag = timings.GetOrAdd(failed ? action + " (error)" : action, _ => []);
+                if (failed && bag.Count < 2)
+                {
+                    Console.WriteLine($"{action} refused: {frame.ToJsonString()}");
+                }
+
+                bag.Add(watch.Elapsed.TotalMilliseconds);
+                return frame;
+            }
+        }
+
+        string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        await Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Cycles" });
+        var register = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var t = DateTime.UtcNow;
+            var start = await Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "CYCLE", ["meterStart"] = register, ["timestamp"] = Iso(t) });
+            if (start[0]!.GetValue<int>() != 3)
+            {
+                await Task.Delay(interval, CancellationToken.None);
+                continue;
+            }
+
+            var tx = start[2]!["transactionId"]!.GetValue<int>();
+            for (var r = 0; r < readings && !stop.IsCancellationRequested; r++)
+            {
+                await Task.Delay(interval, CancellationToken.None);
+                register += 50;
+                await Call("MeterValues", new JsonObject
+                {
+                    ["connectorId"] = 1, ["transactionId"] = tx,
+                    ["meterValue"] = new JsonArray(new JsonObject
+                    {
+                        ["timestamp"] = Iso(DateTime.UtcNow),
+                        ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = register.ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" }),
+                    }),
+                });
+            }
+
+            await Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(DateTime.UtcNow) });
+        }
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
     }
 
     private static async Task Charger(string uri, string authorization, List<double> latencies, CancellationToken stop)

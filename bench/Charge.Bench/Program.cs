@@ -46,5 +46,19 @@ var ocppSeconds = Positive("--seconds", "seconds of load", 30);
 var ocpp = new Command("ocpp", "The OCPP 1.6J load run only: N charge points each sending MeterValues, one CALL in flight each") { chargers, ocppSeconds };
 ocpp.SetAction(parse => OcppLoad.RunAsync(parse.GetValue(chargers), parse.GetValue(ocppSeconds)));
 root.Add(ocpp);
+
+var cycleChargers = Positive("--chargers", "simulated OCPP 1.6J charge points", 1000);
+var cycleSeconds = Positive("--seconds", "seconds of load", 60);
+var cycleReadings = Positive("--readings", "MeterValues per session", 10);
+var cycleInterval = Positive("--interval-ms", "time between a charge point's messages", 2000);
+var cycleStorage = new Option<string>("--storage") { Description = "azurite (the embedded default) or memory", DefaultValueFactory = _ => "azurite" };
+cycleStorage.AcceptOnlyFromAmong("memory", "azurite");
+var cycles = new Command("ocpp-sessions", "Start and stop latency: charge points running session after session at a steady pace")
+{
+    cycleChargers, cycleSeconds, cycleReadings, cycleInterval, cycleStorage,
+};
+cycles.SetAction(parse => OcppLoad.SessionsAsync(parse.GetValue(cycleChargers), parse.GetValue(cycleSeconds), parse.GetValue(cycleStorage) == "azurite",
+    parse.GetValue(cycleReadings), TimeSpan.FromMilliseconds(parse.GetValue(cycleInterval))));
+root.Add(cycles);
 root.Add(new Command("micro", "BenchmarkDotNet micro-benchmarks (its own options follow, e.g. --filter '*Allocation*')"));
 return await root.Parse(args).InvokeAsync();

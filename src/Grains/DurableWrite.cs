@@ -13,11 +13,8 @@ public static class DurableWrite
     {
         try
         {
-            await Telemetry.GrainMetrics.Stored(typeof(T).Name, async () =>
-            {
-                await state.WriteStateAsync();
-                return true;
-            }, IsStorageFailure);
+            // Timed and counted by the storage provider's decorator (every grain state write goes through it).
+            await state.WriteStateAsync();
         }
         catch (Exception e) when (IsStorageFailure(e))
         {
@@ -45,6 +42,6 @@ public static class DurableWrite
     /// What storage being unreachable looks like, as opposed to a domain refusal, a concurrency conflict (Orleans
     /// deactivates the grain for it) or a misconfiguration (an argument out of range, e.g. a reminder period).
     /// </summary>
-    private static bool IsStorageFailure(Exception e) =>
+    public static bool IsStorageFailure(Exception e) =>
         e is not ChargeException and not Orleans.Storage.InconsistentStateException and not ArgumentException;
 }

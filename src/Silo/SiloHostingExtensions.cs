@@ -95,6 +95,7 @@ public static partial class SiloHostingExtensions
             }
 
             silo.AddChargeStreams(poll);
+            Storage.MeasuredGrainStorage.Decorate(silo.Services, StorageNames.Charge);
             // Grain calls carry the caller's trace; the cluster view (when on) profiles grain calls on every silo.
             silo.AddActivityPropagation();
             if (builder.Configuration.ReadChargeOptions<TelemetryOptions>(TelemetryOptions.Section).ClusterView)

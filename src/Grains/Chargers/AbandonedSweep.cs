@@ -10,19 +10,24 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
 {
     public const string Reminder = "abandoned-sessions";
 
-    /// <summary>Registers the reminder while sessions run here (when the sweep is on).</summary>
+    // Whether this activation registered the reminder: a busy charger's starts do not each write the reminder table.
+    private bool _registered;
+
+    /// <summary>Registers the reminder while sessions run here (when the sweep is on), once per activation.</summary>
     public async Task Ensure()
     {
-        if (options.AbandonedAfter > TimeSpan.Zero)
+        if (options.AbandonedAfter > TimeSpan.Zero && !_registered)
         {
             var period = options.AbandonedSweepPeriod;
             await grain.RegisterOrUpdateReminder(Reminder, period, period);
+            _registered = true;
         }
     }
 
     /// <summary>No session runs here any more: the reminder goes.</summary>
     public async Task Stop()
     {
+        _registered = false;
         if (await grain.GetReminder(Reminder) is { } reminder)
         {
             await grain.UnregisterReminder(reminder);

@@ -54,6 +54,20 @@ public static class GrainMetrics
         }
     }
 
+    /// <summary>A read of <paramref name="store"/>: counted when it fails (its time is Orleans' activation latency).</summary>
+    public static async Task Read(string store, Func<Task> call, Func<Exception, bool> isFailure)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e) when (isFailure(e))
+        {
+            StorageFailures.Add(1, new KeyValuePair<string, object?>("store", store));
+            throw;
+        }
+    }
+
     /// <summary>
     /// Runs a storage call of <paramref name="store"/> (a grain state type, the reading log) inside a span, recording
     /// its time when it succeeds and counting it when it fails.
