@@ -95,20 +95,34 @@ internal sealed class ChargerSessions(
         var (terms, tariffGroup) = await starts.Terms(command, authorization);
         var view = await session.Start(command, terms);
         await host.Contact();
-        if (view.Status == SessionStatus.Active && !board.IsActive(command.SessionId))
+        if (view.Status == SessionStatus.Active)
         {
-            var active = board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
-            active.TransactionId = transactionId;
-            active.SlotOfIdTag = authorization is { HoldsSlot: true } ? command.IdTag : null;
             var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
-            var month = ChargerHistory.Note(State, reference);
+            if (!board.IsActive(command.SessionId))
+            {
+                var active = board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
+                active.TransactionId = transactionId;
+                active.SlotOfIdTag = authorization is { HoldsSlot: true } ? command.IdTag : null;
+                var month = ChargerHistory.Note(State, reference);
 
-            await host.Persist();
-            await ChargerHistory.Add(host.Grains, ChargerId, month, reference);
-            await starts.Index(reference, terms.CustomerId);
-
-            await load.Started(command.SessionId, command.ConnectorId, tariffGroup);
-            await sweep.Ensure();
+                // The session is written; what the charger records of it and where it is listed are independent
+                // writes: together, not one after another (a start waits for the slowest, not for their sum). A
+                // failure of any is Unavailable to the caller, who retries.
+                await Task.WhenAll(
+                    host.Persist(),
+                    ChargerHistory.Add(host.Grains, ChargerId, month, reference),
+                    starts.Index(reference, terms.CustomerId),
+                    load.Started(command.SessionId, command.ConnectorId, tariffGroup),
+                    sweep.Ensure());
+            }
+            else
+            {
+                // A retried start of a session running here: the listings its first attempt may have failed to write
+                // (each add is idempotent; the charger's own record has it already).
+                await Task.WhenAll(
+                    ChargerHistory.Add(host.Grains, ChargerId, ChargerHistory.Note(State, reference), reference),
+                    starts.Index(reference, terms.CustomerId));
+            }
         }
 
         return (view, null);
@@ -132,22 +146,22 @@ internal sealed class ChargerSessions(
         outbox.Forget(sessionId);
         var ended = board.Release(sessionId, at);
         await host.Persist();
-        if (ended is not null)
-        {
-            await load.Ended(sessionId, e => logger.LoadNotTold(e, sessionId));
-        }
+        // The site's balancer and the id_tag's slot are told together; neither failure undoes the release.
+        await Task.WhenAll(
+            ended is null ? Task.CompletedTask : load.Ended(sessionId, e => logger.LoadNotTold(e, sessionId)),
+            ended?.SlotOfIdTag is { } idTag ? FreeSlot(idTag, sessionId) : Task.CompletedTask);
+    }
 
-        if (ended?.SlotOfIdTag is { } idTag)
+    private async Task FreeSlot(string idTag, string sessionId)
+    {
+        try
         {
-            try
-            {
-                await host.Grains.GetGrain<ITokenGrain>(idTag).Ended(sessionId);
-            }
-            catch (Exception e) when (e is not ChargeException)
-            {
-                // The token finds the session ended when it next counts its sessions at the limit.
-                logger.SlotNotReleased(e, sessionId, idTag);
-            }
+            await host.Grains.GetGrain<ITokenGrain>(idTag).Ended(sessionId);
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            // The token finds the session ended when it next counts its sessions at the limit.
+            logger.SlotNotReleased(e, sessionId, idTag);
         }
     }
 

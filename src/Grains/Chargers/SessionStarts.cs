@@ -38,12 +38,7 @@ internal sealed class SessionStarts(string chargerId, Func<IGrainFactory> grains
     }
 
     /// <summary>A started session joins its id_tag's list and its customer's.</summary>
-    public async Task Index(SessionRef reference, string? customerId)
-    {
-        await Grains.GetGrain<IIdTagGrain>(reference.IdTag).AddSession(reference);
-        if (customerId is not null)
-        {
-            await Grains.GetGrain<ICustomerGrain>(customerId).AddSession(reference);
-        }
-    }
+    public Task Index(SessionRef reference, string? customerId) => Task.WhenAll(
+        Grains.GetGrain<IIdTagGrain>(reference.IdTag).AddSession(reference),
+        customerId is null ? Task.CompletedTask : Grains.GetGrain<ICustomerGrain>(customerId).AddSession(reference));
 }
