@@ -21,18 +21,7 @@ public static class OcppLoad
 {
     public static async Task<int> RunAsync(int chargers, int seconds)
     {
-        var ports = FreePorts(4);
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        IHost host = ChargeSiloHost.Build(
-            [
-                $"--Charge:Security:Jwt:SigningKey={key}",
-                $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
-                $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
-                "--Charge:Storage:Provider=Memory", "--Logging:LogLevel:Default=Warning", "--Charge:Authorization:UnknownTags=Accept",
-                // The load run measures throughput: lift the per-charger rate limit meant for real chargers.
-                "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
-            ]);
-        await host.StartAsync();
+        var (host, ports, key) = await StartHost(azurite: false);
         var url = $"ws://127.0.0.1:{ports[0]}/ocpp";
 
         Console.WriteLine($"OCPP load: {chargers} charge points, {seconds} s, against {url}");
@@ -48,6 +37,28 @@ public static class OcppLoad
         await host.StopAsync();
 
         return 0;
+    }
+
+    /// <summary>
+    /// The system in this process on free loopback ports, memory or Azurite storage, generated tags accepted and the
+    /// per-charger rate limit lifted (meant for real chargers); its ports and signing key.
+    /// </summary>
+    private static async Task<(IHost Host, int[] Ports, string Key)> StartHost(bool azurite)
+    {
+        var ports = FreePorts(4);
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        IHost host = ChargeSiloHost.Build(
+            [
+                $"--Charge:Security:Jwt:SigningKey={key}",
+                $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
+                $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
+                azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
+                $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}",
+                "--Logging:LogLevel:Default=Warning", "--Charge:Authorization:UnknownTags=Accept",
+                "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
+            ]);
+        await host.StartAsync();
+        return (host, ports, key);
     }
 
     /// <summary>The charge points send MeterValues for a while; every MeterValues answered counts.</summary>
@@ -91,19 +102,7 @@ public static class OcppLoad
     /// </summary>
     public static async Task<int> SessionsAsync(int chargers, int seconds, bool azurite, int readings, TimeSpan interval)
     {
-        var ports = FreePorts(4);
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        IHost host = ChargeSiloHost.Build(
-            [
-                $"--Charge:Security:Jwt:SigningKey={key}",
-                $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
-                $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
-                azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
-                $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}",
-                "--Logging:LogLevel:Default=Warning", "--Charge:Authorization:UnknownTags=Accept",
-                "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
-            ]);
-        await host.StartAsync();
+        var (host, ports, key) = await StartHost(azurite);
         var url = $"ws://127.0.0.1:{ports[0]}/ocpp";
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = Enumerable.Range(0, chargers).Select(i => $"CYC-{run}-{i}").ToArray();
