@@ -131,7 +131,7 @@ public static class OcppLoad
             var counts = new Dictionary<string, double>();
             foreach (var line in text.Split('\n'))
             {
-                var m = System.Text.RegularExpressions.Regex.Match(line, @"^charge_storage_write_duration_milliseconds_(sum|count)\{.*store=""([^""]+)"".*\} ([0-9.eE+-]+)");
+                var m = System.Text.RegularExpressions.Regex.Match(line, @"^charge_storage_duration_milliseconds_(sum|count)\{.*store=""([^""]+)"".*\} ([0-9.eE+-]+)");
                 if (m.Success)
                 {
                     (m.Groups[1].Value == "sum" ? sums : counts)[m.Groups[2].Value] = double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
@@ -159,30 +159,17 @@ public static class OcppLoad
         var buffer = new byte[16 * 1024];
         async Task<JsonArray> Call(string action, JsonObject payload)
         {
-            var id = (++next).ToString(CultureInfo.InvariantCulture);
             var watch = Stopwatch.StartNew();
-            await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-            while (true)
+            var frame = await Exchange(socket, buffer, (++next).ToString(CultureInfo.InvariantCulture), action, payload);
+            var failed = frame[0]!.GetValue<int>() != 3;
+            var bag = timings.GetOrAdd(failed ? action + " (error)" : action, _ => []);
+            if (failed && bag.Count < 2)
             {
-                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
-                if (frame[0]!.GetValue<int>() == 2)
-                {
-                    var refusal = new JsonArray(4, frame[1]!.GetValue<string>(), "NotImplemented", "not in the load run", new JsonObject());
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(refusal.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-                    continue;
-                }
-
-                var failed = frame[0]!.GetValue<int>() != 3;
-                var bag = timings.GetOrAdd(failed ? action + " (error)" : action, _ => []);
-                if (failed && bag.Count < 2)
-                {
-                    Console.WriteLine($"{action} refused: {frame.ToJsonString()}");
-                }
-
-                bag.Add(watch.Elapsed.TotalMilliseconds);
-                return frame;
+                Console.WriteLine($"{action} refused: {frame.ToJsonString()}");
             }
+
+            bag.Add(watch.Elapsed.TotalMilliseconds);
+            return frame;
         }
 
         string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
@@ -227,25 +214,8 @@ public static class OcppLoad
         socket.Options.SetRequestHeader("Authorization", authorization);
         await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
         var next = 0;
-        async Task<JsonArray> Call(string action, JsonObject payload)
-        {
-            var id = (++next).ToString(CultureInfo.InvariantCulture);
-            await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-            var buffer = new byte[16 * 1024];
-            while (true)
-            {
-                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-                var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
-                if (frame[0]!.GetValue<int>() != 2)
-                {
-                    return frame;
-                }
-
-                // The central system's own CALLs (the local list after boot): this load charger implements none.
-                var refusal = new JsonArray(4, frame[1]!.GetValue<string>(), "NotImplemented", "not in the load run", new JsonObject());
-                await socket.SendAsync(Encoding.UTF8.GetBytes(refusal.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-            }
-        }
+        var buffer = new byte[16 * 1024];
+        Task<JsonArray> Call(string action, JsonObject payload) => Exchange(socket, buffer, (++next).ToString(CultureInfo.InvariantCulture), action, payload);
 
         var t = DateTime.UtcNow.AddHours(-2);
         string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
@@ -278,6 +248,27 @@ public static class OcppLoad
 
         await Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(t.AddSeconds(1)) });
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Sends a CALL and returns its answer. The central system's own CALLs met meanwhile (the local list after boot) are
+    /// refused: a load charger implements none.
+    /// </summary>
+    private static async Task<JsonArray> Exchange(ClientWebSocket socket, byte[] buffer, string id, string action, JsonObject payload)
+    {
+        await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
+            if (frame[0]!.GetValue<int>() != 2)
+            {
+                return frame;
+            }
+
+            var refusal = new JsonArray(4, frame[1]!.GetValue<string>(), "NotImplemented", "not in the load run", new JsonObject());
+            await socket.SendAsync(Encoding.UTF8.GetBytes(refusal.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
     }
 
     public static int[] FreePorts(int count)

@@ -1,7 +1,7 @@
 using Charge.Gateway.Hosting;
 using Charge.Gateway.Security;
 
-if (TokenCommand.TryRun(args, Console.Out, Console.Error) is { } exitCode)
+if (ProgramCommands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 {
     return exitCode;
 }

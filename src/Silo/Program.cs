@@ -1,7 +1,7 @@
-using Charge.Gateway.Security;
+using Charge.Gateway.Hosting;
 using Charge.Silo;
 
-if (TokenCommand.TryRun(args, Console.Out, Console.Error) is { } exitCode)
+if (ProgramCommands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
 {
     return exitCode;
 }

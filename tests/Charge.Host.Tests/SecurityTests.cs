@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Charge.Api.V1;
+using Charge.Gateway.Hosting;
 using Charge.Gateway.Security;
 using Charge.Tests;
 using Google.Protobuf.Reflection;
@@ -332,7 +333,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     public async Task A_token_minted_by_the_token_command_is_accepted()
     {
         var output = new StringWriter();
-        var exit = TokenCommand.TryRun(["token", "--role", "operator", "--subject", "first-admin", $"--Charge:Security:Jwt:SigningKey={host.Security.SigningKey}"], output, TextWriter.Null);
+        var exit = ProgramCommands.TryRun(["token", "--role", "operator", "--subject", "first-admin", $"--Charge:Security:Jwt:SigningKey={host.Security.SigningKey}"], output, TextWriter.Null);
         var list = await new TariffService.TariffServiceClient(Raw).ListTariffsAsync(new ListTariffsRequest(), Auth(TestSecurity.Bearer(output.ToString().Trim())));
 
         Assert.Equal(0, exit);
@@ -345,7 +346,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         (int? Exit, string Output, string Error) Run(params string[] args)
         {
             var (output, error) = (new StringWriter(), new StringWriter());
-            return (TokenCommand.TryRun(args, output, error), output.ToString(), error.ToString());
+            return (ProgramCommands.TryRun(args, output, error), output.ToString(), error.ToString());
         }
 
         var role = Run("token", "--role", "admin");

@@ -11,6 +11,8 @@ public sealed class StartupValidationTests
     [InlineData("Charge:Cluster:SiloPort", "0", "between 1 and 65535")]
     [InlineData("Charge:Cluster:ResponseTimeout", "00:00:00", "ResponseTimeout")]
     [InlineData("Charge:Sessions:MaxAnomaliesKept", "0", "between 1 and 10000")]
+    [InlineData("Charge:Telemetry:ScrapeNetworks:0", "banana", "'banana' is not a network in CIDR notation")]
+    [InlineData("Charge:Telemetry:OtlpEndpoint", "collector", "'collector' is not an http(s) URL")]
     public void A_setting_needed_to_build_the_host_is_validated_when_it_is_read(string key, string value, string expected)
     {
         var error = Assert.Throws<OptionsValidationException>(() => ChargeSiloHost.Build([$"--{key}={value}", "--Charge:Storage:Provider=Memory"]));

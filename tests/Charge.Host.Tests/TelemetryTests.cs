@@ -143,11 +143,11 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
         Assert.Equal(1, Sum(metrics, "charge.sessions.active"));
         Assert.Equal(1, Sum(metrics, "charge.ocpp.connected"));
         // One append per accepted batch: two over gRPC, one over OCPP (its two samples travel together).
-        Assert.Equal(3, Sum(metrics, "charge.storage.write.duration", ("store", "reading-log.append")));
-        Assert.True(Sum(metrics, "charge.storage.write.duration", ("store", "session")) >= 2);
+        Assert.Equal(3, Sum(metrics, "charge.storage.duration", ("store", "reading-log.append")));
+        Assert.True(Sum(metrics, "charge.storage.duration", ("store", "session")) >= 2);
         // Every grain's writes, not only those on the reading path: the provider itself is measured.
-        Assert.True(Sum(metrics, "charge.storage.write.duration", ("store", "chargerhistory")) >= 2);
-        Assert.True(Sum(metrics, "charge.storage.write.duration", ("store", "idtag")) >= 1);
+        Assert.True(Sum(metrics, "charge.storage.duration", ("store", "chargerhistory")) >= 2);
+        Assert.True(Sum(metrics, "charge.storage.duration", ("store", "idtag")) >= 1);
     }
 
     private static StringContent JsonContent(JsonObject body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
@@ -250,8 +250,8 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
             Assert.Equal("Healthy", JsonNode.Parse(down.Body)!["checks"]!["cluster"]!["status"]!.GetValue<string>());
             Assert.True((back.Ready, back.Live) == (HttpStatusCode.OK, HttpStatusCode.OK), back.Body);
             // The containers' health check is the program's own `health` command against the same endpoint.
-            Assert.Equal(0, Charge.Gateway.Security.TokenCommand.TryRun(["health", "--url", $"http://127.0.0.1:{ports[0]}/health/ready"], TextWriter.Null, TextWriter.Null));
-            Assert.Equal(1, Charge.Gateway.Security.TokenCommand.TryRun(["health", "--url", $"http://127.0.0.1:{ports[1]}/nothing"], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(0, Charge.Gateway.Hosting.ProgramCommands.TryRun(["health", "--url", $"http://127.0.0.1:{ports[0]}/health/ready"], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(1, Charge.Gateway.Hosting.ProgramCommands.TryRun(["health", "--url", $"http://127.0.0.1:{ports[1]}/nothing"], TextWriter.Null, TextWriter.Null));
         }
         finally
         {

@@ -11,9 +11,11 @@ using OpenTelemetry.Trace;
 namespace Charge.Gateway.Hosting;
 
 /// <summary>Metrics, traces and the operations endpoints, bound from <c>Charge:Telemetry</c>.</summary>
-public sealed class TelemetryOptions
+public sealed class TelemetryOptions : IValidatableObject
 {
     public const string Section = "Charge:Telemetry";
+
+    private IPNetwork[]? _networks;
 
     /// <summary>
     /// An OTLP collector (e.g. http://otel-collector:4317) that receives metrics, traces and logs; empty: none (the
@@ -27,12 +29,32 @@ public sealed class TelemetryOptions
     /// </summary>
     public string[] ScrapeNetworks { get; set; } = [];
 
+    /// <summary><see cref="ScrapeNetworks"/> parsed (once: they were validated at start-up).</summary>
+    public IReadOnlyList<IPNetwork> Networks => _networks ??= [.. ScrapeNetworks.Select(n => IPNetwork.Parse(n))];
+
     /// <summary>The Orleans Dashboard (cluster view) at <c>/orleans</c>, for operators.</summary>
     public bool ClusterView { get; set; } = true;
 
     /// <summary>Traces are recorded (and exported over OTLP) for this share of requests, 0 to 1.</summary>
     [Range(0.0, 1.0)]
     public double TraceSampling { get; set; } = 1.0;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < ScrapeNetworks.Length; i++)
+        {
+            if (!IPNetwork.TryParse(ScrapeNetworks[i], out _))
+            {
+                // Named as its configuration key (ScrapeNetworks:0).
+                yield return new ValidationResult($"'{ScrapeNetworks[i]}' is not a network in CIDR notation (10.0.0.0/8)", [$"{nameof(ScrapeNetworks)}:{i}"]);
+            }
+        }
+
+        if (OtlpEndpoint.Length > 0 && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            yield return new ValidationResult($"'{OtlpEndpoint}' is not an http(s) URL", [nameof(OtlpEndpoint)]);
+        }
+    }
 }
 
 /// <summary>
@@ -51,13 +73,6 @@ public static class TelemetryHosting
         builder.Services.AddChargeOptions<TelemetryOptions>(builder.Configuration, TelemetryOptions.Section);
         var options = builder.Configuration.ReadChargeOptions<TelemetryOptions>(TelemetryOptions.Section);
         var otlp = options.OtlpEndpoint.Length > 0 ? new Uri(options.OtlpEndpoint) : null;
-        foreach (var network in options.ScrapeNetworks)
-        {
-            if (!IPNetwork.TryParse(network, out _))
-            {
-                throw new InvalidOperationException($"{TelemetryOptions.Section}:ScrapeNetworks: '{network}' is not a network in CIDR notation (10.0.0.0/8)");
-            }
-        }
 
         // Log lines written inside a request or a grain call carry its trace and span IDs.
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
@@ -67,8 +82,9 @@ public static class TelemetryHosting
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(ChargeTelemetry.Meters)
-                    // Orleans' own meter (grain calls, activations, messaging, storage), Kestrel and the gRPC server.
-                    .AddMeter("Microsoft.Orleans", "Microsoft.AspNetCore.Server.Kestrel", "Grpc.AspNetCore.Server")
+                    // Orleans' own meter (grain calls, activations, messaging, storage) and Kestrel; gRPC calls are in ASP.NET Core's
+                    // request duration by route (the gRPC server publishes EventCounters, not a Meter).
+                    .AddMeter("Microsoft.Orleans", "Microsoft.AspNetCore.Server.Kestrel")
                     .AddRuntimeInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddPrometheusExporter();
@@ -156,7 +172,7 @@ public static class TelemetryHosting
         }
 
         address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        return options.ScrapeNetworks.Any(n => IPNetwork.Parse(n).Contains(address));
+        return options.Networks.Any(n => n.Contains(address));
     }
 
     /// <summary>The readiness answer: the overall status, and what failed.</summary>

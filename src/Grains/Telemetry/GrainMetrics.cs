@@ -29,8 +29,9 @@ public static class GrainMetrics
     private static readonly Histogram<double> PricingDuration =
         Pricing.CreateHistogram<double>("charge.pricing.duration", "ms", "Time to price a session (live cost, final price, estimate)");
 
-    private static readonly Histogram<double> StorageWriteDuration =
-        Storage.CreateHistogram<double>("charge.storage.write.duration", "ms", "Time of a successful storage write, by store");
+    /// <summary>Grain state writes and clears (store: the state name), reading-log appends and reads, reminder registrations.</summary>
+    private static readonly Histogram<double> StorageDuration =
+        Storage.CreateHistogram<double>("charge.storage.duration", "ms", "Time of a successful storage call, by store");
 
     private static readonly Counter<long> StorageFailures =
         Storage.CreateCounter<long>("charge.storage.failures", "{call}", "Storage calls that failed (answered Unavailable), by store");
@@ -53,6 +54,14 @@ public static class GrainMetrics
             PricingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
         }
     }
+
+    /// <summary>A storage call with no result (a state write or clear), as <see cref="Stored{T}"/>.</summary>
+    public static Task Stored(string store, Func<Task> call, Func<Exception, bool> isFailure) =>
+        Stored(store, async () =>
+        {
+            await call();
+            return true;
+        }, isFailure);
 
     /// <summary>A read of <paramref name="store"/>: counted when it fails (its time is Orleans' activation latency).</summary>
     public static async Task Read(string store, Func<Task> call, Func<Exception, bool> isFailure)
@@ -80,7 +89,7 @@ public static class GrainMetrics
         try
         {
             var result = await call();
-            StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
+            StorageDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
             return result;
         }
         catch (Exception e) when (isFailure(e))

@@ -15,18 +15,10 @@ public sealed class MeasuredGrainStorage(IGrainStorage inner) : IGrainStorage, I
         GrainMetrics.Read(stateName, () => inner.ReadStateAsync(stateName, grainId, grainState), DurableWrite.IsStorageFailure);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        GrainMetrics.Stored(stateName, async () =>
-        {
-            await inner.WriteStateAsync(stateName, grainId, grainState);
-            return true;
-        }, DurableWrite.IsStorageFailure);
+        GrainMetrics.Stored(stateName, () => inner.WriteStateAsync(stateName, grainId, grainState), DurableWrite.IsStorageFailure);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        GrainMetrics.Stored(stateName, async () =>
-        {
-            await inner.ClearStateAsync(stateName, grainId, grainState);
-            return true;
-        }, DurableWrite.IsStorageFailure);
+        GrainMetrics.Stored(stateName, () => inner.ClearStateAsync(stateName, grainId, grainState), DurableWrite.IsStorageFailure);
 
     /// <summary>The provider initializes with the silo (container creation and the like), as it would unwrapped.</summary>
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Charge.Gateway.Hosting;
+using Charge.Gateway.Security;
 using Microsoft.Extensions.Configuration;
 
-namespace Charge.Gateway.Security;
+namespace Charge.Gateway.Hosting;
 
 /// <summary>
 /// The programs' commands besides running the host (System.CommandLine: help, typed options, errors):
@@ -10,7 +10,7 @@ namespace Charge.Gateway.Security;
 /// with (the way to the first operator token); <c>health --url URL</c> probes a health endpoint (the containers'
 /// health checks: the images carry no curl).
 /// </summary>
-public static class TokenCommand
+public static class ProgramCommands
 {
     public const string Verb = "token";
 
