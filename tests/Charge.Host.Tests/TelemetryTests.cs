@@ -47,14 +47,20 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task A_readings_path_yields_one_trace_from_gateway_to_storage_and_every_transport_is_counted()
     {
-        var spans = new List<Activity>();
+        // Spans end on any thread, also those of tests running beside this one: they are collected into a concurrent queue
+        // (the in-memory exporter's List is not safe to read while another thread adds to it).
+        var collected = new SpanCollector();
         var metrics = new List<Metric>();
         using var tracing = Sdk.CreateTracerProviderBuilder()
             .AddSource(ChargeTelemetry.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
             .AddAspNetCoreInstrumentation()
-            .AddInMemoryExporter(spans)
+            .AddProcessor(new SimpleActivityExportProcessor(collected))
             .Build();
-        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(ChargeTelemetry.Meters).AddInMemoryExporter(metrics).Build();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(ChargeTelemetry.Meters).AddInMemoryExporter(metrics, reader =>
+        {
+            // Exported only when the test flushes, never by the reader's timer while the test reads the list.
+            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue;
+        }).Build();
         var station = new StationDriver(host.Channel);
         var chargerId = NewId("TEL");
         // Priced, so that pricing and the invoice show up too.
@@ -115,6 +121,7 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
         });
         Flush();
         tracing.ForceFlush();
+        var spans = collected.Snapshot();
 
         // The first gRPC reading: its request span, the grain call it made and the log append, in one trace.
         var request = spans.First(s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.Contains("ReportMeterValues", StringComparison.Ordinal));
@@ -148,6 +155,24 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
         // Every grain's writes, not only those on the reading path: the provider itself is measured.
         Assert.True(Sum(metrics, "charge.storage.duration", ("store", "chargerhistory")) >= 2);
         Assert.True(Sum(metrics, "charge.storage.duration", ("store", "idtag")) >= 1);
+    }
+
+    /// <summary>Every exported span, safe to add to from any thread and to read while others add.</summary>
+    private sealed class SpanCollector : BaseExporter<Activity>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Activity> spans = new();
+
+        public override ExportResult Export(in Batch<Activity> batch)
+        {
+            foreach (var span in batch)
+            {
+                spans.Enqueue(span);
+            }
+
+            return ExportResult.Success;
+        }
+
+        public List<Activity> Snapshot() => [.. spans];
     }
 
     private static StringContent JsonContent(JsonObject body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
