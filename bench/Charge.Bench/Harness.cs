@@ -82,6 +82,12 @@ public static class Harness
         });
         Report(results, "noop_grpc", "calls", noop);
 
+        // 1b. On Azurite, the store's own rate from this process, in the same run: what durable ingest is held against.
+        if (azurite)
+        {
+            results["azurite_raw"] = await RawStoreRate(workers, duration, run);
+        }
+
         // 2. End-to-end ingest, one reading per call, with GetSession sampled meanwhile; 3. the same, ten per call.
         var station = new StationService.StationServiceClient(channel);
         var sessions = new SessionService.SessionServiceClient(channel);
@@ -179,7 +185,7 @@ public static class Harness
         Report(results, "ingest_ocpp", "meter_values", ocpp);
 
         // 5. Memory per open, idle session, against the same number of empty activations.
-        results["memory"] = await Memory(grains, openSessions, run);
+        results["memory"] = await Memory(grains, openSessions, run, concurrent: azurite ? 100 : 1000);
         await host.StopAsync();
 
         // 6. Pricing.
@@ -191,12 +197,58 @@ public static class Harness
 
         var ratio = results["ingest_grpc_single"]!["per_second"]!.GetValue<double>() / results["noop_grpc"]!["per_second"]!.GetValue<double>();
         results["ingest_single_vs_noop"] = Round(ratio);
+        if (results["azurite_raw"] is { } raw)
+        {
+            var appendRate = raw["append_block"]!["per_second"]!.GetValue<double>();
+            results["ingest_single_vs_raw_append"] = Round(results["ingest_grpc_single"]!["per_second"]!.GetValue<double>() / appendRate);
+            results["ingest_ocpp_vs_raw_append"] = Round(results["ingest_ocpp"]!["per_second"]!.GetValue<double>() / appendRate);
+        }
         Print(results);
         var folder = Path.Combine(Charge.Gateway.Hosting.RepositoryLocation.Root() ?? Directory.GetCurrentDirectory(), "bench", "results");
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "latest.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"written: {Path.Combine(folder, "latest.json")}");
         return 0;
+    }
+
+    /// <summary>
+    /// Azurite's raw write rate from this process with as many concurrent writers as the ingest run: each writer appends
+    /// one block of a reading's size to its own append blob (what a durable reading costs in our log), then the same as
+    /// whole block-blob writes (what a grain state write costs).
+    /// </summary>
+    private static async Task<JsonObject> RawStoreRate(int workers, TimeSpan duration, string run)
+    {
+        var container = new Azure.Storage.Blobs.BlobServiceClient(EmbeddedAzurite.ConnectionString).GetBlobContainerClient($"bench-raw-{run}");
+        await container.CreateIfNotExistsAsync();
+        var line = Encoding.UTF8.GetBytes("{\"C\":\"B000000-0\",\"S\":639000000000000000,\"R\":[{\"T\":\"2026-12-02T12:00:00Z\",\"E\":12345.678,\"P\":10800}]}\n");
+        var appendBlobs = Enumerable.Range(0, workers).Select(i => Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetAppendBlobClient(container, $"append-{i}")).ToArray();
+        foreach (var blob in appendBlobs)
+        {
+            await blob.CreateIfNotExistsAsync();
+        }
+
+        var appends = await Load(workers, duration, async (i, _) =>
+        {
+            using var content = new MemoryStream(line);
+            await appendBlobs[i].AppendBlockAsync(content);
+            return 1;
+        });
+        var state = new BinaryData(new byte[600]);
+        var puts = await Load(workers, duration, async (i, _) =>
+        {
+            await container.GetBlobClient($"put-{i}").UploadAsync(state, overwrite: true);
+            return 1;
+        });
+        await container.DeleteIfExistsAsync();
+        JsonObject Of(LoadResult r) => new()
+        {
+            ["writes"] = r.Count,
+            ["per_second"] = Round(r.Count / r.Seconds),
+            ["call_p50_ms"] = Round(Percentile(r.LatenciesMs, 0.50)),
+            ["call_p99_ms"] = Round(Percentile(r.LatenciesMs, 0.99)),
+        };
+
+        return new JsonObject { ["append_block"] = Of(appends), ["block_blob_put"] = Of(puts) };
     }
 
     public sealed record LoadResult(long Count, double Seconds, double[] LatenciesMs);
@@ -232,7 +284,12 @@ public static class Harness
             ["call_p99_ms"] = Round(Percentile(r.LatenciesMs, 0.99)),
         };
 
-    private static async Task<JsonObject> Memory(IGrainFactory grains, int count, string run)
+    /// <summary>
+    /// Managed memory per open idle session against empty activations. The sessions are opened <paramref name="concurrent"/>
+    /// at a time: on Azurite, a thousand first writes at once overrun it (the client's retries of a write that had
+    /// succeeded then fail their create-only condition).
+    /// </summary>
+    private static async Task<JsonObject> Memory(IGrainFactory grains, int count, string run, int concurrent)
     {
         static long Managed()
         {
@@ -251,9 +308,9 @@ public static class Harness
         const int perCharger = 10;
         var before = (Managed(), WorkingSet());
         var start = DateTime.UtcNow.AddHours(-1);
-        for (var batch = 0; batch < count; batch += 1000)
+        for (var batch = 0; batch < count; batch += concurrent)
         {
-            await Task.WhenAll(Enumerable.Range(batch, Math.Min(1000, count - batch)).Select(n =>
+            await Task.WhenAll(Enumerable.Range(batch, Math.Min(concurrent, count - batch)).Select(n =>
             {
                 var chargerId = $"M{run}-{n / perCharger}";
                 // An id_tag per ten sessions: one tag grain shared by all would serialise every start.
@@ -305,6 +362,14 @@ public static class Harness
         Row("ingest gRPC, 1 reading/call, end to end", Rate("ingest_grpc_single"), ">= 50% of ceiling");
         Row("  ... as a share of the ceiling", $"{results["ingest_single_vs_noop"]!.GetValue<double>() * 100:0.0} %");
         Row("ingest gRPC, 10 readings/call, end to end", Rate("ingest_grpc_batched_10"));
+        if (results["azurite_raw"] is { } raw)
+        {
+            Row("Azurite raw append-block writes (same process)", $"{raw["append_block"]!["per_second"]} /s");
+            Row("Azurite raw block-blob puts (same process)", $"{raw["block_blob_put"]!["per_second"]} /s");
+            Row("  single-reading ingest / raw append rate", $"{results["ingest_single_vs_raw_append"]} x", ">= 1 x");
+            Row("  OCPP ingest / raw append rate", $"{results["ingest_ocpp_vs_raw_append"]} x");
+        }
+
         Row("ingest OCPP MeterValues", Rate("ingest_ocpp"));
         Row("GetSession under ingest p50", $"{results["get_session_under_ingest"]!["p50_ms"]} ms");
         Row("GetSession under ingest p99", $"{results["get_session_under_ingest"]!["p99_ms"]} ms", "< 5 ms");
