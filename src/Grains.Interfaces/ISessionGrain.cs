@@ -35,6 +35,14 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("GetView")]
     Task<SessionView> GetView();
 
+    /// <summary>
+    /// Asked by the session's charger, on its reminder, for a session it stopped or closed: runs what follows the
+    /// completed record (archive, usage, invoice) if it has not run yet, and answers whether it is done. A session
+    /// still waiting out its stop's grace period answers false; one not stopped (none, running) true: nothing to follow.
+    /// </summary>
+    [Alias("EnsureFollowedUp")]
+    Task<bool> EnsureFollowedUp();
+
     /// <summary>The power the site's load balancer allows the session now (shown with it; not part of its record).</summary>
     [Orleans.Concurrency.OneWay]
     [Alias("ShowAllowance")]

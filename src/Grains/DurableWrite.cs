@@ -22,6 +22,16 @@ public static class DurableWrite
             log(e);
             throw ChargeException.Unavailable("storage is unavailable: the request was not applied; retry");
         }
+        catch (Orleans.Storage.InconsistentStateException e)
+        {
+            // The stored record is not the one this activation read: another writer, or the storage client's own retry
+            // of a write that had in fact succeeded (seen on an overloaded Azurite). The grain is deactivated and the
+            // caller retries against a new activation that reads the stored record; a retried request is idempotent.
+            // (Orleans deactivates on the exception itself only when it leaves the grain; wrapped, it is done here.)
+            grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "storage write conflicted"));
+            log(e);
+            throw ChargeException.Unavailable("storage reported a conflicting write: retry");
+        }
     }
 
     /// <summary>Another storage call (a log append or read, a reminder): its failure is Unavailable with <paramref name="message"/>.</summary>

@@ -3,8 +3,11 @@ using Charge.Grains.Interfaces;
 namespace Charge.Grains.Chargers;
 
 /// <summary>
-/// Closes sessions a charger stopped reporting for (a lost stop, a dead charger): driven by a durable reminder while
-/// sessions run, so it happens after any crash too.
+/// The charger's durable reminder, registered before a session's start is answered and kept while sessions run or
+/// wait for their follow-up, so both happen after a crash of any process: every FollowUpReminderPeriod it asks the
+/// sessions stopped here to finish their follow-up, and every AbandonedSweepPeriod it closes sessions the charger
+/// stopped reporting for (a lost stop, a dead charger) or that ended without the charger recording it.
+/// One reminder per charger instead of one per stop keeps the reminder table off a stop's path.
 /// </summary>
 internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions options)
 {
@@ -12,19 +15,37 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
 
     // Whether this activation registered the reminder: a busy charger's starts do not each write the reminder table.
     private bool _registered;
+    private DateTime _lastSweep = DateTime.MinValue;
 
-    /// <summary>Registers the reminder while sessions run here (when the sweep is on), once per activation.</summary>
+    private TimeSpan Period => options.AbandonedSweepPeriod < options.FollowUpReminderPeriod ? options.AbandonedSweepPeriod : options.FollowUpReminderPeriod;
+
+    /// <summary>Registers the reminder while sessions run here, once per activation; a failure is Unavailable.</summary>
     public async Task Ensure()
     {
-        if (options.AbandonedAfter > TimeSpan.Zero && !_registered)
+        if (!_registered)
         {
-            var period = options.AbandonedSweepPeriod;
-            await grain.RegisterOrUpdateReminder(Reminder, period, period);
+            await DurableWrite.OrUnavailable(async () =>
+            {
+                await grain.RegisterOrUpdateReminder(Reminder, Period, Period);
+                return true;
+            }, _ => { }, "storage is unavailable: the session was not started; retry", "reminder");
             _registered = true;
         }
     }
 
-    /// <summary>No session runs here any more: the reminder goes.</summary>
+    /// <summary>Whether this tick sweeps for abandoned sessions (the first after an activation does).</summary>
+    public bool SweepDue(DateTime now)
+    {
+        if (now - _lastSweep < options.AbandonedSweepPeriod)
+        {
+            return false;
+        }
+
+        _lastSweep = now;
+        return true;
+    }
+
+    /// <summary>No session runs here or waits for its follow-up any more: the reminder goes.</summary>
     public async Task Stop()
     {
         _registered = false;
@@ -36,17 +57,13 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
 
     /// <summary>
     /// Closes every running session whose last sign of life (the charger's last contact, or its last reading) is
-    /// older than AbandonedAfter; how many were closed.
+    /// older than AbandonedAfter, and releases one the charger still lists though it has ended (its stop was
+    /// written, then a crash came before the charger's release was); how many.
     /// </summary>
     public async Task<int> Sweep(IEnumerable<string> active, DateTime lastContact, DateTime now,
         Func<string, Task<SessionView>> view, Func<string, Task> close)
     {
         var after = options.AbandonedAfter;
-        if (after <= TimeSpan.Zero)
-        {
-            return 0;
-        }
-
         var closed = 0;
         foreach (var sessionId in active.ToArray())
         {
@@ -54,7 +71,7 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
             var lastReading = session.LastReadingAt ?? session.StartedAt;
             // Station clocks drift: a reading's own timestamp is compared with the server's clock only as a lower bound.
             var lastSign = new[] { lastContact, lastReading <= now ? lastReading : now }.Max();
-            if (now - lastSign >= after)
+            if (session.Status is SessionStatus.Stopping or SessionStatus.Completed || (after > TimeSpan.Zero && now - lastSign >= after))
             {
                 await close(sessionId);
                 closed++;

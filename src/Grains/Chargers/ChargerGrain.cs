@@ -71,7 +71,9 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_presence.Unwritten)
+        // Not after a failed or conflicting write (DurableWrite deactivates with ApplicationError): the state in memory
+        // then holds a change its caller was told was not applied, and the stored record stays the truth.
+        if (_presence.Unwritten && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
             try
             {
@@ -133,11 +135,13 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
             return;
         }
 
-        await SweepAbandoned();
-        if (State.Active.Count == 0)
+        await _sessions.FollowUps();
+        if (_sweep.SweepDue(Now))
         {
-            await _sweep.Stop();
+            await SweepAbandoned();
         }
+
+        await _sessions.IdleWithoutReminder();
     }
 
     public Task<int> SweepAbandoned() => _sessions.SweepAbandoned(_lastContact);

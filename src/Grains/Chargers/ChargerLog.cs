@@ -25,4 +25,7 @@ internal static partial class ChargerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} ended but its site's load balancer was not told")]
     public static partial void LoadNotTold(this ILogger logger, Exception e, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: its follow-up could not be asked for; asked again at the charger's next reminder")]
+    public static partial void FollowUpNotAsked(this ILogger logger, Exception e, string sessionId);
 }

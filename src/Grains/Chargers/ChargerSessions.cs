@@ -37,6 +37,9 @@ internal sealed class ChargerSessions(
     Sessions.SessionOptions options,
     ILogger logger)
 {
+    // Entries of State.Unsettled seen done and not yet written.
+    private bool _unsettledChanged;
+
     private ChargerState State => host.State;
 
     private string ChargerId => host.ChargerId;
@@ -121,7 +124,8 @@ internal sealed class ChargerSessions(
                 // (each add is idempotent; the charger's own record has it already).
                 await Task.WhenAll(
                     ChargerHistory.Add(host.Grains, ChargerId, ChargerHistory.Note(State, reference), reference),
-                    starts.Index(reference, terms.CustomerId));
+                    starts.Index(reference, terms.CustomerId),
+                    sweep.Ensure());
             }
         }
 
@@ -140,11 +144,19 @@ internal sealed class ChargerSessions(
         return view;
     }
 
-    /// <summary>Frees the session's connector (written), then its id_tag's concurrent-session slot.</summary>
+    /// <summary>
+    /// Frees the session's connector and lists it as unsettled until its follow-up is seen done (written together),
+    /// then frees its id_tag's concurrent-session slot.
+    /// </summary>
     private async Task Release(string sessionId, DateTime at)
     {
         outbox.Forget(sessionId);
         var ended = board.Release(sessionId, at);
+        if (!State.Unsettled.Contains(sessionId))
+        {
+            State.Unsettled.Add(sessionId);
+        }
+
         await host.Persist();
         // The site's balancer and the id_tag's slot are told together; neither failure undoes the release.
         await Task.WhenAll(
@@ -195,7 +207,48 @@ internal sealed class ChargerSessions(
         return new StopRequestResult(channel, status, await Session(sessionId).GetView());
     }
 
-    /// <summary>Closes the running sessions not heard from for AbandonedAfter; how many.</summary>
+    /// <summary>
+    /// On the charger's reminder: asks each session stopped here to finish its follow-up; those done leave the list
+    /// (written with the charger's next write: asking a done session again costs a call, not a record).
+    /// </summary>
+    public async Task FollowUps()
+    {
+        foreach (var sessionId in State.Unsettled.ToArray())
+        {
+            try
+            {
+                if (await Session(sessionId).EnsureFollowedUp())
+                {
+                    State.Unsettled.Remove(sessionId);
+                    _unsettledChanged = true;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Asked again at the next tick.
+                logger.FollowUpNotAsked(e, sessionId);
+            }
+        }
+    }
+
+    /// <summary>Nothing runs or waits here any more: the trimmed list is written and the reminder goes.</summary>
+    public async Task IdleWithoutReminder()
+    {
+        if (State.Active.Count > 0 || State.Unsettled.Count > 0)
+        {
+            return;
+        }
+
+        if (_unsettledChanged)
+        {
+            await host.Persist();
+            _unsettledChanged = false;
+        }
+
+        await sweep.Stop();
+    }
+
+    /// <summary>Closes the running sessions not heard from for AbandonedAfter, and releases ended ones; how many.</summary>
     public Task<int> SweepAbandoned(DateTime lastContact)
     {
         var now = host.Now;

@@ -64,6 +64,12 @@ public sealed record ChargerState
 
     /// <summary>The months (yyyy-MM, UTC, ascending) with a page of sessions started here.</summary>
     [Id(23)] public List<string> HistoryMonths { get; set; } = [];
+
+    /// <summary>
+    /// Sessions stopped or closed here whose follow-up (archive, usage, invoice) has not been seen done: the charger's
+    /// reminder asks them until it has. Written with the release; an entry seen done goes with the next write.
+    /// </summary>
+    [Id(24)] public List<string> Unsettled { get; set; } = [];
 }
 
 [GenerateSerializer]

@@ -1,12 +1,13 @@
 namespace Charge.Grains.Sessions;
 
 /// <summary>
-/// What makes a session's follow-up happen after any failure: a durable reminder (registered before the record it
-/// follows is written, so it survives a crash of any process) and, while the activation lives, a retry timer.
+/// A session's follow-up timers: the stop's grace period and, while the activation lives, the retry of what follows
+/// the completed record. After a crash its charger's reminder brings the session back (<c>EnsureFollowedUp</c>); the
+/// session reminder earlier versions registered at each stop is still answered, then dropped.
 /// </summary>
-internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options, Action<Exception> logStorageFailed, Action<Exception> logFailed)
+internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options, Action<Exception> logFailed)
 {
-    /// <summary>The reminder's name: it drives both a stop's grace period and the settlement.</summary>
+    /// <summary>The name of the session reminder earlier versions registered at each stop.</summary>
     public const string Reminder = "follow-up";
 
     private IGrainTimer? _retry;
@@ -14,7 +15,7 @@ internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options,
 
     /// <summary>
     /// While a stop waits for batches still in flight: runs <paramref name="expired"/> once after the grace period
-    /// (the reminder covers a crash meanwhile).
+    /// (after a crash meanwhile, the charger's reminder reactivates the session, which starts it again).
     /// </summary>
     public void StartStopGrace(Func<Task> expired) =>
         _stopGrace ??= grain.RegisterGrainTimer(_ => expired(), new GrainTimerCreationOptions(options.StopGracePeriod, Timeout.InfiniteTimeSpan));
@@ -26,21 +27,20 @@ internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options,
         _stopGrace = null;
     }
 
-    /// <summary>Registers the reminder; a storage failure is Unavailable and nothing else is applied.</summary>
-    public Task EnsureReminder() =>
-        DurableWrite.OrUnavailable(
-            () => grain.RegisterOrUpdateReminder(Reminder, options.FollowUpReminderPeriod, options.FollowUpReminderPeriod),
-            logStorageFailed, "storage is unavailable: the request was not applied; retry", "reminder");
-
     /// <summary>Runs <paramref name="followUp"/> on a timer, first after <paramref name="due"/>, then every ArchiveRetry, until <see cref="Done"/>.</summary>
     public void Retry(TimeSpan due, Func<Task> followUp) =>
         _retry ??= grain.RegisterGrainTimer(_ => followUp(), new GrainTimerCreationOptions(due, options.ArchiveRetry));
 
-    /// <summary>The follow-up is done: the timer stops and the reminder goes.</summary>
-    public async Task Done()
+    /// <summary>The follow-up is done: the timer stops.</summary>
+    public void Done()
     {
         _retry?.Dispose();
         _retry = null;
+    }
+
+    /// <summary>A reminder an earlier version registered at a stop has nothing left to do: it goes.</summary>
+    public async Task Unregister()
+    {
         try
         {
             if (await grain.GetReminder(Reminder) is { } reminder)

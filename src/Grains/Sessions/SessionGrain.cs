@@ -41,7 +41,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _options = options.Value;
         _logger = logger;
         _watchers = new SessionWatchers(_options.WatcherExpiry, logger);
-        _followUps = new FollowUpSchedule(this, _options, e => LogStorageFailed(e, SessionId), e => LogFollowUpFailed(e, SessionId));
+        _followUps = new FollowUpSchedule(this, _options, e => LogFollowUpFailed(e, SessionId));
         _writeBehind = new WriteBehind(_options.ReadingWriteInterval, Persist,
             (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
         _readings = new SessionReadings(SessionId, () => _state.State, log, _liveCost, RecordAnomaly, e => LogStorageFailed(e, SessionId));
@@ -134,8 +134,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         }
         else
         {
+            // Its charger's reminder, running since the session started, brings it back to finish the stop after a
+            // crash (EnsureFollowedUp): the charger lists it as unsettled once this stop is answered.
             Changed();
-            await _followUps.EnsureReminder();
             await Persist();
             StartStopGrace();
             NotifyWatchers();
@@ -232,8 +233,13 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // A graceful deactivation (idle collection, silo shutdown) writes what the write-behind still holds.
-        await _writeBehind.FlushPending();
+        // A graceful deactivation (idle collection, silo shutdown) writes what the write-behind still holds; one after a
+        // failed or conflicting write (ApplicationError) does not: memory then holds a change its caller was refused.
+        if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        {
+            await _writeBehind.FlushPending();
+        }
+
         _writeBehind.Dispose();
     }
 
@@ -245,8 +251,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         var account = Account();
         SessionRecord.Complete(State, account, _tariff, closeCurve);
         Changed();
-        // Registered before the completed record is written: no crash can leave a completed session un-followed-up.
-        await _followUps.EnsureReminder();
+        // No crash leaves a completed session without its follow-up: its charger's reminder, registered before the
+        // session's start was answered, asks every session the charger stopped until it is followed up (and the
+        // charger's sweep releases one whose stop it did not get to record).
         await Persist();
         Telemetry.GrainMetrics.SessionsCompleted.Add(1);
         Telemetry.GrainMetrics.SessionsActive.Add(-1);
@@ -269,7 +276,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         LogCompleted(SessionId, account.EnergyWh);
         NotifyWatchers();
         // The stop is answered once its final record is durable; what follows runs right after it, on a timer (the
-        // reminder registered above covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
+        // charger's reminder covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
         ScheduleFollowUp(_options.FollowUpDelay);
     }
 
@@ -285,6 +292,8 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             return;
         }
 
+        // A reminder of the session's own, registered by an earlier version at each stop: it finishes what it was for,
+        // then goes. (Follow-ups are now driven by the charger's reminder.)
         switch (State.Status)
         {
             case SessionStatus.Stopping:
@@ -293,9 +302,26 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             case SessionStatus.Completed when !FollowedUp:
                 await FollowUp();
                 break;
+        }
+
+        if (State.Status is not SessionStatus.Stopping && (FollowedUp || State.Status is not SessionStatus.Completed))
+        {
+            await _followUps.Unregister();
+        }
+    }
+
+    public async Task<bool> EnsureFollowedUp()
+    {
+        switch (State.Status)
+        {
+            case SessionStatus.Stopping:
+                // This activation waits out the grace period (started when it activated, if it was not running).
+                return false;
+            case SessionStatus.Completed when !FollowedUp:
+                await FollowUp();
+                return FollowedUp;
             default:
-                await _followUps.Done();
-                break;
+                return true;
         }
     }
 
@@ -314,9 +340,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             State.InvoiceNumber = settled.InvoiceNumber;
             State.Invoiced = true;
             await Commit();
-            await _followUps.Done();
+            _followUps.Done();
         }
-        catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
+        catch (Exception e)
         {
             LogFollowUpFailed(e, SessionId);
             ScheduleFollowUp(_options.ArchiveRetry);

@@ -55,14 +55,26 @@ internal sealed class SessionReadings(
 
     /// <summary>
     /// Counts what the charger published and the stream has not delivered yet, before the curve is closed: with
-    /// durable acknowledgement every such batch is in the log; otherwise the charger hands its recent batches over.
-    /// Repeats count once either way.
+    /// durable acknowledgement every such batch is in the log, and the log is read unless the charger's hand-over
+    /// already holds every one of them (<see cref="HandOverIsComplete"/>); otherwise the charger hands its recent
+    /// batches over. Repeats count once either way.
     /// </summary>
     public async Task TakeInFlight(bool durable, ImmutableArray<MeterBatch> recentBatches)
     {
         if (durable)
         {
-            await CatchUp();
+            if (HandOverIsComplete(State.LogPosition, recentBatches) is { } logged)
+            {
+                foreach (var batch in logged)
+                {
+                    ApplyLogged(batch);
+                }
+            }
+            else
+            {
+                await CatchUp();
+            }
+
             return;
         }
 
@@ -73,6 +85,35 @@ internal sealed class SessionReadings(
                 Apply(batch);
             }
         }
+    }
+
+    /// <summary>
+    /// The logged batches after <paramref name="applied"/> when the charger's hand-over proves it has all of them; null
+    /// when the log must be read. A charger's activation appends every batch of its sessions itself, and a log position
+    /// is the store's own count of the session's appends, so the highest position this activation was answered is the
+    /// session's last acknowledged batch. The hand-over is complete when it holds a logged batch at all (this
+    /// activation appended for the session; none means it was appended by an earlier one) and every position from
+    /// <paramref name="applied"/> up to that highest one. An append its charger was refused yet the store kept leaves a
+    /// gap below a later one, and the log is read; kept as the last, it was never acknowledged and is not counted.
+    /// </summary>
+    public static IReadOnlyList<MeterBatch>? HandOverIsComplete(long applied, ImmutableArray<MeterBatch> handedOver)
+    {
+        var logged = handedOver.Where(b => b.LogPosition > 0).ToArray();
+        if (logged.Length == 0)
+        {
+            return null;
+        }
+
+        var missing = logged.Where(b => b.LogPosition > applied).OrderBy(b => b.LogPosition).ToArray();
+        for (var i = 0; i < missing.Length; i++)
+        {
+            if (missing[i].LogPosition != applied + i + 1)
+            {
+                return null;
+            }
+        }
+
+        return missing;
     }
 
     public void ApplyLogged(MeterBatch batch)
