@@ -148,13 +148,22 @@ public static class OcppLoad
         return 0;
     }
 
-    private static async Task Cycles(string uri, string authorization, int readings, TimeSpan interval,
-        ConcurrentDictionary<string, ConcurrentBag<double>> timings, CancellationToken stop)
+    /// <summary>A charge point's OCPP 1.6J socket, authenticated with its Basic credential.</summary>
+    private static async Task<ClientWebSocket> Connect(string uri, string authorization)
     {
-        using var socket = new ClientWebSocket();
+        var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("ocpp1.6");
         socket.Options.SetRequestHeader("Authorization", authorization);
         await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
+        return socket;
+    }
+
+    private static string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static async Task Cycles(string uri, string authorization, int readings, TimeSpan interval,
+        ConcurrentDictionary<string, ConcurrentBag<double>> timings, CancellationToken stop)
+    {
+        using var socket = await Connect(uri, authorization);
         var next = 0;
         var buffer = new byte[16 * 1024];
         async Task<JsonArray> Call(string action, JsonObject payload)
@@ -172,7 +181,6 @@ public static class OcppLoad
             return frame;
         }
 
-        string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         await Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Cycles" });
         var register = 0;
         while (!stop.IsCancellationRequested)
@@ -209,16 +217,12 @@ public static class OcppLoad
 
     private static async Task Charger(string uri, string authorization, List<double> latencies, CancellationToken stop)
     {
-        using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp1.6");
-        socket.Options.SetRequestHeader("Authorization", authorization);
-        await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
+        using var socket = await Connect(uri, authorization);
         var next = 0;
         var buffer = new byte[16 * 1024];
         Task<JsonArray> Call(string action, JsonObject payload) => Exchange(socket, buffer, (++next).ToString(CultureInfo.InvariantCulture), action, payload);
 
         var t = DateTime.UtcNow.AddHours(-2);
-        string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         await Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Load" });
         var start = await Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "LOAD", ["meterStart"] = 0, ["timestamp"] = Iso(t) });
         var tx = start[2]!["transactionId"]!.GetValue<int>();
