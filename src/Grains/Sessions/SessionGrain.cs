@@ -11,7 +11,7 @@ namespace Charge.Grains.Sessions;
 
 /// <summary>One charging session: consumes its meter stream, keeps the energy account, tells watchers.</summary>
 [ImplicitStreamSubscription(StreamNames.MeterReadings)]
-public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver, IRemindable
+public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver, IRemindable, ISessionHost
 {
     private readonly IPersistentState<SessionState> _state;
     private readonly SessionOptions _options;
@@ -19,7 +19,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     private readonly ILogger<SessionGrain> _logger;
     private readonly IReadingLog _log;
     private readonly TimeProvider _time;
-    private readonly FollowUpSchedule _followUps;
+    private readonly SessionCompletion _completion;
     private readonly WriteBehind _writeBehind;
     private SessionView? _view;
     private Tariff? _tariff;
@@ -41,10 +41,10 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _options = options.Value;
         _logger = logger;
         _watchers = new SessionWatchers(_options.WatcherExpiry, logger);
-        _followUps = new FollowUpSchedule(this, _options, e => LogFollowUpFailed(e, SessionId));
+        _completion = new SessionCompletion(this, this, _options, _watchers, log, logger);
         _writeBehind = new WriteBehind(_options.ReadingWriteInterval, Persist,
             (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
-        _readings = new SessionReadings(SessionId, () => _state.State, log, _liveCost, RecordAnomaly, e => LogStorageFailed(e, SessionId));
+        _readings = new SessionReadings(SessionId, () => _state.State, log, _liveCost, RecordAnomaly, e => logger.StorageFailed(e, SessionId));
     }
 
     private string SessionId => this.GetPrimaryKeyString();
@@ -62,7 +62,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         if (State.Status == SessionStatus.Stopping)
         {
-            StartStopGrace();
+            _completion.StartStopGrace();
         }
 
         if (State.Tariff is { } pinned && State.Status != SessionStatus.Completed)
@@ -70,9 +70,9 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             await LoadTariff(pinned);
         }
 
-        if (State.Status == SessionStatus.Completed && !FollowedUp)
+        if (State.Status == SessionStatus.Completed && !_completion.FollowedUp)
         {
-            await FollowUp();
+            await _completion.FollowUp();
         }
     }
 
@@ -107,7 +107,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         Telemetry.GrainMetrics.SessionsStarted.Add(1);
         Telemetry.GrainMetrics.SessionsActive.Add(1);
         ChargeTelemetry.Tag(command.ChargerId, SessionId);
-        LogStarted(SessionId, command.ChargerId, command.ConnectorId);
+        _logger.Started(SessionId, command.ChargerId, command.ConnectorId);
         return View();
     }
 
@@ -130,7 +130,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
 
         if (Durable || State.ConsumedSequence >= publishedSequence)
         {
-            await Complete();
+            await _completion.Complete();
         }
         else
         {
@@ -138,7 +138,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
             // crash (EnsureFollowedUp): the charger lists it as unsettled once this stop is answered.
             Changed();
             await Persist();
-            StartStopGrace();
+            _completion.StartStopGrace();
             NotifyWatchers();
         }
 
@@ -158,7 +158,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         await _readings.TakeInFlight(Durable, recentBatches);
 
         // A stopping session has the charger's own stop already; closing only stops waiting for batches in flight.
-        await Complete(closeCurve: SessionRecord.Close(State, Account(), command));
+        await _completion.Complete(closeCurve: SessionRecord.Close(State, Account(), command));
         return View();
     }
 
@@ -197,7 +197,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         {
             case SessionStatus.None:
                 // The charger grain checks the session before publishing, so this is a race with a lost state.
-                LogBatchForUnknownSession(SessionId, batch.Sequence);
+                _logger.BatchForUnknownSession(SessionId, batch.Sequence);
                 return;
             case SessionStatus.Completed:
                 if (_readings.TakeLate(batch))
@@ -222,7 +222,7 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         _readings.Apply(batch);
         if (State.Status == SessionStatus.Stopping && State.ConsumedSequence >= State.AwaitedSequence)
         {
-            await Complete();
+            await _completion.Complete();
             return;
         }
 
@@ -246,126 +246,17 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
     /// <summary>The energy account over this session's state; its anomalies are recorded on the session.</summary>
     private EnergyAccount Account() => _readings.Account();
 
-    private async Task Complete(bool closeCurve = true)
-    {
-        var account = Account();
-        SessionRecord.Complete(State, account, _tariff, closeCurve);
-        Changed();
-        // No crash leaves a completed session without its follow-up: its charger's reminder, registered before the
-        // session's start was answered, asks every session the charger stopped until it is followed up (and the
-        // charger's sweep releases one whose stop it did not get to record).
-        await Persist();
-        Telemetry.GrainMetrics.SessionsCompleted.Add(1);
-        Telemetry.GrainMetrics.SessionsActive.Add(-1);
+    public Task ReceiveReminder(string reminderName, TickStatus status) => _completion.ReceiveReminder(reminderName);
 
-        _followUps.EndStopGrace();
-        _watchers.Completed();
-        if (Durable)
-        {
-            try
-            {
-                await _log.CompletedAsync(SessionId);
-            }
-            catch (Exception e) when (e is not ChargeException)
-            {
-                // Only a memory log is dropped here; keeping it a little longer costs nothing but memory.
-                LogFollowUpFailed(e, SessionId);
-            }
-        }
-
-        LogCompleted(SessionId, account.EnergyWh);
-        NotifyWatchers();
-        // The stop is answered once its final record is durable; what follows runs right after it, on a timer (the
-        // charger's reminder covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
-        ScheduleFollowUp(_options.FollowUpDelay);
-    }
-
-    /// <summary>Runs the follow-up on a timer (first after <paramref name="due"/>, then every ArchiveRetry) until it is done.</summary>
-    private void ScheduleFollowUp(TimeSpan due) => _followUps.Retry(due, () => FollowedUp ? Task.CompletedTask : FollowUp());
-
-    private bool FollowedUp => State.Invoiced;
-
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName != FollowUpSchedule.Reminder)
-        {
-            return;
-        }
-
-        // A reminder of the session's own, registered by an earlier version at each stop: it finishes what it was for,
-        // then goes. (Follow-ups are now driven by the charger's reminder.)
-        switch (State.Status)
-        {
-            case SessionStatus.Stopping:
-                await CompleteAfterGrace();
-                break;
-            case SessionStatus.Completed when !FollowedUp:
-                await FollowUp();
-                break;
-        }
-
-        if (State.Status is not SessionStatus.Stopping && (FollowedUp || State.Status is not SessionStatus.Completed))
-        {
-            await _followUps.Unregister();
-        }
-    }
-
-    public async Task<bool> EnsureFollowedUp()
-    {
-        switch (State.Status)
-        {
-            case SessionStatus.Stopping:
-                // This activation waits out the grace period (started when it activated, if it was not running).
-                return false;
-            case SessionStatus.Completed when !FollowedUp:
-                await FollowUp();
-                return FollowedUp;
-            default:
-                return true;
-        }
-    }
+    public Task<bool> EnsureFollowedUp() => _completion.EnsureFollowedUp();
 
     private string ZoneId => State.SiteTimeZone ?? _options.DefaultTimeZone;
-
-    /// <summary>
-    /// Hands the completed record to its settlement (archive, usage, invoice, each once). The grain state is the
-    /// record of truth and was written first; a failure is retried on a timer (and at the next activation), and
-    /// settlement is idempotent, so a retry never counts or bills twice.
-    /// </summary>
-    private async Task FollowUp()
-    {
-        try
-        {
-            var settled = await GrainFactory.GetGrain<ISettlementGrain>(SessionId).Settle(View());
-            State.InvoiceNumber = settled.InvoiceNumber;
-            State.Invoiced = true;
-            await Commit();
-            _followUps.Done();
-        }
-        catch (Exception e)
-        {
-            LogFollowUpFailed(e, SessionId);
-            ScheduleFollowUp(_options.ArchiveRetry);
-        }
-    }
-
-    private void StartStopGrace() => _followUps.StartStopGrace(CompleteAfterGrace);
-
-    /// <summary>The stop's grace period is over (timer or reminder): the record is fixed with the batches consumed.</summary>
-    private async Task CompleteAfterGrace()
-    {
-        if (State.Status == SessionStatus.Stopping)
-        {
-            LogStopGraceExpired(SessionId, State.ConsumedSequence, State.AwaitedSequence);
-            await Complete();
-        }
-    }
 
     private void RecordAnomaly(MeterAnomaly anomaly)
     {
         SessionRecord.RecordAnomaly(State, anomaly, _options.MaxAnomaliesKept);
         Telemetry.GrainMetrics.Anomaly(anomaly.Kind);
-        LogAnomaly(SessionId, anomaly.Kind, anomaly.Detail);
+        _logger.Anomaly(SessionId, anomaly.Kind, anomaly.Detail);
     }
 
     private void Changed()
@@ -402,5 +293,23 @@ public sealed partial class SessionGrain : Grain, ISessionGrain, Orleans.Streams
         return Task.CompletedTask;
     }
 
-    private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, SessionId));
+    string ISessionHost.SessionId => SessionId;
+
+    SessionState ISessionHost.State => State;
+
+    Tariff? ISessionHost.Tariff => _tariff;
+
+    IGrainFactory ISessionHost.Grains => GrainFactory;
+
+    EnergyAccount ISessionHost.Account() => Account();
+
+    void ISessionHost.Changed() => Changed();
+
+    Task ISessionHost.Persist() => Persist();
+
+    void ISessionHost.NotifyWatchers() => NotifyWatchers();
+
+    SessionView ISessionHost.View() => View();
+
+    private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => _logger.StorageFailed(e, SessionId));
 }

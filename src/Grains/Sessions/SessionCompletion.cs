@@ -1,0 +1,167 @@
+using Charge.Grains.Interfaces;
+using Charge.Grains.Interfaces.Tariffs;
+using Microsoft.Extensions.Logging;
+
+namespace Charge.Grains.Sessions;
+
+/// <summary>What the session's pieces need of their grain: its record, its commit steps and its view.</summary>
+internal interface ISessionHost
+{
+    string SessionId { get; }
+
+    SessionState State { get; }
+
+    Tariff? Tariff { get; }
+
+    IGrainFactory Grains { get; }
+
+    EnergyAccount Account();
+
+    /// <summary>A new version: the cached view is stale.</summary>
+    void Changed();
+
+    Task Persist();
+
+    void NotifyWatchers();
+
+    SessionView View();
+}
+
+/// <summary>
+/// The end of a session: its record fixed (at the stop, at a close, or when the stop's grace period runs out), then
+/// handed to its settlement (archive, usage, invoice), retried on a timer until done. After a crash, its charger's
+/// reminder brings it back (<see cref="EnsureFollowedUp"/>); the session reminder earlier versions registered at
+/// each stop is still answered, then dropped.
+/// </summary>
+internal sealed class SessionCompletion(
+    ISessionHost host,
+    IGrainBase grain,
+    SessionOptions options,
+    SessionWatchers watchers,
+    IReadingLog log,
+    ILogger logger)
+{
+    private readonly FollowUpSchedule _schedule = new(grain, options, e => logger.FollowUpFailed(e, host.SessionId));
+
+    private SessionState State => host.State;
+
+    private bool Durable => options.Acknowledge == AcknowledgeMode.Durable;
+
+    /// <summary>The settlement has answered: archive, usage and invoice are done.</summary>
+    public bool FollowedUp => State.Invoiced;
+
+    /// <summary>Fixes the record with what the energy account holds, writes it, then schedules what follows.</summary>
+    public async Task Complete(bool closeCurve = true)
+    {
+        var account = host.Account();
+        SessionRecord.Complete(State, account, host.Tariff, closeCurve);
+        host.Changed();
+        // No crash leaves a completed session without its follow-up: its charger's reminder, registered before the
+        // session's start was answered, asks every session the charger stopped until it is followed up (and the
+        // charger's sweep releases one whose stop it did not get to record).
+        await host.Persist();
+        Telemetry.GrainMetrics.SessionsCompleted.Add(1);
+        Telemetry.GrainMetrics.SessionsActive.Add(-1);
+
+        _schedule.EndStopGrace();
+        watchers.Completed();
+        if (Durable)
+        {
+            try
+            {
+                await log.CompletedAsync(host.SessionId);
+            }
+            catch (Exception e) when (e is not ChargeException)
+            {
+                // Only a memory log is dropped here; keeping it a little longer costs nothing but memory.
+                logger.FollowUpFailed(e, host.SessionId);
+            }
+        }
+
+        logger.Completed(host.SessionId, account.EnergyWh);
+        host.NotifyWatchers();
+        // The stop is answered once its final record is durable; what follows runs right after it, on a timer (the
+        // charger's reminder covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
+        ScheduleFollowUp(options.FollowUpDelay);
+    }
+
+    /// <summary>A stop waits for batches still in flight: after the grace period the record is fixed with those consumed.</summary>
+    public void StartStopGrace() => _schedule.StartStopGrace(CompleteAfterGrace);
+
+    /// <summary>Asked by the charger's reminder: true when nothing is left to follow up.</summary>
+    public async Task<bool> EnsureFollowedUp()
+    {
+        switch (State.Status)
+        {
+            case SessionStatus.Stopping:
+                // This activation waits out the grace period (started when it activated, if it was not running).
+                return false;
+            case SessionStatus.Completed when !FollowedUp:
+                await FollowUp();
+                return FollowedUp;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>A reminder of the session's own, registered by an earlier version at each stop: it finishes what it was for, then goes.</summary>
+    public async Task ReceiveReminder(string reminderName)
+    {
+        if (reminderName != FollowUpSchedule.Reminder)
+        {
+            return;
+        }
+
+        switch (State.Status)
+        {
+            case SessionStatus.Stopping:
+                await CompleteAfterGrace();
+                break;
+            case SessionStatus.Completed when !FollowedUp:
+                await FollowUp();
+                break;
+        }
+
+        if (State.Status is not SessionStatus.Stopping && (FollowedUp || State.Status is not SessionStatus.Completed))
+        {
+            await _schedule.Unregister();
+        }
+    }
+
+    /// <summary>
+    /// Hands the completed record to its settlement (archive, usage, invoice, each once). The grain state is the
+    /// record of truth and was written first; a failure is retried on a timer (and at the next activation), and
+    /// settlement is idempotent, so a retry never counts or bills twice.
+    /// </summary>
+    public async Task FollowUp()
+    {
+        try
+        {
+            var settled = await host.Grains.GetGrain<ISettlementGrain>(host.SessionId).Settle(host.View());
+            State.InvoiceNumber = settled.InvoiceNumber;
+            State.Invoiced = true;
+            host.Changed();
+            await host.Persist();
+            host.NotifyWatchers();
+            _schedule.Done();
+        }
+        catch (Exception e)
+        {
+            logger.FollowUpFailed(e, host.SessionId);
+            ScheduleFollowUp(options.ArchiveRetry);
+        }
+    }
+
+    /// <summary>Runs the follow-up on a timer (first after <paramref name="due"/>, then every ArchiveRetry) until it is done.</summary>
+    private void ScheduleFollowUp(TimeSpan due) => _schedule.Retry(due, () => FollowedUp ? Task.CompletedTask : FollowUp());
+
+    /// <summary>The stop's grace period is over (timer or reminder): the record is fixed with the batches consumed.</summary>
+    private async Task CompleteAfterGrace()
+    {
+        if (State.Status == SessionStatus.Stopping)
+        {
+            logger.StopGraceExpired(host.SessionId, State.ConsumedSequence, State.AwaitedSequence);
+            await Complete();
+        }
+    }
+}
