@@ -285,11 +285,43 @@ public static class Harness
         };
 
     /// <summary>
+    /// The memory phase alone: open sessions, then empty activations, and the bytes of each. On Azurite (the embedded
+    /// default) grain state is kept out of process; memory storage holds a serialized copy of every state, counted too. With
+    /// <paramref name="hold"/>, waits for Enter while the sessions are open, so that a heap dump (dotnet-gcdump collect -p)
+    /// shows what an open session holds.
+    /// </summary>
+    public static async Task<int> MemoryOnlyAsync(int count, bool azurite, bool hold)
+    {
+        var ports = OcppLoad.FreePorts(4);
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        using var host = ChargeSiloHost.Build(
+        [
+            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
+            $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
+            azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
+            $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}", "--Logging:LogLevel:Default=Warning",
+            $"--Charge:Security:Jwt:SigningKey={key}", "--Charge:Authorization:UnknownTags=Accept",
+        ]);
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var result = await Memory(grains, count, Guid.NewGuid().ToString("N")[..6], azurite ? 100 : 1000, hold
+            ? () =>
+            {
+                Console.WriteLine($"{count} sessions open in process {Environment.ProcessId}; take a heap dump, then press Enter");
+                Console.ReadLine();
+            }
+            : null);
+        Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        await host.StopAsync();
+        return 0;
+    }
+
+    /// <summary>
     /// Managed memory per open idle session against empty activations. The sessions are opened <paramref name="concurrent"/>
     /// at a time: on Azurite, a thousand first writes at once overrun it (the client's retries of a write that had
     /// succeeded then fail their create-only condition).
     /// </summary>
-    private static async Task<JsonObject> Memory(IGrainFactory grains, int count, string run, int concurrent)
+    private static async Task<JsonObject> Memory(IGrainFactory grains, int count, string run, int concurrent, Action? whileOpen = null)
     {
         static long Managed()
         {
@@ -308,17 +340,28 @@ public static class Harness
         const int perCharger = 10;
         var before = (Managed(), WorkingSet());
         var start = DateTime.UtcNow.AddHours(-1);
-        for (var batch = 0; batch < count; batch += concurrent)
+        async Task Open(int[] sessions)
         {
-            await Task.WhenAll(Enumerable.Range(batch, Math.Min(concurrent, count - batch)).Select(n =>
+            foreach (var chunk in sessions.Chunk(concurrent))
             {
-                var chargerId = $"M{run}-{n / perCharger}";
-                // An id_tag per ten sessions: one tag grain shared by all would serialise every start.
-                return grains.GetGrain<IChargerGrain>(chargerId).StartSession(new DomainStart($"M{run}-s{n}", chargerId, n % perCharger + 1, $"MEM-{n / perCharger}", 0, start));
-            }));
+                await Task.WhenAll(chunk.Select(n =>
+                {
+                    var chargerId = $"M{run}-{n / perCharger}";
+                    // An id_tag per ten sessions: one tag grain shared by all would serialise every start.
+                    return grains.GetGrain<IChargerGrain>(chargerId).StartSession(new DomainStart($"M{run}-s{n}", chargerId, n % perCharger + 1, $"MEM-{n / perCharger}", 0, start));
+                }));
+            }
         }
 
+        // First one session per charger (which activates the charger and the grains beside it: its history, tag,
+        // token, tariff assignment), then the other nine: what a further open session costs on a connected charger.
+        var all = Enumerable.Range(0, count).ToArray();
+        var first = all.Where(n => n % perCharger == 0).ToArray();
+        await Open(first);
+        var firstOpen = (Managed(), WorkingSet());
+        await Open([.. all.Where(n => n % perCharger != 0)]);
         var after = (Managed(), WorkingSet());
+        whileOpen?.Invoke();
         for (var batch = 0; batch < count; batch += 1000)
         {
             await Task.WhenAll(Enumerable.Range(batch, Math.Min(1000, count - batch)).Select(n => grains.GetGrain<IEmptyGrain>($"E{run}-{n}").Touch()));
@@ -327,14 +370,22 @@ public static class Harness
         var empty = (Managed(), WorkingSet());
         var perSession = (after.Item1 - before.Item1) / (double)count;
         var perEmpty = (empty.Item1 - after.Item1) / (double)count;
+        var further = count - first.Length;
+        var perFurther = further == 0 ? 0 : (after.Item1 - firstOpen.Item1) / (double)further;
         return new JsonObject
         {
             ["open_sessions"] = count,
-            ["chargers"] = count / perCharger,
+            ["chargers"] = first.Length,
+            // Everything opened, the chargers and the grains beside them included, over the number of sessions.
             ["managed_bytes_per_session"] = Round(perSession),
             ["working_set_bytes_per_session"] = Round((after.Item2 - before.Item2) / (double)count),
             ["managed_bytes_per_empty_activation"] = Round(perEmpty),
             ["managed_bytes_per_session_beyond_activation"] = Round(perSession - perEmpty),
+            // A charger with its first session open (the charger's grains and that session).
+            ["managed_bytes_per_charger_with_one_session"] = Round((firstOpen.Item1 - before.Item1) / (double)first.Length),
+            // Each further session on a charger already connected: the session's own cost.
+            ["managed_bytes_per_further_session"] = Round(perFurther),
+            ["managed_bytes_per_further_session_beyond_activation"] = Round(perFurther - perEmpty),
         };
     }
 

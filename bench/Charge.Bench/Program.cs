@@ -5,6 +5,7 @@ using Charge.Bench;
 // dotnet run -c Release --project bench/Charge.Bench                    the whole benchmark: table + bench/results/latest.json
 // dotnet run -c Release --project bench/Charge.Bench -- --help          its options
 // dotnet run -c Release --project bench/Charge.Bench -- ocpp [options]  the OCPP 1.6J load run only
+// dotnet run -c Release --project bench/Charge.Bench -- memory [--sessions N --storage azurite|memory --hold]   memory per open session only
 // dotnet run -c Release --project bench/Charge.Bench -- micro --filter '*Allocation*'   BenchmarkDotNet micro-benchmarks only
 if (args.Length > 0 && args[0] == "micro" || args.Contains("--filter"))
 {
@@ -60,5 +61,15 @@ var cycles = new Command("ocpp-sessions", "Start and stop latency: charge points
 cycles.SetAction(parse => OcppLoad.SessionsAsync(parse.GetValue(cycleChargers), parse.GetValue(cycleSeconds), parse.GetValue(cycleStorage) == "azurite",
     parse.GetValue(cycleReadings), TimeSpan.FromMilliseconds(parse.GetValue(cycleInterval))));
 root.Add(cycles);
+var memorySessions = Positive("--sessions", "open sessions", 2_000);
+var memoryStorage = new Option<string>("--storage") { Description = "azurite (the embedded default; state out of process) or memory (a copy of each state in process)", DefaultValueFactory = _ => "azurite" };
+memoryStorage.AcceptOnlyFromAmong("memory", "azurite");
+var hold = new Option<bool>("--hold") { Description = "wait for Enter while the sessions are open (for dotnet-gcdump)" };
+var memory = new Command("memory", "The memory phase only: managed bytes per open idle session and per empty activation")
+{
+    memorySessions, memoryStorage, hold,
+};
+memory.SetAction(parse => Harness.MemoryOnlyAsync(parse.GetValue(memorySessions), parse.GetValue(memoryStorage) == "azurite", parse.GetValue(hold)));
+root.Add(memory);
 root.Add(new Command("micro", "BenchmarkDotNet micro-benchmarks (its own options follow, e.g. --filter '*Allocation*')"));
 return await root.Parse(args).InvokeAsync();

@@ -15,18 +15,19 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
 {
     private readonly IPersistentState<SessionState> _state;
     private readonly SessionOptions _options;
-    private readonly SessionWatchers _watchers;
     private readonly ILogger<SessionGrain> _logger;
     private readonly IReadingLog _log;
     private readonly TimeProvider _time;
-    private readonly SessionCompletion _completion;
-    private readonly WriteBehind _writeBehind;
     private SessionView? _view;
     private Tariff? _tariff;
     private double? _allowanceW;
 
-    private readonly LiveCost _liveCost = new();
-    private readonly SessionReadings _readings;
+    // Created when first needed: most open sessions sit idle between readings, and an idle one holds none of these.
+    private SessionWatchers? _watchers;
+    private SessionCompletion? _completion;
+    private WriteBehind? _writeBehind;
+    private LiveCost? _liveCost;
+    private SessionReadings? _readings;
 
     public SessionGrain(
         [PersistentState("session", StorageNames.Charge)] IPersistentState<SessionState> state,
@@ -40,12 +41,19 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         _state = state;
         _options = options.Value;
         _logger = logger;
-        _watchers = new SessionWatchers(_options.WatcherExpiry, logger);
-        _completion = new SessionCompletion(this, this, _options, _watchers, log, logger);
-        _writeBehind = new WriteBehind(_options.ReadingWriteInterval, Persist,
-            (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
-        _readings = new SessionReadings(SessionId, () => _state.State, log, _liveCost, RecordAnomaly, e => logger.StorageFailed(e, SessionId));
     }
+
+    private SessionWatchers Watchers => _watchers ??= new SessionWatchers(_options.WatcherExpiry, _logger);
+
+    private SessionCompletion Completion => _completion ??= new SessionCompletion(this, this, _options, Watchers, _log, _logger);
+
+    private WriteBehind WriteBehind => _writeBehind ??= new WriteBehind(_options.ReadingWriteInterval, Persist,
+        (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
+
+    private LiveCost LiveCost => _liveCost ??= new LiveCost();
+
+    private SessionReadings Readings => _readings ??=
+        new SessionReadings(SessionId, () => _state.State, _log, LiveCost, RecordAnomaly, e => _logger.StorageFailed(e, SessionId));
 
     private string SessionId => this.GetPrimaryKeyString();
 
@@ -57,12 +65,12 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
     {
         if (Durable && State.Status is SessionStatus.Active or SessionStatus.Stopping)
         {
-            await _readings.Replay(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            await Readings.Replay(_time.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
         if (State.Status == SessionStatus.Stopping)
         {
-            _completion.StartStopGrace();
+            Completion.StartStopGrace();
         }
 
         if (State.Tariff is { } pinned && State.Status != SessionStatus.Completed)
@@ -70,9 +78,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
             await LoadTariff(pinned);
         }
 
-        if (State.Status == SessionStatus.Completed && !_completion.FollowedUp)
+        if (State.Status == SessionStatus.Completed && !Completion.FollowedUp)
         {
-            await _completion.FollowUp();
+            await Completion.FollowUp();
         }
     }
 
@@ -124,13 +132,13 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
 
         // No register or time check refuses a stop: a stop the charger cannot get accepted would be retried forever
         // and leave its connector stuck. The energy account resolves implausible, early or low stops (DECISIONS 4-6).
-        await _readings.TakeInFlight(Durable, recentBatches);
+        await Readings.TakeInFlight(Durable, recentBatches);
 
         SessionRecord.BeginStop(State, command, publishedSequence);
 
         if (Durable || State.ConsumedSequence >= publishedSequence)
         {
-            await _completion.Complete();
+            await Completion.Complete();
         }
         else
         {
@@ -138,7 +146,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
             // crash (EnsureFollowedUp): the charger lists it as unsettled once this stop is answered.
             Changed();
             await Persist();
-            _completion.StartStopGrace();
+            Completion.StartStopGrace();
             NotifyWatchers();
         }
 
@@ -155,20 +163,20 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
                 return View();
         }
 
-        await _readings.TakeInFlight(Durable, recentBatches);
+        await Readings.TakeInFlight(Durable, recentBatches);
 
         // A stopping session has the charger's own stop already; closing only stops waiting for batches in flight.
-        await _completion.Complete(closeCurve: SessionRecord.Close(State, Account(), command));
+        await Completion.Complete(closeCurve: SessionRecord.Close(State, Account(), command));
         return View();
     }
 
-    public Task<SessionView> GetView() => Task.FromResult(View());
+    public Task<SessionView> GetView() => Task.FromResult(CachedView());
 
     public async Task<SessionView> WaitForCompletion(TimeSpan timeout)
     {
         if (State.Status is SessionStatus.Active or SessionStatus.Stopping)
         {
-            await _watchers.WaitForCompletion(timeout);
+            await Watchers.WaitForCompletion(timeout);
         }
 
         return View();
@@ -181,13 +189,13 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
             throw ChargeException.NotFound($"session '{SessionId}' does not exist");
         }
 
-        _watchers.Add(watcher);
+        Watchers.Add(watcher);
         return Task.FromResult(View());
     }
 
     public Task Unwatch(ISessionWatcher watcher)
     {
-        _watchers.Remove(watcher);
+        Watchers.Remove(watcher);
         return Task.CompletedTask;
     }
 
@@ -200,7 +208,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
                 _logger.BatchForUnknownSession(SessionId, batch.Sequence);
                 return;
             case SessionStatus.Completed:
-                if (_readings.TakeLate(batch))
+                if (Readings.TakeLate(batch))
                 {
                     await Commit();
                 }
@@ -210,7 +218,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
 
         if (batch.LogPosition > 0)
         {
-            if (await _readings.TakeLogged(batch))
+            if (await Readings.TakeLogged(batch))
             {
                 Changed();
                 NotifyWatchers();
@@ -219,15 +227,15 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
             return;
         }
 
-        _readings.Apply(batch);
+        Readings.Apply(batch);
         if (State.Status == SessionStatus.Stopping && State.ConsumedSequence >= State.AwaitedSequence)
         {
-            await _completion.Complete();
+            await Completion.Complete();
             return;
         }
 
         Changed();
-        await _writeBehind.Changed();
+        await WriteBehind.Changed();
         NotifyWatchers();
     }
 
@@ -237,18 +245,18 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         // failed or conflicting write (ApplicationError) does not: memory then holds a change its caller was refused.
         if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
-            await _writeBehind.FlushPending();
+            await (_writeBehind?.FlushPending() ?? Task.CompletedTask);
         }
 
-        _writeBehind.Dispose();
+        _writeBehind?.Dispose();
     }
 
     /// <summary>The energy account over this session's state; its anomalies are recorded on the session.</summary>
-    private EnergyAccount Account() => _readings.Account();
+    private EnergyAccount Account() => Readings.Account();
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => _completion.ReceiveReminder(reminderName);
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Completion.ReceiveReminder(reminderName);
 
-    public Task<bool> EnsureFollowedUp() => _completion.EnsureFollowedUp();
+    public Task<bool> EnsureFollowedUp() => Completion.EnsureFollowedUp();
 
     private string ZoneId => State.SiteTimeZone ?? _options.DefaultTimeZone;
 
@@ -273,9 +281,14 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         NotifyWatchers();
     }
 
-    private void NotifyWatchers() => _watchers.Tell(View);
+    private void NotifyWatchers() => _watchers?.Tell(CachedView);
 
-    private SessionView View() => _view ??= SessionViews.Build(SessionId, State, ZoneId, account => _liveCost.Price(_tariff, account)) with
+    /// <summary>The view of this version; kept only once someone reads or watches it (an unread session holds none).</summary>
+    private SessionView View() => _view ?? BuildView();
+
+    private SessionView CachedView() => _view ??= BuildView();
+
+    private SessionView BuildView() => SessionViews.Build(SessionId, State, ZoneId, account => LiveCost.Price(_tariff, account)) with
     {
         AllowanceW = State.Status is SessionStatus.Active ? _allowanceW : null,
     };
