@@ -48,23 +48,10 @@ public static class Harness
             ["acknowledge"] = writeBehind ? "write-behind" : "durable",
         };
 
-        var ports = OcppLoad.FreePorts(4);
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        using var host = ChargeSiloHost.Build(
-        [
-            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
-            $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
-            azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
-            $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}",
+        var (system, ports, key) = await OcppLoad.StartHost(azurite,
             writeBehind ? "--Charge:Sessions:Acknowledge=WriteBehind" : "--Charge:Sessions:Acknowledge=Durable",
-            "--Logging:LogLevel:Default=Warning", "--Charge:Gateway:BenchEndpoints=true",
-            $"--Charge:Security:Jwt:SigningKey={key}",
-            // Load runs use generated tags, not a registry.
-            "--Charge:Authorization:UnknownTags=Accept",
-            // Throughput runs: lift the per-charger rate limit meant for real chargers.
-            "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
-        ]);
-        await host.StartAsync();
+            "--Charge:Gateway:BenchEndpoints=true");
+        using var host = system;
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
         var run = Guid.NewGuid().ToString("N")[..6];
@@ -292,17 +279,8 @@ public static class Harness
     /// </summary>
     public static async Task<int> MemoryOnlyAsync(int count, bool azurite, bool hold)
     {
-        var ports = OcppLoad.FreePorts(4);
-        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        using var host = ChargeSiloHost.Build(
-        [
-            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
-            $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
-            azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
-            $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}", "--Logging:LogLevel:Default=Warning",
-            $"--Charge:Security:Jwt:SigningKey={key}", "--Charge:Authorization:UnknownTags=Accept",
-        ]);
-        await host.StartAsync();
+        var (system, _, _) = await OcppLoad.StartHost(azurite);
+        using var host = system;
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var result = await Memory(grains, count, Guid.NewGuid().ToString("N")[..6], azurite ? 100 : 1000, hold
             ? () =>

@@ -41,9 +41,9 @@ public static class OcppLoad
 
     /// <summary>
     /// The system in this process on free loopback ports, memory or Azurite storage, generated tags accepted and the
-    /// per-charger rate limit lifted (meant for real chargers); its ports and signing key.
+    /// per-charger rate limit lifted (meant for real chargers), with any further settings; its ports and signing key.
     /// </summary>
-    private static async Task<(IHost Host, int[] Ports, string Key)> StartHost(bool azurite)
+    public static async Task<(IHost Host, int[] Ports, string Key)> StartHost(bool azurite, params string[] settings)
     {
         var ports = FreePorts(4);
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -56,6 +56,7 @@ public static class OcppLoad
                 $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}",
                 "--Logging:LogLevel:Default=Warning", "--Charge:Authorization:UnknownTags=Accept",
                 "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
+                .. settings,
             ]);
         await host.StartAsync();
         return (host, ports, key);
