@@ -190,12 +190,12 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         }
 
         Watchers.Add(watcher);
-        return Task.FromResult(View());
+        return Task.FromResult(CachedView());
     }
 
     public Task Unwatch(ISessionWatcher watcher)
     {
-        Watchers.Remove(watcher);
+        _watchers?.Remove(watcher);
         return Task.CompletedTask;
     }
 
