@@ -85,9 +85,9 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("ApplyAllowance")]
     Task ApplyAllowance(string sessionId, double allowanceW);
 
-    /// <summary>The charger's answer to a limit (Accepted, Rejected, NotSupported, or a CALLERROR's code).</summary>
+    /// <summary>The charger's answer to the limit of <paramref name="allowanceW"/> (Accepted, Rejected, NotSupported, or a CALLERROR's code).</summary>
     [Alias("LimitAnswered")]
-    Task LimitAnswered(string sessionId, string status);
+    Task LimitAnswered(string sessionId, string status, double allowanceW);
 
     /// <summary>
     /// What a new transaction may draw until the load balancer gives it an allowance (OCPP TxDefaultProfile, sent at

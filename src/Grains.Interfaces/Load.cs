@@ -116,9 +116,12 @@ public interface ISiteLoadGrain : IGrainWithStringKey
     [Alias("Controllable")]
     Task Controllable(string sessionId);
 
-    /// <summary>The charger confirmed the session's last allowance (OCPP Accepted and verified, or written to the station's stream).</summary>
+    /// <summary>
+    /// The charger confirmed an allowance of the session (OCPP Accepted and verified, or written to the station's
+    /// stream): the one it names, since an earlier raise's answer may arrive after a lowering was sent.
+    /// </summary>
     [Alias("Applied")]
-    Task Applied(string sessionId);
+    Task Applied(string sessionId, double allowanceW);
 
     /// <summary>The load balancer's days in [from, to] (local dates), added up.</summary>
     [Alias("Days")]

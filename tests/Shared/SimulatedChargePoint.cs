@@ -16,6 +16,9 @@ public sealed class SimulatedSite
 
     public double PeakW { get; private set; }
 
+    /// <summary>Each charge point's draw and limit at the highest total, for a failure message.</summary>
+    public string PeakDetail { get; private set; } = "";
+
     public int Changes { get; private set; }
 
     public double TotalW
@@ -44,7 +47,12 @@ public sealed class SimulatedSite
         {
             change();
             Changes++;
-            PeakW = Math.Max(PeakW, _points.Sum(p => p.DrawW));
+            var total = _points.Sum(p => p.DrawW);
+            if (total > PeakW)
+            {
+                PeakW = total;
+                PeakDetail = string.Join("; ", _points.Select(p => $"tx {p.TransactionId} draws {p.DrawW} under {p.LimitW}"));
+            }
         }
     }
 }

@@ -68,7 +68,8 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
 
         if (Charger is { } charger)
         {
-            await charger.LimitAnswered(command.SessionId, status);
+            // The answer names the limit it answers: an earlier limit's answer must not pass for a later one's.
+            await charger.LimitAnswered(command.SessionId, status, command.LimitW ?? double.PositiveInfinity);
         }
 
         if (status == "Rejected")

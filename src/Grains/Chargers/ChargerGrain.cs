@@ -246,7 +246,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         }
     }
 
-    public Task LimitAnswered(string sessionId, string status) => _load.Answered(sessionId, status);
+    public Task LimitAnswered(string sessionId, string status, double allowanceW) => _load.Answered(sessionId, status, allowanceW);
 
     public Task<AvailabilityView> GetAvailability(DateTime from, DateTime to) =>
         Task.FromResult(_presence.Availability(ChargerId, from, to, Now));

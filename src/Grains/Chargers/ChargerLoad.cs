@@ -66,11 +66,11 @@ internal sealed class ChargerLoad(
         var delivered = await channels.DeliverToStation(command);
         if (Site is { } site && !unlimited)
         {
-            await (delivered ? site.Applied(sessionId) : site.Uncontrollable(sessionId));
+            await (delivered ? site.Applied(sessionId, allowanceW) : site.Uncontrollable(sessionId));
         }
     }
 
-    public async Task Answered(string sessionId, string status)
+    public async Task Answered(string sessionId, string status, double allowanceW)
     {
         if (Site is not { } site || !State.Active.ContainsKey(sessionId))
         {
@@ -79,7 +79,7 @@ internal sealed class ChargerLoad(
 
         if (status == "Accepted")
         {
-            await site.Applied(sessionId);
+            await site.Applied(sessionId, allowanceW);
             return;
         }
 

@@ -176,9 +176,10 @@ public sealed partial class SiteLoadGrain(
         }
     }
 
-    public Task Applied(string sessionId)
+    public Task Applied(string sessionId, double allowanceW)
     {
-        if (State.Sessions.TryGetValue(sessionId, out var entry) && entry.AwaitingAck)
+        // Only the lowered allowance awaited makes room: the answer to an earlier, higher one does not.
+        if (State.Sessions.TryGetValue(sessionId, out var entry) && entry.AwaitingAck && allowanceW <= entry.AllowanceW)
         {
             entry.AwaitingAck = false;
             ReleaseRaises();
