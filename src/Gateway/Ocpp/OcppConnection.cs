@@ -42,14 +42,14 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
                 // transaction's, so a new limit replaces the previous one (same purpose and stack level).
                 var (action, payload) = Messages.OcppJson.Command(new Messages.SetChargingProfile(command.ConnectorId,
                     new Messages.ChargingProfile(tx, tx, 0, "TxProfile", "Relative",
-                        new Messages.ChargingSchedule("W", [new Messages.ChargingSchedulePeriod(0, Math.Round((decimal)w, 1))]))));
+                        new Messages.ChargingSchedule("W", [new Messages.ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(w))]))));
                 status = Messages.OcppJson.StatusOf(await Call(action, payload));
                 if (status == "Rejected")
                 {
                     // Many chargers take limits only in amperes: the same limit per phase on three phases at 230 V.
                     var (inAmps, ampsPayload) = Messages.OcppJson.Command(new Messages.SetChargingProfile(command.ConnectorId,
                         new Messages.ChargingProfile(tx, tx, 0, "TxProfile", "Relative",
-                            new Messages.ChargingSchedule("A", [new Messages.ChargingSchedulePeriod(0, Math.Round((decimal)(w / (230 * 3)), 1), 3)]))));
+                            new Messages.ChargingSchedule("A", [new Messages.ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(w / (230 * 3)), 3)]))));
                     status = Messages.OcppJson.StatusOf(await Call(inAmps, ampsPayload));
                 }
 

@@ -33,7 +33,13 @@ public sealed partial class OcppSmartCharging(IGrainFactory grains, ILogger<Ocpp
     /// <summary>The TxDefaultProfile at <paramref name="limitW"/> (W, from the start of every new transaction).</summary>
     public static SetChargingProfile DefaultProfile(double limitW) =>
         new(0, new ChargingProfile(DefaultProfileId, null, 0, "TxDefaultProfile", "Relative",
-            new ChargingSchedule("W", [new ChargingSchedulePeriod(0, Math.Round((decimal)limitW, 1))])));
+            new ChargingSchedule("W", [new ChargingSchedulePeriod(0, Tenths(limitW))])));
+
+    /// <summary>
+    /// A limit as sent, in tenths (the precision OCPP schedules carry), rounded down: what a charger is told never
+    /// exceeds its share, so the shares of a site never add up above its limit.
+    /// </summary>
+    public static decimal Tenths(double limit) => Math.Floor((decimal)limit * 10) / 10;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId}: default profile {Limit} W: {Status}")]
     private partial void LogDefault(string chargePointId, double limit, string status);
