@@ -47,7 +47,8 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("GetTariffGroup")]
     Task<string?> GetTariffGroup();
 
-    /// <summary>A session of one of the customer's tags started (for the customer's session list).</summary>
+    /// <summary>A session of one of the customer's tags started (for the customer's session list). Interleaves: adds arriving while a write is in flight share the next write.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     [Alias("AddSession")]
     Task AddSession(SessionRef session);
 

@@ -176,6 +176,8 @@ public interface IChargerDirectoryGrain : IGrainWithStringKey
 [Alias("charge.IIdTagGrain")]
 public interface IIdTagGrain : IGrainWithStringKey
 {
+    /// <summary>Interleaves: the adds arriving while a write is in flight share the next write.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     [Alias("AddSession")]
     Task AddSession(SessionRef session);
 

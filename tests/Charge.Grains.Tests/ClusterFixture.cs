@@ -1,4 +1,5 @@
 using Charge.Grains;
+using Charge.Grains.Interfaces;
 using Charge.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 .Build();
             siloBuilder.Services.AddChargeGrains(configuration);
             siloBuilder.AddChargeProviders();
+            Charge.Silo.Storage.MeasuredGrainStorage.Wrap(siloBuilder.Services, StorageNames.Charge, inner => new FaultInjectedStorage(inner));
             siloBuilder.Configure<Orleans.Hosting.ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }
     }

@@ -24,17 +24,26 @@ public sealed class UsageDayGrain([PersistentState("usage", StorageNames.Charge)
 {
     private bool _unwritten;
 
+    // A count changed in memory and not yet stored (its write failed): a repeated Record writes it before answering.
+    private bool _countUnwritten;
+
     private DateOnly Date => DateOnly.ParseExact(this.GetPrimaryKeyString().Split('|')[^1].Split('#')[0], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task Record(UsageContribution contribution)
     {
-        if (!state.State.Sessions.Add(contribution.SessionId))
+        if (state.State.Sessions.Add(contribution.SessionId))
+        {
+            state.State.Day = UsageAttribution.Add(Current, contribution);
+            _countUnwritten = true;
+        }
+        else if (!_countUnwritten)
         {
             return;
         }
 
-        state.State.Day = UsageAttribution.Add(Current, contribution);
+        // A retry after a failed write finds the session counted in memory only: it is answered once that is stored.
         await state.WriteStateAsync();
+        _countUnwritten = false;
         _unwritten = false;
     }
 

@@ -53,15 +53,16 @@ public sealed partial class SettlementGrain(
             throw ChargeException.FailedPrecondition($"session {session.SessionId} is not completed; only a completed session is settled");
         }
 
-        if (!State.Archived)
+        if (!State.Archived || !State.UsageRecorded)
         {
-            await archive.ArchiveAsync(Archived(session));
-            State.Archived = true;
-            await Persist();
-        }
+            // One write for both steps: the archive is an upsert of the session's row and a usage shard takes a session
+            // it holds in flight once, so a retry after a failure between them repeats neither.
+            if (!State.Archived)
+            {
+                await archive.ArchiveAsync(Archived(session));
+                State.Archived = true;
+            }
 
-        if (!State.UsageRecorded)
-        {
             await RecordUsage(session, (grain, day) => grain.Record(day));
             State.UsageRecorded = true;
             await Persist();

@@ -18,7 +18,10 @@ public sealed class ChargerHistoryGrain(
     /// <summary>Far above what one connector can start in a month; a bound, not a working limit.</summary>
     public const int MonthLimit = 100_000;
 
-    public async Task Add(ImmutableArray<SessionRef> sessions)
+    // Tracks what is stored, so a retry after a failed write is answered only once the page holds its session.
+    private CoalescedWrite? _write;
+
+    public Task Add(ImmutableArray<SessionRef> sessions)
     {
         var added = false;
         foreach (var session in sessions)
@@ -26,10 +29,8 @@ public sealed class ChargerHistoryGrain(
             added |= SessionIndex.Add(state.State.Sessions, session, MonthLimit);
         }
 
-        if (added)
-        {
-            await state.WriteStateAsync();
-        }
+        _write ??= new CoalescedWrite(state.WriteStateAsync);
+        return added ? _write.WriteAsync() : _write.StoredAsync();
     }
 
     public Task<ImmutableArray<SessionRef>> Query(DateTime from, DateTime to, int limit) =>

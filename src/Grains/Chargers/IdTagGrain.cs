@@ -9,13 +9,13 @@ public sealed class IdTagGrain(
 {
     public const int HistoryLimit = 2000;
 
-    public async Task AddSession(SessionRef session)
-    {
-        if (SessionIndex.Add(state.State.Sessions, session, HistoryLimit))
-        {
-            await state.WriteStateAsync();
-        }
-    }
+    // Starts of one tag on many chargers at once (a fleet card) share writes instead of queueing one write each.
+    private CoalescedWrite? _write;
+
+    private CoalescedWrite Write => _write ??= new CoalescedWrite(state.WriteStateAsync);
+
+    public Task AddSession(SessionRef session) =>
+        SessionIndex.Add(state.State.Sessions, session, HistoryLimit) ? Write.WriteAsync() : Write.StoredAsync();
 
     public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
         Task.FromResult(SessionIndex.Query(state.State.Sessions, from, to, limit));

@@ -21,15 +21,18 @@ public sealed class CustomerGrain(
 {
     public const int HistoryLimit = 2000;
 
+    // Every write of the state goes through it: starts of the customer's tags (which interleave) share writes, and
+    // never overlap a change of the account.
+    private CoalescedWrite? _write;
+
     private string CustomerId => this.GetPrimaryKeyString();
 
-    public async Task AddSession(SessionRef session)
-    {
-        if (Chargers.SessionIndex.Add(state.State.Sessions, session, HistoryLimit))
-        {
-            await state.WriteStateAsync();
-        }
-    }
+    private CoalescedWrite Writes => _write ??= new CoalescedWrite(state.WriteStateAsync);
+
+    private Task Write() => Writes.WriteAsync();
+
+    public Task AddSession(SessionRef session) =>
+        Chargers.SessionIndex.Add(state.State.Sessions, session, HistoryLimit) ? Write() : Writes.StoredAsync();
 
     public Task<ImmutableArray<SessionRef>> ListSessions(DateTime from, DateTime to, int limit) =>
         Task.FromResult(Chargers.SessionIndex.Query(state.State.Sessions, from, to, limit));
@@ -38,7 +41,7 @@ public sealed class CustomerGrain(
     {
         state.State.Info = info;
         state.State.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await state.WriteStateAsync();
+        await Write();
         await GrainFactory.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).Add(CustomerId);
         return View(info);
     }

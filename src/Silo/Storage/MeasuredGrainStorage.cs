@@ -24,11 +24,14 @@ public sealed class MeasuredGrainStorage(IGrainStorage inner) : IGrainStorage, I
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
 
     /// <summary>Replaces the registration of the storage named <paramref name="name"/> with itself around it.</summary>
-    public static void Decorate(IServiceCollection services, string name)
+    public static void Decorate(IServiceCollection services, string name) => Wrap(services, name, inner => new MeasuredGrainStorage(inner));
+
+    /// <summary>Replaces the registration of the storage named <paramref name="name"/> with <paramref name="wrap"/> around it.</summary>
+    public static void Wrap(IServiceCollection services, string name, Func<IGrainStorage, IGrainStorage> wrap)
     {
         var original = services.Last(s => s.ServiceType == typeof(IGrainStorage) && s.IsKeyedService && Equals(s.ServiceKey, name));
         services.Remove(original);
-        services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => new MeasuredGrainStorage(
+        services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => wrap(
             original.KeyedImplementationFactory is { } factory ? (IGrainStorage)factory(sp, key)
             : original.KeyedImplementationInstance as IGrainStorage
               ?? (IGrainStorage)ActivatorUtilities.CreateInstance(sp, original.KeyedImplementationType!)));

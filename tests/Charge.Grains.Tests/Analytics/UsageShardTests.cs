@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Charge.Grains.Analytics;
 using Charge.Grains.Interfaces;
 using Charge.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Charge.Grains.Tests;
 
@@ -49,6 +50,26 @@ public sealed class UsageShardTests(ClusterFixture fixture)
 
         Assert.Equal((2, 1500m), (counted.Sessions, counted.SessionEnergyWh));
         Assert.Equal((3, 2500m), (afterRelease.Sessions, afterRelease.SessionEnergyWh));
+    }
+
+    [Fact]
+    public async Task A_contribution_retried_after_a_failed_write_is_stored_before_it_is_answered()
+    {
+        var scope = $"charger:{Guid.NewGuid():N}";
+        var date = new DateOnly(2026, 11, 30);
+        var shard = Grains.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, date, 0));
+        FaultInjectedStorage.FailNextWrites(shard.GetGrainId(), 1);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => shard.Record(Contribution("S-1", 1000)));
+        // The settlement retries: the shard has the session in memory from the failed attempt, and must store it now.
+        await shard.Record(Contribution("S-1", 1000));
+
+        var storage = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services
+            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Charge);
+        var stored = new GrainState<UsageDayState>(new UsageDayState());
+        await storage.ReadStateAsync("usage", shard.GetGrainId(), stored);
+        Assert.Equal((1, 1000m), (stored.State!.Day!.Sessions, stored.State.Day.SessionEnergyWh));
+        Assert.Equal((1, 1000m), ((await shard.Get()).Sessions, (await shard.Get()).SessionEnergyWh));
     }
 
     [Fact]

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using Orleans.Storage;
+
+namespace Charge.Grains.Tests;
+
+/// <summary>The test cluster's grain storage, able to fail the next writes of one grain (a storage outage as that grain sees it).</summary>
+public sealed class FaultInjectedStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    private static readonly ConcurrentDictionary<GrainId, int> FailingWrites = new();
+
+    /// <summary>The next <paramref name="count"/> writes of <paramref name="grain"/> fail as an unreachable store would.</summary>
+    public static void FailNextWrites(GrainId grain, int count) => FailingWrites[grain] = count;
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (FailingWrites.TryGetValue(grainId, out var left) && left > 0)
+        {
+            FailingWrites[grainId] = left - 1;
+            throw new IOException($"injected storage failure writing {stateName} of {grainId}");
+        }
+
+        return inner.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
+
+    public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
+}
