@@ -6,6 +6,7 @@ using Charge.Bench;
 // dotnet run -c Release --project bench/Charge.Bench -- --help          its options
 // dotnet run -c Release --project bench/Charge.Bench -- ocpp [options]  the OCPP 1.6J load run only
 // dotnet run -c Release --project bench/Charge.Bench -- memory [--sessions N --storage azurite|memory --hold]   memory per open session only
+// ulimit -n 65536; dotnet run -c Release --project bench/Charge.Bench -- network [--chargers 20000 --minutes 30]   a realistic network on one gateway
 // dotnet run -c Release --project bench/Charge.Bench -- micro --filter '*Allocation*'   BenchmarkDotNet micro-benchmarks only
 if (args.Length > 0 && args[0] == "micro" || args.Contains("--filter"))
 {
@@ -71,5 +72,28 @@ var memory = new Command("memory", "The memory phase only: managed bytes per ope
 };
 memory.SetAction(parse => Harness.MemoryOnlyAsync(parse.GetValue(memorySessions), parse.GetValue(memoryStorage) == "azurite", parse.GetValue(hold)));
 root.Add(memory);
+var networkChargers = Positive("--chargers", "OCPP 1.6J charge points kept connected", 20_000);
+var networkMinutes = Positive("--minutes", "minutes of steady run", 30);
+var networkInterval = Positive("--interval", "seconds between a charge point's MeterValues", 10);
+var networkReadings = Positive("--readings", "MeterValues per session", 30);
+var networkStorage = new Option<string>("--storage") { Description = "memory (the reading log in memory) or azurite", DefaultValueFactory = _ => "memory" };
+networkStorage.AcceptOnlyFromAmong("memory", "azurite");
+var network = new Command("network", "A realistic network on one gateway: memory per connection and session, memory over a steady run, graceful shutdown")
+{
+    networkChargers, networkMinutes, networkInterval, networkReadings, networkStorage,
+};
+network.SetAction(parse => NetworkLoad.RunAsync(parse.GetValue(networkChargers), parse.GetValue(networkMinutes), parse.GetValue(networkInterval),
+    parse.GetValue(networkReadings), parse.GetValue(networkStorage) == "azurite"));
+root.Add(network);
+var clientsUrl = new Option<string>("--url") { Required = true };
+var clientsFile = new Option<string>("--file") { Required = true };
+var clients = new Command("network-clients", "(started by network) the charge points, in a process of their own")
+{
+    clientsUrl, clientsFile, networkMinutes, networkInterval, networkReadings,
+};
+clients.Hidden = true;
+clients.SetAction(parse => NetworkLoad.ClientsAsync(parse.GetValue(clientsUrl)!, parse.GetValue(clientsFile)!, parse.GetValue(networkMinutes),
+    parse.GetValue(networkInterval), parse.GetValue(networkReadings)));
+root.Add(clients);
 root.Add(new Command("micro", "BenchmarkDotNet micro-benchmarks (its own options follow, e.g. --filter '*Allocation*')"));
 return await root.Parse(args).InvokeAsync();

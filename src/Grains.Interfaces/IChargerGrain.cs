@@ -80,6 +80,15 @@ public interface IChargerGrain : IGrainWithStringKey
     [Alias("LocalListAnswered")]
     Task LocalListAnswered(int version, string status);
 
+    /// <summary>
+    /// A session this charger stopped or closed is followed up (archived, counted, billed): it leaves the unsettled
+    /// list without the charger's reminder asking it (which would bring a finished session back into memory). One
+    /// way: the session does not wait for its charger; a lost message leaves the reminder to ask, as before.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("SessionSettled")]
+    Task SessionSettled(string sessionId);
+
     /// <summary>The site's load balancer gives a session an allowance; the charger is told (OCPP profile or station command).</summary>
     [Orleans.Concurrency.OneWay]
     [Alias("ApplyAllowance")]

@@ -38,6 +38,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                     ["Charge:Sessions:AbandonedAfter"] = "00:00:06",
                     ["Charge:Sessions:AbandonedSweepPeriod"] = "00:00:01",
                     ["Charge:Sessions:FollowUpReminderPeriod"] = "00:00:02",
+                    // A finished session read again goes from memory soon (seen by the test of it).
+                    ["Charge:Sessions:FinishedLinger"] = "00:00:01",
                     // Sessions in these tests use made-up tags; the registry's own tests register theirs.
                     ["Charge:Authorization:UnknownTags"] = "Accept",
                 })

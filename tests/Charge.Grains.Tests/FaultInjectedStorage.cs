@@ -3,7 +3,10 @@ using Orleans.Storage;
 
 namespace Charge.Grains.Tests;
 
-/// <summary>The test cluster's grain storage, able to fail the next writes of one grain (a storage outage as that grain sees it).</summary>
+/// <summary>
+/// The test cluster's grain storage, able to fail the next writes of one grain (a storage outage as that grain sees it)
+/// and counting each grain's reads (one per activation: how often a grain was brought into memory).
+/// </summary>
 public sealed class FaultInjectedStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly ConcurrentDictionary<GrainId, int> FailingWrites = new();
@@ -11,7 +14,16 @@ public sealed class FaultInjectedStorage(IGrainStorage inner) : IGrainStorage, I
     /// <summary>The next <paramref name="count"/> writes of <paramref name="grain"/> fail as an unreachable store would.</summary>
     public static void FailNextWrites(GrainId grain, int count) => FailingWrites[grain] = count;
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+    private static readonly ConcurrentDictionary<GrainId, int> ReadCounts = new();
+
+    /// <summary>How many times <paramref name="grain"/>'s state was read so far.</summary>
+    public static int Reads(GrainId grain) => ReadCounts.GetValueOrDefault(grain);
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ReadCounts.AddOrUpdate(grainId, 1, (_, n) => n + 1);
+        return inner.ReadStateAsync(stateName, grainId, grainState);
+    }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

@@ -55,6 +55,37 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_followed_up_session_leaves_memory_and_its_chargers_reminder_does_not_bring_it_back()
+    {
+        var (chargerId, sessionId) = Ids();
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        var session = Grains.GetGrain<ISessionGrain>(sessionId);
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        Task<int> Activations() => management.GetGrainActivationCount((GrainReference)session);
+
+        await charger.StartSession(Start(sessionId, chargerId));
+        await charger.ReportMeterValues(sessionId, Readings((5, 10_500m)));
+        await Settled(sessionId, 1);
+        await charger.StopSession(new StopSessionCommand(sessionId, 11_000m, T0.AddMinutes(20), "Local"));
+        await Eventually.Get(() => session.GetView(), v => v.Billed);
+        // Read once more (the poll above may have read it right after it went): it lingers a second, then goes.
+        var billed = await session.GetView();
+        var afterFollowUp = await Eventually.Get(Activations, n => n == 0);
+        var reads = FaultInjectedStorage.Reads(session.GetGrainId());
+        // The charger's reminder (every 2 s here) asks its unsettled sessions; this one told the charger it is done, so
+        // it is not asked, which would activate it again (a read of its state each time).
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var readsAfterReminders = FaultInjectedStorage.Reads(session.GetGrainId());
+        var afterReminders = await Activations();
+        var stored = await session.GetView();
+
+        Assert.True(billed.Billed);
+        Assert.Equal(0, afterFollowUp);
+        Assert.Equal((reads, 0), (readsAfterReminders, afterReminders));
+        Assert.Equal((SessionStatus.Completed, 1000m, true), (stored.Status, stored.EnergyWh, stored.Billed));
+    }
+
+    [Fact]
     public async Task A_stop_right_after_readings_waits_for_the_batches_in_flight()
     {
         var (chargerId, sessionId) = Ids();

@@ -55,6 +55,8 @@ public sealed record InvoiceState
     [Id(0)] public Invoice? Invoice { get; set; }
 }
 
+/// <summary>Issued once and read now and then: an idle document leaves memory after minutes, not the default hours.</summary>
+[CollectionAgeLimit(Minutes = 10)]
 public sealed class InvoiceGrain(
     [PersistentState("invoice", StorageNames.Charge)] IPersistentState<InvoiceState> state, IOptions<BillingOptions> options) : Grain, IInvoiceGrain
 {

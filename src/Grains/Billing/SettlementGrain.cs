@@ -81,6 +81,8 @@ public sealed partial class SettlementGrain(
             await Invoice(session);
         }
 
+        // Settled: a repeated call is answered from the stored state, so the activation need not wait for idle collection.
+        this.DeactivateOnIdle();
         return new Settlement(State.OnStatement ? null : State.InvoiceNumber);
     }
 

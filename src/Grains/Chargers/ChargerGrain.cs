@@ -146,6 +146,12 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
 
     public Task<int> SweepAbandoned() => _sessions.SweepAbandoned(_lastContact);
 
+    public Task SessionSettled(string sessionId)
+    {
+        _sessions.Settled(sessionId);
+        return Task.CompletedTask;
+    }
+
     public Task<MeterValuesAccepted> ReportMeterValues(string sessionId, ImmutableArray<MeterReading> readings) => _sessions.Report(sessionId, readings);
 
     public Task<SessionView> StopSession(StopSessionCommand command) => _sessions.Stop(command);

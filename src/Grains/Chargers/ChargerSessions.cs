@@ -231,6 +231,15 @@ internal sealed class ChargerSessions(
         }
     }
 
+    /// <summary>The session said it is followed up: it leaves the list, written with the charger's next write.</summary>
+    public void Settled(string sessionId)
+    {
+        if (State.Unsettled.Remove(sessionId))
+        {
+            _unsettledChanged = true;
+        }
+    }
+
     /// <summary>Nothing runs or waits here any more: the trimmed list is written and the reminder goes.</summary>
     public async Task IdleWithoutReminder()
     {

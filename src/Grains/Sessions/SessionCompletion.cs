@@ -104,6 +104,27 @@ internal sealed class SessionCompletion(
         }
     }
 
+    /// <summary>
+    /// Nothing is left for this activation to do: a completed session is read rarely (its record, a late reading), and
+    /// the stored state answers that. Kept until idle collection, every completed session of the day stayed in memory
+    /// (the network run: 7,200 of 8,000 completed sessions still activated after 4 minutes). Brought back later to be
+    /// read, it lingers a little (<see cref="SessionOptions.FinishedLinger"/>).
+    /// </summary>
+    private void Leave() => grain.DeactivateOnIdle();
+
+    /// <summary>Its charger stops asking (one way; if the message is lost, the charger's reminder asks as before).</summary>
+    private void TellCharger()
+    {
+        try
+        {
+            _ = host.Grains.GetGrain<IChargerGrain>(State.ChargerId).SessionSettled(host.SessionId);
+        }
+        catch (Exception e)
+        {
+            logger.FollowUpFailed(e, host.SessionId);
+        }
+    }
+
     /// <summary>A reminder of the session's own, registered by an earlier version at each stop: it finishes what it was for, then goes.</summary>
     public async Task ReceiveReminder(string reminderName)
     {
@@ -144,6 +165,8 @@ internal sealed class SessionCompletion(
             await host.Persist();
             host.NotifyWatchers();
             _schedule.Done();
+            TellCharger();
+            Leave();
         }
         catch (Exception e)
         {

@@ -78,9 +78,18 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
             await LoadTariff(pinned);
         }
 
-        if (State.Status == SessionStatus.Completed && !Completion.FollowedUp)
+        if (State.Status == SessionStatus.Completed)
         {
-            await Completion.FollowUp();
+            if (Completion.FollowedUp)
+            {
+                // Brought back to be read (an app, a report, its charger asking): answered from memory a while, then gone.
+                this.RegisterGrainTimer(() => { DeactivateOnIdle(); return Task.CompletedTask; },
+                    new GrainTimerCreationOptions(_options.FinishedLinger, Timeout.InfiniteTimeSpan));
+            }
+            else
+            {
+                await Completion.FollowUp();
+            }
         }
     }
 

@@ -66,6 +66,14 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan FollowUpReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a finished session (completed and followed up) stays in memory after it was brought back to be read:
+    /// reads within it are answered from memory, and then the activation goes (left to idle collection, every finished
+    /// session read once would stay for hours). Right after its follow-up it goes at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FinishedLinger { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How soon a failed archive write is tried again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ArchiveRetry { get; set; } = TimeSpan.FromSeconds(30);

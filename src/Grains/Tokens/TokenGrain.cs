@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Charge.Grains.Tokens;
@@ -17,10 +18,11 @@ public sealed record TokenState
 }
 
 /// <summary>One id_tag in the operator's registry: what it may do, and the sessions it runs against its limit.</summary>
-public sealed class TokenGrain(
+public sealed partial class TokenGrain(
     [PersistentState("token", StorageNames.Charge)] IPersistentState<TokenState> state,
     IOptions<AuthorizationOptions> options,
-    TimeProvider time) : Grain, ITokenGrain
+    TimeProvider time,
+    ILogger<TokenGrain> logger) : Grain, ITokenGrain
 {
     /// <summary>More concurrent sessions than this per tag is not a limit.</summary>
     public const int MaxConcurrentSessionsLimit = 100;
@@ -63,7 +65,7 @@ public sealed class TokenGrain(
             State.Running.Clear();
         }
 
-        await state.WriteStateAsync();
+        await Persist();
         await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Changed(IdTag, registered: true);
         return View(State.Spec);
     }
@@ -76,7 +78,7 @@ public sealed class TokenGrain(
         State.Spec = null;
         State.Running.Clear();
         State.UpdatedAt = Now;
-        await state.WriteStateAsync();
+        await Persist();
         await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Changed(IdTag, registered: false);
     }
 
@@ -119,7 +121,7 @@ public sealed class TokenGrain(
 
         // Held before the session starts, so two starts racing on different chargers cannot both take the last slot.
         State.Running.Add(sessionId);
-        await state.WriteStateAsync();
+        await Persist();
         return new StartAuthorization(decision, HoldsSlot: true, spec.CustomerId);
     }
 
@@ -127,7 +129,7 @@ public sealed class TokenGrain(
     {
         if (State.Running.Remove(sessionId))
         {
-            await state.WriteStateAsync();
+            await Persist();
         }
     }
 
@@ -158,11 +160,20 @@ public sealed class TokenGrain(
         if (ended.Length > 0)
         {
             State.Running.ExceptWith(ended);
-            await state.WriteStateAsync();
+            await Persist();
         }
 
         return State.Running.Count;
     }
+
+    /// <summary>
+    /// A slot change: applied whole or not at all. After a failed write the activation goes, and with it the slot held
+    /// in memory only, so a retried start takes it again and writes it (it was answered HoldsSlot without a write).
+    /// </summary>
+    private Task Persist() => state.WriteOrUnavailable(GrainContext, e => LogStorageFailed(e, IdTag));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "id_tag {IdTag}: storage write failed")]
+    private partial void LogStorageFailed(Exception e, string idTag);
 
     private TokenSpec Registered() =>
         State.Spec ?? throw ChargeException.NotFound($"id_tag '{IdTag}' is not registered");
@@ -184,7 +195,9 @@ public sealed record TokenDirectoryState
 }
 
 /// <summary>The registered tags in order, and the registry's version with its recent changes.</summary>
-public sealed class TokenDirectoryGrain([PersistentState("tokens", StorageNames.Charge)] IPersistentState<TokenDirectoryState> state) : Grain, ITokenDirectoryGrain
+public sealed partial class TokenDirectoryGrain(
+    [PersistentState("tokens", StorageNames.Charge)] IPersistentState<TokenDirectoryState> state,
+    ILogger<TokenDirectoryGrain> logger) : Grain, ITokenDirectoryGrain
 {
     /// <summary>Changes a differential local-list update can be made from; a charger further behind gets the whole list.</summary>
     public const int ChangesKept = 1000;
@@ -199,9 +212,13 @@ public sealed class TokenDirectoryGrain([PersistentState("tokens", StorageNames.
             state.State.Changes.RemoveAt(0);
         }
 
-        await state.WriteStateAsync();
+        // A failed write drops the activation, so a retry counts the change once, from what storage has.
+        await state.WriteOrUnavailable(GrainContext, LogStorageFailed);
         return state.State.Version;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The id_tag registry: storage write failed")]
+    private partial void LogStorageFailed(Exception e);
 
     public Task<long> Version() => Task.FromResult(state.State.Version);
 

@@ -1,4 +1,6 @@
 using Charge.Grains.Interfaces;
+using Charge.Grains.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Charge.Grains.Tests.Tokens;
 
@@ -24,6 +26,28 @@ public sealed class TokenGrainTests(ClusterFixture fixture)
         // "next" never started either, so it frees too: the limit counts running sessions, not attempts.
         Assert.Equal(AuthorizationStatus.Accepted, third.Authorization.Status);
         Assert.Equal(1, (await token.Get()).ActiveSessions);
+    }
+
+    [Fact]
+    public async Task A_start_retried_after_a_failed_write_holds_a_slot_that_is_stored()
+    {
+        var idTag = NewId("TAG");
+        var token = fixture.Grains.GetGrain<ITokenGrain>(idTag);
+        await token.Put(new TokenSpec(TokenStatus.Accepted, MaxConcurrentSessions: 1));
+        var sessionId = NewId("cp") + "~s-1";
+        FaultInjectedStorage.FailNextWrites(token.GetGrainId(), 1);
+
+        var failed = await Assert.ThrowsAsync<ChargeException>(() => token.AuthorizeStart(sessionId));
+        // The charger retries the same start: the slot must be in storage before it is answered as held.
+        var retried = await token.AuthorizeStart(sessionId);
+
+        Assert.Equal(ChargeErrorKind.Unavailable, failed.Kind);
+        Assert.True(retried.HoldsSlot);
+        var storage = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services
+            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Charge);
+        var stored = new GrainState<TokenState>(new TokenState());
+        await storage.ReadStateAsync("token", token.GetGrainId(), stored);
+        Assert.Equal([sessionId], stored.State!.Running);
     }
 
     [Fact]
