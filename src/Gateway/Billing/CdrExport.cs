@@ -161,7 +161,12 @@ public static class CdrExport
     /// <summary>A JSON number with the decimal's exact digits (no binary floating point on the way).</summary>
     private static JsonNode Exact(decimal value) => JsonNode.Parse(Text(value))!;
 
-    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A number without trailing zeros, as the API writes it: the same value reads the same whether its session was
+    /// computed in memory or read back from storage, which keeps a decimal's scale (12 kWh came back as 12.0 once
+    /// finished sessions were reloaded rather than kept in memory).
+    /// </summary>
+    private static string Text(decimal value) => Services.CostMapping.Text(value);
 
     private static string Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
