@@ -132,6 +132,7 @@ public static class NetworkLoad
         var booted = 0;
         var started = 0;
         var completed = 0;
+        var dropped = 0;
 
         // Connect and boot, a few hundred at a time (a real network reconnects after a restart at about that pace).
         using (var gate = new SemaphoreSlim(200))
@@ -171,46 +172,63 @@ public static class NetworkLoad
             var register = 0;
             var lastHeartbeat = Stopwatch.StartNew();
             var first = true;
-            while (!stop.IsCancellationRequested)
+            try
             {
-                var startReply = await Call(socket, "StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
-                if (first && Interlocked.Increment(ref started) == pairs.Length)
+                while (!stop.IsCancellationRequested)
                 {
-                    everyoneStarted.TrySetResult();
-                }
-
-                first = false;
-                if (startReply[0]!.GetValue<int>() != 3)
-                {
-                    await Task.Delay(interval);
-                    continue;
-                }
-
-                var tx = startReply[2]!["transactionId"]!.GetValue<int>();
-                for (var r = 0; r < readings && !stop.IsCancellationRequested; r++)
-                {
-                    await Task.Delay(interval);
-                    register += 30;
-                    await Call(socket, "MeterValues", new JsonObject
+                    var startReply = await Call(socket, "StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                    if (first && Interlocked.Increment(ref started) == pairs.Length)
                     {
-                        ["connectorId"] = 1, ["transactionId"] = tx,
-                        ["meterValue"] = new JsonArray(new JsonObject
+                        everyoneStarted.TrySetResult();
+                    }
+
+                    first = false;
+                    if (startReply[0]!.GetValue<int>() != 3)
+                    {
+                        await Task.Delay(interval);
+                        continue;
+                    }
+
+                    var tx = startReply[2]!["transactionId"]!.GetValue<int>();
+                    for (var r = 0; r < readings && !stop.IsCancellationRequested; r++)
+                    {
+                        await Task.Delay(interval);
+                        register += 30;
+                        await Call(socket, "MeterValues", new JsonObject
                         {
-                            ["timestamp"] = Iso(DateTime.UtcNow),
-                            ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = register.ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" }),
-                        }),
-                    }, timings, (++next).ToString(CultureInfo.InvariantCulture));
-                    if (lastHeartbeat.Elapsed > TimeSpan.FromSeconds(60))
+                            ["connectorId"] = 1, ["transactionId"] = tx,
+                            ["meterValue"] = new JsonArray(new JsonObject
+                            {
+                                ["timestamp"] = Iso(DateTime.UtcNow),
+                                ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = register.ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" }),
+                            }),
+                        }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                        if (lastHeartbeat.Elapsed > TimeSpan.FromSeconds(60))
+                        {
+                            await Call(socket, "Heartbeat", new JsonObject(), timings, (++next).ToString(CultureInfo.InvariantCulture));
+                            lastHeartbeat.Restart();
+                        }
+                    }
+
+                    if (!stop.IsCancellationRequested)
                     {
-                        await Call(socket, "Heartbeat", new JsonObject(), timings, (++next).ToString(CultureInfo.InvariantCulture));
-                        lastHeartbeat.Restart();
+                        await Call(socket, "StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                        Interlocked.Increment(ref completed);
                     }
                 }
-
-                if (!stop.IsCancellationRequested)
+            }
+            catch (WebSocketException e)
+            {
+                // The central system closed this charge point's socket: counted and reported, the others go on.
+                if (Interlocked.Increment(ref dropped) <= 3)
                 {
-                    await Call(socket, "StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
-                    Interlocked.Increment(ref completed);
+                    Console.WriteLine($"charge point {pairs[i][0]} dropped: {e.Message}");
+                }
+
+                if (first && Interlocked.Increment(ref started) == pairs.Length)
+                {
+                    // It will not start: the others need not wait for it.
+                    everyoneStarted.TrySetResult();
                 }
             }
         })).ToArray();
@@ -231,7 +249,7 @@ public static class NetworkLoad
         stop.Cancel();
         await Task.WhenAll(runs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"report {booted} booted ({boots}), {completed} sessions completed; steady: {Summary(timings)}"));
+            $"report {booted} booted ({boots}), {completed} sessions completed, {dropped} sockets closed by the server; steady: {Summary(timings)}"));
         // The sockets stay open: the parent measures a graceful shutdown with its chargers still connected.
         await Console.Out.FlushAsync();
         Environment.Exit(0);
