@@ -142,7 +142,7 @@ public static class NetworkLoad
                 await gate.WaitAsync();
                 try
                 {
-                    sockets[i] = await Connect($"{url}/{pair[0]}", pair[1]);
+                    sockets[i] = await OcppLoad.Connect($"{url}/{pair[0]}", pair[1]);
                     await Call(sockets[i], "BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Network" }, timings, "1");
                     Interlocked.Increment(ref booted);
                 }
@@ -176,7 +176,7 @@ public static class NetworkLoad
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var startReply = await Call(socket, "StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                    var startReply = await Call(socket, "StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
                     if (first && Interlocked.Increment(ref started) == pairs.Length)
                     {
                         everyoneStarted.TrySetResult();
@@ -199,7 +199,7 @@ public static class NetworkLoad
                             ["connectorId"] = 1, ["transactionId"] = tx,
                             ["meterValue"] = new JsonArray(new JsonObject
                             {
-                                ["timestamp"] = Iso(DateTime.UtcNow),
+                                ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow),
                                 ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = register.ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" }),
                             }),
                         }, timings, (++next).ToString(CultureInfo.InvariantCulture));
@@ -212,7 +212,7 @@ public static class NetworkLoad
 
                     if (!stop.IsCancellationRequested)
                     {
-                        await Call(socket, "StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                        await Call(socket, "StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
                         Interlocked.Increment(ref completed);
                     }
                 }
@@ -268,17 +268,6 @@ public static class NetworkLoad
 
         return text.ToString().TrimEnd(' ', ';');
     }
-
-    private static async Task<ClientWebSocket> Connect(string uri, string authorization)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp1.6");
-        socket.Options.SetRequestHeader("Authorization", authorization);
-        await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
-        return socket;
-    }
-
-    private static string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     /// <summary>One CALL and its answer, timed by action (errors apart); the central system's own CALLs are refused.</summary>
     private static async Task<JsonArray> Call(ClientWebSocket socket, string action, JsonObject payload,

@@ -150,7 +150,7 @@ public static class OcppLoad
     }
 
     /// <summary>A charge point's OCPP 1.6J socket, authenticated with its Basic credential.</summary>
-    private static async Task<ClientWebSocket> Connect(string uri, string authorization)
+    public static async Task<ClientWebSocket> Connect(string uri, string authorization)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("ocpp1.6");
@@ -159,7 +159,7 @@ public static class OcppLoad
         return socket;
     }
 
-    private static string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    public static string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static async Task Cycles(string uri, string authorization, int readings, TimeSpan interval,
         ConcurrentDictionary<string, ConcurrentBag<double>> timings, CancellationToken stop)
