@@ -18,6 +18,17 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
+    /// <summary>What storage holds for a grain's state, read past the grain (which may hold more in memory).</summary>
+    public async Task<T> Stored<T>(string stateName, GrainId grain)
+        where T : new()
+    {
+        var storage = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services
+            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Charge);
+        var stored = new GrainState<T>(new T());
+        await storage.ReadStateAsync(stateName, grain, stored);
+        return stored.State!;
+    }
+
     public async Task DisposeAsync()
     {
         await Cluster.StopAllSilosAsync();

@@ -10,11 +10,10 @@ namespace Charge.Grains.Tests;
 public sealed class FaultInjectedStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly ConcurrentDictionary<GrainId, int> FailingWrites = new();
+    private static readonly ConcurrentDictionary<GrainId, int> ReadCounts = new();
 
     /// <summary>The next <paramref name="count"/> writes of <paramref name="grain"/> fail as an unreachable store would.</summary>
     public static void FailNextWrites(GrainId grain, int count) => FailingWrites[grain] = count;
-
-    private static readonly ConcurrentDictionary<GrainId, int> ReadCounts = new();
 
     /// <summary>How many times <paramref name="grain"/>'s state was read so far.</summary>
     public static int Reads(GrainId grain) => ReadCounts.GetValueOrDefault(grain);

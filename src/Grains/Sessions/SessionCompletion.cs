@@ -121,7 +121,7 @@ internal sealed class SessionCompletion(
         }
         catch (Exception e)
         {
-            logger.FollowUpFailed(e, host.SessionId);
+            logger.ChargerNotTold(e, host.SessionId);
         }
     }
 

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Charge.Grains.Analytics;
 using Charge.Grains.Interfaces;
 using Charge.Tests;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Charge.Grains.Tests;
 
@@ -64,11 +63,8 @@ public sealed class UsageShardTests(ClusterFixture fixture)
         // The settlement retries: the shard has the session in memory from the failed attempt, and must store it now.
         await shard.Record(Contribution("S-1", 1000));
 
-        var storage = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services
-            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Charge);
-        var stored = new GrainState<UsageDayState>(new UsageDayState());
-        await storage.ReadStateAsync("usage", shard.GetGrainId(), stored);
-        Assert.Equal((1, 1000m), (stored.State!.Day!.Sessions, stored.State.Day.SessionEnergyWh));
+        var stored = await fixture.Stored<UsageDayState>("usage", shard.GetGrainId());
+        Assert.Equal((1, 1000m), (stored.Day!.Sessions, stored.Day.SessionEnergyWh));
         Assert.Equal((1, 1000m), ((await shard.Get()).Sessions, (await shard.Get()).SessionEnergyWh));
     }
 

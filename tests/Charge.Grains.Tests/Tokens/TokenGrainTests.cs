@@ -1,6 +1,5 @@
 using Charge.Grains.Interfaces;
 using Charge.Grains.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Charge.Grains.Tests.Tokens;
 
@@ -43,11 +42,8 @@ public sealed class TokenGrainTests(ClusterFixture fixture)
 
         Assert.Equal(ChargeErrorKind.Unavailable, failed.Kind);
         Assert.True(retried.HoldsSlot);
-        var storage = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services
-            .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Charge);
-        var stored = new GrainState<TokenState>(new TokenState());
-        await storage.ReadStateAsync("token", token.GetGrainId(), stored);
-        Assert.Equal([sessionId], stored.State!.Running);
+        var stored = await fixture.Stored<TokenState>("token", token.GetGrainId());
+        Assert.Equal([sessionId], stored.Running);
     }
 
     [Fact]
