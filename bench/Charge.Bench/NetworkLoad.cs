@@ -20,12 +20,12 @@ public static class NetworkLoad
 {
     private const string ClientsCommand = "network-clients";
 
-    public static async Task<int> RunAsync(int chargers, int minutes, int intervalSeconds, int readings, bool azurite)
+    public static async Task<int> RunAsync(int chargers, int minutes, int intervalSeconds, int readings, int spreadSeconds, bool azurite)
     {
         var (host, ports, key) = await OcppLoad.StartHost(azurite);
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = Enumerable.Range(0, chargers).Select(i => $"NET-{run}-{i}").ToArray();
-        Console.WriteLine($"Network: {chargers} charge points on {(azurite ? "Azurite" : "memory")}, MeterValues every {intervalSeconds} s, {readings} per session, heartbeat every 60 s, {minutes} min steady");
+        Console.WriteLine($"Network: {chargers} charge points on {(azurite ? "Azurite" : "memory")}, MeterValues every {intervalSeconds} s, {readings} per session, first starts over {spreadSeconds} s, heartbeat every 60 s, {minutes} min steady");
         var credentials = await RegisterAll(ids, $"http://127.0.0.1:{ports[1]}", key);
         var file = Path.Combine(Path.GetTempPath(), $"charge-network-{run}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(ids.Zip(credentials).Select(p => new[] { p.First, p.Second })));
@@ -35,7 +35,7 @@ public static class NetworkLoad
         // This same program, through its app host or through dotnet with its assembly.
         var self = Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet" ? $"\"{typeof(NetworkLoad).Assembly.Location}\" " : "";
         using var clients = Process.Start(new ProcessStartInfo(Environment.ProcessPath!,
-            $"{self}{ClientsCommand} --url ws://127.0.0.1:{ports[0]}/ocpp --file \"{file}\" --minutes {minutes} --interval {intervalSeconds} --readings {readings}")
+            $"{self}{ClientsCommand} --url ws://127.0.0.1:{ports[0]}/ocpp --file \"{file}\" --minutes {minutes} --interval {intervalSeconds} --readings {readings} --spread {spreadSeconds}")
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
@@ -123,7 +123,7 @@ public static class NetworkLoad
     }
 
     /// <summary>The child process: the charge points themselves. Writes phases and a final report line to stdout.</summary>
-    public static async Task<int> ClientsAsync(string url, string file, int minutes, int intervalSeconds, int readings)
+    public static async Task<int> ClientsAsync(string url, string file, int minutes, int intervalSeconds, int readings, int spreadSeconds)
     {
         var pairs = JsonSerializer.Deserialize<string[][]>(await File.ReadAllTextAsync(file))!;
         var interval = TimeSpan.FromSeconds(intervalSeconds);
@@ -165,8 +165,9 @@ public static class NetworkLoad
         var everyoneStarted = new TaskCompletionSource();
         var runs = pairs.Select((_, i) => Task.Run(async () =>
         {
-            // Spread over one interval, so the MeterValues arrive evenly.
-            await Task.Delay(interval * i / pairs.Length);
+            // Spread over at least one interval, so the MeterValues arrive evenly; over a session's length, so do the
+            // starts and stops (all at once is the thundering herd after an outage, not a day's steady pace).
+            await Task.Delay(TimeSpan.FromSeconds(spreadSeconds) * i / pairs.Length);
             var socket = sockets[i];
             var next = 1;
             var register = 0;

@@ -76,24 +76,25 @@ var networkChargers = Positive("--chargers", "OCPP 1.6J charge points kept conne
 var networkMinutes = Positive("--minutes", "minutes of steady run", 30);
 var networkInterval = Positive("--interval", "seconds between a charge point's MeterValues", 10);
 var networkReadings = Positive("--readings", "MeterValues per session", 30);
+var networkSpread = new Option<int?>("--spread") { Description = "seconds over which the charge points' first sessions start (default: one interval, all at once; a session's length spreads starts and stops evenly)" };
 var networkStorage = new Option<string>("--storage") { Description = "memory (the reading log in memory) or azurite", DefaultValueFactory = _ => "memory" };
 networkStorage.AcceptOnlyFromAmong("memory", "azurite");
 var network = new Command("network", "A realistic network on one gateway: memory per connection and session, memory over a steady run, graceful shutdown")
 {
-    networkChargers, networkMinutes, networkInterval, networkReadings, networkStorage,
+    networkChargers, networkMinutes, networkInterval, networkReadings, networkStorage, networkSpread,
 };
 network.SetAction(parse => NetworkLoad.RunAsync(parse.GetValue(networkChargers), parse.GetValue(networkMinutes), parse.GetValue(networkInterval),
-    parse.GetValue(networkReadings), parse.GetValue(networkStorage) == "azurite"));
+    parse.GetValue(networkReadings), parse.GetValue(networkSpread) ?? parse.GetValue(networkInterval), parse.GetValue(networkStorage) == "azurite"));
 root.Add(network);
 var clientsUrl = new Option<string>("--url") { Required = true };
 var clientsFile = new Option<string>("--file") { Required = true };
 var clients = new Command("network-clients", "(started by network) the charge points, in a process of their own")
 {
-    clientsUrl, clientsFile, networkMinutes, networkInterval, networkReadings,
+    clientsUrl, clientsFile, networkMinutes, networkInterval, networkReadings, networkSpread,
 };
 clients.Hidden = true;
 clients.SetAction(parse => NetworkLoad.ClientsAsync(parse.GetValue(clientsUrl)!, parse.GetValue(clientsFile)!, parse.GetValue(networkMinutes),
-    parse.GetValue(networkInterval), parse.GetValue(networkReadings)));
+    parse.GetValue(networkInterval), parse.GetValue(networkReadings), parse.GetValue(networkSpread) ?? parse.GetValue(networkInterval)));
 root.Add(clients);
 root.Add(new Command("micro", "BenchmarkDotNet micro-benchmarks (its own options follow, e.g. --filter '*Allocation*')"));
 return await root.Parse(args).InvokeAsync();
