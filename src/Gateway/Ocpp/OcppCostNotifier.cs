@@ -22,7 +22,7 @@ public sealed class OcppCostNotifier(IGrainFactory grains)
             return null;
         }
 
-        var session = grains.GetGrain<ISessionGrain>(SessionIds.OfTransaction(chargePointId, transactionId));
+        var session = grains.Reference<ISessionGrain>(SessionIds.OfTransaction(chargePointId, transactionId));
         var view = action == "StopTransaction" ? await session.WaitForCompletion(TimeSpan.FromSeconds(5)) : await session.GetView();
         if (view.Cost is not { } cost || view.ChargerId != chargePointId)
         {

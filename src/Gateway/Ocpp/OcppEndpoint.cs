@@ -67,7 +67,7 @@ public sealed partial class OcppEndpoint(
         using var socket = await context.WebSockets.AcceptWebSocketAsync(SubProtocol);
         var connection = new OcppConnection(chargePointId, socket, options.Value.CallTimeout);
         connections.Replace(chargePointId, socket);
-        var charger = grains.GetGrain<IChargerGrain>(chargePointId);
+        var charger = grains.Reference<IChargerGrain>(chargePointId);
         connection.Charger = charger;
         var channel = grains.CreateObjectReference<IOcppChannel>(connection);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);

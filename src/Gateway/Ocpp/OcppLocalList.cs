@@ -23,7 +23,7 @@ public sealed partial class OcppLocalList(IGrainFactory grains, ILogger<OcppLoca
             return;
         }
 
-        var charger = grains.GetGrain<IChargerGrain>(chargePointId);
+        var charger = grains.Reference<IChargerGrain>(chargePointId);
         try
         {
             int? held = null;

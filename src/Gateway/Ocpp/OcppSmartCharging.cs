@@ -18,7 +18,7 @@ public sealed partial class OcppSmartCharging(IGrainFactory grains, ILogger<Ocpp
     {
         try
         {
-            if (await grains.GetGrain<IChargerGrain>(connection.ChargePointId).DefaultLimit() is { } w)
+            if (await grains.Reference<IChargerGrain>(connection.ChargePointId).DefaultLimit() is { } w)
             {
                 LogDefault(connection.ChargePointId, w, await connection.SetDefaultLimit(w));
             }

@@ -43,7 +43,7 @@ public sealed class ChargerCredentials(IGrainFactory grains, IMemoryCache cache,
             return true;
         }
 
-        if (!await grains.GetGrain<IChargerGrain>(chargerId).VerifyCredential(hash))
+        if (!await grains.Reference<IChargerGrain>(chargerId).VerifyCredential(hash))
         {
             return false;
         }

@@ -21,7 +21,7 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
     public override async Task<Session> GetSession(GetSessionRequest request, ServerCallContext context)
     {
         var sessionId = SessionId(request.SessionId, "session_id");
-        var view = await Readable(grains.GetGrain<ISessionGrain>(sessionId), sessionId, context);
+        var view = await Readable(grains.Reference<ISessionGrain>(sessionId), sessionId, context);
         return view.ToApi(Now);
     }
 
@@ -44,7 +44,7 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
     public override async Task<RequestStopResponse> RequestStop(RequestStopRequest request, ServerCallContext context)
     {
         var sessionId = SessionId(request.SessionId, "session_id");
-        var view = await Readable(grains.GetGrain<ISessionGrain>(sessionId), sessionId, context);
+        var view = await Readable(grains.Reference<ISessionGrain>(sessionId), sessionId, context);
         if (view.Status != SessionStatus.Active)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: there is nothing to stop"));
@@ -58,7 +58,7 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
     public override async Task<Session> ForceCloseSession(ForceCloseSessionRequest request, ServerCallContext context)
     {
         var sessionId = SessionId(request.SessionId, "session_id");
-        var view = await Readable(grains.GetGrain<ISessionGrain>(sessionId), sessionId, context);
+        var view = await Readable(grains.Reference<ISessionGrain>(sessionId), sessionId, context);
         var closed = await grains.GetGrain<IChargerGrain>(view.ChargerId).CloseSession(
             sessionId, new CloseSessionCommand(CloseReasons.ForceClosed, Access.Who(context.Caller()), Now));
         return closed.ToApi(Now);
@@ -68,7 +68,7 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
     public override async Task WatchSession(WatchSessionRequest request, IServerStreamWriter<Session> responseStream, ServerCallContext context)
     {
         var sessionId = SessionId(request.SessionId, "session_id");
-        var session = grains.GetGrain<ISessionGrain>(sessionId);
+        var session = grains.Reference<ISessionGrain>(sessionId);
         await Readable(session, sessionId, context);
 
         // Only the newest view matters to a watcher: a slow reader skips intermediate ones.
@@ -174,7 +174,7 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
         var refs = chargerId is not null ? await grains.GetGrain<IChargerGrain>(chargerId).ListSessions(from, to, pageSize)
             : idTag is not null ? await grains.GetGrain<IIdTagGrain>(idTag).ListSessions(from, to, pageSize)
             : await grains.GetGrain<ICustomerGrain>(customerId!).ListSessions(from, to, pageSize);
-        var views = (await Task.WhenAll(refs.Select(r => grains.GetGrain<ISessionGrain>(r.SessionId).GetView())))
+        var views = (await Task.WhenAll(refs.Select(r => grains.Reference<ISessionGrain>(r.SessionId).GetView())))
             .Where(v => v.Status != SessionStatus.None).ToArray();
         var response = new ListSessionsResponse { Totals = new SessionTotals { Sessions = views.Length, EnergyKwh = (double)(views.Sum(v => v.EnergyWh) / 1000m) } };
         // Final totals as invoiced (rounded); a running session's cost so far.

@@ -41,7 +41,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             IdTag: Id(request.IdTag, "id_tag"),
             MeterStartWh: EnergyWh(request.HasMeterStartWh, request.MeterStartWh, "meter_start_wh"),
             Timestamp: Timestamp(request.Timestamp, "timestamp", now));
-        var view = await grains.GetGrain<IChargerGrain>(chargerId).StartSession(command);
+        var view = await grains.Reference<IChargerGrain>(chargerId).StartSession(command);
         return view.ToApi(Now);
     }
 
@@ -89,7 +89,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             readings.Add(ToDomain(request.Readings[i], $"readings[{i}]", now));
         }
 
-        var accepted = await grains.GetGrain<IChargerGrain>(chargerId).ReportMeterValues(sessionId, readings.MoveToImmutable());
+        var accepted = await grains.Reference<IChargerGrain>(chargerId).ReportMeterValues(sessionId, readings.MoveToImmutable());
         return new ReportMeterValuesResponse { SessionId = accepted.SessionId, Accepted = accepted.Accepted };
     }
 
@@ -109,10 +109,10 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             Timestamp(request.Timestamp, "timestamp", now),
             request.Reason.Length <= 64 ? request.Reason : throw Invalid("reason is longer than 64 characters"));
 
-        var view = await grains.GetGrain<IChargerGrain>(chargerId).StopSession(command);
+        var view = await grains.Reference<IChargerGrain>(chargerId).StopSession(command);
         if (view.Status == SessionStatus.Stopping)
         {
-            view = await grains.GetGrain<ISessionGrain>(view.SessionId).WaitForCompletion(options.Value.StopWait);
+            view = await grains.Reference<ISessionGrain>(view.SessionId).WaitForCompletion(options.Value.StopWait);
         }
 
         return view.ToApi(Now);
@@ -126,7 +126,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
     public override async Task ReceiveCommands(ReceiveCommandsRequest request, IServerStreamWriter<Api.V1.StationCommand> responseStream, ServerCallContext context)
     {
         var chargerId = Charger(request.ChargerId, context);
-        var charger = grains.GetGrain<IChargerGrain>(chargerId);
+        var charger = grains.Reference<IChargerGrain>(chargerId);
         var commands = System.Threading.Channels.Channel.CreateBounded<Grains.Interfaces.StationCommand>(64);
         var channel = new StationCommandChannel(commands.Writer);
         var reference = grains.CreateObjectReference<IStationCommandChannel>(channel);
@@ -213,7 +213,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             request.Status.ToDomain(),
             request.ErrorCode.Length <= 50 ? request.ErrorCode : throw Invalid("error_code is longer than 50 characters"),
             Timestamp(request.Timestamp, "timestamp", Now));
-        var view = await grains.GetGrain<IChargerGrain>(chargerId).ReportStatus(report);
+        var view = await grains.Reference<IChargerGrain>(chargerId).ReportStatus(report);
         return view.ToApi();
     }
 
@@ -222,7 +222,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
     {
         var chargerId = Charger(request.ChargerId, context);
         var stationTime = request.Timestamp is null ? Now : Timestamp(request.Timestamp, "timestamp", Now);
-        var serverTime = await grains.GetGrain<IChargerGrain>(chargerId).Heartbeat(stationTime);
+        var serverTime = await grains.Reference<IChargerGrain>(chargerId).Heartbeat(stationTime);
         return new HeartbeatResponse { CurrentTime = Mapping.Ts(serverTime) };
     }
 

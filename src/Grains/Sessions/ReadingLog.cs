@@ -61,9 +61,9 @@ public sealed class ReadingLogGrain : Grain, IReadingLogGrain
 /// <summary>The in-memory log through <see cref="IReadingLogGrain"/>.</summary>
 public sealed class GrainReadingLog(IGrainFactory grains) : IReadingLog
 {
-    public Task<long> AppendAsync(string sessionId, MeterBatch batch) => grains.GetGrain<IReadingLogGrain>(sessionId).Append(batch);
+    public Task<long> AppendAsync(string sessionId, MeterBatch batch) => grains.Reference<IReadingLogGrain>(sessionId).Append(batch);
 
-    public Task<ImmutableArray<MeterBatch>> ReadAsync(string sessionId, long after) => grains.GetGrain<IReadingLogGrain>(sessionId).Read(after);
+    public Task<ImmutableArray<MeterBatch>> ReadAsync(string sessionId, long after) => grains.Reference<IReadingLogGrain>(sessionId).Read(after);
 
-    public Task CompletedAsync(string sessionId) => grains.GetGrain<IReadingLogGrain>(sessionId).Drop();
+    public Task CompletedAsync(string sessionId) => grains.Reference<IReadingLogGrain>(sessionId).Drop();
 }

@@ -14,7 +14,7 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
     protected override async Task<StopTransactionResponse> Handle(string chargePointId, StopTransactionRequest request)
     {
         var sessionId = SessionIds.OfTransaction(chargePointId, request.TransactionId);
-        var charger = grains.GetGrain<IChargerGrain>(chargePointId);
+        var charger = grains.Reference<IChargerGrain>(chargePointId);
         if (!request.TransactionData.IsEmpty)
         {
             await charger.ReportMeterValuesAccepting(sessionId, request.TransactionData);
