@@ -61,7 +61,7 @@ public sealed class EmbeddedAzurite : IDisposable
         Directory.CreateDirectory(data);
         var process = Process.Start(new ProcessStartInfo(azurite,
             $"--location \"{data}\" --blobHost 127.0.0.1 --blobPort {BlobPort} --queueHost 127.0.0.1 --queuePort {BlobPort + 1} " +
-            $"--tableHost 127.0.0.1 --tablePort {BlobPort + 2} --skipApiVersionCheck --loose")
+            $"--tableHost 127.0.0.1 --tablePort {BlobPort + 2} --skipApiVersionCheck --loose --silent --disableTelemetry")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

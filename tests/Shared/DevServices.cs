@@ -154,7 +154,7 @@ public sealed class Azurite : DevService
 
     private Azurite(string azurite, int blob, int queue, int table, string folder)
         : base(azurite, $"--silent --location \"{folder}\" --blobHost 127.0.0.1 --blobPort {blob} --queueHost 127.0.0.1 --queuePort {queue} " +
-                        $"--tableHost 127.0.0.1 --tablePort {table} --skipApiVersionCheck --loose", blob, folder)
+                        $"--tableHost 127.0.0.1 --tablePort {table} --skipApiVersionCheck --loose --silent --disableTelemetry", blob, folder)
     {
         _azurite = azurite;
         TablePort = table;
