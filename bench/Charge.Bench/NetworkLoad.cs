@@ -128,7 +128,7 @@ public static class NetworkLoad
         var pairs = JsonSerializer.Deserialize<string[][]>(await File.ReadAllTextAsync(file))!;
         var interval = TimeSpan.FromSeconds(intervalSeconds);
         var timings = new ConcurrentDictionary<string, ConcurrentBag<double>>();
-        var sockets = new ClientWebSocket[pairs.Length];
+        var sockets = new BenchChargePoint[pairs.Length];
         var booted = 0;
         var started = 0;
         var completed = 0;
@@ -142,8 +142,8 @@ public static class NetworkLoad
                 await gate.WaitAsync();
                 try
                 {
-                    sockets[i] = await OcppLoad.Connect($"{url}/{pair[0]}", pair[1]);
-                    await Call(sockets[i], "BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Network" }, timings, "1");
+                    sockets[i] = await BenchChargePoint.Connect($"{url}/{pair[0]}", pair[1]);
+                    await Call(sockets[i], "BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Network" }, timings);
                     Interlocked.Increment(ref booted);
                 }
                 finally
@@ -169,7 +169,6 @@ public static class NetworkLoad
             // starts and stops (all at once is the thundering herd after an outage, not a day's steady pace).
             await Task.Delay(TimeSpan.FromSeconds(spreadSeconds) * i / pairs.Length);
             var socket = sockets[i];
-            var next = 1;
             var register = 0;
             var lastHeartbeat = Stopwatch.StartNew();
             var first = true;
@@ -177,7 +176,7 @@ public static class NetworkLoad
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var startReply = await Call(socket, "StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                    var startReply = await Call(socket, "StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings);
                     if (first && Interlocked.Increment(ref started) == pairs.Length)
                     {
                         everyoneStarted.TrySetResult();
@@ -203,17 +202,17 @@ public static class NetworkLoad
                                 ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow),
                                 ["sampledValue"] = new JsonArray(new JsonObject { ["value"] = register.ToString(CultureInfo.InvariantCulture), ["measurand"] = "Energy.Active.Import.Register", ["unit"] = "Wh" }),
                             }),
-                        }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                        }, timings);
                         if (lastHeartbeat.Elapsed > TimeSpan.FromSeconds(60))
                         {
-                            await Call(socket, "Heartbeat", new JsonObject(), timings, (++next).ToString(CultureInfo.InvariantCulture));
+                            await Call(socket, "Heartbeat", new JsonObject(), timings);
                             lastHeartbeat.Restart();
                         }
                     }
 
                     if (!stop.IsCancellationRequested)
                     {
-                        await Call(socket, "StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings, (++next).ToString(CultureInfo.InvariantCulture));
+                        await Call(socket, "StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings);
                         Interlocked.Increment(ref completed);
                     }
                 }
@@ -270,26 +269,13 @@ public static class NetworkLoad
         return text.ToString().TrimEnd(' ', ';');
     }
 
-    /// <summary>One CALL and its answer, timed by action (errors apart); the central system's own CALLs are refused.</summary>
-    private static async Task<JsonArray> Call(ClientWebSocket socket, string action, JsonObject payload,
-        ConcurrentDictionary<string, ConcurrentBag<double>> timings, string id)
+    /// <summary>One CALL and its answer, timed by action (errors apart).</summary>
+    private static async Task<JsonArray> Call(BenchChargePoint socket, string action, JsonObject payload,
+        ConcurrentDictionary<string, ConcurrentBag<double>> timings)
     {
         var watch = Stopwatch.StartNew();
-        var buffer = new byte[4096];
-        await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-            var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
-            if (frame[0]!.GetValue<int>() == 2)
-            {
-                var refusal = new JsonArray(4, frame[1]!.GetValue<string>(), "NotImplemented", "not in the load run", new JsonObject());
-                await socket.SendAsync(Encoding.UTF8.GetBytes(refusal.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-                continue;
-            }
-
-            timings.GetOrAdd(frame[0]!.GetValue<int>() == 3 ? action : action + " (error)", _ => []).Add(watch.Elapsed.TotalMilliseconds);
-            return frame;
-        }
+        var frame = await socket.Call(action, payload);
+        timings.GetOrAdd(frame[0]!.GetValue<int>() == 3 ? action : action + " (error)", _ => []).Add(watch.Elapsed.TotalMilliseconds);
+        return frame;
     }
 }

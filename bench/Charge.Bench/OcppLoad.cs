@@ -149,28 +149,16 @@ public static class OcppLoad
         return 0;
     }
 
-    /// <summary>A charge point's OCPP 1.6J socket, authenticated with its Basic credential.</summary>
-    public static async Task<ClientWebSocket> Connect(string uri, string authorization)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp1.6");
-        socket.Options.SetRequestHeader("Authorization", authorization);
-        await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
-        return socket;
-    }
-
     public static string Iso(DateTime d) => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static async Task Cycles(string uri, string authorization, int readings, TimeSpan interval,
         ConcurrentDictionary<string, ConcurrentBag<double>> timings, CancellationToken stop)
     {
-        using var socket = await Connect(uri, authorization);
-        var next = 0;
-        var buffer = new byte[16 * 1024];
+        using var socket = await BenchChargePoint.Connect(uri, authorization);
         async Task<JsonArray> Call(string action, JsonObject payload)
         {
             var watch = Stopwatch.StartNew();
-            var frame = await Exchange(socket, buffer, (++next).ToString(CultureInfo.InvariantCulture), action, payload);
+            var frame = await socket.Call(action, payload);
             var failed = frame[0]!.GetValue<int>() != 3;
             var bag = timings.GetOrAdd(failed ? action + " (error)" : action, _ => []);
             if (failed && bag.Count < 2)
@@ -213,15 +201,13 @@ public static class OcppLoad
             await Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(DateTime.UtcNow) });
         }
 
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        await socket.Close();
     }
 
     private static async Task Charger(string uri, string authorization, List<double> latencies, CancellationToken stop)
     {
-        using var socket = await Connect(uri, authorization);
-        var next = 0;
-        var buffer = new byte[16 * 1024];
-        Task<JsonArray> Call(string action, JsonObject payload) => Exchange(socket, buffer, (++next).ToString(CultureInfo.InvariantCulture), action, payload);
+        using var socket = await BenchChargePoint.Connect(uri, authorization);
+        Task<JsonArray> Call(string action, JsonObject payload) => socket.Call(action, payload);
 
         var t = DateTime.UtcNow.AddHours(-2);
         await Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Load" });
@@ -252,28 +238,7 @@ public static class OcppLoad
         }
 
         await Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(t.AddSeconds(1)) });
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
-    }
-
-    /// <summary>
-    /// Sends a CALL and returns its answer. The central system's own CALLs met meanwhile (the local list after boot) are
-    /// refused: a load charger implements none.
-    /// </summary>
-    private static async Task<JsonArray> Exchange(ClientWebSocket socket, byte[] buffer, string id, string action, JsonObject payload)
-    {
-        await socket.SendAsync(Encoding.UTF8.GetBytes(new JsonArray(2, id, action, payload).ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
-            var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsArray();
-            if (frame[0]!.GetValue<int>() != 2)
-            {
-                return frame;
-            }
-
-            var refusal = new JsonArray(4, frame[1]!.GetValue<string>(), "NotImplemented", "not in the load run", new JsonObject());
-            await socket.SendAsync(Encoding.UTF8.GetBytes(refusal.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-        }
+        await socket.Close();
     }
 
     public static int[] FreePorts(int count)
