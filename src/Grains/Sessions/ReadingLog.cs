@@ -19,6 +19,12 @@ public interface IReadingLog
 
     /// <summary>The session's record is fixed: a log kept only in memory can go (a stored log stays as the raw evidence).</summary>
     Task CompletedAsync(string sessionId);
+
+    /// <summary>
+    /// The session is billed and nothing appends to its log again: a store may rewrite the log in a cheaper form to
+    /// keep, with the same batches at the same positions. Best effort: an uncompacted log reads the same.
+    /// </summary>
+    Task CompactAsync(string sessionId);
 }
 
 /// <summary>The log in a grain's memory, for the in-memory configuration (and tests): shared by every silo, durable in none.</summary>
@@ -66,4 +72,7 @@ public sealed class GrainReadingLog(IGrainFactory grains) : IReadingLog
     public Task<ImmutableArray<MeterBatch>> ReadAsync(string sessionId, long after) => grains.Reference<IReadingLogGrain>(sessionId).Read(after);
 
     public Task CompletedAsync(string sessionId) => grains.Reference<IReadingLogGrain>(sessionId).Drop();
+
+    /// <summary>Dropped already, at completion.</summary>
+    public Task CompactAsync(string sessionId) => Task.CompletedTask;
 }

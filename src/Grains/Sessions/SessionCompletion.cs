@@ -165,6 +165,7 @@ internal sealed class SessionCompletion(
             await host.Persist();
             host.NotifyWatchers();
             _schedule.Done();
+            await CompactLog();
             TellCharger();
             Leave();
         }
@@ -172,6 +173,24 @@ internal sealed class SessionCompletion(
         {
             logger.FollowUpFailed(e, host.SessionId);
             ScheduleFollowUp(options.ArchiveRetry);
+        }
+    }
+
+    /// <summary>Billed: nothing appends to the log again. A failure leaves the log as it was, readable the same.</summary>
+    private async Task CompactLog()
+    {
+        if (!Durable)
+        {
+            return;
+        }
+
+        try
+        {
+            await log.CompactAsync(host.SessionId);
+        }
+        catch (Exception e) when (e is not ChargeException)
+        {
+            logger.LogNotCompacted(e, host.SessionId);
         }
     }
 

@@ -24,6 +24,9 @@ internal static partial class SessionLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: its charger was not told it is followed up; the charger's reminder will ask")]
     public static partial void ChargerNotTold(this ILogger logger, Exception e, string sessionId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: its reading log was not compacted; it stays as written")]
+    public static partial void LogNotCompacted(this ILogger logger, Exception e, string sessionId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meter batch {Sequence} for unknown session {SessionId} dropped")]
     public static partial void BatchForUnknownSession(this ILogger logger, string sessionId, long sequence);
 

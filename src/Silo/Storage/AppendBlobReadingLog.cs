@@ -25,8 +25,9 @@ public sealed class AppendBlobReadingLog(BlobContainerClient container) : IReadi
 
     public async Task InitAsync(CancellationToken cancellation) => await container.CreateIfNotExistsAsync(cancellationToken: cancellation);
 
-    private AppendBlobClient Segment(string sessionId, int segment) =>
-        container.GetAppendBlobClient($"{Uri.EscapeDataString(sessionId)}/{segment:0000}");
+    private static string Name(string sessionId, int segment) => $"{Uri.EscapeDataString(sessionId)}/{segment:0000}";
+
+    private AppendBlobClient Segment(string sessionId, int segment) => container.GetAppendBlobClient(Name(sessionId, segment));
 
     // The segment a session past its first 50,000 appends writes to, so an append does not try the full ones first.
     // Only such sessions have an entry; it goes when the session completes.
@@ -99,6 +100,43 @@ public sealed class AppendBlobReadingLog(BlobContainerClient container) : IReadi
     {
         _segments.TryRemove(sessionId, out _);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Rewrites each segment of a billed session's log as one block blob of the same lines, at the same name, if it is
+    /// unchanged since it was read. Azurite keeps every block of an append blob in its metadata index (about 300 B a
+    /// block: a 30-minute session read every 10 s adds 54 KB) and rewrites that whole index every 5 s on its only
+    /// thread; a block blob is one entry. Measured at 1,000 charge points: the index reached 23 MB in 9 minutes, 13 MB
+    /// of it append blocks, and writing it out took 147 ms, a stall every request behind it waits out.
+    /// </summary>
+    public async Task CompactAsync(string sessionId)
+    {
+        for (var segment = 0; ; segment++)
+        {
+            var blob = container.GetBlobClient(Name(sessionId, segment));
+            BlobDownloadResult content;
+            try
+            {
+                content = (await blob.DownloadContentAsync()).Value;
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+            {
+                return;
+            }
+
+            if (content.Details.BlobType == BlobType.Append)
+            {
+                await blob.UploadAsync(content.Content, new BlobUploadOptions
+                {
+                    Conditions = new BlobRequestConditions { IfMatch = content.Details.ETag },
+                });
+            }
+
+            if (content.Content.ToMemory().Span.Count((byte)'\n') < BlocksPerSegment)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>One batch as a log line: short names, registers as exact decimals.</summary>
