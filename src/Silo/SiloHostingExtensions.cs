@@ -154,6 +154,13 @@ public static partial class SiloHostingExtensions
         FailFast(blobOptions.Retry);
         var tableOptions = new TableClientOptions();
         FailFast(tableOptions.Retry);
+        if (options.MaxRequestsInFlight > 0)
+        {
+            // One limit for blobs and tables: they are one storage account (one Azurite).
+            var limit = new StorageRequestLimit(options.MaxRequestsInFlight);
+            blobOptions.AddPolicy(limit, Azure.Core.HttpPipelinePosition.PerRetry);
+            tableOptions.AddPolicy(limit, Azure.Core.HttpPipelinePosition.PerRetry);
+        }
         silo.AddAzureBlobGrainStorage(StorageNames.Charge, (AzureBlobStorageOptions o) =>
         {
             o.BlobServiceClient = new BlobServiceClient(connectionString, blobOptions);

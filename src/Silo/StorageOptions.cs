@@ -41,6 +41,14 @@ public sealed class ChargeStorageOptions
     [RegularExpression("^(Json|Orleans)$", ErrorMessage = "Serializer must be Json or Orleans")]
     public string Serializer { get; set; } = "Json";
 
+    /// <summary>
+    /// Most storage requests this silo has in flight at once (0: no limit); the rest wait in the silo, before their
+    /// try's network timeout starts. The store then sees a short queue and answers within the timeout even in a
+    /// burst, instead of tries timing out and their retries adding load (see <c>StorageRequestLimit</c>).
+    /// </summary>
+    [Range(0, 100_000)]
+    public int MaxRequestsInFlight { get; set; } = 64;
+
     /// <summary>Where an Azurite started by the silo keeps its data; relative to the repository root when there is one.</summary>
     public string AzuriteLocation { get; set; } = ".data/azurite";
 }
