@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
@@ -49,6 +51,15 @@ public sealed class BenchChargePoint : IDisposable
 
         await Send(new JsonArray(2, id, action, payload));
         return await answer.Task;
+    }
+
+    /// <summary>A CALL timed into <paramref name="timings"/> by action; answers other than a CALLRESULT apart, as "(error)".</summary>
+    public async Task<JsonArray> Call(string action, JsonObject payload, ConcurrentDictionary<string, ConcurrentBag<double>> timings)
+    {
+        var watch = Stopwatch.StartNew();
+        var frame = await Call(action, payload);
+        timings.GetOrAdd(frame[0]!.GetValue<int>() == 3 ? action : action + " (error)", _ => []).Add(watch.Elapsed.TotalMilliseconds);
+        return frame;
     }
 
     public async Task Close()

@@ -143,7 +143,7 @@ public static class NetworkLoad
                 try
                 {
                     sockets[i] = await BenchChargePoint.Connect($"{url}/{pair[0]}", pair[1]);
-                    await Call(sockets[i], "BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Network" }, timings);
+                    await sockets[i].Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Bench", ["chargePointModel"] = "Network" }, timings);
                     Interlocked.Increment(ref booted);
                 }
                 finally
@@ -176,7 +176,7 @@ public static class NetworkLoad
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var startReply = await Call(socket, "StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings);
+                    var startReply = await socket.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = $"T{i % 5000}", ["meterStart"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings);
                     if (first && Interlocked.Increment(ref started) == pairs.Length)
                     {
                         everyoneStarted.TrySetResult();
@@ -194,7 +194,7 @@ public static class NetworkLoad
                     {
                         await Task.Delay(interval);
                         register += 30;
-                        await Call(socket, "MeterValues", new JsonObject
+                        await socket.Call("MeterValues", new JsonObject
                         {
                             ["connectorId"] = 1, ["transactionId"] = tx,
                             ["meterValue"] = new JsonArray(new JsonObject
@@ -205,14 +205,14 @@ public static class NetworkLoad
                         }, timings);
                         if (lastHeartbeat.Elapsed > TimeSpan.FromSeconds(60))
                         {
-                            await Call(socket, "Heartbeat", new JsonObject(), timings);
+                            await socket.Call("Heartbeat", new JsonObject(), timings);
                             lastHeartbeat.Restart();
                         }
                     }
 
                     if (!stop.IsCancellationRequested)
                     {
-                        await Call(socket, "StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings);
+                        await socket.Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = OcppLoad.Iso(DateTime.UtcNow) }, timings);
                         Interlocked.Increment(ref completed);
                     }
                 }
@@ -267,15 +267,5 @@ public static class NetworkLoad
         }
 
         return text.ToString().TrimEnd(' ', ';');
-    }
-
-    /// <summary>One CALL and its answer, timed by action (errors apart).</summary>
-    private static async Task<JsonArray> Call(BenchChargePoint socket, string action, JsonObject payload,
-        ConcurrentDictionary<string, ConcurrentBag<double>> timings)
-    {
-        var watch = Stopwatch.StartNew();
-        var frame = await socket.Call(action, payload);
-        timings.GetOrAdd(frame[0]!.GetValue<int>() == 3 ? action : action + " (error)", _ => []).Add(watch.Elapsed.TotalMilliseconds);
-        return frame;
     }
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Charge.Silo;
@@ -157,16 +156,12 @@ public static class OcppLoad
         using var socket = await BenchChargePoint.Connect(uri, authorization);
         async Task<JsonArray> Call(string action, JsonObject payload)
         {
-            var watch = Stopwatch.StartNew();
-            var frame = await socket.Call(action, payload);
-            var failed = frame[0]!.GetValue<int>() != 3;
-            var bag = timings.GetOrAdd(failed ? action + " (error)" : action, _ => []);
-            if (failed && bag.Count < 2)
+            var frame = await socket.Call(action, payload, timings);
+            if (frame[0]!.GetValue<int>() != 3 && timings[action + " (error)"].Count <= 2)
             {
                 Console.WriteLine($"{action} refused: {frame.ToJsonString()}");
             }
 
-            bag.Add(watch.Elapsed.TotalMilliseconds);
             return frame;
         }
 
