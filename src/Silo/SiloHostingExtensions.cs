@@ -6,6 +6,7 @@ using Charge.Grains;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Storage;
 using Charge.Silo.Storage;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -148,7 +149,9 @@ public static partial class SiloHostingExtensions
     /// sessions in tables, all in one storage account. The clients fail fast: a storage outage answers within a few
     /// seconds (then UNAVAILABLE to the caller) instead of retrying for half a minute.
     /// </summary>
-    public static ISiloBuilder AddChargeAzureStorage(this ISiloBuilder silo, string connectionString, ChargeStorageOptions options)
+    /// <param name="clients">Further settings of the storage clients (blob and table), applied after the silo's own.</param>
+    public static ISiloBuilder AddChargeAzureStorage(this ISiloBuilder silo, string connectionString, ChargeStorageOptions options,
+        Action<Azure.Core.ClientOptions>? clients = null)
     {
         var blobOptions = new Azure.Storage.Blobs.BlobClientOptions();
         FailFast(blobOptions.Retry);
@@ -161,6 +164,9 @@ public static partial class SiloHostingExtensions
             blobOptions.AddPolicy(limit, Azure.Core.HttpPipelinePosition.PerRetry);
             tableOptions.AddPolicy(limit, Azure.Core.HttpPipelinePosition.PerRetry);
         }
+
+        clients?.Invoke(blobOptions);
+        clients?.Invoke(tableOptions);
         silo.AddAzureBlobGrainStorage(StorageNames.Charge, (AzureBlobStorageOptions o) =>
         {
             o.BlobServiceClient = new BlobServiceClient(connectionString, blobOptions);
@@ -170,6 +176,10 @@ public static partial class SiloHostingExtensions
             o.GrainStorageSerializer = options.Serializer == "Orleans"
                 ? new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>())
                 : new JsonGrainStateSerializer());
+        // A retried write that met its own first try is a success, not a conflict (see LandedWriteCheck).
+        MeasuredGrainStorage.Wrap(silo.Services, StorageNames.Charge, (sp, inner) => new LandedWriteCheck(inner,
+            () => sp.GetRequiredService<IOptionsMonitor<AzureBlobStorageOptions>>().Get(StorageNames.Charge).GrainStorageSerializer,
+            sp.GetRequiredService<ILogger<LandedWriteCheck>>()));
         var archive = new TableSessionArchive(new TableServiceClient(connectionString, tableOptions).GetTableClient(options.ArchiveTable));
         // Reminders (the abandoned-session sweep, follow-ups) in a table of the same account: they fire after any crash.
         silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString, tableOptions));

@@ -27,11 +27,15 @@ public sealed class MeasuredGrainStorage(IGrainStorage inner) : IGrainStorage, I
     public static void Decorate(IServiceCollection services, string name) => Wrap(services, name, inner => new MeasuredGrainStorage(inner));
 
     /// <summary>Replaces the registration of the storage named <paramref name="name"/> with <paramref name="wrap"/> around it.</summary>
-    public static void Wrap(IServiceCollection services, string name, Func<IGrainStorage, IGrainStorage> wrap)
+    public static void Wrap(IServiceCollection services, string name, Func<IGrainStorage, IGrainStorage> wrap) =>
+        Wrap(services, name, (_, inner) => wrap(inner));
+
+    /// <summary>The same, for a wrapper that needs services of the silo.</summary>
+    public static void Wrap(IServiceCollection services, string name, Func<IServiceProvider, IGrainStorage, IGrainStorage> wrap)
     {
         var original = services.Last(s => s.ServiceType == typeof(IGrainStorage) && s.IsKeyedService && Equals(s.ServiceKey, name));
         services.Remove(original);
-        services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => wrap(
+        services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => wrap(sp,
             original.KeyedImplementationFactory is { } factory ? (IGrainStorage)factory(sp, key)
             : original.KeyedImplementationInstance as IGrainStorage
               ?? (IGrainStorage)ActivatorUtilities.CreateInstance(sp, original.KeyedImplementationType!)));

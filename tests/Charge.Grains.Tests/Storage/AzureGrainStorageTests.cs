@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Sessions;
@@ -34,6 +36,9 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
     public async Task InitializeAsync() => _storage = await Storage("Json");
 
     /// <summary>A silo composed as the real one with Azure storage, whose grain storage the tests call directly.</summary>
+    /// <summary>Loses the answer to the next write of a blob whose name has the marker, after the store has taken it.</summary>
+    private readonly LoseAnAnswer _lose = new("lost-answer");
+
     private async Task<IGrainStorage> Storage(string serializer)
     {
         var ports = DevService.FreePorts(2);
@@ -41,7 +46,8 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(ports[0], ports[1], serviceId: "storage-test", clusterId: $"storage-{Guid.NewGuid():N}");
-            silo.AddChargeAzureStorage(fixture.Azurite.ConnectionString, new ChargeStorageOptions { Container = _container, Serializer = serializer, ArchiveTable = $"t{Guid.NewGuid():N}" });
+            silo.AddChargeAzureStorage(fixture.Azurite.ConnectionString, new ChargeStorageOptions { Container = _container, Serializer = serializer, ArchiveTable = $"t{Guid.NewGuid():N}" },
+                clients => clients.AddPolicy(_lose, HttpPipelinePosition.PerRetry));
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -96,6 +102,83 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
         await _storage.WriteStateAsync("session", Grain("s-2"), State());
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("session", Grain("s-2"), State("CP-2")));
+    }
+
+    [Fact]
+    public async Task A_first_write_whose_answer_was_lost_and_retried_is_stored_and_succeeds()
+    {
+        var written = State();
+        _lose.Arm();
+
+        // The store takes the create, its answer is lost, the client tries again and If-None-Match fails.
+        await _storage.WriteStateAsync("session", Grain("lost-answer-1"), written);
+
+        Assert.Equal(1, _lose.Lost);
+        var read = new GrainState<SessionState>(new SessionState());
+        await _storage.ReadStateAsync("session", Grain("lost-answer-1"), read);
+        Assert.True(read.RecordExists);
+        Assert.Equal(read.ETag, written.ETag);
+        Assert.Equal("CP-1", read.State!.ChargerId);
+        // The ETag it took is the stored one: the grain's next write goes through.
+        written.State!.ChargerId = "CP-NEXT";
+        await _storage.WriteStateAsync("session", Grain("lost-answer-1"), written);
+        await _storage.ReadStateAsync("session", Grain("lost-answer-1"), read);
+        Assert.Equal("CP-NEXT", read.State!.ChargerId);
+    }
+
+    [Fact]
+    public async Task An_update_whose_answer_was_lost_and_retried_is_stored_and_succeeds()
+    {
+        var written = State();
+        await _storage.WriteStateAsync("session", Grain("lost-answer-2"), written);
+        written.State!.MeterStartWh = 2000m;
+        _lose.Arm();
+
+        // The update lands, its answer is lost, and the retry's If-Match names the ETag the update replaced.
+        await _storage.WriteStateAsync("session", Grain("lost-answer-2"), written);
+
+        Assert.Equal(1, _lose.Lost);
+        var read = new GrainState<SessionState>(new SessionState());
+        await _storage.ReadStateAsync("session", Grain("lost-answer-2"), read);
+        Assert.Equal(2000m, read.State!.MeterStartWh);
+        Assert.Equal(read.ETag, written.ETag);
+    }
+
+    [Fact]
+    public async Task A_lost_answer_is_told_apart_with_the_orleans_binary_format_too()
+    {
+        var binary = await Storage("Orleans");
+        var written = State("CP-BIN");
+        await binary.WriteStateAsync("session", Grain("lost-answer-bin"), written);
+        written.State!.Points = [.. written.State.Points, new MeterReading(DateTime.UtcNow, 1500m, 7100)];
+        _lose.Arm();
+
+        await binary.WriteStateAsync("session", Grain("lost-answer-bin"), written);
+
+        Assert.Equal(1, _lose.Lost);
+        var read = new GrainState<SessionState>(new SessionState());
+        await binary.ReadStateAsync("session", Grain("lost-answer-bin"), read);
+        Assert.Equal(2, read.State!.Points.Count);
+        Assert.Equal(read.ETag, written.ETag);
+    }
+
+    [Fact]
+    public async Task A_lost_answer_does_not_hide_a_real_conflict()
+    {
+        var first = State();
+        await _storage.WriteStateAsync("session", Grain("lost-answer-3"), first);
+        var stale = new GrainState<SessionState>(State("CP-STALE").State) { ETag = first.ETag, RecordExists = true };
+        first.State!.ChargerId = "CP-NEWER";
+        await _storage.WriteStateAsync("session", Grain("lost-answer-3"), first);
+        _lose.Arm();
+
+        // The stale write fails its condition on the first try (no answer is lost: nothing was stored).
+        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("session", Grain("lost-answer-3"), stale));
+
+        Assert.Equal(0, _lose.Lost);
+        var read = new GrainState<SessionState>(new SessionState());
+        await _storage.ReadStateAsync("session", Grain("lost-answer-3"), read);
+        Assert.Equal("CP-NEWER", read.State!.ChargerId);
     }
 
     [Fact]
@@ -172,5 +255,33 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
         Assert.Equal(["a", "b"], byTag.Select(s => s.SessionId).Order());
         Assert.Equal(12_345.5m, range[0].EnergyWh);
         Assert.Equal(3.74m, range[0].TotalInclVat);
+    }
+}
+
+/// <summary>
+/// A connection that drops the answer to one write after the store has taken it, as a timeout or a reset would: the
+/// storage client sees an I/O failure and tries again.
+/// </summary>
+internal sealed class LoseAnAnswer(string marker) : HttpPipelinePolicy
+{
+    private int _armed;
+    private int _lost;
+
+    public int Lost => Volatile.Read(ref _lost);
+
+    public void Arm() => Volatile.Write(ref _armed, 1);
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        await ProcessNextAsync(message, pipeline);
+        if (message.Request.Method == RequestMethod.Put && message.Request.Uri.ToString().Contains(marker, StringComparison.Ordinal)
+            && message.Response.Status is >= 200 and < 300 && Interlocked.Exchange(ref _armed, 0) == 1)
+        {
+            Interlocked.Increment(ref _lost);
+            throw new IOException("the connection dropped before the answer arrived");
+        }
     }
 }
