@@ -23,6 +23,8 @@ public static class NetworkLoad
     public static async Task<int> RunAsync(int chargers, int minutes, int intervalSeconds, int readings, int spreadSeconds, bool azurite)
     {
         var (host, ports, key) = await OcppLoad.StartHost(azurite);
+        // On Azurite, how long the store keeps a request of nobody's waiting: its own stalls, apart from our load.
+        await using var probe = azurite ? new StoreStallProbe(OcppLoad.AzuriteLocation) : null;
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = Enumerable.Range(0, chargers).Select(i => $"NET-{run}-{i}").ToArray();
         Console.WriteLine($"Network: {chargers} charge points on {(azurite ? "Azurite" : "memory")}, MeterValues every {intervalSeconds} s, {readings} per session, first starts over {spreadSeconds} s, heartbeat every 60 s, {minutes} min steady");
@@ -58,6 +60,10 @@ public static class NetworkLoad
                 samples.Add((clock.Elapsed.TotalMinutes, managed / 1e6, Environment.WorkingSet / 1e6, line[6..]));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{clock.Elapsed.TotalMinutes,6:0.0} min  {line[6..],-28} {managed / 1e6,8:0.0} MB managed  {Environment.WorkingSet / 1e6,8:0.0} MB working set  {activations,7} grain activations"));
+                if (probe is not null)
+                {
+                    Console.WriteLine($"            {probe.Period()}");
+                }
             }
             else if (line.StartsWith("report ", StringComparison.Ordinal))
             {
@@ -71,6 +77,10 @@ public static class NetworkLoad
 
         await clients.WaitForExitAsync();
         Console.WriteLine(report ?? "(the clients gave no report)");
+        if (probe is not null)
+        {
+            Console.WriteLine($"whole run: {probe.Whole()}");
+        }
         var connected = samples.FirstOrDefault(s => s.Phase == "connected");
         var open = samples.FirstOrDefault(s => s.Phase == "sessions open");
         if (connected != default && open != default)

@@ -38,6 +38,9 @@ public static class OcppLoad
         return 0;
     }
 
+    /// <summary>Where the bench's embedded Azurite keeps its data.</summary>
+    public static readonly string AzuriteLocation = Path.Combine(Path.GetTempPath(), "charge-bench-azurite");
+
     /// <summary>
     /// The system in this process on free loopback ports, memory or Azurite storage, generated tags accepted and the
     /// per-charger rate limit lifted (meant for real chargers), with any further settings; its ports and signing key.
@@ -52,7 +55,7 @@ public static class OcppLoad
                 $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}", $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
                 $"--Charge:Cluster:SiloPort={ports[2]}", $"--Charge:Cluster:GatewayPort={ports[3]}",
                 azurite ? "--Charge:Storage:Provider=Auto" : "--Charge:Storage:Provider=Memory",
-                $"--Charge:Storage:AzuriteLocation={Path.Combine(Path.GetTempPath(), "charge-bench-azurite")}",
+                $"--Charge:Storage:AzuriteLocation={AzuriteLocation}",
                 "--Logging:LogLevel:Default=Warning", "--Charge:Authorization:UnknownTags=Accept",
                 "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
                 .. settings,
