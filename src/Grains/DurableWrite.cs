@@ -24,9 +24,10 @@ public static class DurableWrite
         }
         catch (Orleans.Storage.InconsistentStateException e)
         {
-            // The stored record is not the one this activation read: another writer, or the storage client's own retry
-            // of a write that had in fact succeeded (seen on an overloaded Azurite). The grain is deactivated and the
-            // caller retries against a new activation that reads the stored record; a retried request is idempotent.
+            // The stored record is not the one this activation read: another writer, or a record where this activation
+            // took none to exist (a transaction ID reused after a crash; a retry of a write that had in fact succeeded
+            // is told apart in the silo). The grain is deactivated and the caller retries against a new activation that
+            // reads the stored record; a retried request is idempotent.
             // (Orleans deactivates on the exception itself only when it leaves the grain; wrapped, it is done here.)
             grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "storage write conflicted"));
             log(e);

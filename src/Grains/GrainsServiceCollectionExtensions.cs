@@ -17,6 +17,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IReadingLog, GrainReadingLog>();
         // Replaced by a blob container probe when durable storage is configured.
         services.TryAddSingleton<Health.IStorageProbe, Health.MemoryStorageProbe>();
+        services.TryAddSingleton<Storage.NewGrains>();
         services.AddOptions<SessionOptions>()
             .Bind(configuration.GetSection(SessionOptions.Section))
             .ValidateDataAnnotations()

@@ -6,6 +6,7 @@ using Charge.Grains;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Storage;
 using Charge.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -180,6 +181,9 @@ public static partial class SiloHostingExtensions
         MeasuredGrainStorage.Wrap(silo.Services, StorageNames.Charge, (sp, inner) => new LandedWriteCheck(inner,
             () => sp.GetRequiredService<IOptionsMonitor<AzureBlobStorageOptions>>().Get(StorageNames.Charge).GrainStorageSerializer,
             sp.GetRequiredService<ILogger<LandedWriteCheck>>()));
+        // A session its charger is creating is not read from storage first (see NewGrains).
+        silo.Services.TryAddSingleton<NewGrains>();
+        MeasuredGrainStorage.Wrap(silo.Services, StorageNames.Charge, (sp, inner) => new NewGrainReads(inner, sp.GetRequiredService<NewGrains>()));
         var archive = new TableSessionArchive(new TableServiceClient(connectionString, tableOptions).GetTableClient(options.ArchiveTable));
         // Reminders (the abandoned-session sweep, follow-ups) in a table of the same account: they fire after any crash.
         silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString, tableOptions));

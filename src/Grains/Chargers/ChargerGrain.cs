@@ -32,6 +32,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         Microsoft.Extensions.Options.IOptions<Sessions.SessionOptions> sessionOptions,
         Microsoft.Extensions.Options.IOptions<FleetOptions> fleetOptions,
         Sessions.IReadingLog log,
+        Storage.NewGrains newGrains,
         ILogger<ChargerGrain> logger)
     {
         _state = state;
@@ -48,7 +49,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
             () => _streams ??= this.GetStreamProvider(StreamNames.Provider),
             e => logger.StorageFailed(e, ChargerId), (e, sessionId, position) => logger.PublishFailed(e, sessionId, position));
         var starts = new SessionStarts(this.GetPrimaryKeyString(), () => GrainFactory, () => _state.State, _board);
-        _sessions = new ChargerSessions(this, _board, _outbox, starts, _load, _sweep, _channels, options, logger);
+        _sessions = new ChargerSessions(this, _board, _outbox, starts, _load, _sweep, _channels, options, newGrains, logger);
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)

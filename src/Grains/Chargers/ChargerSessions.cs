@@ -35,6 +35,7 @@ internal sealed class ChargerSessions(
     AbandonedSweep sweep,
     ChargerChannels channels,
     Sessions.SessionOptions options,
+    Storage.NewGrains newGrains,
     ILogger logger)
 {
     // Entries of State.Unsettled seen done and not yet written.
@@ -96,7 +97,14 @@ internal sealed class ChargerSessions(
         }
 
         var (terms, tariffGroup) = await starts.Terms(command, authorization);
-        var view = await session.Start(command, terms);
+        SessionView view;
+        // The session of a transaction ID just allocated here has nothing in storage: its activation need not read it
+        // (one round trip fewer before the start is written).
+        using (transactionId is null ? null : newGrains.Creating(session.GetGrainId()))
+        {
+            view = await session.Start(command, terms);
+        }
+
         await host.Contact();
         if (view.Status == SessionStatus.Active)
         {

@@ -33,7 +33,14 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
     private readonly List<IHost> _hosts = [];
     private IGrainStorage _storage = null!;
 
-    public async Task InitializeAsync() => _storage = await Storage("Json");
+    /// <summary>The grains the JSON silo is creating.</summary>
+    private NewGrains _newGrains = null!;
+
+    public async Task InitializeAsync()
+    {
+        _storage = await Storage("Json");
+        _newGrains = _hosts[0].Services.GetRequiredService<NewGrains>();
+    }
 
     /// <summary>A silo composed as the real one with Azure storage, whose grain storage the tests call directly.</summary>
     /// <summary>Loses the answer to the next write of a blob whose name has the marker, after the store has taken it.</summary>
@@ -163,6 +170,52 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_grain_being_created_is_not_read_from_storage_and_its_first_write_is_stored()
+    {
+        var read = new GrainState<SessionState>(new SessionState { ChargerId = "as created" });
+        var gets = _lose.Gets;
+        using (_newGrains.Creating(Grain("new-1")))
+        {
+            await _storage.ReadStateAsync("session", Grain("new-1"), read);
+            Assert.Equal(gets, _lose.Gets);
+            Assert.False(read.RecordExists);
+            Assert.Null(read.ETag);
+            Assert.Equal("as created", read.State!.ChargerId);
+
+            read.State = State().State;
+            await _storage.WriteStateAsync("session", Grain("new-1"), read);
+        }
+
+        // Once created, a read goes to storage and finds the record.
+        Assert.Equal(0, _newGrains.Count);
+        var again = new GrainState<SessionState>(new SessionState());
+        await _storage.ReadStateAsync("session", Grain("new-1"), again);
+        Assert.True(_lose.Gets > gets);
+        Assert.True(again.RecordExists);
+        Assert.Equal(read.ETag, again.ETag);
+    }
+
+    [Fact]
+    public async Task A_grain_wrongly_taken_for_new_cannot_overwrite_its_stored_record()
+    {
+        await _storage.WriteStateAsync("session", Grain("new-2"), State("CP-STORED"));
+        var taken = new GrainState<SessionState>(new SessionState());
+
+        using (_newGrains.Creating(Grain("new-2")))
+        {
+            await _storage.ReadStateAsync("session", Grain("new-2"), taken);
+            taken.State = State("CP-OTHER").State;
+
+            // No ETag: the write is If-None-Match and finds the record.
+            await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("session", Grain("new-2"), taken));
+        }
+
+        var read = new GrainState<SessionState>(new SessionState());
+        await _storage.ReadStateAsync("session", Grain("new-2"), read);
+        Assert.Equal("CP-STORED", read.State!.ChargerId);
+    }
+
+    [Fact]
     public async Task A_write_with_a_stale_etag_is_inconsistent_and_does_not_overwrite()
     {
         var first = State();
@@ -242,7 +295,7 @@ public sealed class AzureGrainStorageTests(AzuriteFixture fixture) : IClassFixtu
 
 /// <summary>
 /// A connection that drops the answer to one write after the store has taken it, as a timeout or a reset would: the
-/// storage client sees an I/O failure and tries again.
+/// storage client sees an I/O failure and tries again. It also counts the reads that reach the store.
 /// </summary>
 internal sealed class LoseAnAnswer(string marker) : HttpPipelinePolicy
 {
@@ -253,11 +306,21 @@ internal sealed class LoseAnAnswer(string marker) : HttpPipelinePolicy
 
     public void Arm() => Volatile.Write(ref _armed, 1);
 
+    /// <summary>How many GET requests reached the store.</summary>
+    public int Gets => Volatile.Read(ref _gets);
+
+    private int _gets;
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
         ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        if (message.Request.Method == RequestMethod.Get)
+        {
+            Interlocked.Increment(ref _gets);
+        }
+
         await ProcessNextAsync(message, pipeline);
         if (message.Request.Method == RequestMethod.Put && message.Request.Uri.ToString().Contains(marker, StringComparison.Ordinal)
             && message.Response.Status is >= 200 and < 300 && Interlocked.Exchange(ref _armed, 0) == 1)
