@@ -58,6 +58,7 @@ public static class Harness
         var chargers = Enumerable.Range(0, workers).Select(i => $"B{run}-{i}").ToArray();
         var auth = await OcppLoad.Register(chargers, $"http://127.0.0.1:{ports[1]}", key);
         var operatorHeader = new Metadata { { "authorization", "Bearer " + OcppLoad.OperatorToken(key) } };
+        using var allocations = new AllocationSampler();
         var duration = TimeSpan.FromSeconds(seconds);
 
         // 1. The ceiling, once the path it shares with ingest (Kestrel, gRPC, authentication) is compiled at its final
@@ -69,8 +70,10 @@ public static class Harness
             return 1;
         };
         await Load(workers, TimeSpan.FromSeconds(Math.Min(5, seconds)), noopCall);
+        allocations.Start();
         var noop = await Load(workers, duration, noopCall);
         Report(results, "noop_grpc", "calls", noop);
+        results["noop_grpc"]!["allocations"] = allocations.Stop(noop.Count, noop.Seconds);
 
         // 1b. On Azurite, the store's own rate from this process, in the same run: what durable ingest is held against.
         if (azurite)
@@ -109,6 +112,7 @@ public static class Harness
                 }
             }) : Task.CompletedTask;
             var clock = Stopwatch.StartNew();
+            allocations.Start();
             var ingest = await Load(workers, duration, async (i, _) =>
             {
                 var request = new ReportMeterValuesRequest { ChargerId = chargers[i], SessionId = ids[i] };
@@ -144,6 +148,7 @@ public static class Harness
             var endToEnd = clock.Elapsed.TotalSeconds;
             var e2e = ingest with { Seconds = endToEnd };
             Report(results, name, "readings", e2e);
+            results[name]!["allocations"] = allocations.Stop(ingest.Count, endToEnd);
             if (perCall == 1)
             {
                 var all = latencies.Order().ToArray();
@@ -166,7 +171,10 @@ public static class Harness
 
         // Live updates at half the measured single-reading ingest rate: acknowledgement to WatchSession update.
         var half = results["ingest_grpc_single"]!["per_second"]!.GetValue<double>() / 2;
+        allocations.Start();
         results["live_update_at_half_ingest"] = await LiveUpdates.Measure(station, sessions, chargers, auth, operatorHeader, half, seconds);
+        results["live_update_at_half_ingest"]!["allocations"] = allocations.Stop(
+            (long)(results["live_update_at_half_ingest"]!["sent_per_second"]!.GetValue<double>() * seconds), seconds);
 
         // 4. OCPP 1.6J MeterValues, one CALL in flight per charge point.
         var ocppIds = Enumerable.Range(0, workers).Select(i => $"O{run}-{i}").ToArray();
@@ -390,9 +398,14 @@ public static class Harness
         table.AppendLine($"{"measure",-44} {"value",16}  target");
         void Row(string name, string value, string target = "") => table.AppendLine($"{name,-44} {value,16}  {target}");
         string Rate(string key) => $"{results[key]!["per_second"]} /s";
+        string Allocations(string key) => results[key]!["allocations"] is { } a
+            ? $"{a["allocated_bytes_per_item"]} B / {a["gc_paused_percent"]} %"
+            : "";
         Row("no-op gRPC (ceiling)", Rate("noop_grpc"));
+        Row("  ... allocated per call (whole process) / GC paused", Allocations("noop_grpc"));
         Row("ingest gRPC, 1 reading/call, end to end", Rate("ingest_grpc_single"), ">= 50% of ceiling");
         Row("  ... as a share of the ceiling", $"{results["ingest_single_vs_noop"]!.GetValue<double>() * 100:0.0} %");
+        Row("  ... allocated per reading (whole process) / GC paused", Allocations("ingest_grpc_single"));
         Row("ingest gRPC, 10 readings/call, end to end", Rate("ingest_grpc_batched_10"));
         if (results["azurite_raw"] is { } raw)
         {
@@ -409,6 +422,7 @@ public static class Harness
             $"{results["live_update_at_half_ingest"]!["p50_ms"]} / {results["live_update_at_half_ingest"]!["p99_ms"]} ms", "p99 < 20 ms");
         Row("GetSession at 50/s, half ingest, p50 / p99",
             $"{results["live_update_at_half_ingest"]!["get_session_p50_ms"]} / {results["live_update_at_half_ingest"]!["get_session_p99_ms"]} ms", "p99 < 5 ms");
+        Row("  ... allocated per reading / GC paused (half ingest)", Allocations("live_update_at_half_ingest"));
         Row("memory per open session (managed)", $"{results["memory"]!["managed_bytes_per_session"]} B");
         Row("  ... beyond an empty activation", $"{results["memory"]!["managed_bytes_per_session_beyond_activation"]} B", "< 2048 B");
         if (results["pricing_24h_1min_tod_us"] is { } pricing)

@@ -47,7 +47,11 @@ public static class NetworkLoad
         // grain's state, the archive) grows with the day by design.
         var management = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
         var samples = new List<(double Minute, double ManagedMb, double WorkingMb, string Phase)>();
+        // The collector's pauses over each phase: a blocked process delays every call in flight.
+        using var collections = new AllocationSampler();
+        collections.Start();
         var clock = Stopwatch.StartNew();
+        var periodStarted = clock.Elapsed;
         string? line;
         string? report = null;
         while ((line = await clients.StandardOutput.ReadLineAsync()) is not null)
@@ -55,11 +59,14 @@ public static class NetworkLoad
             if (line.StartsWith("phase ", StringComparison.Ordinal))
             {
                 // The clients name a phase when it begins (connected, sessions open) and each steady minute.
+                var gc = collections.Period((clock.Elapsed - periodStarted).TotalSeconds);
+                periodStarted = clock.Elapsed;
                 var managed = await Managed();
                 var activations = await management.GetTotalActivationCount();
                 samples.Add((clock.Elapsed.TotalMinutes, managed / 1e6, Environment.WorkingSet / 1e6, line[6..]));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{clock.Elapsed.TotalMinutes,6:0.0} min  {line[6..],-28} {managed / 1e6,8:0.0} MB managed  {Environment.WorkingSet / 1e6,8:0.0} MB working set  {activations,7} grain activations"));
+                Console.WriteLine($"            {gc}");
                 if (probe is not null)
                 {
                     Console.WriteLine($"            {probe.Period()}");
