@@ -1,0 +1,76 @@
+using System.Threading.RateLimiting;
+using Charge.Gateway.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Host.Tests;
+
+/// <summary>
+/// The per-charger limiter when the runtime's partitioned limiter disposes a charger's idle bucket under an acquire
+/// (dotnet/runtime#99865): the acquire threw ObjectDisposedException, which closed the charge point's OCPP socket.
+/// </summary>
+public sealed class ChargerRateLimiterTests
+{
+    [Fact]
+    public void A_bucket_disposed_under_an_acquire_is_looked_up_again_and_the_charger_is_served()
+    {
+        var buckets = new BucketDisposedOnFirstLookup(acquired: true);
+        using var limiter = new ChargerRateLimiter(20, buckets);
+
+        Assert.True(limiter.TryAcquire("CP-1"));
+        Assert.Equal(2, buckets.Lookups);
+    }
+
+    [Fact]
+    public void The_new_bucket_decides_after_a_disposed_one()
+    {
+        var buckets = new BucketDisposedOnFirstLookup(acquired: false);
+        using var limiter = new ChargerRateLimiter(20, buckets);
+
+        Assert.False(limiter.TryAcquire("CP-1"));
+        Assert.Equal(2, buckets.Lookups);
+    }
+
+    [Fact]
+    public void A_limiter_disposed_at_shutdown_fails_after_a_bounded_number_of_tries()
+    {
+        var limiter = new ChargerRateLimiter(Options.Create(new RateLimitOptions()));
+        Assert.True(limiter.TryAcquire("CP-1"));
+        limiter.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => limiter.TryAcquire("CP-1"));
+    }
+
+    /// <summary>Its first lookup meets a bucket disposed under it, as the idle cleanup does; later ones answer <c>acquired</c>.</summary>
+    private sealed class BucketDisposedOnFirstLookup(bool acquired) : PartitionedRateLimiter<string>
+    {
+        public int Lookups { get; private set; }
+
+        public override RateLimiterStatistics? GetStatistics(string resource) => null;
+
+        protected override RateLimitLease AttemptAcquireCore(string resource, int permitCount)
+        {
+            if (++Lookups == 1)
+            {
+                throw new ObjectDisposedException(nameof(TokenBucketRateLimiter));
+            }
+
+            return new Lease(acquired);
+        }
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(string resource, int permitCount, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
+    }
+
+    private sealed class Lease(bool acquired) : RateLimitLease
+    {
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
+}
