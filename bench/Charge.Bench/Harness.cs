@@ -46,6 +46,7 @@ public static class Harness
             ["workers"] = workers,
             ["storage"] = azurite ? "azurite" : "memory",
             ["acknowledge"] = writeBehind ? "write-behind" : "durable",
+            ["gc"] = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
         };
 
         var (system, ports, key) = await OcppLoad.StartHost(azurite,

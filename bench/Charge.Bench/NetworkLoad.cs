@@ -27,7 +27,7 @@ public static class NetworkLoad
         await using var probe = azurite ? new StoreStallProbe(OcppLoad.AzuriteLocation) : null;
         var run = Guid.NewGuid().ToString("N")[..6];
         var ids = Enumerable.Range(0, chargers).Select(i => $"NET-{run}-{i}").ToArray();
-        Console.WriteLine($"Network: {chargers} charge points on {(azurite ? "Azurite" : "memory")}, MeterValues every {intervalSeconds} s, {readings} per session, first starts over {spreadSeconds} s, heartbeat every 60 s, {minutes} min steady");
+        Console.WriteLine($"Network: {chargers} charge points on {(azurite ? "Azurite" : "memory")}, MeterValues every {intervalSeconds} s, {readings} per session, first starts over {spreadSeconds} s, heartbeat every 60 s, {minutes} min steady, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
         var credentials = await RegisterAll(ids, $"http://127.0.0.1:{ports[1]}", key);
         var file = Path.Combine(Path.GetTempPath(), $"charge-network-{run}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(ids.Zip(credentials).Select(p => new[] { p.First, p.Second })));
