@@ -99,17 +99,27 @@ public static class Harness
                 ids[i] = started.SessionId;
             }
 
+            // GetSession sampled during the run at a fixed 50 per second. Called back to back, as this run did until
+            // 2026-12-07, the reads were 1,500-21,000 calls competing for the two cores with the ingest being measured
+            // (and, on Azurite, with the store's one thread), so the ingest figure was not taken under the same
+            // conditions as the raw store rate it is held against.
             var latencies = new ConcurrentBag<double>();
             using var sampling = new CancellationTokenSource();
             var sampler = perCall == 1 ? Task.Run(async () =>
             {
-                var watch = new Stopwatch();
+                var watch = Stopwatch.StartNew();
                 var random = new Random(1);
+                var next = TimeSpan.Zero;
                 while (!sampling.IsCancellationRequested)
                 {
-                    watch.Restart();
+                    next += TimeSpan.FromMilliseconds(20);
+                    var started = watch.Elapsed;
                     await sessions.GetSessionAsync(new GetSessionRequest { SessionId = ids[random.Next(ids.Length)] }, operatorHeader);
-                    latencies.Add(watch.Elapsed.TotalMilliseconds);
+                    latencies.Add((watch.Elapsed - started).TotalMilliseconds);
+                    if (next - watch.Elapsed is { } wait && wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, CancellationToken.None);
+                    }
                 }
             }) : Task.CompletedTask;
             var clock = Stopwatch.StartNew();
@@ -417,8 +427,8 @@ public static class Harness
         }
 
         Row("ingest OCPP MeterValues", Rate("ingest_ocpp"));
-        Row("GetSession under ingest p50", $"{results["get_session_under_ingest"]!["p50_ms"]} ms");
-        Row("GetSession under ingest p99", $"{results["get_session_under_ingest"]!["p99_ms"]} ms", "< 5 ms");
+        Row("GetSession at 50/s under full ingest p50", $"{results["get_session_under_ingest"]!["p50_ms"]} ms");
+        Row("GetSession at 50/s under full ingest p99", $"{results["get_session_under_ingest"]!["p99_ms"]} ms");
         Row("reading acked -> WatchSession update p50 / p99 (half ingest)",
             $"{results["live_update_at_half_ingest"]!["p50_ms"]} / {results["live_update_at_half_ingest"]!["p99_ms"]} ms", "p99 < 20 ms");
         Row("GetSession at 50/s, half ingest, p50 / p99",
