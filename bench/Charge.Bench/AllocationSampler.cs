@@ -21,9 +21,16 @@ public sealed class AllocationSampler : EventListener
     private const int SuspendBeginEvent = 9;
     private const int MarkWithTypeEvent = 202;
     private static readonly string[] MarkRoots = ["stack", "finalizer queue", "handles", "older generations (cards)", "sized refs", "overflow", "dependent handles", "new finalizer queue", "steal"];
-    private readonly ConcurrentDictionary<string, long> _markedBytes = new();
 
     private readonly ConcurrentDictionary<string, long> _sampledBytes = new();
+    private readonly ConcurrentDictionary<string, long> _markedBytes = new();
+
+    // Per collection: its generation (GCStart), the bytes promoted out of gen0 (GCHeapStats) and the pause from the
+    // suspension's start to the restart's end. A collection's events arrive in that order.
+    private readonly ConcurrentQueue<(int Generation, double PauseMs, long PromotedGen0)> _collections = new();
+    private int _generation = -1;
+    private DateTime _suspendedAt;
+    private long _promoted;
     private volatile bool _sampling;
 
     private long _allocatedAtStart;
@@ -37,13 +44,6 @@ public sealed class AllocationSampler : EventListener
             EnableEvents(source, EventLevel.Verbose, GcKeyword);
         }
     }
-
-    // Per collection: its generation (GCStart), the bytes promoted out of gen0 (GCHeapStats) and the pause from the
-    // suspension's start to the restart's end. A collection's events arrive in that order.
-    private readonly ConcurrentQueue<(int Generation, double PauseMs, long PromotedGen0)> _collections = new();
-    private int _generation = -1;
-    private DateTime _suspendedAt;
-    private long _promoted;
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
@@ -96,14 +96,17 @@ public sealed class AllocationSampler : EventListener
         _sampling = true;
     }
 
+    /// <summary>The collections since <see cref="Start"/> by generation: how many, pause mean and longest, mean promoted out of gen0.</summary>
+    private IEnumerable<(int Generation, int Count, double PauseMeanMs, double PauseMaxMs, double PromotedGen0MeanKb)> ByGeneration() =>
+        _collections.ToArray().GroupBy(c => c.Generation).OrderBy(g => g.Key)
+            .Select(g => (g.Key, g.Count(), g.Average(c => c.PauseMs), g.Max(c => c.PauseMs), g.Average(c => c.PromotedGen0) / 1024.0));
+
     /// <summary>One line on the collections since <see cref="Start"/>, and sampling starts over (the network run, per minute).</summary>
     public string Period(double seconds)
     {
-        var collections = _collections.ToArray();
         var paused = GC.GetTotalPauseDuration() - _pausedAtStart;
-        var byGeneration = collections.GroupBy(c => c.Generation).OrderBy(g => g.Key)
-            .Select(g => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"gen{g.Key} {g.Count()} x {g.Average(c => c.PauseMs):0.0} ms (max {g.Max(c => c.PauseMs):0.0})"));
+        var byGeneration = ByGeneration().Select(g => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"gen{g.Generation} {g.Count} x {g.PauseMeanMs:0.0} ms (max {g.PauseMaxMs:0.0})")).ToArray();
         Start();
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"GC paused {100 * paused.TotalSeconds / seconds:0.00} % of the time: {string.Join(", ", byGeneration)}");
@@ -124,15 +127,15 @@ public sealed class AllocationSampler : EventListener
         }
 
         var collections = new JsonArray();
-        foreach (var generation in _collections.GroupBy(c => c.Generation).OrderBy(g => g.Key))
+        foreach (var g in ByGeneration())
         {
             collections.Add(new JsonObject
             {
-                ["generation"] = generation.Key,
-                ["count"] = generation.Count(),
-                ["pause_mean_ms"] = Math.Round(generation.Average(c => c.PauseMs), 2),
-                ["pause_max_ms"] = Math.Round(generation.Max(c => c.PauseMs), 2),
-                ["promoted_from_gen0_mean_kb"] = Math.Round(generation.Average(c => c.PromotedGen0) / 1024.0),
+                ["generation"] = g.Generation,
+                ["count"] = g.Count,
+                ["pause_mean_ms"] = Math.Round(g.PauseMeanMs, 2),
+                ["pause_max_ms"] = Math.Round(g.PauseMaxMs, 2),
+                ["promoted_from_gen0_mean_kb"] = Math.Round(g.PromotedGen0MeanKb),
             });
         }
 

@@ -105,23 +105,11 @@ public static class Harness
             // conditions as the raw store rate it is held against.
             var latencies = new ConcurrentBag<double>();
             using var sampling = new CancellationTokenSource();
-            var sampler = perCall == 1 ? Task.Run(async () =>
-            {
-                var watch = Stopwatch.StartNew();
-                var random = new Random(1);
-                var next = TimeSpan.Zero;
-                while (!sampling.IsCancellationRequested)
-                {
-                    next += TimeSpan.FromMilliseconds(20);
-                    var started = watch.Elapsed;
-                    await sessions.GetSessionAsync(new GetSessionRequest { SessionId = ids[random.Next(ids.Length)] }, operatorHeader);
-                    latencies.Add((watch.Elapsed - started).TotalMilliseconds);
-                    if (next - watch.Elapsed is { } wait && wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, CancellationToken.None);
-                    }
-                }
-            }) : Task.CompletedTask;
+            var random = new Random(1);
+            var sampler = perCall == 1
+                ? SampleAt50PerSecond(() => sessions.GetSessionAsync(new GetSessionRequest { SessionId = ids[random.Next(ids.Length)] }, operatorHeader).ResponseAsync,
+                    latencies, sampling.Token)
+                : Task.CompletedTask;
             var clock = Stopwatch.StartNew();
             allocations.Start();
             var ingest = await Load(workers, duration, async (i, _) =>
@@ -448,6 +436,27 @@ public static class Harness
 
         Console.WriteLine(table);
     }
+
+    /// <summary>
+    /// Times one call every 20 ms until <paramref name="stop"/> (reads under a load, at a fixed rate rather than as fast as
+    /// they go, so they do not add load of their own); a call slower than the period delays the next, none is skipped.
+    /// </summary>
+    public static Task SampleAt50PerSecond(Func<Task> call, ConcurrentBag<double> latencies, CancellationToken stop) => Task.Run(async () =>
+    {
+        var watch = Stopwatch.StartNew();
+        var next = TimeSpan.Zero;
+        while (!stop.IsCancellationRequested)
+        {
+            next += TimeSpan.FromMilliseconds(20);
+            var started = watch.Elapsed;
+            await call();
+            latencies.Add((watch.Elapsed - started).TotalMilliseconds);
+            if (next - watch.Elapsed is { } wait && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, CancellationToken.None);
+            }
+        }
+    });
 
     public static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 

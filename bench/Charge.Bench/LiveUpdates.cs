@@ -68,22 +68,11 @@ public static class LiveUpdates
         var registers = new long[workers];
         // Reads under the same load, at a fixed 50 per second (not as fast as they go).
         var reads = new ConcurrentBag<double>();
-        var sampler = Task.Run(async () =>
-        {
-            var random = new Random(7);
-            var next = clock.Elapsed;
-            while (clock.Elapsed < end)
-            {
-                next += TimeSpan.FromMilliseconds(20);
-                var started = clock.Elapsed.TotalMilliseconds;
-                await sessions.GetSessionAsync(new GetSessionRequest { SessionId = ids[random.Next(ids.Length)] }, operatorHeader);
-                reads.Add(clock.Elapsed.TotalMilliseconds - started);
-                if (next - clock.Elapsed is { } wait && wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait);
-                }
-            }
-        });
+        using var readsEnd = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var random = new Random(7);
+        var sampler = Harness.SampleAt50PerSecond(
+            () => sessions.GetSessionAsync(new GetSessionRequest { SessionId = ids[random.Next(ids.Length)] }, operatorHeader).ResponseAsync,
+            reads, readsEnd.Token);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(i => Task.Run(async () =>
         {
             var n = 0;
