@@ -15,11 +15,21 @@ public sealed class ChargerRateLimiterTests
     [InlineData(false)]
     public void A_bucket_disposed_under_an_acquire_is_looked_up_again_and_the_new_bucket_decides(bool acquired)
     {
-        var buckets = new BucketDisposedOnFirstLookup(acquired);
+        var buckets = new BucketsDisposedUnderLookups(disposedLookups: 1, acquired);
         using var limiter = new ChargerRateLimiter(20, buckets);
 
         Assert.Equal(acquired, limiter.TryAcquire("CP-1"));
         Assert.Equal(2, buckets.Lookups);
+    }
+
+    [Fact]
+    public void An_acquire_that_keeps_meeting_disposed_buckets_gives_up_after_three_lookups()
+    {
+        var buckets = new BucketsDisposedUnderLookups(disposedLookups: int.MaxValue, acquired: true);
+        using var limiter = new ChargerRateLimiter(20, buckets);
+
+        Assert.Throws<ObjectDisposedException>(() => limiter.TryAcquire("CP-1"));
+        Assert.Equal(3, buckets.Lookups);
     }
 
     [Fact]
@@ -32,8 +42,8 @@ public sealed class ChargerRateLimiterTests
         Assert.Throws<ObjectDisposedException>(() => limiter.TryAcquire("CP-1"));
     }
 
-    /// <summary>Its first lookup meets a bucket disposed under it, as the idle cleanup does; later ones answer <c>acquired</c>.</summary>
-    private sealed class BucketDisposedOnFirstLookup(bool acquired) : PartitionedRateLimiter<string>
+    /// <summary>Its first <paramref name="disposedLookups"/> lookups meet a bucket disposed under them, as the idle cleanup does; later ones answer <c>acquired</c>.</summary>
+    private sealed class BucketsDisposedUnderLookups(int disposedLookups, bool acquired) : PartitionedRateLimiter<string>
     {
         public int Lookups { get; private set; }
 
@@ -41,7 +51,7 @@ public sealed class ChargerRateLimiterTests
 
         protected override RateLimitLease AttemptAcquireCore(string resource, int permitCount)
         {
-            if (++Lookups == 1)
+            if (++Lookups <= disposedLookups)
             {
                 throw new ObjectDisposedException(nameof(TokenBucketRateLimiter));
             }
