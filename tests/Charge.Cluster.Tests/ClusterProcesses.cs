@@ -53,7 +53,6 @@ public sealed class ChargeProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
-        info.Environment["DOTNET_gcServer"] = "0";
         return new ChargeProcess(name, Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}"));
     }
 
