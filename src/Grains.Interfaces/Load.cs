@@ -49,7 +49,8 @@ public sealed record SessionAllowance(
     [property: Id(1)] string ChargerId,
     [property: Id(2)] double AllowanceW,
     [property: Id(3)] double? DrawW,
-    [property: Id(4)] bool Controllable);
+    [property: Id(4)] bool Controllable,
+    [property: Id(5)] bool Overdrawing = false);
 
 /// <summary>
 /// How a site's load balancer held one local day (or a range): the peak of what it allowed, the time the sessions
@@ -111,6 +112,22 @@ public interface ISiteLoadGrain : IGrainWithStringKey
     /// <summary>The charger cannot be limited for this session (rejected, no smart charging, offline): counted at its maximum.</summary>
     [Alias("Uncontrollable")]
     Task Uncontrollable(string sessionId);
+
+    /// <summary>
+    /// The charger confirmed the session's allowance but its car kept drawing clearly more: the session is counted at
+    /// its draw and shown as not obeying until the charger connects again.
+    /// </summary>
+    [Alias("Overdrawing")]
+    Task Overdrawing(string sessionId, double powerW);
+
+    /// <summary>
+    /// Drops the sessions held that no longer run on a charger of the site (their end was not told); how many. Run by
+    /// the balancer itself soon after activation and every few minutes. Interleaves: it asks chargers that may be
+    /// telling this grain of a start or stop.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    [Alias("CheckSessions")]
+    Task<int> CheckSessions();
 
     /// <summary>The charger is reachable again (a new socket or stream): a session counted as not limited is limited again.</summary>
     [Alias("Controllable")]

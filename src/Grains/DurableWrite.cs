@@ -1,9 +1,10 @@
 using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Logging;
 
 namespace Charge.Grains;
 
 /// <summary>The one way a grain calls storage on a request's path: the call is applied whole, or the caller hears Unavailable.</summary>
-public static class DurableWrite
+public static partial class DurableWrite
 {
     /// <summary>
     /// Writes the state. If storage fails, the activation is dropped so its unwritten changes go with it (the next
@@ -34,6 +35,22 @@ public static class DurableWrite
             throw ChargeException.Unavailable("storage reported a conflicting write: retry");
         }
     }
+
+    /// <summary>
+    /// <see cref="WriteOrUnavailable{T}(IPersistentState{T}, IGrainContext, Action{Exception})"/> for a grain that logs
+    /// nothing of its own: the failure is logged under this class with the grain's ID. Every grain's write on a
+    /// request's path goes through one of the two, so no grain answers a retry from memory it failed to store.
+    /// </summary>
+    public static Task WriteOrUnavailable<T>(this IPersistentState<T> state, IGrainContext grain) =>
+        state.WriteOrUnavailable(grain, e => LogFailed(Logger(grain), e, grain.GrainId.ToString()));
+
+    private static ILogger Logger(IGrainContext grain) =>
+        grain.ActivationServices.GetService(typeof(ILoggerFactory)) is ILoggerFactory factory
+            ? factory.CreateLogger(typeof(DurableWrite).FullName!)
+            : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Grain {GrainId}: state not written; the activation is dropped and the caller told to retry")]
+    private static partial void LogFailed(ILogger logger, Exception e, string grainId);
 
     /// <summary>Another storage call (a log append or read, a reminder): its failure is Unavailable with <paramref name="message"/>.</summary>
     public static async Task<T> OrUnavailable<T>(Func<Task<T>> call, Action<Exception> log, string message, string store = "other")

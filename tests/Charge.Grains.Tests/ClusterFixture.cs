@@ -53,6 +53,10 @@ public sealed class ClusterFixture : IAsyncLifetime
                     ["Charge:Sessions:FinishedLinger"] = "00:00:01",
                     // Sessions in these tests use made-up tags; the registry's own tests register theirs.
                     ["Charge:Authorization:UnknownTags"] = "Accept",
+                    // Load balancer tests share limits among made-up sessions: the balancer's own check (which would
+                    // drop them: no charger runs them) is called by the tests about it.
+                    ["Charge:Fleet:LoadCheckAfterActivation"] = "1.00:00:00",
+                    ["Charge:Fleet:LimitConfirmedWithin"] = "00:00:10",
                 })
                 .Build();
             siloBuilder.Services.AddChargeGrains(configuration);

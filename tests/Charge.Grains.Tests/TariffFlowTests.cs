@@ -109,6 +109,8 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     {
         var tariffId = await PutTariff(0.50m);
         var (chargerId, siteId) = (NewId("cp"), NewId("site"));
+        await Grains.GetGrain<ISiteGrain>(siteId).Put(new SiteInfo("Depot", "UTC"));
+        await Grains.GetGrain<IChargerGrain>(chargerId).Register(new ChargerRegistration(null, 2, new string('a', 64)));
         await Grains.GetGrain<IChargerGrain>(chargerId).SetSite(siteId);
         await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.SiteKey(siteId))
             .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));

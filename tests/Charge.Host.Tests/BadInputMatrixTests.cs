@@ -459,6 +459,18 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
 
         yield return new("PUT", site, """{"name":"Depot","timeZone":"Europe/Berlin","evil":1}""", "operator", "evil");
         yield return new("PUT", "/v1/sites/bad%20id", """{"name":"Depot","timeZone":"Europe/Berlin"}""", "operator", "site_id");
+        // Enumerations: one name each, never a list or number read as flags (Monday | Tuesday is Wednesday).
+        foreach (var days in new[] { "\"Monday, Tuesday\"", "[\"Monday, Tuesday\"]", "[\"3\"]", "[\"MONDAY|TUESDAY\"]" })
+        {
+            yield return new("PUT", $"{site}/limits", $$"""{"gridLimitKw":50,"timeOfDay":[{"start":"17:00","end":"21:00","limitKw":20,"days":{{days}}}]}""", "operator", "days");
+        }
+
+        foreach (var fleetStatus in new[] { "CHARGING,FAULTED", "CHARGING, FAULTED", "2", "-1" })
+        {
+            yield return new("GET", $"/v1/chargers?status={Uri.EscapeDataString(fleetStatus)}", null, "operator", "status");
+        }
+
+        yield return new("POST", $"/v1/chargers/{a.ChargerId}/site", $$"""{"siteId":"no-such-site-{{Guid.NewGuid():N}}"}""", "operator", "does not exist");
 
         // Estimates, reports, exports, billing, listing: queries with values out of range.
         foreach (var (body, names) in new (string, string[])[]
@@ -561,6 +573,13 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         var sites = new SiteService.SiteServiceClient(host.RawChannel);
         var tariffs = new TariffService.TariffServiceClient(host.RawChannel);
         var ts = Timestamp.FromDateTime(Now.AddMinutes(-1));
+
+        // IDs of dots only: REST clients resolve them away as path segments, so gRPC must not create them either.
+        foreach (var id in new[] { ".", "..", "..." })
+        {
+            yield return new($"register charger '{id}'", () => chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = id, ConnectorCount = 1 }, op).ResponseAsync, "charger_id", "not addressable");
+            yield return new($"put site '{id}'", () => sites.PutSiteAsync(new PutSiteRequest { SiteId = id, Name = "Depot", TimeZone = "UTC" }, op).ResponseAsync, "site_id", "not addressable");
+        }
 
         StartSessionRequest Start(Action<StartSessionRequest> change)
         {

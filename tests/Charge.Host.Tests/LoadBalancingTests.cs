@@ -14,19 +14,128 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
 
     private SiteService.SiteServiceClient Sites => new(host.Channel);
 
-    private async Task<OcppClient> Charger(string siteId)
+    private ChargerService.ChargerServiceClient Chargers => new(host.Channel);
+
+    private async Task<OcppClient> Charger(string siteId) => (await Registered(siteId)).Client;
+
+    private async Task<(string Id, OcppClient Client)> Registered(string siteId, int connectors = 1)
     {
         var chargerId = NewId("CP");
-        var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
-        {
-            ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
-        });
-        var client = await OcppClient.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret));
-        return client;
+        return (chargerId, await Register(chargerId, siteId, connectors));
     }
 
-    private static async Task<int> Start(OcppClient cp) =>
-        (await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "LB", ["meterStart"] = 0, ["timestamp"] = T0.ToString("O") }))[2]!["transactionId"]!.GetValue<int>();
+    /// <summary>Registers the charger (again: a new secret) and connects it with the secret it was given.</summary>
+    private async Task<OcppClient> Register(string chargerId, string siteId, int connectors = 1)
+    {
+        var registered = await Chargers.RegisterChargerAsync(new RegisterChargerRequest
+        {
+            ChargerId = chargerId, SiteId = siteId, ConnectorCount = connectors, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
+        });
+        return await OcppClient.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret));
+    }
+
+    private static async Task<int> Start(OcppClient cp, int connector = 1, int meterStart = 0) =>
+        (await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = connector, ["idTag"] = "LB", ["meterStart"] = meterStart, ["timestamp"] = T0.ToString("O") }))[2]!["transactionId"]!.GetValue<int>();
+
+    private async Task<string> LimitedSite(double limitKw)
+    {
+        var siteId = NewId("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = limitKw });
+        return siteId;
+    }
+
+    [Fact]
+    public async Task A_re_registered_charger_keeps_its_site_and_a_start_that_supersedes_leaves_no_share_behind()
+    {
+        var siteId = await LimitedSite(40);
+        var (chargerId, first) = await Registered(siteId);
+        var tx1 = await Start(first);
+        var alone = await NextLimit(first).WaitAsync(TimeSpan.FromSeconds(20));
+        await Verify(first, ignores: false);
+        await first.DisposeAsync();
+
+        // The operator rotates the secret (a registration naming no site), as the README's steps and the simulator do.
+        await using var second = await Register(chargerId, siteId: "");
+        var charger = await Chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId });
+        // The charger lost its stop of tx1 and starts again on the same connector: tx1 is superseded.
+        var tx2 = await Start(second, meterStart: 5_000);
+        var limit = await NextLimit(second).WaitAsync(TimeSpan.FromSeconds(20));
+        var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
+        var superseded = await new SessionService.SessionServiceClient(host.Channel).GetSessionAsync(new GetSessionRequest { SessionId = $"{chargerId}~{tx1}" });
+
+        Assert.Equal(22_000, alone);
+        Assert.Equal(siteId, charger.SiteId);
+        Assert.Equal("Superseded", superseded.StopReason);
+        // The new session gets the whole share its connector can take, not the 0 W the old session's share left.
+        Assert.Equal(22_000, limit);
+        Assert.Equal([$"{chargerId}~{tx2}"], load.Sessions.Select(s => s.SessionId));
+        Assert.True(load.AllowedW <= 40_000);
+    }
+
+    [Fact]
+    public async Task A_charger_moved_to_another_site_takes_its_running_session_to_that_sites_balancer()
+    {
+        var (from, to) = (await LimitedSite(40), await LimitedSite(30));
+        var (chargerId, cp) = await Registered(from);
+        await using var _ = cp;
+        var tx = await Start(cp);
+        await NextLimit(cp).WaitAsync(TimeSpan.FromSeconds(20));
+        await Verify(cp, ignores: false);
+
+        var moved = await Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = chargerId, SiteId = to });
+        var limitThere = await NextLimit(cp).WaitAsync(TimeSpan.FromSeconds(20));
+        var left = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = from });
+        var joined = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = to });
+
+        Assert.Equal(to, moved.SiteId);
+        Assert.Empty(left.Sessions);
+        Assert.Equal([$"{chargerId}~{tx}"], joined.Sessions.Select(s => s.SessionId));
+        Assert.Equal(22_000, limitThere);
+    }
+
+    [Fact]
+    public async Task Removing_a_charging_connector_by_re_registering_is_refused_naming_it_and_its_stop_is_still_taken()
+    {
+        var siteId = await LimitedSite(40);
+        var (chargerId, cp) = await Registered(siteId, connectors: 2);
+        await using var _ = cp;
+        var tx = await Start(cp, connector: 2);
+        await NextLimit(cp).WaitAsync(TimeSpan.FromSeconds(20));
+        await Verify(cp, ignores: false);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Chargers.RegisterChargerAsync(new RegisterChargerRequest
+        {
+            ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000,
+        }).ResponseAsync);
+        var stop = await cp.Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = 1000, ["timestamp"] = T0.AddMinutes(5).ToString("O") });
+        var shrunk = await Chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1, MaxPowerW = 22_000 });
+        var load = await Sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = siteId });
+
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Contains($"connector 2 (session {chargerId}~{tx})", refused.Status.Detail);
+        Assert.Equal(3, stop[0]!.GetValue<int>());
+        Assert.Equal((1, siteId), (shrunk.Charger.ConnectorCount, shrunk.Charger.SiteId));
+        Assert.DoesNotContain(shrunk.Charger.Connectors, c => c.ConnectorId == 2);
+        Assert.Empty(load.Sessions);
+    }
+
+    [Fact]
+    public async Task A_site_that_does_not_exist_is_refused_and_never_created_by_a_charger_naming_it()
+    {
+        var (chargerId, cp) = await Registered(await LimitedSite(40));
+        await cp.DisposeAsync();
+        var typo = NewId("nosite");
+
+        var move = await Assert.ThrowsAsync<RpcException>(() => Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = chargerId, SiteId = typo }).ResponseAsync);
+        var register = await Assert.ThrowsAsync<RpcException>(() => Chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = NewId("CP"), SiteId = typo, ConnectorCount = 1 }).ResponseAsync);
+        var unknownCharger = await Assert.ThrowsAsync<RpcException>(() => Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = NewId("CP"), SiteId = "" }).ResponseAsync);
+        var sites = await Sites.ListSitesAsync(new ListSitesRequest());
+
+        Assert.Equal((StatusCode.NotFound, StatusCode.NotFound, StatusCode.NotFound), (move.StatusCode, register.StatusCode, unknownCharger.StatusCode));
+        Assert.Contains($"site '{typo}' does not exist", move.Status.Detail);
+        Assert.DoesNotContain(sites.Sites, s => s.SiteId == typo);
+    }
 
     // What each simulated charge point applied last: its composite schedule says so when asked.
     private readonly Dictionary<OcppClient, double> _applied = [];
@@ -156,6 +265,9 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         var aboveGrid = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 80 } } });
         var badTime = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "5pm", End = "21:00", LimitKw = 20 } } });
         var badDay = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 20, Days = { "FUNDAY" } } } });
+        // One string listing days is not a list of days (it was read as flags: Monday | Tuesday = Wednesday).
+        var daysInOneString = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 20, Days = { "Monday, Tuesday" } } } });
+        var dayNumber = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 20, Days = { "3" } } } });
         var unknownSite = await Refused(new SetSiteLimitsRequest { SiteId = NewId("nope"), GridLimitKw = 50 });
         var ok = await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest
         {
@@ -167,7 +279,9 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         Assert.Contains("grid_limit_kw must be between 4.14 kW", belowMinimum.Status.Detail);
         Assert.Contains("time_of_day[0].limit_kw 80 is above grid_limit_kw 50", aboveGrid.Status.Detail);
         Assert.Contains("time_of_day[0].start '5pm' must be HH:mm", badTime.Status.Detail);
-        Assert.Contains("'FUNDAY' is not a day of the week", badDay.Status.Detail);
+        Assert.Contains("time_of_day[0].days[0] 'FUNDAY' must be one of MONDAY ... SUNDAY", badDay.Status.Detail);
+        Assert.Contains("time_of_day[0].days[0] 'Monday, Tuesday' must be one of MONDAY ... SUNDAY (one day name per list entry)", daysInOneString.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, dayNumber.StatusCode);
         Assert.Equal(StatusCode.NotFound, unknownSite.StatusCode);
         Assert.Equal((50, "22:00", "06:00", "SATURDAY", "fleet"), (ok.GridLimitKw, ok.TimeOfDay[0].Start, ok.TimeOfDay[0].End, ok.TimeOfDay[0].Days[0], ok.PriorityGroups[0]));
     }

@@ -71,8 +71,7 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
         var size = Paging.Size(request.PageSize);
         var siteId = OptionalId(request.SiteId, "site_id");
         FleetStatus? status = request.Status.Length == 0 ? null
-            : System.Enum.TryParse<FleetStatus>(request.Status, ignoreCase: true, out var s) && !int.TryParse(request.Status, out _) ? s
-            : throw Invalid($"status '{request.Status}' must be AVAILABLE, CHARGING, FAULTED, OFFLINE or DECOMMISSIONED");
+            : EnumName<FleetStatus>(request.Status, "status", "AVAILABLE, CHARGING, FAULTED, OFFLINE or DECOMMISSIONED");
         bool? online = request.HasOnline ? request.Online : null;
         var includeDecommissioned = request.IncludeDecommissioned || status == FleetStatus.Decommissioned;
         var after = Paging.After(request.PageToken);

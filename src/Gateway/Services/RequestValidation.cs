@@ -39,8 +39,24 @@ public static class RequestValidation
             throw Invalid($"{field} may contain only letters, digits and . _ - *");
         }
 
+        if (value.AsSpan().IndexOfAnyExcept('.') < 0)
+        {
+            // "." and ".." are path segments every URL client and server resolves away: such an ID is unreachable over REST and OCPP.
+            throw Invalid($"{field} '{value}' is not addressable: an ID of dots only cannot appear in a URL path");
+        }
+
         return value;
     }
+
+    /// <summary>
+    /// One name of <typeparamref name="T"/>, case-insensitive, refused otherwise with <paramref name="expected"/>: never
+    /// a number or a comma-separated list (which the runtime's enum parsing would read as flags, giving another value).
+    /// </summary>
+    public static T EnumName<T>(string value, string field, string expected)
+        where T : struct, System.Enum =>
+        System.Enum.GetNames<T>().FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase)) is { } name
+            ? System.Enum.Parse<T>(name)
+            : throw Invalid($"{field} '{value}' must be one of {expected}");
 
     public static string? OptionalId(string value, string field) => string.IsNullOrEmpty(value) ? null : Id(value, field);
 

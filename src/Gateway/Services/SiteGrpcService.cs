@@ -70,8 +70,7 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
                 return kw > grid
                     ? throw Invalid($"{field}.limit_kw {kw} is above grid_limit_kw {grid}: a time-of-day limit only lowers the grid limit")
                     : new Grains.Interfaces.TimeOfDayLimit(Time(w.Start, $"{field}.start"), Time(w.End, $"{field}.end"), kw,
-                        [.. w.Days.Select(d => System.Enum.TryParse<DayOfWeek>(d, ignoreCase: true, out var day) && !int.TryParse(d, out _)
-                            ? day : throw Invalid($"{field}.days: '{d}' is not a day of the week (MONDAY ... SUNDAY)"))]);
+                        [.. w.Days.Select((d, j) => EnumName<DayOfWeek>(d, $"{field}.days[{j}]", "MONDAY ... SUNDAY (one day name per list entry)"))]);
             }).ToArray();
             if (windows.Any(w => w.Start == w.End))
             {
@@ -126,7 +125,8 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
 
         load.Sessions.AddRange(v.Sessions.Select(s =>
         {
-            var api = new Api.V1.SessionAllowance { SessionId = s.SessionId, ChargerId = s.ChargerId, AllowanceW = s.AllowanceW, Controllable = s.Controllable };
+            var api = new Api.V1.SessionAllowance { SessionId = s.SessionId, ChargerId = s.ChargerId, AllowanceW = s.AllowanceW, Controllable = s.Controllable,
+                Overdrawing = s.Overdrawing };
             if (s.DrawW is { } draw)
             {
                 api.DrawW = draw;

@@ -224,7 +224,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     {
         if (ChargerRegistry.Decommission(ChargerId, State, Now))
         {
-            await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, null);
+            await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, null, State.ConnectorCount);
             await Persist();
         }
 
@@ -273,9 +273,31 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
 
     public async Task<ChargerView> SetSite(string? siteId)
     {
-        await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, siteId);
-        await Persist();
+        if (!ChargerRegistry.Known(State))
+        {
+            throw ChargeException.NotFound($"charger '{ChargerId}' is not registered");
+        }
+
+        await MoveTo(siteId);
         return View();
+    }
+
+    /// <summary>The charger joins the site (or none), written; its running sessions move to that site's balancer.</summary>
+    private async Task MoveTo(string? siteId)
+    {
+        var moved = State.SiteId != siteId;
+        await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, siteId, State.ConnectorCount);
+        await Persist();
+        await MovedSessions(moved);
+    }
+
+    private async Task MovedSessions(bool moved)
+    {
+        if (moved && State.Active.Count > 0)
+        {
+            await _load.Moved((sessionId, e) => _logger.LoadNotTold(e, sessionId));
+            await Persist();
+        }
     }
 
     public Task<ChargerLive> GetLive()
@@ -292,12 +314,18 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
 
     public async Task<ChargerView> Register(ChargerRegistration registration)
     {
+        ChargerRegistry.Check(State, registration);
+        // A registration that names no site keeps the charger where it is (a secret rotation changes the secret only);
+        // SetSite with none takes it out of its site.
+        var siteId = registration.SiteId ?? State.SiteId;
+        var moved = siteId != State.SiteId;
+        await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, siteId, registration.ConnectorCount);
         ChargerRegistry.Apply(State, registration);
         State.RegisteredAt ??= Now;
         // Registering a decommissioned charger again puts it back in service.
         State.DecommissionedAt = null;
-        await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, registration.SiteId);
         await Persist();
+        await MovedSessions(moved);
         await GrainFactory.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).Add(ChargerId);
         return View();
     }

@@ -19,6 +19,16 @@ internal sealed class ChargerLoad(
     private readonly Dictionary<string, double> _allowances = [];
     private readonly Dictionary<string, (DateTime At, double Allowance)> _drawReported = [];
 
+    // Readings in a row clearly above a finite allowance, per session (reset when the allowance changes).
+    private readonly Dictionary<string, int> _over = [];
+    private readonly HashSet<string> _unlimited = [];
+
+    /// <summary>Readings in a row clearly above its allowance after which a session is taken as not obeying it.</summary>
+    public const int OverdrawReadings = 3;
+
+    /// <summary>Clearly above an allowance: 10 % and 500 W over it (meters and cars round; a car settles within seconds).</summary>
+    public static bool ClearlyAbove(double powerW, double allowanceW) => powerW > allowanceW * 1.1 + 500;
+
     private ChargerState State => state();
 
     private ISiteLoadGrain? Site => State.SiteId is { } site ? grains().GetGrain<ISiteLoadGrain>(site) : null;
@@ -26,21 +36,67 @@ internal sealed class ChargerLoad(
     /// <summary>The least a session on this charger can be given: 6 A on its phases.</summary>
     private double MinimumW => State.Kind?.PowerType == "AC_1_PHASE" ? SiteLimits.SinglePhaseMinimumW : SiteLimits.ThreePhaseMinimumW;
 
-    public Task Started(string sessionId, int connectorId, string? tariffGroup) =>
-        Site?.Started(new LoadSession(sessionId, chargerId, connectorId, board.MaxPowerOf(connectorId), MinimumW, tariffGroup)) ?? Task.CompletedTask;
-
-    /// <summary>The session ended; a failure to tell leaves its share reserved until the site's next change.</summary>
-    public async Task Ended(string sessionId, Action<Exception> logNotTold)
+    /// <summary>
+    /// The session starts on this charger's site (if any): that site's balancer holds it until it ends. Recorded on the
+    /// session's entry before the charger's write; the site is told with <see cref="Started"/>.
+    /// </summary>
+    public void Starting(ActiveSession active, string? tariffGroup)
     {
-        _allowances.Remove(sessionId);
-        _drawReported.Remove(sessionId);
+        active.TariffGroup = tariffGroup;
+        active.LoadSiteId = State.SiteId;
+    }
+
+    public Task Started(string sessionId, ActiveSession active) =>
+        active.LoadSiteId is { } site ? Tell(site, sessionId, active) : Task.CompletedTask;
+
+    private Task Tell(string siteId, string sessionId, ActiveSession active) =>
+        grains().GetGrain<ISiteLoadGrain>(siteId).Started(
+            new LoadSession(sessionId, chargerId, active.ConnectorId, board.MaxPowerOf(active.ConnectorId), MinimumW, active.TariffGroup));
+
+    /// <summary>
+    /// The session ended: the site that holds it lets it go (the site it started on, not the charger's site now). A
+    /// failure to tell leaves its share reserved until that site's balancer finds the session over by itself.
+    /// </summary>
+    public async Task Ended(string sessionId, ActiveSession ended, Action<Exception> logNotTold)
+    {
+        Forget(sessionId);
+        if ((ended.LoadSiteId ?? State.SiteId) is not { } siteId)
+        {
+            return;
+        }
+
         try
         {
-            await (Site?.Ended(sessionId) ?? Task.CompletedTask);
+            await grains().GetGrain<ISiteLoadGrain>(siteId).Ended(sessionId);
         }
         catch (Exception e) when (e is not ChargeException)
         {
             logNotTold(e);
+        }
+    }
+
+    private void Forget(string sessionId)
+    {
+        _allowances.Remove(sessionId);
+        _drawReported.Remove(sessionId);
+        _over.Remove(sessionId);
+        _unlimited.Remove(sessionId);
+    }
+
+    /// <summary>
+    /// The charger moved to another site (or none): its running sessions leave the old site's balancer and join the
+    /// new one's. Called after the move is written; the sessions' records of their site are written by the caller.
+    /// </summary>
+    public async Task Moved(Action<string, Exception> logNotTold)
+    {
+        foreach (var (sessionId, active) in State.Active.Where(a => a.Value.LoadSiteId != State.SiteId).ToArray())
+        {
+            await Ended(sessionId, active, e => logNotTold(sessionId, e));
+            active.LoadSiteId = State.SiteId;
+            if (State.SiteId is { } site)
+            {
+                await Tell(site, sessionId, active);
+            }
         }
     }
 
@@ -53,6 +109,16 @@ internal sealed class ChargerLoad(
         var unlimited = double.IsPositiveInfinity(allowanceW);
         var shown = unlimited ? board.MaxPowerOf(active.ConnectorId) : allowanceW;
         _allowances[sessionId] = shown;
+        _over.Remove(sessionId);
+        if (unlimited)
+        {
+            _unlimited.Add(sessionId);
+        }
+        else
+        {
+            _unlimited.Remove(sessionId);
+        }
+
         _ = grains().GetGrain<ISessionGrain>(sessionId).ShowAllowance(shown);
         var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer",
             unlimited ? null : allowanceW);
@@ -116,6 +182,22 @@ internal sealed class ChargerLoad(
         if (Site is not { } site || !_allowances.TryGetValue(sessionId, out var allowance) || powerW is not { } power)
         {
             return;
+        }
+
+        if (!_unlimited.Contains(sessionId) && ClearlyAbove(power, allowance))
+        {
+            // The charger said it applied the allowance (or could not be told otherwise): a car that keeps drawing
+            // well above it is not limited, whatever the charger answered.
+            var readings = _over[sessionId] = _over.GetValueOrDefault(sessionId) + 1;
+            if (readings == OverdrawReadings)
+            {
+                await site.Overdrawing(sessionId, power);
+                return;
+            }
+        }
+        else
+        {
+            _over.Remove(sessionId);
         }
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -8,12 +8,31 @@ namespace Charge.Grains.Chargers;
 /// <summary>A charger's registry entry: what the operator declared, its credential, its site and how it is shown.</summary>
 internal static class ChargerRegistry
 {
-    /// <summary>Checks and takes the operator's declaration (the site is moved separately: it calls other grains).</summary>
-    public static void Apply(ChargerState state, ChargerRegistration registration)
+    /// <summary>Refuses a declaration the charger cannot take now; changes nothing.</summary>
+    public static void Check(ChargerState state, ChargerRegistration registration)
     {
         if (registration.ConnectorCount is < 1 or > Limits.MaxConnectors)
         {
             throw ChargeException.InvalidArgument($"connector_count must be 1..{Limits.MaxConnectors}");
+        }
+
+        // A connector the new declaration drops must be free: a session on it could never be stopped or balanced.
+        var busy = state.Active.Where(a => a.Value.ConnectorId > registration.ConnectorCount)
+            .OrderBy(a => a.Value.ConnectorId).Select(a => $"connector {a.Value.ConnectorId} (session {a.Key})").ToArray();
+        if (busy.Length > 0)
+        {
+            throw ChargeException.FailedPrecondition(
+                $"connector_count {registration.ConnectorCount} would remove {string.Join(", ", busy)}, which is charging: stop or force-close the session(s) first");
+        }
+
+    }
+
+    /// <summary>Takes the operator's declaration, checked with <see cref="Check"/> (the site is moved separately: it calls other grains).</summary>
+    public static void Apply(ChargerState state, ChargerRegistration registration)
+    {
+        foreach (var removed in state.Connectors.Keys.Where(c => c > registration.ConnectorCount).ToArray())
+        {
+            state.Connectors.Remove(removed);
         }
 
         state.ConnectorCount = registration.ConnectorCount;
@@ -51,16 +70,17 @@ internal static class ChargerRegistry
     }
 
     /// <summary>Keeps the sites' charger lists in step with this charger's site (the charger's state is the truth).</summary>
-    public static async Task MoveToSite(IGrainFactory grains, string chargerId, ChargerState state, string? siteId)
+    /// <remarks>The new site first: one that does not exist refuses (NotFound) before anything changed.</remarks>
+    public static async Task MoveToSite(IGrainFactory grains, string chargerId, ChargerState state, string? siteId, int connectorCount)
     {
+        if (siteId is not null)
+        {
+            await grains.GetGrain<ISiteGrain>(siteId).AddCharger(chargerId, connectorCount);
+        }
+
         if (state.SiteId is { } old && old != siteId)
         {
             await grains.GetGrain<ISiteGrain>(old).RemoveCharger(chargerId);
-        }
-
-        if (siteId is not null)
-        {
-            await grains.GetGrain<ISiteGrain>(siteId).AddCharger(chargerId, state.ConnectorCount);
         }
 
         state.SiteId = siteId;

@@ -114,6 +114,7 @@ internal sealed class ChargerSessions(
                 var active = board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
                 active.TransactionId = transactionId;
                 active.SlotOfIdTag = authorization is { HoldsSlot: true } ? command.IdTag : null;
+                load.Starting(active, tariffGroup);
                 var month = ChargerHistory.Note(State, reference);
 
                 // The session is written; what the charger records of it and where it is listed are independent
@@ -123,7 +124,7 @@ internal sealed class ChargerSessions(
                     host.Persist(),
                     ChargerHistory.Add(host.Grains, ChargerId, month, reference),
                     starts.Index(reference, terms.CustomerId),
-                    load.Started(command.SessionId, command.ConnectorId, tariffGroup),
+                    load.Started(command.SessionId, active),
                     sweep.Ensure());
             }
             else
@@ -168,7 +169,7 @@ internal sealed class ChargerSessions(
         await host.Persist();
         // The site's balancer and the id_tag's slot are told together; neither failure undoes the release.
         await Task.WhenAll(
-            ended is null ? Task.CompletedTask : load.Ended(sessionId, e => logger.LoadNotTold(e, sessionId)),
+            ended is null ? Task.CompletedTask : load.Ended(sessionId, ended, e => logger.LoadNotTold(e, sessionId)),
             ended?.SlotOfIdTag is { } idTag ? FreeSlot(idTag, sessionId) : Task.CompletedTask);
     }
 

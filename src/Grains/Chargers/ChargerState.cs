@@ -96,4 +96,13 @@ public sealed record ActiveSession
 
     /// <summary>The id_tag, when the session holds one of its concurrent-session slots (released at the end).</summary>
     [Id(3)] public string? SlotOfIdTag { get; set; }
+
+    /// <summary>
+    /// The site whose load balancer was told the session started: the one told it ended, whatever the charger's site
+    /// is by then (a charger moved or re-registered must not leave its sessions' shares reserved on the old site).
+    /// </summary>
+    [Id(4)] public string? LoadSiteId { get; set; }
+
+    /// <summary>The session's tariff group (priority groups share first), kept to tell a new site after a move.</summary>
+    [Id(5)] public string? TariffGroup { get; set; }
 }

@@ -49,8 +49,8 @@ internal sealed class ConnectorBoard(string chargerId, Func<ChargerState> state)
             return null;
         }
 
-        var connector = Connector(active.ConnectorId);
-        if (connector.ActiveSessionId == sessionId)
+        // Never refused: a connector the registry no longer declares is freed all the same (a stop is always taken).
+        if (State.Connectors.TryGetValue(active.ConnectorId, out var connector) && connector.ActiveSessionId == sessionId)
         {
             connector.ActiveSessionId = null;
             connector.Status = ConnectorStatus.Available;

@@ -13,4 +13,21 @@ public sealed class FleetOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a charger may take to confirm an allowance its site's load balancer sent (first, raised or lowered)
+    /// before it is taken as not limited and its session counted at its maximum.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LimitConfirmedWithin { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// How soon after it is brought into memory (a restart, a move) a site's load balancer checks the sessions it
+    /// holds against their chargers, and how often after that (<see cref="LoadCheckEvery"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LoadCheckAfterActivation { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan LoadCheckEvery { get; set; } = TimeSpan.FromMinutes(5);
 }

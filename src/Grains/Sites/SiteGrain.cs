@@ -35,6 +35,12 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
 
     public async Task AddCharger(string chargerId, int connectorCount)
     {
+        if (state.State.Info is null)
+        {
+            // A site comes into being with PutSite only: a typo must not create a nameless site nobody can remove.
+            throw ChargeException.NotFound($"site '{SiteId}' does not exist: create it with PutSite first");
+        }
+
         if (state.State.Chargers.TryGetValue(chargerId, out var known) && known == connectorCount)
         {
             return;

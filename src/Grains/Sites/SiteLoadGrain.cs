@@ -11,13 +11,14 @@ namespace Charge.Grains.Sites;
 public sealed partial class SiteLoadGrain(
     [PersistentState("siteload", StorageNames.Charge)] IPersistentState<SiteLoadState> state,
     TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Chargers.FleetOptions> fleet,
     ILogger<SiteLoadGrain> logger) : Grain, ISiteLoadGrain
 {
     /// <summary>A change smaller than this (W, or 2 %) is not worth a new charging profile.</summary>
     public const double Hysteresis = 100;
 
-    /// <summary>How long a lowered allowance may wait for its charger's confirmation before the charger is taken as not limited.</summary>
-    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(45);
+    /// <summary>How long an allowance may wait for its charger's confirmation before the charger is taken as not limited.</summary>
+    private TimeSpan AckTimeout => fleet.Value.LimitConfirmedWithin;
 
     private IGrainTimer? _ackWatch;
 
@@ -37,7 +38,7 @@ public sealed partial class SiteLoadGrain(
     {
         State.Limits = limits;
         State.TimeZone = timeZone;
-        await state.WriteStateAsync();
+        await Write();
         await Rebalance(liftWhenUnlimited: true);
         return await Get();
     }
@@ -47,13 +48,13 @@ public sealed partial class SiteLoadGrain(
         if (State.TimeZone != timeZone)
         {
             State.TimeZone = timeZone;
-            await state.WriteStateAsync();
+            await Write();
         }
     }
 
     public Task<SiteLoadView> Get() => Task.FromResult(new SiteLoadView(SiteId, State.Limits, LimitInForceW(),
         [.. State.Sessions.Values.OrderBy(e => e.Order)
-            .Select(e => new SessionAllowance(e.Session.SessionId, e.Session.ChargerId, e.AllowanceW, e.DrawW, e.Controllable))]));
+            .Select(e => new SessionAllowance(e.Session.SessionId, e.Session.ChargerId, e.AllowanceW, e.DrawW, e.Controllable, e.Overdrawing))]));
 
     public async Task Started(LoadSession session)
     {
@@ -64,7 +65,7 @@ public sealed partial class SiteLoadGrain(
 
         // Nothing allowed until told: the charger's default profile (0 W) holds meanwhile.
         State.Sessions[session.SessionId] = new LoadEntry { Session = session, Order = State.NextOrder++, AllowanceW = 0 };
-        await state.WriteStateAsync();
+        await Write();
         await Rebalance();
     }
 
@@ -72,7 +73,7 @@ public sealed partial class SiteLoadGrain(
     {
         if (State.Sessions.Remove(sessionId))
         {
-            await state.WriteStateAsync();
+            await Write();
             await Rebalance();
         }
     }
@@ -98,11 +99,70 @@ public sealed partial class SiteLoadGrain(
             entry.Controllable = false;
             entry.AllowanceW = entry.Session.MaxW;
             entry.AwaitingAck = false;
+            entry.Unconfirmed = false;
             entry.HeldRaiseW = null;
-            await state.WriteStateAsync();
+            await Write();
             LogUncontrollable(SiteId, sessionId);
             await Rebalance();
         }
+    }
+
+    private Task Write() => state.WriteOrUnavailable(GrainContext);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Interleaving: the check waits for chargers, which may be waiting for this grain (a start or stop telling it).
+        this.RegisterGrainTimer(_ => CheckSessions(),
+            new GrainTimerCreationOptions(fleet.Value.LoadCheckAfterActivation, fleet.Value.LoadCheckEvery) { Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Drops the sessions this balancer holds that are no longer running on a charger of this site: the end of a
+    /// session is told by its charger once, and a lost telling (storage or a silo failing between the two) must not
+    /// keep its share reserved for ever, holding the live sessions at 0 W. Each charger is the truth for its own
+    /// sessions; one that cannot be asked now is asked at the next check.
+    /// </summary>
+    public async Task<int> CheckSessions()
+    {
+        var dropped = new List<string>();
+        foreach (var held in State.Sessions.Values.GroupBy(e => e.Session.ChargerId).ToArray())
+        {
+            ChargerView? charger;
+            try
+            {
+                charger = await GrainFactory.GetGrain<IChargerGrain>(held.Key).GetView();
+            }
+            catch (ChargeException e) when (e.Kind == ChargeErrorKind.NotFound)
+            {
+                charger = null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogCheckFailed(e, SiteId, held.Key);
+                continue;
+            }
+
+            var running = charger is null || charger.SiteId != SiteId
+                ? []
+                : charger.Connectors.Select(c => c.ActiveSessionId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var entry in held.Where(e => !running.Contains(e.Session.SessionId)))
+            {
+                if (State.Sessions.Remove(entry.Session.SessionId))
+                {
+                    dropped.Add(entry.Session.SessionId);
+                }
+            }
+        }
+
+        if (dropped.Count > 0)
+        {
+            LogDropped(SiteId, dropped.Count, string.Join(", ", dropped));
+            await Write();
+            await Rebalance();
+        }
+
+        return dropped.Count;
     }
 
     /// <summary>Shares the limit in force and tells the chargers whose sessions' allowances changed.</summary>
@@ -171,21 +231,40 @@ public sealed partial class SiteLoadGrain(
             // Counted at its maximum until now: what it is given next is told as new (a raise waits for lowerings).
             entry.Told = false;
             entry.Satisfied = false;
-            await state.WriteStateAsync();
+            entry.Overdrawing = false;
+            await Write();
             await Rebalance();
         }
     }
 
     public Task Applied(string sessionId, double allowanceW)
     {
-        // Only the lowered allowance awaited makes room: the answer to an earlier, higher one does not.
-        if (State.Sessions.TryGetValue(sessionId, out var entry) && entry.AwaitingAck && allowanceW <= entry.AllowanceW)
+        // Only the allowance awaited (or a lower one) confirms: the answer to an earlier, higher one does not.
+        if (State.Sessions.TryGetValue(sessionId, out var entry) && allowanceW <= entry.AllowanceW)
         {
-            entry.AwaitingAck = false;
-            ReleaseRaises();
+            entry.Unconfirmed = false;
+            if (entry.AwaitingAck)
+            {
+                entry.AwaitingAck = false;
+                ReleaseRaises();
+            }
+
+            ScheduleBoundary();
         }
 
         return Task.CompletedTask;
+    }
+
+    public async Task Overdrawing(string sessionId, double powerW)
+    {
+        if (State.Sessions.TryGetValue(sessionId, out var entry) && entry.Controllable)
+        {
+            entry.DrawW = powerW;
+            entry.DrawAt = time.GetUtcNow().UtcDateTime;
+            entry.Overdrawing = true;
+            LogOverdrawing(SiteId, sessionId, powerW, entry.AllowanceW);
+            await Uncontrollable(sessionId);
+        }
     }
 
     /// <summary>Sends the held raises once no lowered allowance is waiting for its charger's confirmation.</summary>
@@ -204,11 +283,11 @@ public sealed partial class SiteLoadGrain(
         }
     }
 
-    /// <summary>A lowered allowance not confirmed in time: that charger is not limited; its session counts at its maximum.</summary>
+    /// <summary>An allowance not confirmed in time: that charger is not limited; its session counts at its maximum.</summary>
     private async Task GiveUpOnSilentChargers()
     {
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var entry in State.Sessions.Values.Where(e => e.AwaitingAck && e.SentAt is { } sent && now - sent > AckTimeout).ToArray())
+        foreach (var entry in State.Sessions.Values.Where(e => (e.AwaitingAck || e.Unconfirmed) && e.SentAt is { } sent && now - sent > AckTimeout).ToArray())
         {
             await Uncontrollable(entry.Session.SessionId);
         }
@@ -223,6 +302,12 @@ public sealed partial class SiteLoadGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (reason.ReasonCode == DeactivationReasonCode.ApplicationError)
+        {
+            // A write failed: memory holds what its caller was told was not applied; storage stays the truth.
+            return;
+        }
+
         try
         {
             // The statistics since the last write (a draw change is not written on its own).
@@ -254,6 +339,9 @@ public sealed partial class SiteLoadGrain(
     private void Tell(LoadEntry entry)
     {
         entry.Told = true;
+        // Every allowance sent waits for its confirmation (a first one too): a charger that never answers is not limited.
+        entry.Unconfirmed = true;
+        entry.SentAt = time.GetUtcNow().UtcDateTime;
         // One-way: the charger delivers it over its socket or stream and reports a refusal back.
         _ = GrainFactory.GetGrain<IChargerGrain>(entry.Session.ChargerId).ApplyAllowance(entry.Session.SessionId, entry.AllowanceW);
     }
@@ -267,9 +355,11 @@ public sealed partial class SiteLoadGrain(
     /// <summary>While sessions run under time-of-day limits, shares again at the next window edge (checked each minute).</summary>
     private void ScheduleBoundary()
     {
-        if (State.Sessions.Values.Any(e => e.AwaitingAck))
+        if (State.Sessions.Values.Any(e => e.AwaitingAck || e.Unconfirmed))
         {
-            _ackWatch ??= this.RegisterGrainTimer(_ => GiveUpOnSilentChargers(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)));
+            // Looked at a few times per timeout: an unanswered allowance is given up on at most a third late.
+            var every = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, AckTimeout.Ticks / 3));
+            _ackWatch ??= this.RegisterGrainTimer(_ => GiveUpOnSilentChargers(), new GrainTimerCreationOptions(every, every));
         }
         else
         {
@@ -287,6 +377,15 @@ public sealed partial class SiteLoadGrain(
 
         _boundary ??= this.RegisterGrainTimer(_ => Rebalance(), new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: {Count} session(s) held by the load balancer no longer run on its chargers and were dropped: {SessionIds}")]
+    private partial void LogDropped(string siteId, int count, string sessionIds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: charger {ChargerId} could not be asked which sessions run (asked again at the next check)")]
+    private partial void LogCheckFailed(Exception e, string siteId, string chargerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: session {SessionId} draws {PowerW} W over its allowance of {AllowanceW} W; counted at its draw")]
+    private partial void LogOverdrawing(string siteId, string sessionId, double powerW, double allowanceW);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: load statistics not written at deactivation")]
     private partial void LogStatsNotWritten(Exception e, string siteId);

@@ -33,6 +33,15 @@ public sealed record LoadEntry
     /// reports drawing all it is given).
     /// </summary>
     [Id(10)] public bool Satisfied { get; set; }
+
+    /// <summary>
+    /// An allowance sent (raised or lowered) that its charger has not confirmed yet: one not confirmed within the
+    /// acknowledgement timeout means the charger is not limited.
+    /// </summary>
+    [Id(11)] public bool Unconfirmed { get; set; }
+
+    /// <summary>The charger said it applied its allowance but its car drew clearly more: counted at its draw, not trusted.</summary>
+    [Id(12)] public bool Overdrawing { get; set; }
 }
 
 [GenerateSerializer]

@@ -1,4 +1,5 @@
 using Charge.Grains.Interfaces;
+using Charge.Tests;
 
 namespace Charge.Grains.Tests.Sites;
 
@@ -95,5 +96,95 @@ public sealed class SiteLoadGrainTests(ClusterFixture fixture)
         Assert.Equal((22_000, 8_000), (fixedAtMaximum["a"].AllowanceW, fixedAtMaximum["b"].AllowanceW));
         Assert.True(sharedAgain["a"].Controllable);
         Assert.Equal((15_000, 15_000), (sharedAgain["a"].AllowanceW, sharedAgain["b"].AllowanceW));
+    }
+}
+
+/// <summary>The balancer never keeps a share reserved for a session that is over, and never trusts a silent or lying charger.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class SiteLoadRepairTests(ClusterFixture fixture)
+{
+    private static readonly DateTime T0 = DateTime.UtcNow.AddMinutes(-30);
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
+
+    private IGrainFactory Grains => fixture.Grains;
+
+    private async Task<string> Site(double limitKw)
+    {
+        var siteId = NewId("site");
+        await Grains.GetGrain<ISiteGrain>(siteId).Put(new SiteInfo("Depot", "UTC"));
+        await Grains.GetGrain<ISiteLoadGrain>(siteId).SetLimits(new SiteLimits(limitKw), "UTC");
+        return siteId;
+    }
+
+    private async Task<IChargerGrain> Charger(string siteId, int connectors = 1)
+    {
+        var charger = Grains.GetGrain<IChargerGrain>(NewId("cp"));
+        await charger.Register(new ChargerRegistration(siteId, connectors, new string('a', 64), MaxPowerW: 22_000));
+        return charger;
+    }
+
+    [Fact]
+    public async Task The_balancer_drops_sessions_no_charger_of_its_site_runs_and_gives_their_share_to_the_live_ones()
+    {
+        var siteId = await Site(40);
+        var site = Grains.GetGrain<ISiteLoadGrain>(siteId);
+        var charger = await Charger(siteId);
+        var idle = await Charger(siteId);
+        var elsewhere = await Charger(await Site(40));
+        var live = await charger.StartSession(new StartSessionCommand("live", "", 1, "TAG-1", 0, T0));
+        // Ends nobody told the balancer of (a lost telling): a session an idle charger of the site does not run, one
+        // of a charger on another site, one of a charger nobody knows, each "drawing" 400 kW.
+        foreach (var (ghost, chargerId) in new[] { ("ghost-1", idle.GetPrimaryKeyString()), ("ghost-2", elsewhere.GetPrimaryKeyString()), ("ghost-3", NewId("cp")) })
+        {
+            await site.Started(new LoadSession(ghost, chargerId, 1, 400_000, SiteLimits.ThreePhaseMinimumW, null));
+            await site.Uncontrollable(ghost);
+        }
+
+        var before = await site.Get();
+        var dropped = await site.CheckSessions();
+        var after = await site.Get();
+        var again = await site.CheckSessions();
+
+        // The ghosts hold 1.2 MW of a 40 kW site (this charger has no channel to take a limit: counted at its maximum).
+        Assert.Equal(4, before.Sessions.Length);
+        Assert.True(before.AllowedW > 1_200_000);
+        Assert.Equal(3, dropped);
+        Assert.Equal([live.SessionId], after.Sessions.Select(s => s.SessionId));
+        Assert.Equal(0, again);
+        Assert.Equal(22_000, after.Sessions.Single().AllowanceW);
+        Assert.True(after.AllowedW <= 40_000);
+    }
+
+    [Fact]
+    public async Task A_first_allowance_never_confirmed_counts_the_session_as_not_limited_within_the_timeout()
+    {
+        var siteId = await Site(30);
+        var site = Grains.GetGrain<ISiteLoadGrain>(siteId);
+        await site.Started(new LoadSession("silent", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        var told = await site.Get();
+
+        // Its only allowance is its first (a raise from nothing): the fixture's timeout is 10 s, checked every third of it.
+        var gaveUp = await Eventually.Get(() => site.Get(), v => !v.Sessions.Single().Controllable, TimeSpan.FromSeconds(20));
+
+        Assert.Equal((22_000.0, true), (told.Sessions.Single().AllowanceW, told.Sessions.Single().Controllable));
+        Assert.False(gaveUp.Sessions.Single().Overdrawing);
+    }
+
+    [Fact]
+    public async Task A_car_that_draws_clearly_above_its_confirmed_allowance_is_counted_at_its_draw_and_shown_as_overdrawing()
+    {
+        var siteId = await Site(30);
+        var site = Grains.GetGrain<ISiteLoadGrain>(siteId);
+        await site.Started(new LoadSession("obeys", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("ignores", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+
+        await site.Overdrawing("ignores", 20_000);
+        var view = await site.Get();
+
+        var ignores = view.Sessions.Single(s => s.SessionId == "ignores");
+        Assert.Equal((false, true, 20_000.0), (ignores.Controllable, ignores.Overdrawing, ignores.DrawW));
+        // Counted at its 20 kW draw: 10 kW left for the other.
+        Assert.Equal(10_000, view.Sessions.Single(s => s.SessionId == "obeys").AllowanceW, 6);
     }
 }
