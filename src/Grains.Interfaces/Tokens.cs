@@ -100,6 +100,7 @@ public interface ITokenGrain : IGrainWithStringKey
     Task<StartAuthorization> AuthorizeStart(string sessionId);
 
     /// <summary>The tag's own status now, ignoring its parent: what a member of this group inherits; null when not registered.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     [Alias("GroupStatus")]
     Task<TokenAuthorization?> GroupStatus();
 
@@ -112,8 +113,17 @@ public interface ITokenGrain : IGrainWithStringKey
     Task<TokenAuthorization?> ListEntry();
 
     /// <summary>Whether the tag is registered at all (a parent must be).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     [Alias("IsRegistered")]
     Task<bool> IsRegistered();
+
+    /// <summary>
+    /// The registered tag's parent (its group), or null; NotFound when the tag is not registered. Interleaves, as the
+    /// other reads a token answers for its members do: two tags asking each other never wait on each other.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    [Alias("Parent")]
+    Task<string?> Parent();
 }
 
 /// <summary>

@@ -33,6 +33,7 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<Tokens.AuthorizationOptions>()
             .Bind(configuration.GetSection(Tokens.AuthorizationOptions.Section))
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         return services;
     }

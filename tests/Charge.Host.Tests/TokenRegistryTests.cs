@@ -178,6 +178,80 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     }
 
     [Fact]
+    public async Task Simultaneous_starts_of_a_tag_limited_to_one_session_start_exactly_one_over_grpc_rest_and_ocpp()
+    {
+        var tag = await Put(max: 1);
+        var station = new StationService.StationServiceClient(host.Channel);
+        var grpcChargers = Enumerable.Range(0, 4).Select(_ => NewId("CP")).ToArray();
+        var restChargers = Enumerable.Range(0, 3).Select(_ => NewId("CP")).ToArray();
+        var ocpp = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.ConnectOcpp(NewId("CP"))));
+        // Credentials first, so the starts themselves go out together.
+        foreach (var chargerId in grpcChargers.Concat(restChargers))
+        {
+            await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
+        }
+
+        async Task<bool> OverGrpc(string chargerId)
+        {
+            try
+            {
+                await station.StartSessionAsync(new StartSessionRequest
+                {
+                    ChargerId = chargerId, ConnectorId = 1, IdTag = tag, MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(T0),
+                });
+                return true;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+            {
+                return false;
+            }
+        }
+
+        async Task<bool> OverRest(string chargerId)
+        {
+            using var response = await host.Http.PostAsJsonAsync($"/v1/chargers/{chargerId}/sessions",
+                new { connectorId = 1, idTag = tag, meterStartWh = 0, timestamp = T0.ToString("O") });
+            return response.StatusCode == HttpStatusCode.OK
+                || (response.StatusCode == HttpStatusCode.Forbidden ? false : throw new InvalidOperationException($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}"));
+        }
+
+        var accepted = await Task.WhenAll(grpcChargers.Select(OverGrpc)
+            .Concat(restChargers.Select(OverRest))
+            .Concat(ocpp.Select(async cp => (await StartTransaction(cp, tag)).Status == "Accepted")));
+        var token = await Tokens.GetTokenAsync(new GetTokenRequest { IdTag = tag });
+        foreach (var cp in ocpp)
+        {
+            await cp.DisposeAsync();
+        }
+
+        Assert.Equal(1, accepted.Count(a => a));
+        Assert.Equal(1, token.ActiveSessions);
+    }
+
+    [Fact]
+    public async Task A_group_cycle_is_refused_when_a_token_is_put_and_a_chain_deeper_than_four_tags_too()
+    {
+        var a = await Put();
+        var b = await Put(parent: a);
+        var c = await Put(parent: b);
+        var d = await Put(parent: c);
+
+        var cycle = await Assert.ThrowsAsync<RpcException>(() => Put(parent: b, idTag: a));
+        var self = await Assert.ThrowsAsync<RpcException>(() => Put(parent: a, idTag: a));
+        var deep = await Assert.ThrowsAsync<RpcException>(() => Put(parent: d));
+        // Nothing of the refused puts was kept: a still has no parent, and a member of b still starts.
+        var stillRoot = await Tokens.GetTokenAsync(new GetTokenRequest { IdTag = a });
+        await using var cp = await host.ConnectOcpp(NewId("CP"));
+        var info = await IdTagInfo(cp, c);
+
+        Assert.Equal((StatusCode.InvalidArgument, StatusCode.InvalidArgument, StatusCode.InvalidArgument), (cycle.StatusCode, self.StatusCode, deep.StatusCode));
+        Assert.Contains($"would make a cycle of groups: {a} -> {b} -> {a}", cycle.Status.Detail);
+        Assert.Contains("deeper than 4 tags", deep.Status.Detail);
+        Assert.Equal("", stillRoot.ParentIdTag);
+        Assert.Equal(("Accepted", b), (info["status"]!.GetValue<string>(), info["parentIdTag"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_tag_blocked_during_a_session_lets_it_finish_with_every_reading_and_refuses_the_next_start()
     {
         var tag = await Put();

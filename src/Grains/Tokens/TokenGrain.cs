@@ -15,6 +15,9 @@ public sealed record TokenState
 
     /// <summary>Sessions holding one of the tag's concurrent-session slots (kept only for tags with a limit).</summary>
     [Id(2)] public HashSet<string> Running { get; set; } = [];
+
+    /// <summary>When each slot in <see cref="Running"/> was taken (a slot of a session not started yet is young, not free).</summary>
+    [Id(3)] public Dictionary<string, DateTime> TakenAt { get; set; } = [];
 }
 
 /// <summary>One id_tag in the operator's registry: what it may do, and the sessions it runs against its limit.</summary>
@@ -42,10 +45,7 @@ public sealed partial class TokenGrain(
                 throw ChargeException.InvalidArgument($"id_tag '{IdTag}' cannot be its own parent_id_tag");
             }
 
-            if (!await GrainFactory.GetGrain<ITokenGrain>(parent).IsRegistered())
-            {
-                throw ChargeException.NotFound($"parent_id_tag '{parent}' is not registered: register the group's tag first");
-            }
+            await CheckGroupChain(parent);
         }
 
         if (spec.MaxConcurrentSessions is < 1 or > MaxConcurrentSessionsLimit)
@@ -63,6 +63,7 @@ public sealed partial class TokenGrain(
         if (spec.MaxConcurrentSessions is null)
         {
             State.Running.Clear();
+            State.TakenAt.Clear();
         }
 
         await Persist();
@@ -77,12 +78,55 @@ public sealed partial class TokenGrain(
         Registered();
         State.Spec = null;
         State.Running.Clear();
+        State.TakenAt.Clear();
         State.UpdatedAt = Now;
         await Persist();
         await GrainFactory.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).Changed(IdTag, registered: false);
     }
 
     public Task<bool> IsRegistered() => Task.FromResult(State.Spec is not null);
+
+    public Task<string?> Parent() => Task.FromResult(Registered().ParentIdTag);
+
+    /// <summary>How many tags a chain of groups above a tag may hold: groups of groups beyond this are a mistake.</summary>
+    public const int MaxGroupDepth = 4;
+
+    /// <summary>
+    /// The parent must be registered, and the chain above it must end within <see cref="MaxGroupDepth"/> tags
+    /// without coming back to this tag: a cycle (A's parent B, B's parent A) would have each ask the other forever.
+    /// </summary>
+    private async Task CheckGroupChain(string parent)
+    {
+        var chain = new List<string> { IdTag };
+        for (var above = (string?)parent; above is not null; above = await ParentOf(above, direct: above == parent))
+        {
+            if (above == IdTag)
+            {
+                throw ChargeException.InvalidArgument(
+                    $"parent_id_tag '{parent}' would make a cycle of groups: {string.Join(" -> ", chain)} -> {IdTag}");
+            }
+
+            chain.Add(above);
+            if (chain.Count > MaxGroupDepth)
+            {
+                throw ChargeException.InvalidArgument(
+                    $"parent_id_tag '{parent}' makes a chain of groups deeper than {MaxGroupDepth} tags: {string.Join(" -> ", chain)} -> ...");
+            }
+        }
+    }
+
+    /// <summary>The tag's parent; a tag above the direct parent that was deleted ends the chain (it no longer governs).</summary>
+    private async Task<string?> ParentOf(string idTag, bool direct)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<ITokenGrain>(idTag).Parent();
+        }
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.NotFound)
+        {
+            return direct ? throw ChargeException.NotFound($"parent_id_tag '{idTag}' is not registered: register the group's tag first") : null;
+        }
+    }
 
     public async Task<TokenAuthorization?> ListEntry() =>
         State.Spec is { } spec ? TokenRules.Decide(IdTag, spec, Now, await Group(spec), runningSessions: 0) : null;
@@ -121,6 +165,7 @@ public sealed partial class TokenGrain(
 
         // Held before the session starts, so two starts racing on different chargers cannot both take the last slot.
         State.Running.Add(sessionId);
+        State.TakenAt[sessionId] = Now;
         await Persist();
         return new StartAuthorization(decision, HoldsSlot: true, spec.CustomerId);
     }
@@ -129,6 +174,7 @@ public sealed partial class TokenGrain(
     {
         if (State.Running.Remove(sessionId))
         {
+            State.TakenAt.Remove(sessionId);
             await Persist();
         }
     }
@@ -146,7 +192,9 @@ public sealed partial class TokenGrain(
 
     /// <summary>
     /// Sessions holding a slot that still run. Only counted at the limit: then each held session is asked, so a slot
-    /// whose end was never told (a lost call, a crash between stop and release) frees itself.
+    /// whose end was never told (a lost call, a crash between stop and release) frees itself. A session that does not
+    /// exist yet is being started (its start took the slot a moment ago, and starts racing on other chargers must not
+    /// take it from it); only one still missing after the grace period failed and frees its slot.
     /// </summary>
     private async Task<int> RunningCount(TokenSpec spec)
     {
@@ -156,10 +204,20 @@ public sealed partial class TokenGrain(
         }
 
         var views = await Task.WhenAll(State.Running.Select(id => GrainFactory.GetGrain<ISessionGrain>(id).GetView()));
-        var ended = views.Where(v => v.Status is not SessionStatus.Active).Select(v => v.SessionId).ToArray();
+        var now = Now;
+        var ended = State.Running.Zip(views)
+            .Where(held => held.Second.Status is SessionStatus.Stopping or SessionStatus.Completed
+                || held.Second.Status is SessionStatus.None
+                    && (!State.TakenAt.TryGetValue(held.First, out var taken) || now - taken > options.Value.SlotStartGrace))
+            .Select(held => held.First).ToArray();
         if (ended.Length > 0)
         {
             State.Running.ExceptWith(ended);
+            foreach (var sessionId in ended)
+            {
+                State.TakenAt.Remove(sessionId);
+            }
+
             await Persist();
         }
 

@@ -9,21 +9,23 @@ public sealed class TokenGrainTests(ClusterFixture fixture)
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
 
     [Fact]
-    public async Task A_slot_whose_end_was_never_told_frees_itself_when_the_tag_is_counted_at_its_limit()
+    public async Task A_slot_whose_session_never_started_stays_taken_for_the_grace_period_then_frees_itself()
     {
         var token = fixture.Grains.GetGrain<ITokenGrain>(NewId("TAG"));
         await token.Put(new TokenSpec(TokenStatus.Accepted, MaxConcurrentSessions: 1));
 
-        // A start that took the slot, then failed before its session existed (or whose release was lost).
-        var lost = await token.AuthorizeStart(NewId("cp") + "~lost");
-        var next = await token.AuthorizeStart(NewId("cp") + "~next");
-        var third = await token.AuthorizeStart(NewId("cp") + "~third");
+        // A start that took the slot and is still starting (or failed before its session existed).
+        var starting = await token.AuthorizeStart(NewId("cp") + "~starting");
+        // Another start racing it on another charger must not take the slot from it.
+        var racing = await token.AuthorizeStart(NewId("cp") + "~racing");
+        // The fixture's grace is 2 s: a start that is still not a session by then failed; its slot frees itself.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var later = await token.AuthorizeStart(NewId("cp") + "~later");
 
-        Assert.True(lost.HoldsSlot);
-        Assert.Equal(AuthorizationStatus.Accepted, next.Authorization.Status);
-        Assert.True(next.HoldsSlot);
-        // "next" never started either, so it frees too: the limit counts running sessions, not attempts.
-        Assert.Equal(AuthorizationStatus.Accepted, third.Authorization.Status);
+        Assert.True(starting.HoldsSlot);
+        Assert.Equal(AuthorizationStatus.ConcurrentTx, racing.Authorization.Status);
+        Assert.False(racing.HoldsSlot);
+        Assert.Equal(AuthorizationStatus.Accepted, later.Authorization.Status);
         Assert.Equal(1, (await token.Get()).ActiveSessions);
     }
 
