@@ -398,10 +398,13 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         var chargers = new ChargerService.ChargerServiceClient(Raw);
         var station = new StationService.StationServiceClient(Raw);
         var operatorAuth = Auth(TestSecurity.Bearer(OperatorToken));
-        var first = await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 2, SiteId = "SITE-1" }, operatorAuth);
+        var siteId = NewId("SITE");
+        await new SiteService.SiteServiceClient(Raw).PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "UTC" }, operatorAuth);
+        var first = await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 2, SiteId = siteId }, operatorAuth);
         await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = chargerId }, Auth(TestSecurity.Basic(chargerId, first.Secret)));
         var chosen = "chosen-secret-0123456789";
-        var second = await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 2, SiteId = "SITE-1", Secret = chosen }, operatorAuth);
+        // A rotation names no site: the charger stays where it is.
+        var second = await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 2, Secret = chosen }, operatorAuth);
 
         var oldSecret = await Assert.ThrowsAsync<RpcException>(() => station.HeartbeatAsync(new HeartbeatRequest { ChargerId = chargerId }, Auth(TestSecurity.Basic(chargerId, first.Secret))).ResponseAsync);
         var newSecret = await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = chargerId }, Auth(TestSecurity.Basic(chargerId, chosen)));
@@ -421,7 +424,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         Assert.Equal(StatusCode.InvalidArgument, weak.StatusCode);
         Assert.True(view.Registered);
         Assert.Equal(2, view.ConnectorCount);
-        Assert.Equal("SITE-1", view.SiteId);
+        Assert.Equal(siteId, view.SiteId);
     }
 
     [Fact]

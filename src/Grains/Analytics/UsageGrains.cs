@@ -42,7 +42,7 @@ public sealed class UsageDayGrain([PersistentState("usage", StorageNames.Charge)
         }
 
         // A retry after a failed write finds the session counted in memory only: it is answered once that is stored.
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         _countUnwritten = false;
         _unwritten = false;
     }
@@ -56,7 +56,8 @@ public sealed class UsageDayGrain([PersistentState("usage", StorageNames.Charge)
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_unwritten)
+        // Not after a failed write (ApplicationError): memory then holds what its caller was told was not applied.
+        if (_unwritten && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
             try
             {

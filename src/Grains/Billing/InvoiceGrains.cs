@@ -33,7 +33,7 @@ public sealed class InvoiceNumberGrain([PersistentState("series", StorageNames.C
         var number = state.State.Last + 1;
         state.State.Last = number;
         state.State.Pending[documentId] = number;
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         return number;
     }
 
@@ -41,7 +41,7 @@ public sealed class InvoiceNumberGrain([PersistentState("series", StorageNames.C
     {
         if (state.State.Pending.Remove(documentId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class InvoiceGrain(
         }
 
         state.State.Invoice = invoice;
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         Telemetry.GrainMetrics.InvoicesIssued.Add(1, new KeyValuePair<string, object?>("kind", invoice.Kind.ToString()));
         await Index(invoice);
         return invoice;
@@ -118,7 +118,7 @@ public sealed class InvoiceGrain(
         }
 
         state.State.Invoice = invoice with { CreditedBy = creditNoteNumber };
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         return state.State.Invoice;
     }
 }

@@ -43,7 +43,7 @@ public sealed class MonthlyStatementGrain(
         }
 
         state.State.Entries[entry.SessionId] = entry;
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         await GrainFactory.GetGrain<IBillingPeriodGrain>(Period).Add(Account);
         return true;
     }
@@ -61,7 +61,7 @@ public sealed class MonthlyStatementGrain(
             var sequence = await GrainFactory.GetGrain<IInvoiceNumberGrain>(series).Reserve($"month:{this.GetPrimaryKeyString()}");
             state.State.Number = InvoiceBuilder.Number(options.Value.InvoicePrefix, year, sequence);
             state.State.Series = series;
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
 
         if (!state.State.Issued)
@@ -72,7 +72,7 @@ public sealed class MonthlyStatementGrain(
             await GrainFactory.GetGrain<IInvoiceGrain>(state.State.Number).Issue(invoice);
             await GrainFactory.GetGrain<IInvoiceNumberGrain>(state.State.Series!).Confirm($"month:{this.GetPrimaryKeyString()}");
             state.State.Issued = true;
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
 
         return state.State.Number;
@@ -92,7 +92,7 @@ public sealed class BillingPeriodGrain([PersistentState("period", StorageNames.C
     {
         if (state.State.IdTags.Add(idTag))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class ChargerHistoryGrain(
             added |= SessionIndex.Add(state.State.Sessions, session, MonthLimit);
         }
 
-        _write ??= new CoalescedWrite(state.WriteStateAsync);
+        _write ??= new CoalescedWrite(() => state.WriteOrUnavailable(GrainContext));
         return added ? _write.WriteAsync() : _write.StoredAsync();
     }
 

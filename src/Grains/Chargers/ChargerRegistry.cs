@@ -142,7 +142,7 @@ public sealed class ChargerDirectoryGrain([PersistentState("chargers", StorageNa
     {
         if (state.State.Add(chargerId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
     }
 

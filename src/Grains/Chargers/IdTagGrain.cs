@@ -12,7 +12,7 @@ public sealed class IdTagGrain(
     // Starts of one tag on many chargers at once (a fleet card) share writes instead of queueing one write each.
     private CoalescedWrite? _write;
 
-    private CoalescedWrite Write => _write ??= new CoalescedWrite(state.WriteStateAsync);
+    private CoalescedWrite Write => _write ??= new CoalescedWrite(() => state.WriteOrUnavailable(GrainContext));
 
     public Task AddSession(SessionRef session) =>
         SessionIndex.Add(state.State.Sessions, session, HistoryLimit) ? Write.WriteAsync() : Write.StoredAsync();

@@ -27,7 +27,7 @@ public sealed class CustomerGrain(
 
     private string CustomerId => this.GetPrimaryKeyString();
 
-    private CoalescedWrite Writes => _write ??= new CoalescedWrite(state.WriteStateAsync);
+    private CoalescedWrite Writes => _write ??= new CoalescedWrite(() => state.WriteOrUnavailable(GrainContext));
 
     private Task Write() => Writes.WriteAsync();
 
@@ -63,7 +63,7 @@ public sealed class CustomerDirectoryGrain([PersistentState("customers", Storage
     {
         if (state.State.Add(customerId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
     }
 

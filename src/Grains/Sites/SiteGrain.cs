@@ -25,7 +25,7 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
         }
 
         state.State.Info = info;
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         await GrainFactory.GetGrain<ISiteLoadGrain>(SiteId).SiteZone(info.TimeZone);
         await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Add(SiteId);
         return View();
@@ -47,7 +47,7 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
         }
 
         state.State.Chargers[chargerId] = connectorCount;
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Add(SiteId);
     }
 
@@ -55,7 +55,7 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
     {
         if (state.State.Chargers.Remove(chargerId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
     }
 
@@ -84,7 +84,7 @@ public sealed class SiteDirectoryGrain([PersistentState("sites", StorageNames.Ch
     {
         if (state.State.Sites.Add(siteId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUnavailable(GrainContext);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class TariffAssignmentGrain(
         list.RemoveAll(a => a.EffectiveFrom == assignment.EffectiveFrom);
         list.Add(assignment);
         list.Sort((a, b) => a.EffectiveFrom.CompareTo(b.EffectiveFrom));
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         return [.. list];
     }
 

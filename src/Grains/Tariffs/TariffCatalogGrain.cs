@@ -16,7 +16,7 @@ public sealed class TariffCatalogGrain(
         }
 
         state.State.Tariffs[summary.TariffId] = summary;
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
     }
 
     public Task<ImmutableArray<TariffSummary>> List() =>

@@ -34,7 +34,7 @@ public sealed class TariffGrain(
 
         var version = new TariffVersion(TariffId, versions.Count + 1, ocpiJson, tariff, created);
         versions.Add(version);
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
         await GrainFactory.GetGrain<ITariffCatalogGrain>(ITariffCatalogGrain.Key).Upsert(version.Summary);
         return version.Summary;
     }
