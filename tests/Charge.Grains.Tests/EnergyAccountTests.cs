@@ -101,6 +101,22 @@ public sealed class EnergyAccountTests
     }
 
     [Fact]
+    public void A_session_relative_stop_below_the_start_leaves_an_excluded_jump_out()
+    {
+        var account = NewAccount(100_000m);
+        account.Add(At(1, 100m));
+        account.Add(At(2, 200m));
+        // A jump of 50,000 Wh in a minute (3 MW) that stays: excluded.
+        account.Add(At(3, 50_200m));
+        account.Add(At(4, 50_300m));
+        account.Close(T0.AddMinutes(5), 50_400m);
+
+        Assert.Contains(_anomalies, a => a.Kind == AnomalyKind.JumpExcluded);
+        // 100 Wh a minute for 5 minutes; the jump is not billed, by the readings nor by the stop.
+        Assert.Equal(400m, account.EnergyWh);
+    }
+
+    [Fact]
     public void A_first_register_far_below_the_start_is_not_taken_as_relative()
     {
         var account = NewAccount(10_000_000m);

@@ -212,10 +212,10 @@ public sealed class EnergyAccount
             }
         }
 
-        // A session-relative charger's stop is relative when below the start, its lifetime register otherwise.
-        var billed = _register.Relative
-            ? (meterStopWh < Start.EnergyWh ? Start.EnergyWh + meterStopWh : meterStopWh)
-            : meterStopWh - _register.ExcludedWh;
+        // A session-relative charger's stop is relative when below the start (counted as its readings are, excluded
+        // jumps taken out), its lifetime register otherwise.
+        decimal Billed() => _register.Relative && meterStopWh >= Start.EnergyWh ? meterStopWh : Billing(meterStopWh);
+        var billed = Billed();
 
         if (_register.Held is { } held)
         {
@@ -224,7 +224,7 @@ public sealed class EnergyAccount
             if (held.Timestamp <= stoppedAt && billed >= heldPoint.EnergyWh && PlausibleStep(heldPoint, billed, stoppedAt))
             {
                 ExcludeJump(held, heldPoint);
-                billed = _register.Relative ? billed : meterStopWh - _register.ExcludedWh;
+                billed = Billed();
             }
             else
             {
