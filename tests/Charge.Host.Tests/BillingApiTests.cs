@@ -170,6 +170,10 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         Assert.Equal("CreditNote", note["kind"]!.GetValue<string>());
         Assert.Equal(session.InvoiceNumber, note["reverses"]!.GetValue<string>());
         Assert.Equal(-original["total"]!["inclVat"]!.GetValue<decimal>(), note["total"]!["inclVat"]!.GetValue<decimal>());
+        // Every part of the credit note is signed: its VAT rows cancel the invoice's instead of doubling them.
+        static decimal[] Vat(JsonNode doc) => [.. doc["vatBreakdown"]!.AsArray().SelectMany(v => new[] { v!["amount"]!["exclVat"]!.GetValue<decimal>(), v["amount"]!["inclVat"]!.GetValue<decimal>() })];
+        Assert.NotEmpty(Vat(original));
+        Assert.Equal(Vat(original).Select(a => -a), Vat(note));
         Assert.Equal(note["number"]!.GetValue<string>(), again["number"]!.GetValue<string>());
         Assert.Equal(note["number"]!.GetValue<string>(), original["creditedBy"]!.GetValue<string>());
         Assert.True(string.CompareOrdinal(note["number"]!.GetValue<string>(), session.InvoiceNumber) > 0);

@@ -182,6 +182,8 @@ public static class InvoiceBuilder
         IssuedAt = issuedAt,
         Lines = [.. invoice.Lines.Select(l => l with { Quantity = -l.Quantity, Amount = Negate(l.Amount) })],
         Total = Negate(invoice.Total),
+        // Every amount of a credit note is the negative of its invoice's, so the two sum to nothing, VAT included.
+        VatBreakdown = invoice.VatBreakdown.IsDefault ? [] : [.. invoice.VatBreakdown.Select(v => v with { Amount = Negate(v.Amount) })],
         Reverses = invoice.Number,
         CreditedBy = null,
         Reason = reason,

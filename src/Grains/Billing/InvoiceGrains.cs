@@ -165,7 +165,7 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
     public async Task<CdrExportData> CdrSessions(ExportQuery query)
     {
         var priced = ImmutableArray.CreateBuilder<CdrSession>();
-        var tariffs = new Dictionary<(string, int), string>();
+        var tariffs = new Dictionary<(string, int), string?>();
         var sites = new Dictionary<string, SiteInfo?>();
         var chargers = new Dictionary<string, ConnectorKind>();
         foreach (var session in await Sessions(query))
@@ -177,7 +177,7 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
 
             var tariffJson = session.Tariff is { } t
                 ? tariffs.TryGetValue((t.TariffId, t.Version), out var j) ? j
-                : tariffs[(t.TariffId, t.Version)] = (await GrainFactory.GetGrain<Interfaces.Tariffs.ITariffGrain>(t.TariffId).GetVersion(t.Version)).OcpiJson
+                : tariffs[(t.TariffId, t.Version)] = await TariffJson(t.TariffId, t.Version)
                 : null;
             var site = session.SiteId is { } siteId
                 ? sites.TryGetValue(siteId, out var known) ? known : sites[siteId] = (await GrainFactory.GetGrain<ISiteGrain>(siteId).Get()).Info
@@ -191,6 +191,19 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
         }
 
         return new CdrExportData(new CdrParty(options.Value.CountryCode, options.Value.PartyId), priced.ToImmutable());
+    }
+
+    /// <summary>The tariff version's OCPI JSON; null when it cannot be found: that session's CDR goes without, the export goes on.</summary>
+    private async Task<string?> TariffJson(string tariffId, int version)
+    {
+        try
+        {
+            return (await GrainFactory.GetGrain<Interfaces.Tariffs.ITariffGrain>(tariffId).GetVersion(version)).OcpiJson;
+        }
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.NotFound)
+        {
+            return null;
+        }
     }
 
     public async Task<ImmutableArray<SessionView>> CompletedSessions(ExportQuery query) => [.. await Sessions(query)];
@@ -253,7 +266,7 @@ public sealed class InvoiceIndexGrain([PersistentState("invoices", StorageNames.
         }
 
         state.State.Documents.Add(summary);
-        await state.WriteStateAsync();
+        await state.WriteOrUnavailable(GrainContext);
     }
 
     public Task<ImmutableArray<InvoiceSummary>> List() => Task.FromResult(state.State.Documents.ToImmutableArray());
