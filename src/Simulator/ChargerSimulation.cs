@@ -28,7 +28,7 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = ChargerId, Timestamp = Ts(DateTime.UtcNow) }, cancellationToken: cancellation);
+        await Persistently(() => station.HeartbeatAsync(new HeartbeatRequest { ChargerId = ChargerId, Timestamp = Ts(DateTime.UtcNow) }, cancellationToken: cancellation).ResponseAsync, cancellation);
         await Status(ConnectorStatus.Available, DateTime.UtcNow, cancellation);
         _ = ReceiveCommandsAsync(cancellation);
 
@@ -99,14 +99,17 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
         var capacityWh = 40_000 + _random.Next(0, 5) * 10_000;
         var maxPowerW = options.MaxPowerKw * 1000 * (0.6 + 0.4 * _random.NextDouble());
 
-        var session = await station.StartSessionAsync(new StartSessionRequest
+        // The charger names its session (a retried start after an outage is the same session, never a second one).
+        var startRequest = new StartSessionRequest
         {
             ChargerId = ChargerId,
             ConnectorId = 1,
             IdTag = IdTags[_random.Next(IdTags.Length)],
             MeterStartWh = Math.Round(_registerWh),
             Timestamp = Ts(start),
-        }, cancellationToken: cancellation);
+            SessionId = $"s-{start:yyyyMMddHHmmssfff}",
+        };
+        var session = await Persistently(() => station.StartSessionAsync(startRequest, cancellationToken: cancellation).ResponseAsync, cancellation);
         if (live)
         {
             log.WriteLine($"{ChargerId}: started {session.SessionId} for {session.IdTag}");
@@ -146,19 +149,20 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
             // Live chargers send every reading; history goes in batches of 15 like a charger catching up.
             if (live || batch.Readings.Count == 15 || r == readings - 1)
             {
-                await station.ReportMeterValuesAsync(batch, cancellationToken: cancellation);
+                await Persistently(() => station.ReportMeterValuesAsync(batch, cancellationToken: cancellation).ResponseAsync, cancellation);
                 batch.Readings.Clear();
             }
         }
 
-        var stopped = await station.StopSessionAsync(new StopSessionRequest
+        var stop = new StopSessionRequest
         {
             ChargerId = ChargerId,
             SessionId = session.SessionId,
             MeterStopWh = Math.Round(_registerWh),
             Timestamp = Ts(clock),
             Reason = reason,
-        }, cancellationToken: cancellation);
+        };
+        var stopped = await Persistently(() => station.StopSessionAsync(stop, cancellationToken: cancellation).ResponseAsync, cancellation);
         if (live)
         {
             log.WriteLine($"{ChargerId}: stopped {stopped.SessionId}: {stopped.EnergyWh / 1000:0.000} kWh in {stopped.DurationSeconds} s, {stopped.State}");
@@ -169,13 +173,37 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
     }
 
     private Task Status(ConnectorStatus status, DateTime at, CancellationToken cancellation) =>
-        station.ReportStatusAsync(new ReportStatusRequest
+        Persistently(() => station.ReportStatusAsync(new ReportStatusRequest
         {
             ChargerId = ChargerId,
             ConnectorId = 1,
             Status = status,
             Timestamp = Ts(at),
-        }, cancellationToken: cancellation).ResponseAsync;
+        }, cancellationToken: cancellation).ResponseAsync, cancellation);
+
+    /// <summary>
+    /// A call a real charger keeps making until the central system takes it: through a restart of the system (the
+    /// gateway unreachable or the cluster not ready, Unavailable) it waits and sends the same message again. Every
+    /// message is idempotent: the session is named, readings carry their time.
+    /// </summary>
+    private async Task<T> Persistently<T>(Func<Task<T>> call, CancellationToken cancellation)
+    {
+        var wait = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.DeadlineExceeded
+                                                   && !cancellation.IsCancellationRequested)
+            {
+                log.WriteLine($"{ChargerId}: the central system is not reachable ({e.StatusCode}); retrying in {wait.TotalSeconds:0} s");
+                await Task.Delay(wait, cancellation);
+                wait = TimeSpan.FromSeconds(Math.Min(10, wait.TotalSeconds * 2));
+            }
+        }
+    }
 
     private static Timestamp Ts(DateTime t) => Timestamp.FromDateTime(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 }

@@ -45,11 +45,25 @@ static async Task<int> Simulate(SimulatorOptions options, CancellationToken canc
             await tokens.PutTokenAsync(new PutTokenRequest { IdTag = idTag, Status = "ACCEPTED", Label = "simulator" }, operatorHeader);
         }
 
+        if (options.Site.Length > 0)
+        {
+            var sites = new SiteService.SiteServiceClient(channel);
+            try
+            {
+                await sites.GetSiteAsync(new GetSiteRequest { SiteId = options.Site }, operatorHeader);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                await sites.PutSiteAsync(new PutSiteRequest { SiteId = options.Site, Name = options.Site, TimeZone = "UTC" }, operatorHeader);
+                Console.WriteLine($"Created site {options.Site} (UTC): set its address, zone and limits with PutSite / SetSiteLimits");
+            }
+        }
+
         for (var i = 0; i < options.Chargers; i++)
         {
             // Registering (again) gives the simulated charger a fresh secret; it then reports with its own credential.
             var chargerId = ChargerSimulation.IdOf(options, i);
-            var registered = await registry.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1 }, operatorHeader);
+            var registered = await registry.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1, SiteId = options.Site }, operatorHeader);
             var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{chargerId}:{registered.Secret}"));
             var station = new StationService.StationServiceClient(channel.Intercept(metadata =>
             {

@@ -15,6 +15,9 @@ public sealed record SimulatorOptions
     public string Prefix { get; init; } = "SIM";
     public string Token { get; init; } = "";
 
+    /// <summary>The site the chargers are registered on (created when it does not exist); empty: none.</summary>
+    public string Site { get; init; } = "";
+
     /// <summary>The simulator's command: its action receives the parsed settings.</summary>
     public static RootCommand Command(Func<SimulatorOptions, CancellationToken, Task<int>> run)
     {
@@ -44,9 +47,14 @@ public sealed record SimulatorOptions
         };
         history.Validators.Add(r => Check(r, v => v >= 0, "--history-hours must not be negative"));
         var prefix = new Option<string>("--prefix") { Description = "charger ID prefix", DefaultValueFactory = _ => defaults.Prefix };
+        var site = new Option<string>("--site")
+        {
+            Description = "put the chargers on this site (created, in UTC, when it does not exist); re-running keeps them there",
+            DefaultValueFactory = _ => defaults.Site,
+        };
         var root = new RootCommand("Drives simulated chargers through sessions against a running gateway's gRPC station API")
         {
-            url, token, chargers, sessions, readings, interval, power, history, prefix,
+            url, token, chargers, sessions, readings, interval, power, history, prefix, site,
         };
         root.SetAction((parse, cancellation) => run(new SimulatorOptions
         {
@@ -59,6 +67,7 @@ public sealed record SimulatorOptions
             MaxPowerKw = parse.GetValue(power),
             HistoryHours = parse.GetValue(history),
             Prefix = parse.GetValue(prefix)!,
+            Site = parse.GetValue(site)!,
         }, cancellation));
         return root;
     }

@@ -280,4 +280,58 @@ public sealed class DurabilityTests(ITestOutputHelper output) : ProcessTest(outp
         Assert.Equal("AZ-1~s", started!.SessionId);
         Assert.Equal(SessionState.Active, started.State);
     }
+
+    [Fact]
+    public async Task The_simulator_keeps_its_chargers_on_their_site_and_completes_every_session_through_a_restart_of_the_system()
+    {
+        var system = StartSystem("system-1");
+        var (http, grpc, _) = Clients();
+        await Ready(http);
+        var prefix = $"RS{Guid.NewGuid():N}"[..8];
+        var simulator = ChargeProcess.Start("simulator", "Simulator", "Charge.Simulator",
+        [
+            "--url", $"http://127.0.0.1:{_ports[1]}", "--token", Security.OperatorToken, "--prefix", prefix, "--site", "depot",
+            "--chargers", "2", "--sessions", "2", "--readings", "10", "--interval", "0.5",
+        ]);
+        Processes.Add(simulator);
+        var chargerIds = new[] { $"{prefix}-001", $"{prefix}-002" };
+        var chargers = new ChargerService.ChargerServiceClient(grpc);
+        await Until(async () =>
+        {
+            try
+            {
+                var view = await chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerIds[0] });
+                return view.Connectors.Any(c => c.ActiveSessionId.Length > 0);
+            }
+            catch (RpcException)
+            {
+                return false;
+            }
+        }, "a simulated session runs");
+
+        // The whole system goes away in the middle of the sessions and comes back.
+        system.KillHard();
+        StartSystem("system-2");
+        var (http2, grpc2, _) = Clients();
+        await Ready(http2);
+        await Until(() => Task.FromResult(simulator.HasExited), "the simulator finishes its sessions", TimeSpan.FromSeconds(120));
+        var after = new ChargerService.ChargerServiceClient(grpc2);
+        var sessions = new SessionService.SessionServiceClient(grpc2);
+        var views = new List<(string SiteId, int Completed, int All)>();
+        foreach (var chargerId in chargerIds)
+        {
+            var charger = await after.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId });
+            var listed = await sessions.ListSessionsAsync(new ListSessionsRequest { ChargerId = chargerId });
+            views.Add((charger.SiteId, listed.Sessions.Count(s => s.State == SessionState.Completed && s.EnergyWh > 0), listed.Sessions.Count));
+        }
+
+        if (simulator.ExitCode != 0)
+        {
+            Dump();
+        }
+
+        Assert.Equal(0, simulator.ExitCode);
+        // Each charger ran its two sessions to the end, on the site it was put on, and nothing else.
+        Assert.All(views, v => Assert.Equal(("depot", 2, 2), v));
+    }
 }
