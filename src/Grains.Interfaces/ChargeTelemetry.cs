@@ -26,7 +26,10 @@ public static class ChargeTelemetry
     /// <summary>Invoices issued.</summary>
     public const string BillingMeter = "Charge.Billing";
 
-    public static readonly string[] Meters = [ReadingsMeter, SessionsMeter, ChargersMeter, PricingMeter, StorageMeter, BillingMeter];
+    /// <summary>Each limited site's measured draw against its limit in force, and whether it is above it.</summary>
+    public const string SitesMeter = "Charge.Sites";
+
+    public static readonly string[] Meters = [ReadingsMeter, SessionsMeter, ChargersMeter, PricingMeter, StorageMeter, BillingMeter, SitesMeter];
 
     /// <summary>Spans of our own (an OCPP message, a storage write); the grain calls' spans are Orleans'.</summary>
     public const string SourceName = "Charge";

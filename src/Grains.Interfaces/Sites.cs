@@ -46,6 +46,12 @@ public sealed record SiteLive(
 [Alias("charge.ISiteGrain")]
 public interface ISiteGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The key under which the chargers on no site are kept, as a site keeps its own: network figures (live load,
+    /// connectors for utilisation) count them too. Never an API's site ID ('~' is not an ID character).
+    /// </summary>
+    public const string Unsited = "~unsited";
+
     [Alias("Put")]
     Task<SiteView> Put(SiteInfo info);
 

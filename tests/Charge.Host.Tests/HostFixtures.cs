@@ -119,6 +119,15 @@ public sealed class SingleHostFixture : GatewayFixture
     }
 }
 
+/// <summary>The README's first command with a site's draw measured every second (the default is 30 s).</summary>
+public sealed class MeasuredSitesHostFixture : GatewayFixture
+{
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build(Args(httpPort, grpcPort, siloPort, gatewayPort, "--Charge:Fleet:SiteMeasureEvery=00:00:01"));
+    }
+}
+
 /// <summary>A silo without gateway, and the gateway as its own host connected to it as an Orleans client.</summary>
 public sealed class SeparateGatewayFixture : GatewayFixture
 {

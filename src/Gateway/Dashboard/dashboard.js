@@ -118,13 +118,20 @@ function renderLive(load) {
   $("live-at").textContent = new Date(load.at).toLocaleTimeString();
   $("live-sessions").textContent = load.activeSessions ?? 0;
   $("live-power").textContent = fmt(load.powerKw ?? 0);
-  const labels = load.sites.map((s) => s.siteId);
+  // The chargers on no site are one entry without a site ID.
+  const labels = load.sites.map((s) => s.siteId || "(no site)");
   const power = load.sites.map((s) => s.powerKw ?? 0);
   // A site's grid limit in force (load balancing), where it has one.
   const limits = load.sites.map((s) => (s.limitKw === undefined ? null : s.limitKw));
+  // A site drawing above its limit is red, and its limit marker is drawn over the bar, so it never disappears.
+  const colors = load.sites.map((s) => (s.limitKw !== undefined && (s.powerKw ?? 0) > s.limitKw ? "#d11a2a" : "#2a7de1"));
+  dashboard.overLimit = load.sites.filter((s) => s.limitKw !== undefined && (s.powerKw ?? 0) > s.limitKw).map((s) => s.siteId);
+  $("over-limit").hidden = dashboard.overLimit.length === 0;
+  $("over-limit").textContent = dashboard.overLimit.length === 0 ? "" : `Above its grid limit now: ${dashboard.overLimit.join(", ")}`;
   const live = dashboard.charts.live;
   if (live && live.data.labels.join() === labels.join()) {
     live.data.datasets[0].data = power;
+    live.data.datasets[0].backgroundColor = colors;
     live.data.datasets[1].data = limits;
     live.update("none");
   } else {
@@ -132,8 +139,8 @@ function renderLive(load) {
       data: {
         labels,
         datasets: [
-          { type: "bar", label: "kW now", data: power, backgroundColor: "#2a7de1" },
-          { type: "line", label: "limit kW", data: limits, borderColor: "#e15a2a", pointStyle: "line", pointRadius: 12, showLine: false },
+          { type: "bar", label: "kW now", data: power, backgroundColor: colors, order: 2 },
+          { type: "line", label: "limit kW", data: limits, borderColor: "#e15a2a", borderWidth: 3, pointStyle: "line", pointRadius: 14, pointBorderWidth: 3, showLine: false, order: 1 },
         ],
       },
     });

@@ -82,7 +82,8 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         var load = new LiveLoad { At = Mapping.Ts(time.GetUtcNow().UtcDateTime) };
         foreach (var site in sites)
         {
-            var api = new SiteLoad { SiteId = site.SiteId, ActiveSessions = site.ActiveSessions, PowerKw = site.PowerW / 1000, AllowedKw = site.AllowedW / 1000 };
+            // Chargers on no site are one entry with no site ID.
+            var api = new SiteLoad { SiteId = site.SiteId == ISiteGrain.Unsited ? "" : site.SiteId, ActiveSessions = site.ActiveSessions, PowerKw = site.PowerW / 1000, AllowedKw = site.AllowedW / 1000 };
             if (site.LimitW is { } limit)
             {
                 api.LimitKw = limit / 1000;

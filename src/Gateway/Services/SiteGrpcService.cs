@@ -106,7 +106,13 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
 
     private static SiteBalance ToApi(SiteLoadView v)
     {
-        var load = new SiteBalance { SiteId = v.SiteId, GridLimitKw = v.Limits?.GridLimitKw ?? 0, AllowedW = v.AllowedW };
+        var load = new SiteBalance { SiteId = v.SiteId, GridLimitKw = v.Limits?.GridLimitKw ?? 0, AllowedW = v.AllowedW, AboveLimit = v.AboveLimit };
+        if (v.DrawnW is { } drawn)
+        {
+            load.DrawnW = drawn;
+            load.DrawnAt = Mapping.Ts(v.DrawnAt!.Value);
+        }
+
         if (v.LimitInForceW is { } limit)
         {
             load.LimitInForceW = limit;

@@ -169,15 +169,23 @@ public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IRepo
                 var view = await GrainFactory.GetGrain<ISiteGrain>(scope.Id!).Get();
                 return (view.ConnectorCount, view.Info?.TimeZone ?? options.Value.DefaultTimeZone);
             default:
+                // Every charger's connectors, those on no site included: the network's sessions are all of theirs.
                 var sites = await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).List();
-                var views = await Task.WhenAll(sites.Select(s => GrainFactory.GetGrain<ISiteGrain>(s).Get()));
+                var views = await Task.WhenAll(sites.Append(ISiteGrain.Unsited).Select(s => GrainFactory.GetGrain<ISiteGrain>(s).Get()));
                 return (views.Sum(v => v.ConnectorCount), options.Value.DefaultTimeZone);
         }
     }
 
     public async Task<ImmutableArray<SiteLive>> Live(string? siteId)
     {
-        var sites = siteId is not null ? [siteId] : await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).List();
-        return [.. await Task.WhenAll(sites.Select(s => GrainFactory.GetGrain<ISiteGrain>(s).GetLive()))];
+        if (siteId is not null)
+        {
+            return [await GrainFactory.GetGrain<ISiteGrain>(siteId).GetLive()];
+        }
+
+        // The network: every site, and the chargers on none (listed last, when there are any).
+        var sites = await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).List();
+        var live = await Task.WhenAll(sites.Append(ISiteGrain.Unsited).Select(s => GrainFactory.GetGrain<ISiteGrain>(s).GetLive()));
+        return [.. live.Where(l => l.SiteId != ISiteGrain.Unsited || !l.Chargers.IsEmpty)];
     }
 }

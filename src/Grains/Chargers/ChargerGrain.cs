@@ -224,7 +224,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     {
         if (ChargerRegistry.Decommission(ChargerId, State, Now))
         {
-            await ChargerRegistry.MoveToSite(GrainFactory, ChargerId, State, null, State.ConnectorCount);
+            await ChargerRegistry.LeaveSite(GrainFactory, ChargerId, State);
             await Persist();
         }
 

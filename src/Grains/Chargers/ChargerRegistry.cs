@@ -73,17 +73,22 @@ internal static class ChargerRegistry
     /// <remarks>The new site first: one that does not exist refuses (NotFound) before anything changed.</remarks>
     public static async Task MoveToSite(IGrainFactory grains, string chargerId, ChargerState state, string? siteId, int connectorCount)
     {
-        if (siteId is not null)
+        // A charger on no site is listed under ISiteGrain.Unsited, so the network's figures count it.
+        var (to, from) = (siteId ?? ISiteGrain.Unsited, state.SiteId ?? ISiteGrain.Unsited);
+        await grains.GetGrain<ISiteGrain>(to).AddCharger(chargerId, connectorCount);
+        if (from != to)
         {
-            await grains.GetGrain<ISiteGrain>(siteId).AddCharger(chargerId, connectorCount);
-        }
-
-        if (state.SiteId is { } old && old != siteId)
-        {
-            await grains.GetGrain<ISiteGrain>(old).RemoveCharger(chargerId);
+            await grains.GetGrain<ISiteGrain>(from).RemoveCharger(chargerId);
         }
 
         state.SiteId = siteId;
+    }
+
+    /// <summary>A decommissioned charger leaves every list of chargers (its site's, or the list of those on none).</summary>
+    public static async Task LeaveSite(IGrainFactory grains, string chargerId, ChargerState state)
+    {
+        await grains.GetGrain<ISiteGrain>(state.SiteId ?? ISiteGrain.Unsited).RemoveCharger(chargerId);
+        state.SiteId = null;
     }
 
     /// <summary>Compares the presented secret's hash with the stored one in constant time.</summary>

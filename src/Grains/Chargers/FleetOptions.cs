@@ -30,4 +30,11 @@ public sealed class FleetOptions
 
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan LoadCheckEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often a limited site's balancer measures what its sessions draw (their chargers' latest power), for
+    /// GetSiteLoad, the site's metrics and its "above its limit" alert, while it has sessions.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SiteMeasureEvery { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -35,7 +35,7 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
 
     public async Task AddCharger(string chargerId, int connectorCount)
     {
-        if (state.State.Info is null)
+        if (state.State.Info is null && SiteId != ISiteGrain.Unsited)
         {
             // A site comes into being with PutSite only: a typo must not create a nameless site nobody can remove.
             throw ChargeException.NotFound($"site '{SiteId}' does not exist: create it with PutSite first");
@@ -48,7 +48,10 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
 
         state.State.Chargers[chargerId] = connectorCount;
         await state.WriteOrUnavailable(GrainContext);
-        await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Add(SiteId);
+        if (SiteId != ISiteGrain.Unsited)
+        {
+            await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Add(SiteId);
+        }
     }
 
     public async Task RemoveCharger(string chargerId)

@@ -54,7 +54,32 @@ public sealed partial class SiteLoadGrain(
 
     public Task<SiteLoadView> Get() => Task.FromResult(new SiteLoadView(SiteId, State.Limits, LimitInForceW(),
         [.. State.Sessions.Values.OrderBy(e => e.Order)
-            .Select(e => new SessionAllowance(e.Session.SessionId, e.Session.ChargerId, e.AllowanceW, e.DrawW, e.Controllable, e.Overdrawing))]));
+            .Select(e => new SessionAllowance(e.Session.SessionId, e.Session.ChargerId, e.AllowanceW, e.DrawW, e.Controllable, e.Overdrawing))],
+        _drawn?.W, _drawn?.At));
+
+    // The last measurement of what the site's sessions draw (memory only: measured again after a reactivation).
+    private (double W, DateTime At)? _drawn;
+    private IGrainTimer? _measure;
+
+    /// <summary>
+    /// Measures what the site's sessions draw now (each charger's latest power), for GetSiteLoad and the site's
+    /// gauges; a site above its limit is logged. Runs on an interleaving timer: chargers may be waiting for this grain.
+    /// </summary>
+    private async Task Measure()
+    {
+        var chargers = State.Sessions.Values.Select(e => e.Session.ChargerId).Distinct(StringComparer.Ordinal).ToArray();
+        var live = await Task.WhenAll(chargers.Select(c => GrainFactory.GetGrain<IChargerGrain>(c).GetLive()));
+        var now = time.GetUtcNow().UtcDateTime;
+        _drawn = (live.Sum(l => l.PowerW), now);
+        if (LimitInForceW() is { } limit)
+        {
+            Telemetry.SiteGauges.Record(SiteId, _drawn.Value.W, limit, now);
+            if (_drawn.Value.W > limit)
+            {
+                LogAboveLimit(SiteId, _drawn.Value.W, limit);
+            }
+        }
+    }
 
     public async Task Started(LoadSession session)
     {
@@ -302,6 +327,7 @@ public sealed partial class SiteLoadGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        Telemetry.SiteGauges.Forget(SiteId);
         if (reason.ReasonCode == DeactivationReasonCode.ApplicationError)
         {
             // A write failed: memory holds what its caller was told was not applied; storage stays the truth.
@@ -367,6 +393,19 @@ public sealed partial class SiteLoadGrain(
             _ackWatch = null;
         }
 
+        if (State.Limits is not null && State.Sessions.Count > 0)
+        {
+            _measure ??= this.RegisterGrainTimer(_ => Measure(),
+                new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), fleet.Value.SiteMeasureEvery) { Interleave = true });
+        }
+        else if (_measure is not null)
+        {
+            _measure.Dispose();
+            _measure = null;
+            _drawn = null;
+            Telemetry.SiteGauges.Forget(SiteId);
+        }
+
         var windows = State.Limits?.TimeOfDay is { IsDefaultOrEmpty: false };
         if (!windows || State.Sessions.Count == 0)
         {
@@ -386,6 +425,9 @@ public sealed partial class SiteLoadGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: session {SessionId} draws {PowerW} W over its allowance of {AllowanceW} W; counted at its draw")]
     private partial void LogOverdrawing(string siteId, string sessionId, double powerW, double allowanceW);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId} draws {DrawnW} W, above its limit in force of {LimitW} W")]
+    private partial void LogAboveLimit(string siteId, double drawnW, double limitW);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {SiteId}: load statistics not written at deactivation")]
     private partial void LogStatsNotWritten(Exception e, string siteId);
