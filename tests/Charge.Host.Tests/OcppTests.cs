@@ -358,4 +358,80 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         Assert.Equal(overGrpc.Cost.TotalExact, overOcpp.Cost.TotalExact);
         Assert.Equal(overGrpc.Slots.Select(s => s.EnergyWh), overOcpp.Slots.Select(s => s.EnergyWh));
     }
+
+    [Fact]
+    public async Task A_stop_with_one_unreadable_sample_is_applied_without_it_and_the_readable_ones_count()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+        var tx = await Start(client, meterStart: 1000);
+
+        var stop = await client.SendRaw($$"""
+            [2,"stop-1","StopTransaction",{"transactionId":{{tx}},"meterStop":3000,"timestamp":"{{At(30)}}","reason":"Local","transactionData":[
+              {"timestamp":"{{At(10)}}","sampledValue":[{"value":"1600"}]},
+              {"timestamp":"not a time","sampledValue":[{"value":"1800"}]},
+              {"timestamp":"{{At(20)}}","sampledValue":[{"value":"lots"}]},
+              {"timestamp":"{{At(25)}}","sampledValue":[{"value":"2500"}]}]}]
+            """);
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+
+        Assert.Equal((3, "stop-1"), (stop[0]!.GetValue<int>(), stop[1]!.GetValue<string>()));
+        Assert.Equal(2000, session.EnergyWh);
+        // The two readable samples and the stop make the curve; the unreadable two are dropped, not the stop.
+        Assert.Equal(2, session.ReadingCount);
+    }
+
+    [Fact]
+    public async Task A_stop_naming_an_id_tag_that_is_no_id_is_applied_and_answered_invalid()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+        var answers = new List<JsonArray>();
+        foreach (var idTag in new[] { "", "../../x" })
+        {
+            var tx = await Start(client);
+            answers.Add(await client.Call("StopTransaction", new JsonObject
+            {
+                ["transactionId"] = tx, ["meterStop"] = 2000, ["timestamp"] = At(10), ["idTag"] = idTag,
+            }));
+            var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+            Assert.Equal(1000, session.EnergyWh);
+        }
+
+        Assert.All(answers, a => Assert.Equal((3, "Invalid"), (a[0]!.GetValue<int>(), a[2]!["idTagInfo"]!["status"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task A_malformed_message_is_refused_under_its_own_message_id_when_that_can_be_read()
+    {
+        await using var client = await Connect(NewId());
+
+        var duplicate = await client.SendRaw("""[2,"dup-7","Heartbeat",{"a":1,"a":2}]""");
+        var deep = await client.SendRaw($"[2,\"deep-7\",\"Heartbeat\",{new string('[', 40)}{new string(']', 40)}]");
+        var trailing = await client.SendRaw("""[2,"tail-7","Heartbeat",{}] garbage""");
+
+        Assert.Equal(["dup-7", "deep-7", "tail-7"], new[] { duplicate, deep, trailing }.Select(r => r[1]!.GetValue<string>()));
+        Assert.All(new[] { duplicate, deep, trailing }, r => Assert.Equal((4, "FormationViolation"), (r[0]!.GetValue<int>(), r[2]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task A_status_stamped_ahead_of_the_servers_clock_does_not_outrank_the_chargers_next_status()
+    {
+        await using var client = await Connect(NewId());
+        var ahead = DateTime.UtcNow.AddMinutes(8).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+
+        await client.Call("StatusNotification", new JsonObject { ["connectorId"] = 1, ["errorCode"] = "GroundFailure", ["status"] = "Faulted", ["timestamp"] = ahead });
+        await Task.Delay(20);
+        await client.Call("StatusNotification", new JsonObject
+        {
+            ["connectorId"] = 1, ["errorCode"] = "NoError", ["status"] = "Available", ["timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+        });
+        var start = await client.Call("StartTransaction", new JsonObject
+        {
+            ["connectorId"] = 1, ["idTag"] = "RFID-1", ["meterStart"] = 0, ["timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+        });
+
+        Assert.Equal(3, start[0]!.GetValue<int>());
+        Assert.Equal("Accepted", start[2]!["idTagInfo"]!["status"]!.GetValue<string>());
+    }
 }

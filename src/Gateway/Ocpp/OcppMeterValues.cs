@@ -9,112 +9,169 @@ namespace Charge.Gateway.Ocpp;
 /// <summary>OCPP MeterValue elements to readings. Energy.Active.Import.Register is the source of truth for energy.</summary>
 public static class OcppMeterValues
 {
+    /// <summary>
+    /// Every element, or the CALLERROR naming the first that cannot be read (MeterValues: the charger resends what it
+    /// is refused). At most <see cref="Limits.MaxReadingsPerCall"/> elements, as for every transport.
+    /// </summary>
     public static ImmutableArray<MeterReading> Parse(JsonArray meterValues, string field, DateTime now)
     {
+        if (meterValues.Count > Limits.MaxReadingsPerCall)
+        {
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation,
+                $"{field} has {meterValues.Count} elements; at most {Limits.MaxReadingsPerCall} in one message");
+        }
+
         var readings = ImmutableArray.CreateBuilder<MeterReading>(meterValues.Count);
         for (var i = 0; i < meterValues.Count; i++)
         {
-            var path = $"{field}[{i}]";
-            var mv = meterValues[i]!.AsObject();
-            DateTime timestamp;
-            try
+            if (One(meterValues[i]!.AsObject(), $"{field}[{i}]", now) is { } reading)
             {
-                timestamp = Messages.OcppRequestReader.ParseTime(mv["timestamp"]!.GetValue<string>());
-            }
-            catch (FormatException)
-            {
-                throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{path}.timestamp is not an RFC 3339 date-time");
-            }
-
-            if (timestamp > now + Limits.MaxClockSkew)
-            {
-                throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is more than {Limits.MaxClockSkew.TotalMinutes:0} minutes in the future");
-            }
-
-            if (timestamp < Limits.Earliest)
-            {
-                throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is before {Limits.Earliest:yyyy-MM-dd}");
-            }
-
-            decimal? total = null, phaseSum = null;
-            double? power = null, powerPhases = null, current = null, currentPhases = null, soc = null;
-            var sampled = mv["sampledValue"]!.AsArray();
-            for (var j = 0; j < sampled.Count; j++)
-            {
-                var sv = sampled[j]!.AsObject();
-                var at = $"{path}.sampledValue[{j}]";
-                // OCPP 1.6: an absent measurand is Energy.Active.Import.Register, an absent unit its default (Wh, W, A).
-                var measurand = sv["measurand"]?.GetValue<string>() ?? "Energy.Active.Import.Register";
-                var unit = sv["unit"]?.GetValue<string>();
-                var phase = sv["phase"]?.GetValue<string>();
-                var perPhase = phase is "L1" or "L2" or "L3";
-                if (phase is not null && !perPhase)
-                {
-                    continue;
-                }
-
-                switch (measurand)
-                {
-                    case "Energy.Active.Import.Register":
-                        var wh = Value(sv, at) * unit switch
-                        {
-                            null or "Wh" => 1m,
-                            "kWh" => 1000m,
-                            _ => throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.unit {unit} is not an energy unit (Wh, kWh)"),
-                        };
-                        if (wh < 0 || wh > Limits.MaxEnergyWh)
-                        {
-                            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {wh} Wh is not a meter register (0 to {Limits.MaxEnergyWh} Wh)");
-                        }
-
-                        if (perPhase)
-                        {
-                            phaseSum = (phaseSum ?? 0m) + wh;
-                        }
-                        else
-                        {
-                            total = wh;
-                        }
-
-                        break;
-                    case "Power.Active.Import":
-                        var w = Bounded((double)Value(sv, at) * (unit == "kW" ? 1000 : 1), at, Limits.MaxPowerW, "W");
-                        if (perPhase)
-                        {
-                            powerPhases = (powerPhases ?? 0) + w;
-                        }
-                        else
-                        {
-                            power = w;
-                        }
-
-                        break;
-                    case "Current.Import":
-                        var a = Bounded((double)Value(sv, at), at, Limits.MaxCurrentA, "A");
-                        if (perPhase)
-                        {
-                            currentPhases = (currentPhases ?? 0) + a;
-                        }
-                        else
-                        {
-                            current = a;
-                        }
-
-                        break;
-                    case "SoC":
-                        soc = (double)Value(sv, at);
-                        break;
-                }
-            }
-
-            // Without a register there is no energy to account; power alone is not a reading of the meter.
-            if ((total ?? phaseSum) is { } energy)
-            {
-                readings.Add(new MeterReading(timestamp, energy, Clamp(power ?? powerPhases), Clamp(current ?? currentPhases), soc is { } s ? Math.Clamp(s, 0, 100) : null));
+                readings.Add(reading);
             }
         }
 
         return readings.ToImmutable();
+    }
+
+    /// <summary>
+    /// The elements that can be read, and what was wrong with each of the others (a StopTransaction's transactionData:
+    /// a stop is never refused for one bad sample, which is dropped and reported, not the stop).
+    /// </summary>
+    public static (ImmutableArray<MeterReading> Readings, ImmutableArray<string> Dropped) ParseLenient(JsonArray meterValues, string field, DateTime now)
+    {
+        var readings = ImmutableArray.CreateBuilder<MeterReading>();
+        var dropped = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < meterValues.Count; i++)
+        {
+            if (i >= Limits.MaxReadingsPerCall)
+            {
+                dropped.Add($"{field} has {meterValues.Count} elements: those after the first {Limits.MaxReadingsPerCall} are dropped");
+                break;
+            }
+
+            try
+            {
+                if (OcppSchemas.MeterValueProblem(meterValues[i], $"{field}[{i}]") is { } problem)
+                {
+                    dropped.Add(problem);
+                }
+                else if (One(meterValues[i]!.AsObject(), $"{field}[{i}]", now) is { } reading)
+                {
+                    readings.Add(reading);
+                }
+            }
+            catch (OcppCallException e)
+            {
+                dropped.Add(e.Message);
+            }
+        }
+
+        return (readings.ToImmutable(), dropped.ToImmutable());
+    }
+
+    /// <summary>One MeterValue element; null when it holds no energy register.</summary>
+    private static MeterReading? One(JsonObject mv, string path, DateTime now)
+    {
+        DateTime timestamp;
+        try
+        {
+            timestamp = Messages.OcppRequestReader.ParseTime(mv["timestamp"]!.GetValue<string>());
+        }
+        catch (FormatException e)
+        {
+            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{path}.timestamp {e.Message}");
+        }
+
+        if (timestamp > now + Limits.MaxClockSkew)
+        {
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is more than {Limits.MaxClockSkew.TotalMinutes:0} minutes in the future");
+        }
+
+        if (timestamp < Limits.Earliest)
+        {
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is before {Limits.Earliest:yyyy-MM-dd}");
+        }
+
+        decimal? total = null, phaseSum = null;
+        double? power = null, powerPhases = null, current = null, currentPhases = null, soc = null;
+        var sampled = mv["sampledValue"]!.AsArray();
+        for (var j = 0; j < sampled.Count; j++)
+        {
+            var sv = sampled[j]!.AsObject();
+            var at = $"{path}.sampledValue[{j}]";
+            // OCPP 1.6: an absent measurand is Energy.Active.Import.Register, an absent unit its default (Wh, W, A).
+            var measurand = sv["measurand"]?.GetValue<string>() ?? "Energy.Active.Import.Register";
+            var unit = sv["unit"]?.GetValue<string>();
+            var phase = sv["phase"]?.GetValue<string>();
+            var perPhase = phase is "L1" or "L2" or "L3";
+            if (phase is not null && !perPhase)
+            {
+                continue;
+            }
+
+            switch (measurand)
+            {
+                case "Energy.Active.Import.Register":
+                    var perUnit = unit switch
+                    {
+                        null or "Wh" => 1m,
+                        "kWh" => 1000m,
+                        _ => throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.unit {unit} is not an energy unit (Wh, kWh)"),
+                    };
+                    // Bounded before it is scaled: 7.9e28 kWh must be refused, not overflow a decimal.
+                    var raw = Value(sv, at);
+                    if (raw < 0 || raw > Limits.MaxEnergyWh / perUnit)
+                    {
+                        throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation,
+                            $"{at}.value {raw} {unit ?? "Wh"} is not a meter register (0 to {Limits.MaxEnergyWh} Wh)");
+                    }
+
+                    var wh = raw * perUnit;
+
+                    if (perPhase)
+                    {
+                        phaseSum = (phaseSum ?? 0m) + wh;
+                    }
+                    else
+                    {
+                        total = wh;
+                    }
+
+                    break;
+                case "Power.Active.Import":
+                    var w = Bounded((double)Value(sv, at) * (unit == "kW" ? 1000 : 1), at, Limits.MaxPowerW, "W");
+                    if (perPhase)
+                    {
+                        powerPhases = (powerPhases ?? 0) + w;
+                    }
+                    else
+                    {
+                        power = w;
+                    }
+
+                    break;
+                case "Current.Import":
+                    var a = Bounded((double)Value(sv, at), at, Limits.MaxCurrentA, "A");
+                    if (perPhase)
+                    {
+                        currentPhases = (currentPhases ?? 0) + a;
+                    }
+                    else
+                    {
+                        current = a;
+                    }
+
+                    break;
+                case "SoC":
+                    soc = (double)Value(sv, at);
+                    break;
+            }
+        }
+
+        // Without a register there is no energy to account; power alone is not a reading of the meter.
+        return (total ?? phaseSum) is { } energy
+            ? new MeterReading(timestamp, energy, Clamp(power ?? powerPhases), Clamp(current ?? currentPhases), soc is { } s ? Math.Clamp(s, 0, 100) : null)
+            : null;
     }
 
     /// <summary>Power and current: a charger may report a small negative (export, noise), nothing beyond a bound.</summary>

@@ -53,15 +53,47 @@ public static class OcppSchemas
             throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}: the number is beyond the range OCPP allows");
         }
 
-        var errors = Schemas.Value[action].Validate(payload.ToJsonString());
+        // A StopTransaction is never refused for one sample of its transactionData: the samples are checked one by one
+        // (MeterValueProblem) where they are read, and a bad one is dropped; the stop's own fields are checked here.
+        var checkedPayload = action == "StopTransaction" && payload["transactionData"] is JsonArray
+            ? Without(payload.AsObject(), "transactionData")
+            : payload;
+        var errors = Schemas.Value[action].Validate(checkedPayload.ToJsonString());
         if (errors.Count == 0)
         {
             return;
         }
 
         var error = First(errors);
-        var field = string.IsNullOrEmpty(error.Path) ? error.Property ?? "payload" : error.Path.TrimStart('#', '/').Replace('/', '.');
-        throw new OcppCallException(Code(error.Kind), $"{action}.{field}: {Describe(error.Kind)}");
+        throw new OcppCallException(Code(error.Kind), $"{action}.{Field(error)}: {Describe(error.Kind)}");
+    }
+
+    /// <summary>What is wrong with one MeterValue element (as MeterValues' schema has it), naming it by <paramref name="path"/>; null when nothing.</summary>
+    public static string? MeterValueProblem(JsonNode? element, string path)
+    {
+        var wrapped = new JsonObject { ["connectorId"] = 0, ["meterValue"] = new JsonArray(element?.DeepClone()) };
+        var errors = Schemas.Value["MeterValues"].Validate(wrapped.ToJsonString());
+        if (errors.Count == 0)
+        {
+            return null;
+        }
+
+        var error = First(errors);
+        var field = Field(error);
+        var inner = field.StartsWith("meterValue[0]", StringComparison.Ordinal) ? field["meterValue[0]".Length..]
+            : field.StartsWith("meterValue.0", StringComparison.Ordinal) ? field["meterValue.0".Length..]
+            : "";
+        return $"{path}{inner}: {Describe(error.Kind)}";
+    }
+
+    private static string Field(ValidationError error) =>
+        string.IsNullOrEmpty(error.Path) ? error.Property ?? "payload" : error.Path.TrimStart('#', '/').Replace('/', '.');
+
+    private static JsonObject Without(JsonObject payload, string key)
+    {
+        var copy = payload.DeepClone().AsObject();
+        copy.Remove(key);
+        return copy;
     }
 
     private static string? OutOfRange(JsonNode? node, string path)

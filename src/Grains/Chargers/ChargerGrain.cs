@@ -194,7 +194,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
         await Contact();
-        if (_board.ApplyStatus(report))
+        if (_board.ApplyStatus(report, Now))
         {
             _presence.Faulted(_board.ChargerFaulted(), report.Timestamp);
             await Persist();

@@ -76,19 +76,22 @@ internal sealed class ConnectorBoard(string chargerId, Func<ChargerState> state)
 
     /// <summary>
     /// Applies a status notification unless a newer one was applied: notifications queued by an offline charger
-    /// may arrive late. Whether it changed anything.
+    /// may arrive late. Ordered by the charger's time but never ahead of ours (<paramref name="now"/>): a status
+    /// stamped in the future (inside the allowed skew) would otherwise outrank every real status after it, and a
+    /// Faulted one would refuse starts until the clock passed it. Whether it changed anything.
     /// </summary>
-    public bool ApplyStatus(StatusReport report)
+    public bool ApplyStatus(StatusReport report, DateTime now)
     {
         var connector = Connector(report.ConnectorId);
-        if (connector.StatusAt is not null && report.Timestamp < connector.StatusAt)
+        var orderedAt = report.Timestamp < now ? report.Timestamp : now;
+        if (connector.StatusAt is not null && orderedAt < connector.StatusAt)
         {
             return false;
         }
 
         connector.Status = report.Status;
         connector.ErrorCode = report.ErrorCode;
-        connector.StatusAt = report.Timestamp;
+        connector.StatusAt = orderedAt;
         return true;
     }
 

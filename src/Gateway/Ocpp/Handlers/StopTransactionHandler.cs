@@ -5,7 +5,8 @@ using Charge.Grains.Interfaces;
 namespace Charge.Gateway.Ocpp.Handlers;
 
 /// <summary>StopTransaction: its transaction data, then the stop with the charger's own register.</summary>
-public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider time) : OcppHandler<StopTransactionRequest, StopTransactionResponse>(time)
+public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider time, Microsoft.Extensions.Logging.ILogger<StopTransactionHandler> logger)
+    : OcppHandler<StopTransactionRequest, StopTransactionResponse>(time)
 {
     public override string Action => "StopTransaction";
 
@@ -15,9 +16,15 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
     {
         var sessionId = SessionIds.OfTransaction(chargePointId, request.TransactionId);
         var charger = grains.Reference<IChargerGrain>(chargePointId);
-        if (!request.TransactionData.IsEmpty)
+        foreach (var problem in request.TransactionData.Dropped)
         {
-            await charger.ReportMeterValuesAccepting(sessionId, request.TransactionData);
+            Telemetry.GatewayMetrics.Rejected("ocpp", "transaction_data");
+            logger.DroppedSample(chargePointId, sessionId, problem);
+        }
+
+        if (!request.TransactionData.Readings.IsEmpty)
+        {
+            await charger.ReportMeterValuesAccepting(sessionId, request.TransactionData.Readings);
         }
 
         try
@@ -32,6 +39,32 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
 
         // The stop is taken whatever the tag's standing (a tag blocked during a session lets it finish); the
         // idTagInfo tells the charger how the tag stands now.
-        return new(request.IdTag is null ? null : IdTagInfo.From(await grains.GetGrain<ITokenGrain>(request.IdTag).Authorize()));
+        return request.IdTag switch
+        {
+            null => new(null),
+            // An idTag that is no ID ("", "../x") was never a token: Invalid, never a CALLERROR the charger resends forever.
+            var idTag when IsId(idTag) => new(IdTagInfo.From(await grains.GetGrain<ITokenGrain>(idTag).Authorize())),
+            _ => new(new IdTagInfo("Invalid")),
+        };
     }
+
+    private static bool IsId(string idTag)
+    {
+        try
+        {
+            Services.RequestValidation.Id(idTag, "idTag");
+            return true;
+        }
+        catch (ChargeException)
+        {
+            return false;
+        }
+    }
+}
+
+internal static partial class StopTransactionLog
+{
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "Charge point {ChargePointId}: a StopTransaction sample of {SessionId} was dropped (the stop was applied): {Problem}")]
+    public static partial void DroppedSample(this Microsoft.Extensions.Logging.ILogger logger, string chargePointId, string sessionId, string problem);
 }

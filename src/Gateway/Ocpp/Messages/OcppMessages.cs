@@ -37,7 +37,8 @@ public sealed record StartTransactionResponse(int TransactionId, IdTagInfo IdTag
 
 public sealed record MeterValuesRequest(int ConnectorId, int? TransactionId, ImmutableArray<MeterReading> Readings);
 
-public sealed record StopTransactionRequest(int TransactionId, string? IdTag, decimal MeterStop, DateTime Timestamp, string Reason, ImmutableArray<MeterReading> TransactionData);
+public sealed record StopTransactionRequest(int TransactionId, string? IdTag, decimal MeterStop, DateTime Timestamp, string Reason,
+    (ImmutableArray<MeterReading> Readings, ImmutableArray<string> Dropped) TransactionData);
 
 public sealed record StopTransactionResponse(IdTagInfo? IdTagInfo);
 

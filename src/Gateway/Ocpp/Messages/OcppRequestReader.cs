@@ -38,6 +38,10 @@ public static class OcppRequestReader
         p["transactionId"] is { } tx ? TransactionId(tx, "MeterValues.transactionId") : null,
         OcppMeterValues.Parse(p["meterValue"]!.AsArray(), "MeterValues.meterValue", now));
 
+    /// <summary>
+    /// A stop is never refused for what can be dropped: a transactionData sample that cannot be read is dropped (and
+    /// reported), an idTag that is no ID is answered Invalid; only the stop's own fields must be right.
+    /// </summary>
     public static StopTransactionRequest StopTransaction(JsonObject p, DateTime now) => new(
         TransactionId(p["transactionId"]!, "StopTransaction.transactionId"),
         p["idTag"]?.GetValue<string>(),
@@ -45,7 +49,7 @@ public static class OcppRequestReader
         Timestamp(p["timestamp"]!, "StopTransaction.timestamp", now),
         // OCPP 1.6: an absent reason means Local.
         p["reason"]?.GetValue<string>() ?? "Local",
-        p["transactionData"] is JsonArray { Count: > 0 } data ? OcppMeterValues.Parse(data, "StopTransaction.transactionData", now) : []);
+        p["transactionData"] is JsonArray { Count: > 0 } data ? OcppMeterValues.ParseLenient(data, "StopTransaction.transactionData", now) : ([], []));
 
     private static int Connector(JsonObject p, string field, bool allowZero)
     {
@@ -84,12 +88,30 @@ public static class OcppRequestReader
         {
             return RequestValidation.Timestamp(ParseTime(node.GetValue<string>()), field, now);
         }
-        catch (FormatException)
+        catch (FormatException e)
         {
-            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{field} is not an RFC 3339 date-time");
+            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{field} {e.Message}");
         }
     }
 
-    public static DateTime ParseTime(string value) =>
-        DateTime.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+    // RFC 3339 date-time: date, time, optional fraction, and a zone (OCPP-J requires one; without it the instant is unknown).
+    private static readonly System.Text.RegularExpressions.Regex Rfc3339 = new(
+        @"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>An RFC 3339 date-time with its zone, as UTC; a FormatException saying what is wrong otherwise.</summary>
+    public static DateTime ParseTime(string value)
+    {
+        if (!Rfc3339.IsMatch(value))
+        {
+            throw new FormatException(System.Text.RegularExpressions.Regex.IsMatch(value, @"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+                ? $"'{Shown(value)}' has no time zone: OCPP date-times end in Z or an offset (+01:00)"
+                : $"'{Shown(value)}' is not an RFC 3339 date-time");
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+            ? parsed.UtcDateTime
+            : throw new FormatException($"'{Shown(value)}' is not a date-time that exists");
+    }
+
+    private static string Shown(string value) => value.Length > 40 ? value[..40] + "…" : value;
 }
