@@ -30,6 +30,34 @@ public static class SessionIds
         return at > 0 ? sessionId[..at] : null;
     }
 
+    // Crockford's base32: no I, L, O or U, so an ID read aloud or typed from a screen is not misread.
+    private const string Base32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /// <summary>
+    /// A local session ID the server makes for a station that gave none: the UTC date and 8 random base-32 characters
+    /// ("S261207-7K3M9QX2", 16 characters): short enough for a phone's table and, with most charger IDs, for OCPI's
+    /// 36-character session_id; 40 random bits keep two of one charger's sessions of a day apart.
+    /// </summary>
+    public static string NewLocal(DateTime utcNow)
+    {
+        Span<byte> random = stackalloc byte[5];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+        var bits = 0UL;
+        foreach (var b in random)
+        {
+            bits = bits << 8 | b;
+        }
+
+        Span<char> code = stackalloc char[8];
+        for (var i = 7; i >= 0; i--)
+        {
+            code[i] = Base32[(int)(bits & 31)];
+            bits >>= 5;
+        }
+
+        return $"S{utcNow:yyMMdd}-{code}";
+    }
+
     /// <summary>The session of an OCPP transaction of a charge point.</summary>
     public static string OfTransaction(string chargePointId, int transactionId) => $"{chargePointId}{Separator}{transactionId}";
 

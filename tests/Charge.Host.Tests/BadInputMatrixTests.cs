@@ -471,6 +471,11 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         }
 
         yield return new("POST", $"/v1/chargers/{a.ChargerId}/site", $$"""{"siteId":"no-such-site-{{Guid.NewGuid():N}}"}""", "operator", "does not exist");
+        // One field in two spellings in one body is a key given twice; a month with a line break is no month.
+        yield return new("PUT", $"{site}/limits", """{"gridLimitKw":50,"grid_limit_kw":500}""", "operator", "given twice");
+        yield return new("POST", $"/v1/chargers/{a.ChargerId}/meter-values", $$"""{"sessionId":"{{a.SessionId}}","session_id":"{{a.SessionId}}","readings":[]}""", "charger", "given twice");
+        yield return new("GET", "/v1/invoices?idTag=MX-TAG&month=2026-01%0A", null, "operator", "month");
+        yield return new("POST", "/v1/billing-periods/2026-01%0A:close", "{}", "operator", "period");
 
         // Estimates, reports, exports, billing, listing: queries with values out of range.
         foreach (var (body, names) in new (string, string[])[]

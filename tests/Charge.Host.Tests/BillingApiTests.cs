@@ -93,7 +93,7 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         var html = await htmlResponse.Content.ReadAsStringAsync();
 
         Assert.Matches($"^INV-{T0.AddDays(1).Year}-\\d{{6}}$", session.InvoiceNumber);
-        Assert.Equal("Invoice", invoice["kind"]!.GetValue<string>());
+        Assert.Equal("INVOICE", invoice["kind"]!.GetValue<string>());
         Assert.Equal(session.SessionId, invoice["sessionId"]!.GetValue<string>());
         Assert.Equal("Harbour Car Park", invoice["siteName"]!.GetValue<string>());
         Assert.Equal("Europe/Amsterdam", session.TimeZone);
@@ -101,13 +101,13 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         Assert.Equal(session.LocalStart, invoice["localStart"]!.GetValue<string>());
         Assert.Equal(tariffId, invoice["tariffId"]!.GetValue<string>());
         // 10 kWh x 0.30 + 1 h x 1.20 = 4.20 excl.; 21 % VAT: 5.082 -> 5.08.
-        Assert.Equal(4.20m, invoice["total"]!["exclVat"]!.GetValue<decimal>());
-        Assert.Equal(5.08m, invoice["total"]!["inclVat"]!.GetValue<decimal>());
-        Assert.Equal(session.Cost.Total.InclVat, invoice["total"]!["inclVat"]!.GetValue<decimal>().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(4.20m, invoice["total"]!["exclVat"]!.ExactDecimal());
+        Assert.Equal(5.08m, invoice["total"]!["inclVat"]!.ExactDecimal());
+        Assert.Equal(session.Cost.Total.InclVat, invoice["total"]!["inclVat"]!.ExactDecimal().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
         var lines = invoice["lines"]!.AsArray();
         Assert.Equal(["Energy", "Charging time"], lines.Select(l => l!["description"]!.GetValue<string>()));
-        Assert.Equal(10m, lines[0]!["quantity"]!.GetValue<decimal>());
-        Assert.Equal(3.0m, lines[0]!["amount"]!["exclVat"]!.GetValue<decimal>());
+        Assert.Equal(10m, lines[0]!["quantity"]!.ExactDecimal());
+        Assert.Equal(3.0m, lines[0]!["amount"]!["exclVat"]!.ExactDecimal());
         Assert.Contains("EUR 0.30 per kWh excl. 21.00% VAT.", invoice["tariffExplained"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, htmlResponse.StatusCode);
         Assert.StartsWith("text/html", htmlResponse.Content.Headers.ContentType!.ToString());
@@ -167,11 +167,11 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         var original = await Json($"/v1/invoices/{session.InvoiceNumber}");
         var ofNote = await Assert.ThrowsAsync<RpcException>(() => billing.CreditInvoiceAsync(new CreditInvoiceRequest { Number = note["number"]!.GetValue<string>(), Reason = "x" }).ResponseAsync);
 
-        Assert.Equal("CreditNote", note["kind"]!.GetValue<string>());
+        Assert.Equal("CREDIT_NOTE", note["kind"]!.GetValue<string>());
         Assert.Equal(session.InvoiceNumber, note["reverses"]!.GetValue<string>());
-        Assert.Equal(-original["total"]!["inclVat"]!.GetValue<decimal>(), note["total"]!["inclVat"]!.GetValue<decimal>());
+        Assert.Equal(-original["total"]!["inclVat"]!.ExactDecimal(), note["total"]!["inclVat"]!.ExactDecimal());
         // Every part of the credit note is signed: its VAT rows cancel the invoice's instead of doubling them.
-        static decimal[] Vat(JsonNode doc) => [.. doc["vatBreakdown"]!.AsArray().SelectMany(v => new[] { v!["amount"]!["exclVat"]!.GetValue<decimal>(), v["amount"]!["inclVat"]!.GetValue<decimal>() })];
+        static decimal[] Vat(JsonNode doc) => [.. doc["vatBreakdown"]!.AsArray().SelectMany(v => new[] { v!["amount"]!["exclVat"]!.ExactDecimal(), v["amount"]!["inclVat"]!.ExactDecimal() })];
         Assert.NotEmpty(Vat(original));
         Assert.Equal(Vat(original).Select(a => -a), Vat(note));
         Assert.Equal(note["number"]!.GetValue<string>(), again["number"]!.GetValue<string>());
@@ -199,6 +199,55 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         Assert.Equal(other.Status.Detail.Replace(session.InvoiceNumber, "N"), missing.Status.Detail.Replace("INV-1999-999999", "N"));
     }
 
+    private static IEnumerable<decimal> Numbers(JsonNode? node, string skip) => node switch
+    {
+        JsonObject o => o.Where(p => p.Key != skip).SelectMany(p => Numbers(p.Value, skip)),
+        JsonArray a => a.SelectMany(n => Numbers(n, skip)),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => [decimal.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture)],
+        _ => [],
+    };
+
+    [Fact]
+    public void A_session_id_longer_than_ocpi_allows_is_exported_under_a_stable_digest_of_36_characters()
+    {
+        var longId = $"{new string('C', 40)}~S261207-7K3M9QX2";
+        var other = $"{new string('C', 40)}~S261207-7K3M9QX3";
+
+        Assert.Equal("CP-1~S261207-7K3M9QX2", global::Charge.Gateway.Billing.CdrExport.OcpiId("CP-1~S261207-7K3M9QX2"));
+        Assert.Equal(36, global::Charge.Gateway.Billing.CdrExport.OcpiId(longId).Length);
+        Assert.Equal(global::Charge.Gateway.Billing.CdrExport.OcpiId(longId), global::Charge.Gateway.Billing.CdrExport.OcpiId(longId));
+        Assert.NotEqual(global::Charge.Gateway.Billing.CdrExport.OcpiId(longId), global::Charge.Gateway.Billing.CdrExport.OcpiId(other));
+        Assert.Matches("^H[0-9A-HJKMNP-TV-Z]{35}$", global::Charge.Gateway.Billing.CdrExport.OcpiId(longId));
+    }
+
+    [Fact]
+    public async Task A_stop_stamped_before_its_start_gives_no_negative_duration_on_the_invoice_the_csv_or_the_cdr()
+    {
+        var (siteId, chargerId, _) = await Site();
+        var driver = new global::Charge.Tests.StationDriver(host.Channel);
+        var start = T0.AddMinutes(200);
+        var started = await driver.Start(chargerId, "RFID-BACK", 1000, start);
+        await driver.Report(chargerId, started.SessionId, start.AddMinutes(20), 3000, powerW: 11000);
+        // The charger's clock jumped back: its stop is an hour before the start.
+        await driver.Stop(chargerId, started.SessionId, 3000, start.AddMinutes(-60));
+        var again = await driver.Stop(chargerId, started.SessionId, 3000, start.AddMinutes(-60));
+        var session = await driver.Until(started.SessionId, s => s.Billed, TimeSpan.FromSeconds(20));
+        var day = Date(start);
+
+        var invoice = await Json($"/v1/invoices/{session.InvoiceNumber}");
+        var cdr = (await Json($"/v1/cdrs?from={day}&to={day}&siteId={siteId}")).AsArray().Single(c => c!["session_id"]!.GetValue<string>() == global::Charge.Gateway.Billing.CdrExport.OcpiId(session.SessionId))!;
+        using var csv = await host.Http.GetAsync($"/v1/cdrs?from={day}&to={day}&siteId={siteId}&format=csv");
+        var row = (await csv.Content.ReadAsStringAsync()).Split("\r\n").Single(l => l.StartsWith(session.SessionId, StringComparison.Ordinal)).Split(',');
+
+        // It ends at its last accepted reading, 20 minutes in.
+        Assert.Equal(start.AddMinutes(20), session.StoppedAt.ToDateTime());
+        Assert.Equal(1200, invoice["durationSeconds"]!.GetValue<long>());
+        Assert.Equal("20", row[Array.IndexOf(global::Charge.Gateway.Billing.CdrExport.CsvColumns, "duration_minutes")]);
+        Assert.True(DateTime.Parse(cdr["end_date_time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) >= DateTime.Parse(cdr["start_date_time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        // The charger's repeated stop is still recognised as the same stop.
+        Assert.Equal(session.SessionId, again.SessionId);
+    }
+
     [Fact]
     public async Task Cdrs_export_as_ocpi_json_and_csv_filtered_by_site()
     {
@@ -212,7 +261,10 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         var otherSite = (await Json($"/v1/cdrs?from={day}&to={day}&siteId=NO-SUCH-SITE")).AsArray();
 
         var cdr = Assert.Single(cdrs)!;
-        Assert.Equal(session.SessionId, cdr["id"]!.GetValue<string>());
+        Assert.Equal(global::Charge.Gateway.Billing.CdrExport.OcpiId(session.SessionId), cdr["id"]!.GetValue<string>());
+        // OCPI's bounds: ids within CiString(36), numbers with at most 4 decimals (the tariff as put is the operator's own).
+        Assert.All(new[] { cdr["id"]!, cdr["session_id"]! }, id => Assert.InRange(id.GetValue<string>().Length, 1, 36));
+        Assert.All(Numbers(cdr, skip: "tariffs"), n => Assert.True(n.Scale <= 4, $"{n} has more than 4 decimals"));
         Assert.Equal("EUR", cdr["currency"]!.GetValue<string>());
         Assert.Equal(12m, cdr["total_energy"]!.GetValue<decimal>());
         Assert.Equal(decimal.Parse(session.Cost.Total.InclVat, System.Globalization.CultureInfo.InvariantCulture), cdr["total_cost"]!["incl_vat"]!.GetValue<decimal>());

@@ -99,12 +99,12 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
             (invoice["seller"]!.GetValue<string>(), invoice["sellerAddress"]!.GetValue<string>(), invoice["sellerVatId"]!.GetValue<string>()));
         // By hand: energy 7.5 kWh x 0.2857 = 2.14275 excl., x 1.21 = 2.5927275 incl.; flat 0.35 excl., x 1.09 = 0.3815 incl.
         // Total 2.49275 -> 2.49 excl., 2.9742275 -> 2.97 incl. Per rate, rounded: 21 % 2.14 + 0.45 VAT = 2.59; 9 % 0.35 + 0.03 = 0.38.
-        Assert.Equal((2.49m, 2.97m), (invoice["total"]!["exclVat"]!.GetValue<decimal>(), invoice["total"]!["inclVat"]!.GetValue<decimal>()));
+        Assert.Equal((2.49m, 2.97m), (invoice["total"]!["exclVat"]!.ExactDecimal(), invoice["total"]!["inclVat"]!.ExactDecimal()));
         var vat = invoice["vatBreakdown"]!.AsArray();
-        Assert.Equal([21m, 9m], vat.Select(r => r!["ratePercent"]!.GetValue<decimal>()));
-        Assert.Equal([2.14m, 0.35m], vat.Select(r => r!["amount"]!["exclVat"]!.GetValue<decimal>()));
-        Assert.Equal([2.59m, 0.38m], vat.Select(r => r!["amount"]!["inclVat"]!.GetValue<decimal>()));
-        Assert.Equal([0.45m, 0.03m], vat.Select(r => r!["vat"]!.GetValue<decimal>()));
+        Assert.Equal([21m, 9m], vat.Select(r => r!["ratePercent"]!.ExactDecimal()));
+        Assert.Equal([2.14m, 0.35m], vat.Select(r => r!["amount"]!["exclVat"]!.ExactDecimal()));
+        Assert.Equal([2.59m, 0.38m], vat.Select(r => r!["amount"]!["inclVat"]!.ExactDecimal()));
+        Assert.Equal([0.45m, 0.03m], vat.Select(r => r!["vat"]!.ExactDecimal()));
         Assert.Contains("Bill to:<br><strong>Fleet &amp; Co B.V.</strong><br>Kade 7<br>3011 AA Rotterdam<br>NLD<br>VAT ID NL999999999B01", html);
         Assert.Contains($"VAT ID {SellerHostFixture.SellerVatId}", html);
         Assert.Contains("<tr><td>21.00%</td><td class=\"n\">2.14</td><td class=\"n\">0.45</td><td class=\"n\">2.59</td></tr>", html);
@@ -128,7 +128,7 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
 
         Assert.Null(invoice["billTo"]);
         var row = Assert.Single(invoice["vatBreakdown"]!.AsArray());
-        Assert.Equal((4.00m, 4.84m), (row!["amount"]!["exclVat"]!.GetValue<decimal>(), row["amount"]!["inclVat"]!.GetValue<decimal>()));
+        Assert.Equal((4.00m, 4.84m), (row!["amount"]!["exclVat"]!.ExactDecimal(), row["amount"]!["inclVat"]!.ExactDecimal()));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Charge.Tests;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -66,8 +67,8 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         Assert.Equal(new[] { a1.SessionId, a2.SessionId }.Order(), ofA["sessionIds"]!.AsArray().Select(s => s!.GetValue<string>()).Order());
         Assert.Equal(2, ofA["lines"]!.AsArray().Count);
         // 15 kWh x 0.333 = 4.995 excl. -> 5.00; incl. 6.04395 -> 6.04 (rounded once, over the month).
-        Assert.Equal(5.00m, ofA["total"]!["exclVat"]!.GetValue<decimal>());
-        Assert.Equal(6.04m, ofA["total"]!["inclVat"]!.GetValue<decimal>());
+        Assert.Equal(5.00m, ofA["total"]!["exclVat"]!.ExactDecimal());
+        Assert.Equal(6.04m, ofA["total"]!["inclVat"]!.ExactDecimal());
         Assert.Equal([b1.SessionId], ofB["sessionIds"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal("", a1.InvoiceNumber);
     }
@@ -114,8 +115,8 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         Assert.Equal(new[] { first.SessionId, second.SessionId }.Order(), statement["sessionIds"]!.AsArray().Select(s => s!.GetValue<string>()).Order());
         Assert.DoesNotContain(invoices, i => tags.Contains(i["idTag"]!.GetValue<string>()));
         // 15 kWh x 0.333 = 4.995 excl. -> 5.00; incl. 6.04395 -> 6.04; one VAT rate.
-        Assert.Equal((5.00m, 6.04m), (statement["total"]!["exclVat"]!.GetValue<decimal>(), statement["total"]!["inclVat"]!.GetValue<decimal>()));
+        Assert.Equal((5.00m, 6.04m), (statement["total"]!["exclVat"]!.ExactDecimal(), statement["total"]!["inclVat"]!.ExactDecimal()));
         var vat = Assert.Single(statement["vatBreakdown"]!.AsArray());
-        Assert.Equal((21m, 5.00m, 6.04m), (vat!["ratePercent"]!.GetValue<decimal>(), vat["amount"]!["exclVat"]!.GetValue<decimal>(), vat["amount"]!["inclVat"]!.GetValue<decimal>()));
+        Assert.Equal((21m, 5.00m, 6.04m), (vat!["ratePercent"]!.ExactDecimal(), vat["amount"]!["exclVat"]!.ExactDecimal(), vat["amount"]!["inclVat"]!.ExactDecimal()));
     }
 }

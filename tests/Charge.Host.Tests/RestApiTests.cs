@@ -128,4 +128,39 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
 
     private static async Task<JsonNode> Eventually(Func<Task<(HttpStatusCode, JsonNode)>> read, Func<JsonNode, bool> done) =>
         (await Charge.Tests.Eventually.Get(read, r => done(r.Item2))).Item2;
+
+    [Fact]
+    public async Task A_body_that_is_not_application_json_or_says_one_field_twice_or_against_the_path_is_refused()
+    {
+        var chargerId = NewId("cp");
+        var body = $$"""{"connectorId":1,"idTag":"T","meterStartWh":0,"timestamp":"{{At(0)}}"}""";
+
+        async Task<(HttpStatusCode Status, string Message)> Post(string path, string json, string contentType)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json) };
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            using var response = await Http.SendAsync(request);
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())?["message"]?.GetValue<string>() ?? "");
+        }
+
+        var plusJson = await Post($"/v1/chargers/{chargerId}/sessions", body, "application/vnd.charge+json");
+        var twoSpellings = await Post($"/v1/chargers/{chargerId}/sessions", body.Replace("\"meterStartWh\":0", "\"meterStartWh\":0,\"meter_start_wh\":5000"), "application/json");
+        var otherCharger = await Post($"/v1/chargers/{chargerId}/sessions", body.Replace("{\"connectorId\"", "{\"chargerId\":\"someone-else\",\"connectorId\""), "application/json");
+        var otherPeriod = await Post("/v1/billing-periods/2025-01:close", """{"period":"2099-01"}""", "application/json");
+        var samePeriod = await Post("/v1/billing-periods/2025-01:close", """{"period":"2025-01"}""", "application/json");
+        var (_, listed) = await Send(HttpMethod.Get, $"/v1/sessions?chargerId={chargerId}");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, plusJson.Status);
+        Assert.Contains("must be application/json", plusJson.Message);
+        Assert.Equal(HttpStatusCode.BadRequest, twoSpellings.Status);
+        Assert.Contains("meter_start_wh is given twice, as 'meterStartWh' and 'meter_start_wh'", twoSpellings.Message);
+        Assert.Equal(HttpStatusCode.BadRequest, otherCharger.Status);
+        Assert.Contains("charger_id is 'someone-else' in the body but", otherCharger.Message);
+        Assert.Equal(HttpStatusCode.BadRequest, otherPeriod.Status);
+        Assert.Contains("period is '2099-01' in the body but '2025-01' in the path", otherPeriod.Message);
+        // The same value in both places is not ambiguous: the request goes through.
+        Assert.Equal(HttpStatusCode.OK, samePeriod.Status);
+        // Nothing of the refused starts was applied.
+        Assert.Empty(listed["sessions"]?.AsArray() ?? []);
+    }
 }

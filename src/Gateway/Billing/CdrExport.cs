@@ -23,10 +23,10 @@ public static class CdrExport
         {
             ["country_code"] = billing.CountryCode,
             ["party_id"] = billing.PartyId,
-            ["id"] = s.SessionId,
+            ["id"] = OcpiId(s.SessionId),
             ["start_date_time"] = Utc(s.StartedAt),
             ["end_date_time"] = Utc(s.StoppedAt!.Value),
-            ["session_id"] = s.SessionId,
+            ["session_id"] = OcpiId(s.SessionId),
             ["cdr_token"] = new JsonObject
             {
                 ["country_code"] = billing.CountryCode,
@@ -158,8 +158,38 @@ public static class CdrExport
 
     private static JsonObject Price(Money m) => new() { ["excl_vat"] = Exact(m.ExclVat), ["incl_vat"] = Exact(m.InclVat) };
 
-    /// <summary>A JSON number with the decimal's exact digits (no binary floating point on the way).</summary>
-    private static JsonNode Exact(decimal value) => JsonNode.Parse(Text(value))!;
+    /// <summary>
+    /// An OCPI number: a JSON number of at most 4 decimals (OCPI 2.2.1's types: "numbers use 4 decimals"), rounded half
+    /// away from zero from the exact decimal; the invoice keeps full precision, totals are rounded to the currency's
+    /// minor unit before they get here.
+    /// </summary>
+    private static JsonNode Exact(decimal value) => JsonNode.Parse(Text(Math.Round(value, 4, MidpointRounding.AwayFromZero)))!;
+
+    /// <summary>The most characters of a CDR's session_id (CiString(36); its id allows 39): the stricter bound for both.</summary>
+    public const int MaxOcpiIdLength = 36;
+
+    /// <summary>
+    /// A session ID as a CDR's id and session_id: itself when it fits OCPI's 36 characters; otherwise a stable digest
+    /// of it ("H" and 35 base-32 characters of its SHA-256), the same in every export.
+    /// </summary>
+    public static string OcpiId(string sessionId)
+    {
+        if (sessionId.Length <= MaxOcpiIdLength)
+        {
+            return sessionId;
+        }
+
+        const string base32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sessionId));
+        var id = new StringBuilder("H", MaxOcpiIdLength);
+        for (var bit = 0; id.Length < MaxOcpiIdLength; bit += 5)
+        {
+            var value = (hash[bit / 8] << 8 | (bit / 8 + 1 < hash.Length ? hash[bit / 8 + 1] : 0)) >> (11 - bit % 8) & 31;
+            id.Append(base32[value]);
+        }
+
+        return id.ToString();
+    }
 
     /// <summary>
     /// A number without trailing zeros, as the API writes it: the same value reads the same whether its session was

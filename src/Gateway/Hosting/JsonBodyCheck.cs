@@ -26,10 +26,24 @@ public static class JsonBodyCheck
                 return;
             }
 
-            if (metadata is null || request.ContentLength == 0 || !(request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ?? false)
+            if (metadata is null || request.ContentLength == 0
                 || !HttpMethods.IsPost(request.Method) && !HttpMethods.IsPut(request.Method) && !HttpMethods.IsPatch(request.Method))
             {
                 await next();
+                return;
+            }
+
+            // Only application/json is read as the request (the transcoder also takes "+json" types, which this check
+            // would not see): another media type is refused, whatever it calls itself.
+            if (!IsJson(request.ContentType))
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new
+                {
+                    code = 3,
+                    message = $"the request body must be application/json, not '{Cut(request.ContentType ?? "none", 60)}'",
+                }));
                 return;
             }
 
@@ -38,7 +52,9 @@ public static class JsonBodyCheck
             try
             {
                 using var document = await JsonDocument.ParseAsync(request.Body, Options, context.RequestAborted);
-                problem = metadata.HttpRule.Body == "*" ? Check(document.RootElement, metadata.MethodDescriptor.InputType, "") : null;
+                problem = metadata.HttpRule.Body == "*"
+                    ? Check(document.RootElement, metadata.MethodDescriptor.InputType, "") ?? AgainstPath(document.RootElement, metadata.MethodDescriptor.InputType, request.RouteValues)
+                    : null;
             }
             catch (JsonException e)
             {
@@ -111,6 +127,43 @@ public static class JsonBodyCheck
     private static string Cut(string message) =>
         message.IndexOf(" LineNumber", StringComparison.Ordinal) is > 0 and var at ? message[..at] : message;
 
+    private static string Cut(string text, int max) => text.Length > max ? text[..max] + "…" : text;
+
+    /// <summary>application/json, with parameters (charset) or without; nothing else.</summary>
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && (media.Charset.Length == 0 || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A field given both in the path and in the body must say the same: a StartSession body naming another charger,
+    /// or a billing period other than the path's, is ambiguous and refused rather than silently overruled.
+    /// </summary>
+    private static string? AgainstPath(JsonElement body, MessageDescriptor message, RouteValueDictionary route)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var property in body.EnumerateObject())
+        {
+            var field = message.Fields.InDeclarationOrder().FirstOrDefault(f => f.JsonName == property.Name || f.Name == property.Name);
+            if (field is null || !route.TryGetValue(field.Name, out var fromPath) || fromPath is not string pathValue)
+            {
+                continue;
+            }
+
+            var bodyValue = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+            if (property.Value.ValueKind != JsonValueKind.Null && bodyValue != pathValue)
+            {
+                return $"{field.Name} is '{Cut(bodyValue ?? "", 40)}' in the body but '{Cut(pathValue, 40)}' in the path: give it once, or the same in both";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>What is wrong with a JSON value as the proto3 JSON mapping of a message, or null.</summary>
     private static string? Check(JsonElement element, MessageDescriptor message, string path)
     {
@@ -119,6 +172,8 @@ public static class JsonBodyCheck
             return $"{Name(path, "body")} must be a JSON object";
         }
 
+        // One field has two spellings (meterStartWh, meter_start_wh): both in one object are a key given twice.
+        var spelled = new Dictionary<int, string>();
         foreach (var property in element.EnumerateObject())
         {
             var field = message.Fields.InDeclarationOrder().FirstOrDefault(f => f.JsonName == property.Name || f.Name == property.Name);
@@ -126,6 +181,11 @@ public static class JsonBodyCheck
             if (field is null)
             {
                 return $"unknown field '{at}'";
+            }
+
+            if (!spelled.TryAdd(field.FieldNumber, property.Name))
+            {
+                return $"the field {(path.Length == 0 ? field.Name : $"{path}.{field.Name}")} is given twice, as '{spelled[field.FieldNumber]}' and '{property.Name}'; each field may appear once";
             }
 
             if (property.Value.ValueKind == JsonValueKind.Null)

@@ -47,7 +47,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
             throw Invalid("give exactly one of customer_id and id_tag");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Month, "^[0-9]{4}-(0[1-9]|1[0-2])$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Month, "^[0-9]{4}-(0[1-9]|1[0-2])\\z"))
         {
             throw Invalid($"month '{request.Month}' must be yyyy-MM");
         }
@@ -96,7 +96,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<CloseBillingPeriodResponse> CloseBillingPeriod(CloseBillingPeriodRequest request, ServerCallContext context)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Period, "^[0-9]{4}-(0[1-9]|1[0-2])$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Period, "^[0-9]{4}-(0[1-9]|1[0-2])\\z"))
         {
             throw Invalid("period must be a month, yyyy-MM");
         }
@@ -126,15 +126,24 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     }
 
     private static string Number(string value) =>
-        System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9]{1,8}-[0-9]{4}-[0-9]{6,}$")
+        System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9]{1,8}-[0-9]{4}-[0-9]{6,}\\z")
             ? value
             : throw Invalid($"number '{(value.Length > 40 ? value[..40] + "…" : value)}' is not an invoice number: it must look like INV-2026-000001");
 
+    /// <summary>As the rest of the API writes them: amounts and quantities as exact decimal strings, enums in upper case.</summary>
     private static readonly JsonSerializerOptions InvoiceJson = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper), new DecimalText() },
     };
+
+    private sealed class DecimalText : System.Text.Json.Serialization.JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            decimal.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteStringValue(CostMapping.Text(value));
+    }
 
     private static HttpBody Json(Invoice invoice) => Body(JsonSerializer.Serialize(invoice, InvoiceJson), "application/json");
 

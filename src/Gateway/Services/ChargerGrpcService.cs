@@ -45,7 +45,7 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
             ? null
             : new ConnectorKind(
                 request.ConnectorStandard.Length == 0 ? ConnectorKind.Default.Standard
-                : System.Text.RegularExpressions.Regex.IsMatch(request.ConnectorStandard, "^[A-Z0-9_]{2,40}$") ? request.ConnectorStandard
+                : System.Text.RegularExpressions.Regex.IsMatch(request.ConnectorStandard, "^[A-Z0-9_]{2,40}\\z") ? request.ConnectorStandard
                 : throw Invalid($"connector_standard '{request.ConnectorStandard}' must be an OCPI ConnectorType, e.g. IEC_62196_T2"),
                 request.ConnectorFormat.Length == 0 ? ConnectorKind.Default.Format : OneOf(request.ConnectorFormat, "connector_format", "SOCKET", "CABLE"),
                 request.ConnectorPowerType.Length == 0 ? ConnectorKind.Default.PowerType

@@ -35,7 +35,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         var now = Now;
         var chargerId = Charger(request.ChargerId, context);
         var command = new StartSessionCommand(
-            SessionId: OptionalSessionId(request.SessionId, "session_id") ?? Guid.CreateVersion7().ToString("N"),
+            SessionId: OptionalSessionId(request.SessionId, "session_id") ?? SessionIds.NewLocal(now),
             ChargerId: chargerId,
             ConnectorId: Connector(request.ConnectorId, "connector_id"),
             IdTag: Id(request.IdTag, "id_tag"),

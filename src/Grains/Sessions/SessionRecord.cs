@@ -28,7 +28,7 @@ internal static class SessionRecord
 
     /// <summary>Whether a stop of a stopped session is the same stop again (stations retry after a lost answer).</summary>
     public static bool IsRepeatedStop(string sessionId, SessionState state, StopSessionCommand command) =>
-        state.MeterStopWh == command.MeterStopWh && state.StoppedAt == command.Timestamp
+        state.MeterStopWh == command.MeterStopWh && (state.StopSentAt ?? state.StoppedAt) == command.Timestamp
             ? true
             : throw ChargeException.FailedPrecondition(
                 $"session '{sessionId}' was already stopped at {state.StoppedAt:O} with meter_stop_wh {state.MeterStopWh}");
@@ -70,6 +70,13 @@ internal static class SessionRecord
         if (closeCurve)
         {
             account.Close(state.StoppedAt!.Value, state.MeterStopWh!.Value);
+            if (state.StoppedAt < state.StartedAt)
+            {
+                // A stop stamped before the start ends at the last accepted reading (StopBeforeStart): durations on the
+                // invoice, the CSV and the CDR are never negative.
+                state.StopSentAt = state.StoppedAt;
+                state.StoppedAt = account.Last.Timestamp;
+            }
         }
 
         state.Slots = [.. account.Slots()];

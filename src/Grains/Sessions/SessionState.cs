@@ -71,4 +71,10 @@ public sealed record SessionState
 
     /// <summary>The customer the id_tag belonged to at start, fixed then like the tariff.</summary>
     [Id(34)] public string? CustomerId { get; set; }
+
+    /// <summary>
+    /// The stop time the charger sent, when it was before the start and the session ended at its last accepted
+    /// reading instead (<see cref="StoppedAt"/>): a repeated stop is recognised by what the charger sent.
+    /// </summary>
+    [Id(35)] public DateTime? StopSentAt { get; set; }
 }

@@ -310,10 +310,10 @@ public static partial class OcpiTariffJson
 
     private static ChargeException Invalid(string message) => ChargeException.InvalidArgument(message);
 
-    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]\\z")]
     private static partial Regex TimePattern();
 
-    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}\\z")]
     private static partial Regex DatePattern();
 
     [GeneratedRegex("'([^']+)'")]

@@ -96,14 +96,14 @@ public static class OcppRequestReader
 
     // RFC 3339 date-time: date, time, optional fraction, and a zone (OCPP-J requires one; without it the instant is unknown).
     private static readonly System.Text.RegularExpressions.Regex Rfc3339 = new(
-        @"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        @"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>An RFC 3339 date-time with its zone, as UTC; a FormatException saying what is wrong otherwise.</summary>
     public static DateTime ParseTime(string value)
     {
         if (!Rfc3339.IsMatch(value))
         {
-            throw new FormatException(System.Text.RegularExpressions.Regex.IsMatch(value, @"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+            throw new FormatException(System.Text.RegularExpressions.Regex.IsMatch(value, @"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?\z")
                 ? $"'{Shown(value)}' has no time zone: OCPP date-times end in Z or an offset (+01:00)"
                 : $"'{Shown(value)}' is not an RFC 3339 date-time");
         }
