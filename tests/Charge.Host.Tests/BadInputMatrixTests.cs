@@ -471,6 +471,14 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         }
 
         yield return new("POST", $"/v1/chargers/{a.ChargerId}/site", $$"""{"siteId":"no-such-site-{{Guid.NewGuid():N}}"}""", "operator", "does not exist");
+        // One rule for free text: no control characters, no bidirectional overrides (they change how an export reads).
+        foreach (var text in new[] { "evil\\u202Etxt.exe", "line\\nbreak", "bell\\u0007", "iso\\u2066late" })
+        {
+            yield return new("PUT", $"/v1/tokens/MX-LABEL-{Guid.NewGuid():N}"[..30], $$"""{"status":"ACCEPTED","label":"{{text}}"}""", "operator", "label");
+            yield return new("POST", $"/v1/sessions/{a.SessionId}:stop", $$"""{"meterStopWh":20000,"timestamp":"{{Iso(Now)}}","reason":"{{text}}"}""", "charger", "reason");
+            yield return new("PUT", $"/v1/sites/{a.SiteId}", $$"""{"name":"{{text}}","timeZone":"Europe/Berlin"}""", "operator", "name");
+        }
+
         // One field in two spellings in one body is a key given twice; a month with a line break is no month.
         yield return new("PUT", $"{site}/limits", """{"gridLimitKw":50,"grid_limit_kw":500}""", "operator", "given twice");
         yield return new("POST", $"/v1/chargers/{a.ChargerId}/meter-values", $$"""{"sessionId":"{{a.SessionId}}","session_id":"{{a.SessionId}}","readings":[]}""", "charger", "given twice");

@@ -22,6 +22,7 @@ public sealed class OcppRunningCostTests(RunningCostHostFixture host) : IClassFi
             (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", body)).EnsureSuccessStatusCode();
         }
 
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp);
         await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest
         {
             ChargerId = cp, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(t0.AddDays(-1)),

@@ -339,6 +339,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         var (ocppCp, grpcCp) = (NewId(), NewId());
         foreach (var cp in new[] { ocppCp, grpcCp })
         {
+            await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp);
             await tariffs.AssignTariffAsync(new AssignTariffRequest { ChargerId = cp, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(T0.AddDays(-1)) });
         }
 

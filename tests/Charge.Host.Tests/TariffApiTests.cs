@@ -84,7 +84,11 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
         var (tariffId, chargerId, sessionId) = (NewId("t"), NewId("cp"), NewId("s"));
         (await PutTariff(tariffId, $$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"FLAT","price":0.50,"vat":20,"step_size":1},{"type":"ENERGY","price":0.25,"vat":10,"step_size":1}]}]}""", null)).Dispose();
         var t0 = DateTime.UtcNow.AddHours(-1);
+        var unknown = await Http.PostAsJsonAsync($"/v1/chargers/{chargerId}/tariff", new { tariffId, effectiveFrom = t0.AddDays(-1) });
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
         await Post($"/v1/chargers/{chargerId}/tariff", new { tariffId, effectiveFrom = t0.AddDays(-1) });
+        // A tariff is assigned only to a charger that exists (a typo must not price nothing silently).
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
         await Post($"/v1/chargers/{chargerId}/sessions", new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = t0, sessionId });
         await Post($"/v1/chargers/{chargerId}/meter-values", new { sessionId, readings = new[] { new { timestamp = t0.AddMinutes(20), energyWh = 10_000 } } });
@@ -146,7 +150,13 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task Assigning_an_unknown_tariff_is_404()
     {
-        using var response = await Http.PostAsJsonAsync($"/v1/sites/{NewId("site")}/tariff", new { tariffId = NewId("nope") });
+        var siteId = NewId("site");
+        (await Http.PutAsJsonAsync($"/v1/sites/{siteId}", new { name = "Depot", timeZone = "UTC" })).EnsureSuccessStatusCode();
+        using var response = await Http.PostAsJsonAsync($"/v1/sites/{siteId}/tariff", new { tariffId = NewId("nope") });
+        using var noSite = await Http.PostAsJsonAsync($"/v1/sites/{NewId("site")}/tariff", new { tariffId = NewId("nope") });
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("tariff", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, noSite.StatusCode);
+        Assert.Contains("does not exist: create it with PutSite first", await noSite.Content.ReadAsStringAsync());
     }
 }

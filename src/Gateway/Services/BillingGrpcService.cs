@@ -84,12 +84,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     public override async Task<HttpBody> CreditInvoice(CreditInvoiceRequest request, ServerCallContext context)
     {
         var number = Number(request.Number);
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 200)
-        {
-            throw Invalid("reason is required, at most 200 characters");
-        }
-
-        var note = await Billing.CreditInvoice(number, request.Reason);
+        var note = await Billing.CreditInvoice(number, Text(request.Reason, "reason", 200, required: true));
         return Json(note);
     }
 

@@ -45,7 +45,7 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
     }
 
     private static string Text(string value, string field, int max, bool required = false) =>
-        RequestValidation.Text(value, field, max, required, noControlCharacters: true);
+        RequestValidation.Text(value, field, max, required);
 
     /// <summary>Something@somewhere, at most 254 characters (RFC 5321), no spaces: a mailbox, not a full RFC 5322 check.</summary>
     private static string Email(string value)

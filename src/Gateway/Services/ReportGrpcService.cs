@@ -30,12 +30,17 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
     {
         var scope = Scope(request);
         var (from, to) = DateRange(request.From, request.To);
-        var csv = new System.Text.StringBuilder("date,scope,id,currency,sessions,energy_kwh,revenue_excl_vat,revenue_incl_vat\n");
+        var csv = new System.Text.StringBuilder("date,scope,id,currency,sessions,energy_kwh,revenue_excl_vat,revenue_incl_vat\r\n");
         foreach (var row in await Reports.Revenue(scope, from, to))
         {
             var r = row.Revenue;
-            csv.Append(System.FormattableString.Invariant(
-                $"{Text(row.Date)},{row.Scope.Kind},{row.Scope.Id ?? ""},{r.Currency},{r.Sessions},{CostMapping.Text(r.EnergyWh / 1000m)},{CostMapping.Text(r.Amount.ExclVat)},{CostMapping.Text(r.Amount.InclVat)}\n"));
+            // Every field through the CDR CSV's quoting: an ID like -A1*2R1 must not run as a spreadsheet formula.
+            string[] fields =
+            [
+                Text(row.Date), row.Scope.Kind, row.Scope.Id ?? "", r.Currency, r.Sessions.ToString(CultureInfo.InvariantCulture),
+                CostMapping.Text(r.EnergyWh / 1000m), CostMapping.Text(r.Amount.ExclVat), CostMapping.Text(r.Amount.InclVat),
+            ];
+            csv.Append(string.Join(',', fields.Select(Billing.CdrExport.Quote))).Append("\r\n");
         }
 
         return new Google.Api.HttpBody { ContentType = "text/csv; charset=utf-8", Data = Google.Protobuf.ByteString.CopyFromUtf8(csv.ToString()) };

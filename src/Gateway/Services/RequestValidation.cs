@@ -189,11 +189,18 @@ public static class RequestValidation
             : t;
     }
 
-    /// <summary>Free text of at most <paramref name="max"/> characters; optionally required, optionally without control characters.</summary>
-    public static string Text(string value, string field, int max, bool required = false, bool noControlCharacters = false) =>
+    /// <summary>
+    /// Free text of at most <paramref name="max"/> characters, optionally required; one rule for every free-text field
+    /// (names, addresses, labels, reasons): no control characters (line breaks and tabs included: these are one-line
+    /// fields) and no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make an exported or
+    /// displayed text read differently from what it is.
+    /// </summary>
+    public static string Text(string value, string field, int max, bool required = false) =>
         required && string.IsNullOrWhiteSpace(value) ? throw Invalid($"{field} is required")
         : value.Length > max ? throw Invalid($"{field} is longer than {max} characters")
-        : noControlCharacters && value.Any(char.IsControl) ? throw Invalid($"{field} contains control characters")
+        : value.Any(char.IsControl) ? throw Invalid($"{field} contains control characters")
+        : value.Any(c => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            ? throw Invalid($"{field} contains a bidirectional override (U+202A–U+202E or U+2066–U+2069)")
         : value;
 
     /// <summary>A country as OCPI writes it: ISO 3166-1 alpha-3, or empty.</summary>

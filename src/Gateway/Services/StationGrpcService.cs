@@ -107,7 +107,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             sessionId,
             EnergyWh(request.HasMeterStopWh, request.MeterStopWh, "meter_stop_wh"),
             Timestamp(request.Timestamp, "timestamp", now),
-            request.Reason.Length <= 64 ? request.Reason : throw Invalid("reason is longer than 64 characters"));
+            Text(request.Reason, "reason", 64));
 
         var view = await grains.Reference<IChargerGrain>(chargerId).StopSession(command);
         if (view.Status == SessionStatus.Stopping)

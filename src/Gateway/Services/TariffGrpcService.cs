@@ -85,6 +85,16 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
         var assignment = new DomainTariffAssignment(
             Id(request.TariffId, "tariff_id"),
             request.EffectiveFrom is null ? Now : Timestamp(request.EffectiveFrom, "effective_from", DateTime.MaxValue - MaxClockSkew));
+        // What the tariff is assigned to must exist: an assignment to a typo would price nothing, silently.
+        if (chargerId is not null)
+        {
+            await grains.GetGrain<IChargerGrain>(chargerId).GetView();
+        }
+        else if (siteId is not null && (await grains.GetGrain<ISiteGrain>(siteId).Get()).Info is null)
+        {
+            throw ChargeException.NotFound($"site '{siteId}' does not exist: create it with PutSite first");
+        }
+
         var key = chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId)
             : siteId is not null ? ITariffAssignmentGrain.SiteKey(siteId)
             : ITariffAssignmentGrain.GroupKey(group!);

@@ -20,7 +20,7 @@ public sealed class TokenGrpcService(IGrainFactory grains) : TokenService.TokenS
             OptionalId(request.ParentIdTag, "parent_id_tag"),
             request.HasMaxConcurrentSessions ? request.MaxConcurrentSessions : null,
             OptionalId(request.CustomerId, "customer_id"),
-            request.Label.Length > 255 ? throw Invalid("label is longer than 255 characters") : NullIfEmpty(request.Label));
+            NullIfEmpty(Text(request.Label, "label", 255)));
         return ToApi(await grains.GetGrain<ITokenGrain>(idTag).Put(spec));
     }
 

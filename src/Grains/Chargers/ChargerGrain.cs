@@ -262,7 +262,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     {
         if (!ChargerRegistry.Known(State))
         {
-            throw ChargeException.NotFound($"charger '{ChargerId}' is not known: it has never reported");
+            throw ChargeException.NotFound($"charger '{ChargerId}' is not known: it is not registered and has never reported");
         }
 
         return Task.FromResult(View());
