@@ -30,6 +30,14 @@ public interface IOcppChannel : IGrainObserver
     [Orleans.Concurrency.OneWay]
     [Alias("DefaultLimit")]
     Task DefaultLimit(double? limitW);
+
+    /// <summary>
+    /// The credential this socket was opened with no longer holds (the operator rotated the secret, or decommissioned
+    /// the charger): the gateway closes it (1008 policy violation, with <paramref name="reason"/>).
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("Revoked")]
+    Task Revoked(string reason);
 }
 
 /// <summary>A local authorization list update (OCPP 1.6 SendLocalList): Full replaces the list, Differential changes it.</summary>
@@ -57,6 +65,11 @@ public interface IStationCommandChannel : IGrainObserver
     /// <summary>Queues the command on the open stream; false when the stream has closed.</summary>
     [Alias("Deliver")]
     Task<bool> Deliver(StationCommand command);
+
+    /// <summary>The credential the stream was opened with no longer holds: the gateway ends it (Unauthenticated, with <paramref name="reason"/>).</summary>
+    [Orleans.Concurrency.OneWay]
+    [Alias("Revoked")]
+    Task Revoked(string reason);
 }
 
 /// <summary>A command to a station: stop a session (later: start one, limit power).</summary>

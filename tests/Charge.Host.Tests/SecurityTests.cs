@@ -392,6 +392,37 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     }
 
     [Fact]
+    public async Task Rotating_a_secret_closes_the_socket_and_the_command_stream_opened_with_the_old_one()
+    {
+        var chargerId = NewId("cp");
+        var chargers = new ChargerService.ChargerServiceClient(Raw);
+        var operatorAuth = Auth(TestSecurity.Bearer(OperatorToken));
+        var first = await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1 }, operatorAuth);
+        var oldCredential = TestSecurity.Basic(chargerId, first.Secret);
+        await using var socket = await OcppClient.ConnectAsync(host.OcppUri(chargerId), oldCredential);
+        await socket.Call("BootNotification", new System.Text.Json.Nodes.JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+        using var stream = new StationService.StationServiceClient(Raw).ReceiveCommands(new ReceiveCommandsRequest { ChargerId = chargerId }, Auth(oldCredential));
+        await Charge.Tests.Eventually.Get(() => chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId }, operatorAuth).ResponseAsync,
+            c => c.OcppConnected && c.CommandStreamOpen);
+
+        await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1 }, operatorAuth);
+        var closed = await socket.ReceiveClose(TimeSpan.FromSeconds(10));
+        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (await stream.ResponseStream.MoveNext(timeout.Token))
+            {
+            }
+        });
+        var reconnect = await Assert.ThrowsAnyAsync<Exception>(() => OcppClient.ConnectAsync(host.OcppUri(chargerId), oldCredential));
+
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, closed);
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Contains("rotated", ended.Status.Detail);
+        Assert.Contains("401", reconnect.Message);
+    }
+
+    [Fact]
     public async Task Registering_again_rotates_the_secret_and_declares_the_connectors()
     {
         var chargerId = NewId("cp");

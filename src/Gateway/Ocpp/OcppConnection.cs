@@ -22,6 +22,20 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     /// <summary>The charger grain, told the answers to one-way commands (limits).</summary>
     public IChargerGrain? Charger { get; set; }
 
+    public async Task Revoked(string reason)
+    {
+        try
+        {
+            // The close frame only: the connection's receive loop reads the charger's answering close and ends.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await Socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, reason.Length > 120 ? reason[..120] : reason, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Socket.Abort();
+        }
+    }
+
     public async Task Limit(StationCommand command)
     {
         var status = "NotSupported";

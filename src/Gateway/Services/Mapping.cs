@@ -144,6 +144,8 @@ public static class Mapping
         charger.DecommissionedAt = v.DecommissionedAt is { } gone ? Ts(gone) : null;
         charger.LocalListVersion = v.LocalListVersion;
         charger.LocalListUnsupported = v.LocalListUnsupported;
+        charger.OcppConnected = v.OcppConnected;
+        charger.CommandStreamOpen = v.CommandStreamOpen;
         if (v.MaxPowerW is { } powers)
         {
             charger.ConnectorMaxPowerW.AddRange(powers.OrderBy(p => p.Key).Select(p => new ConnectorPower { ConnectorId = p.Key, MaxPowerW = p.Value }));

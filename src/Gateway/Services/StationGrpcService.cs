@@ -202,6 +202,13 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
     private sealed class StationCommandChannel(System.Threading.Channels.ChannelWriter<Grains.Interfaces.StationCommand> writer) : IStationCommandChannel
     {
         public Task<bool> Deliver(Grains.Interfaces.StationCommand command) => Task.FromResult(writer.TryWrite(command));
+
+        public Task Revoked(string reason)
+        {
+            // The stream's reader ends with this status: the station sees Unauthenticated and reconnects with its new secret.
+            writer.TryComplete(new RpcException(new Status(StatusCode.Unauthenticated, reason)));
+            return Task.CompletedTask;
+        }
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Charger)]

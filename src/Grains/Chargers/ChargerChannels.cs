@@ -64,6 +64,25 @@ internal sealed class ChargerChannels(string chargerId)
         }
     }
 
+    /// <summary>
+    /// The credential the open socket and stream were opened with no longer holds: their gateways close them, and the
+    /// charger is reached again only once it connects with its new credential.
+    /// </summary>
+    public void Revoke(string reason)
+    {
+        if (_ocpp is { } ocpp)
+        {
+            _ = ocpp.Revoked(reason);
+            _ocpp = null;
+        }
+
+        if (_station is { } station)
+        {
+            _ = station.Revoked(reason);
+            _station = null;
+        }
+    }
+
     /// <summary>A call over the OCPP socket; a lost connection or an unanswered call is FailedPrecondition naming <paramref name="action"/>.</summary>
     public async Task<string> OverOcpp(string action, Func<IOcppChannel, Task<string>> call)
     {

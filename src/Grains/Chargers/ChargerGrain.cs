@@ -226,6 +226,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         {
             await ChargerRegistry.LeaveSite(GrainFactory, ChargerId, State);
             await Persist();
+            _channels.Revoke("the charger was decommissioned");
         }
 
         return View();
@@ -315,6 +316,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     public async Task<ChargerView> Register(ChargerRegistration registration)
     {
         ChargerRegistry.Check(State, registration);
+        var rotated = State.CredentialHash is { } held && held != registration.CredentialHash;
         // A registration that names no site keeps the charger where it is (a secret rotation changes the secret only);
         // SetSite with none takes it out of its site.
         var siteId = registration.SiteId ?? State.SiteId;
@@ -325,6 +327,12 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         // Registering a decommissioned charger again puts it back in service.
         State.DecommissionedAt = null;
         await Persist();
+        if (rotated)
+        {
+            // Sockets and streams opened with the old secret go with it (a rotation is usually done because it leaked).
+            _channels.Revoke("the charger's secret was rotated: connect again with the new one");
+        }
+
         await MovedSessions(moved);
         await GrainFactory.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).Add(ChargerId);
         return View();
