@@ -147,15 +147,22 @@ function renderLive(load) {
   }
 }
 
+/** Watches the chosen scope's live load; a change of scope restarts the watch (restartLive). */
 async function watchLive() {
   for (;;) {
+    dashboard.liveWatch = new AbortController();
     try {
-      await stream("/v1/live:watch?intervalSeconds=2", renderLive);
+      const q = liveQuery();
+      await stream(`/v1/live:watch?intervalSeconds=2${q ? `&${q}` : ""}`, renderLive, dashboard.liveWatch.signal);
     } catch (e) {
-      showError(`Live load: ${e.message}`);
+      if (e.name !== "AbortError") showError(`Live load: ${e.message}`);
     }
-    await new Promise((r) => setTimeout(r, 3000));
+    if (!dashboard.liveWatch.signal.aborted) await new Promise((r) => setTimeout(r, 3000));
   }
+}
+
+function restartLive() {
+  dashboard.liveWatch?.abort();
 }
 
 /** A table body from rows of cell values; a cell may be { text, className }. */
@@ -203,12 +210,18 @@ async function loadChargers() {
   ]));
 }
 
-/** The last completed sessions of the scope's chargers (the first 20 listed), newest stop first. */
+/** The scope's live-load query: a site's own, or the network's. */
+function liveQuery() {
+  const [scope, id] = $("scope").value.split(":");
+  return scope === "site" ? `siteId=${encodeURIComponent(id)}` : "";
+}
+
+/** The scope's last completed sessions (the site's or the network's, last 7 days), newest stop first. */
 async function loadCompleted() {
-  const from = new Date(Date.now() - 7 * 86400000).toISOString();
-  const lists = await Promise.all((dashboard.chargers || []).slice(0, 20).map((c) =>
-    api(`/v1/sessions?chargerId=${encodeURIComponent(c.chargerId)}&from=${from}&pageSize=10`)));
-  const completed = (dashboard.completed = lists.flatMap((l) => l.sessions || [])
+  const [scope, id] = $("scope").value.split(":");
+  const query = new URLSearchParams({ from: new Date(Date.now() - 7 * 86400000).toISOString(), pageSize: "20" });
+  if (scope === "site") query.set("siteId", id);
+  const completed = (dashboard.completed = ((await api(`/v1/sessions?${query}`)).sessions || [])
     .filter((s) => s.state === "SESSION_STATE_COMPLETED")
     .sort((a, b) => (b.stoppedAt || "").localeCompare(a.stoppedAt || ""))
     .slice(0, 10));
@@ -274,7 +287,7 @@ async function start() {
     await loadReport();
     await loadChargers();
     await loadCompleted();
-    const first = await api("/v1/live");
+    const first = await api(`/v1/live${liveQuery() ? `?${liveQuery()}` : ""}`);
     renderLive(first);
     if (params.get("session")) {
       $("session-id").value = params.get("session");
@@ -290,6 +303,7 @@ async function start() {
 
 $("filters").addEventListener("submit", (e) => {
   e.preventDefault();
+  restartLive();
   loadReport().then(loadChargers).then(loadCompleted).catch((x) => showError(x.message));
 });
 $("session-form").addEventListener("submit", (e) => { e.preventDefault(); showSession($("session-id").value.trim()).catch((x) => showError(x.message)); });

@@ -128,16 +128,26 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
         }
     }
 
-    /// <summary>By charger: operators. By id_tag: operators, and drivers for their own id_tags.</summary>
+    /// <summary>The most sessions one ListSessions adds up for its totals (and pages through).</summary>
+    public const int MaxTotalsSessions = 5_000;
+
+    /// <summary>The longest range a site's or the network's completed sessions are listed over.</summary>
+    public static readonly TimeSpan MaxArchiveRange = TimeSpan.FromDays(31);
+
+    /// <summary>
+    /// By charger, site or the network: operators. By id_tag or customer: operators, and drivers for their own. Pages
+    /// newest start first; totals over everything the filter selects.
+    /// </summary>
     [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)
     {
         var chargerId = OptionalId(request.ChargerId, "charger_id");
         var idTag = OptionalId(request.IdTag, "id_tag");
         var customerId = OptionalId(request.CustomerId, "customer_id");
-        if (new[] { chargerId, idTag, customerId }.Count(x => x is not null) != 1)
+        var siteId = OptionalId(request.SiteId, "site_id");
+        if (new[] { chargerId, idTag, customerId, siteId }.Count(x => x is not null) > 1)
         {
-            throw Invalid("give exactly one of charger_id, id_tag and customer_id");
+            throw Invalid("give at most one of charger_id, id_tag, customer_id and site_id");
         }
 
         var caller = context.Caller();
@@ -154,14 +164,21 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
         }
         else if (!caller.IsOperator())
         {
-            throw Access.Denied("listing a charger's sessions is for operators");
+            throw Access.Denied("listing a charger's, a site's or the network's sessions is for operators");
         }
 
-        var from = OptionalBound(request.From, "from") ?? DateTime.MinValue;
-        var to = OptionalBound(request.To, "to") ?? DateTime.MaxValue;
+        var archived = chargerId is null && idTag is null && customerId is null;
+        var now = Now;
+        var from = OptionalBound(request.From, "from") ?? (archived ? now.AddDays(-1) : DateTime.MinValue);
+        var to = OptionalBound(request.To, "to") ?? (archived ? now.AddTicks(1) : DateTime.MaxValue);
         if (from >= to)
         {
             throw Invalid("from must be before to");
+        }
+
+        if (archived && to - from > MaxArchiveRange)
+        {
+            throw Invalid($"a site's or the network's sessions are listed over at most {MaxArchiveRange.TotalDays:0} days: narrow from/to");
         }
 
         var pageSize = request.PageSize switch
@@ -170,20 +187,81 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
             < 0 or > MaxPageSize => throw Invalid($"page_size must be between 1 and {MaxPageSize}"),
             var n => n,
         };
+        var after = SessionCursor.Read(request.PageToken);
 
-        var refs = chargerId is not null ? await grains.GetGrain<IChargerGrain>(chargerId).ListSessions(from, to, pageSize)
-            : idTag is not null ? await grains.GetGrain<IIdTagGrain>(idTag).ListSessions(from, to, pageSize)
-            : await grains.GetGrain<ICustomerGrain>(customerId!).ListSessions(from, to, pageSize);
-        var views = (await Task.WhenAll(refs.Select(r => grains.Reference<ISessionGrain>(r.SessionId).GetView())))
-            .Where(v => v.Status != SessionStatus.None).ToArray();
-        var response = new ListSessionsResponse { Totals = new SessionTotals { Sessions = views.Length, EnergyKwh = (double)(views.Sum(v => v.EnergyWh) / 1000m) } };
+        // Everything the filter selects (newest start first, at most MaxTotalsSessions + 1 to know whether it is all).
+        SessionView[] selected;
+        if (archived)
+        {
+            // The archive is partitioned by local start date: a day either side covers every zone; then the exact bounds.
+            var query = new ExportQuery(DateOnly.FromDateTime(from.AddDays(-1)), DateOnly.FromDateTime(to.AddDays(1)), SiteId: siteId);
+            selected = [.. (await grains.GetGrain<IBillingGrain>("billing").CompletedSessions(query))
+                .Where(v => v.StartedAt >= from && v.StartedAt < to)];
+        }
+        else
+        {
+            var refs = chargerId is not null ? await grains.GetGrain<IChargerGrain>(chargerId).ListSessions(from, to, MaxTotalsSessions + 1)
+                : idTag is not null ? await grains.GetGrain<IIdTagGrain>(idTag).ListSessions(from, to, MaxTotalsSessions + 1)
+                : await grains.GetGrain<ICustomerGrain>(customerId!).ListSessions(from, to, MaxTotalsSessions + 1);
+            var views = new List<SessionView>(refs.Length);
+            foreach (var chunk in refs.Chunk(100))
+            {
+                views.AddRange(await Task.WhenAll(chunk.Select(r => grains.Reference<ISessionGrain>(r.SessionId).GetView())));
+            }
+
+            selected = [.. views.Where(v => v.Status != SessionStatus.None)];
+        }
+
+        selected = [.. selected.OrderByDescending(v => v.StartedAt).ThenByDescending(v => v.SessionId, StringComparer.Ordinal)];
+        var complete = selected.Length <= MaxTotalsSessions;
+        selected = selected[..Math.Min(selected.Length, MaxTotalsSessions)];
+        var rest = after is { } cursor ? selected.SkipWhile(v => !cursor.Precedes(v)).ToArray() : selected;
+        var page = rest.Take(pageSize).ToArray();
+
+        var response = new ListSessionsResponse
+        {
+            Totals = new SessionTotals { Sessions = selected.Length, EnergyKwh = (double)(selected.Sum(v => v.EnergyWh) / 1000m), Complete = complete },
+            NextPageToken = rest.Length > page.Length ? SessionCursor.After(page[^1]) : "",
+        };
         // Final totals as invoiced (rounded); a running session's cost so far.
-        response.Totals.Cost.AddRange(views.Where(v => v.Cost is not null).GroupBy(v => v.Cost!.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+        response.Totals.Cost.AddRange(selected.Where(v => v.Cost is not null).GroupBy(v => v.Cost!.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new CurrencyTotal { Currency = g.Key, Total = CostMapping.Exact(g.Aggregate(Charge.Grains.Interfaces.Tariffs.Money.Zero, (sum, v) => sum + v.Cost!.TotalRounded)) }));
-        var now = Now;
         // A list is a summary: slots and anomalies are left to GetSession.
-        response.Sessions.AddRange(views.Select(v => v.ToApi(now, withDetail: false)));
+        response.Sessions.AddRange(page.Select(v => v.ToApi(now, withDetail: false)));
         return response;
+    }
+
+    /// <summary>Where a page of sessions (newest start first) ends: the last one's start and ID, as an opaque token.</summary>
+    private sealed record SessionCursor(DateTime StartedAt, string SessionId)
+    {
+        /// <summary>Whether <paramref name="view"/> comes after the cursor in the list's order.</summary>
+        public bool Precedes(SessionView view) =>
+            view.StartedAt < StartedAt || view.StartedAt == StartedAt && string.CompareOrdinal(view.SessionId, SessionId) < 0;
+
+        public static string After(SessionView last) =>
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{last.StartedAt.Ticks}|{last.SessionId}"));
+
+        public static SessionCursor? Read(string token)
+        {
+            if (token.Length == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+                var bar = text.IndexOf('|');
+                return bar > 0 && long.TryParse(text.AsSpan(0, bar), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                       && ticks is >= 0 and <= 3155378975999999999
+                    ? new SessionCursor(new DateTime(ticks, DateTimeKind.Utc), text[(bar + 1)..])
+                    : throw Invalid("page_token is not a token this API gave out");
+            }
+            catch (FormatException)
+            {
+                throw Invalid("page_token is not a token this API gave out");
+            }
+        }
     }
 
     private async Task RenewAsync(ISessionGrain session, ISessionWatcher reference, ChannelWriter<SessionView> writer, CancellationToken cancellation)
