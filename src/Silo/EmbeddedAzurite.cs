@@ -15,6 +15,8 @@ public sealed class EmbeddedAzurite : IDisposable
 
     private readonly Process? _process;
     private readonly CountdownEvent _closed = new(2);
+    private IDisposable? _hangUp;
+    private int _disposed;
 
     private EmbeddedAzurite(Process? process, string how)
     {
@@ -87,17 +89,28 @@ public sealed class EmbeddedAzurite : IDisposable
             return null;
         }
 
+        // Every way the silo ends that runs code saves Azurite's metadata first: a normal exit, a crash, and a hang-up
+        // of the terminal (SIGINT and SIGTERM stop the host, whose shutdown disposes this).
         AppDomain.CurrentDomain.ProcessExit += (_, _) => started.Dispose();
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => started.Dispose();
+        if (!OperatingSystem.IsWindows())
+        {
+            started._hangUp = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, _ => started.Dispose());
+        }
+
         return started;
     }
 
     public void Dispose()
     {
         var process = _process;
-        if (process is null)
+        // Once, whichever shutdown path comes first (the host's stop, process exit, a crash, a hang-up).
+        if (process is null || Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
+
+        _hangUp?.Dispose();
 
         try
         {

@@ -45,7 +45,8 @@ public sealed record SimulatorOptions
         {
             Description = "first play this many hours of past sessions per charger on a simulated clock, as fast as the gateway takes them",
         };
-        history.Validators.Add(r => Check(r, v => v >= 0, "--history-hours must not be negative"));
+        // The central system takes starts at most 7 days back (Charge:Sessions:MaxStartAge).
+        history.Validators.Add(r => Check(r, v => v is >= 0 and <= 160, "--history-hours must be 0 to 160 (a start more than 7 days back is refused)"));
         var prefix = new Option<string>("--prefix") { Description = "charger ID prefix", DefaultValueFactory = _ => defaults.Prefix };
         var site = new Option<string>("--site")
         {

@@ -534,7 +534,7 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         foreach (var (query, names) in new (string, string[])[]
         {
             ($"chargerId={a.ChargerId}&pageSize=-1", ["page_size"]), ($"chargerId={a.ChargerId}&pageSize=501", ["page_size"]),
-            ($"chargerId={a.ChargerId}&idTag=T", ["exactly one"]), ("", ["exactly one"]),
+            ($"chargerId={a.ChargerId}&idTag=T", ["at most one"]), ("from=2000-01-01T00:00:00Z", ["31 days"]), ("pageToken=x", ["page_token"]),
             ($"chargerId={a.ChargerId}&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", ["from"]),
             ($"chargerId={a.ChargerId}&from=x", ["from"]), ($"chargerId={a.ChargerId}&from=0001-01-01T00:00:00Z", ["from"]),
         })

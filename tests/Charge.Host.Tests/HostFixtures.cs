@@ -190,7 +190,9 @@ public sealed class MonthlyBillingHostFixture : GatewayFixture
 {
     protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
     {
-        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort), "--Charge:Billing:InvoicePer=IdTagMonth"]);
+        // Sessions of last month are started now, so a start may be up to two months back here.
+        yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort), "--Charge:Billing:InvoicePer=IdTagMonth",
+            "--Charge:Sessions:MaxStartAge=62.00:00:00"]);
     }
 }
 

@@ -435,4 +435,25 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         Assert.Equal(3, start[0]!.GetValue<int>());
         Assert.Equal("Accepted", start[2]!["idTagInfo"]!["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_start_stamped_years_back_is_refused_over_ocpp_and_grpc_and_spends_no_transaction_id()
+    {
+        var cp = NewId();
+        await using var client = await Connect(cp);
+        var longAgo = "2019-03-01T10:00:00Z";
+
+        var ocpp = await client.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "RFID-1", ["meterStart"] = 0, ["timestamp"] = longAgo });
+        var next = await Start(client);
+        var grpc = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => new StationService.StationServiceClient(host.Channel).StartSessionAsync(new StartSessionRequest
+        {
+            ChargerId = NewId(), ConnectorId = 1, IdTag = "T", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(new DateTime(2019, 3, 1, 10, 0, 0, DateTimeKind.Utc)),
+        }).ResponseAsync);
+
+        Assert.Equal((4, "PropertyConstraintViolation"), (ocpp[0]!.GetValue<int>(), ocpp[2]!.GetValue<string>()));
+        Assert.Contains("more than 7 days before now", ocpp[3]!.GetValue<string>());
+        Assert.Equal(1, next);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, grpc.StatusCode);
+        Assert.Contains("more than 7 days before now", grpc.Status.Detail);
+    }
 }

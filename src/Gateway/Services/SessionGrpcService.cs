@@ -164,7 +164,9 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
         }
         else if (!caller.IsOperator())
         {
-            throw Access.Denied("listing a charger's, a site's or the network's sessions is for operators");
+            throw chargerId is null && siteId is null
+                ? Invalid("give id_tag or customer_id: a driver lists their own sessions")
+                : Access.Denied("listing a charger's or a site's sessions is for operators");
         }
 
         var archived = chargerId is null && idTag is null && customerId is null;

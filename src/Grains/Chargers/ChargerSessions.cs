@@ -49,6 +49,7 @@ internal sealed class ChargerSessions(
 
     public async Task<SessionView> Start(StartSessionCommand command)
     {
+        RecentEnough(command.Timestamp);
         var (view, refusal) = await Open(command, transactionId: null);
         return view ?? throw ChargeException.PermissionDenied($"{refusal!.Reason}: the session was not started");
     }
@@ -330,6 +331,8 @@ internal sealed class ChargerSessions(
             return again;
         }
 
+        // Before a transaction ID is spent: a refused start changes nothing.
+        RecentEnough(start.Timestamp);
         var transactionId = ++State.LastTransactionId;
         var sessionId = SessionIds.OfTransaction(ChargerId, transactionId);
         var (view, refusal) = await Open(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp), transactionId);
@@ -372,6 +375,16 @@ internal sealed class ChargerSessions(
         StartRecords.Unknown(State, sessionId, readings, options.MaxAnomaliesKept);
         await host.Persist();
         return 0;
+    }
+
+    /// <summary>A start no further behind now than <see cref="Sessions.SessionOptions.MaxStartAge"/>; InvalidArgument otherwise.</summary>
+    private void RecentEnough(DateTime startedAt)
+    {
+        if (startedAt < host.Now - options.MaxStartAge)
+        {
+            throw ChargeException.InvalidArgument(
+                $"timestamp {startedAt:O} is more than {options.MaxStartAge.TotalDays:0.#} days before now: a session cannot start that far back (check the charger's clock)");
+        }
     }
 
     /// <summary>The session's view if it exists and was started on this charger; null otherwise.</summary>
