@@ -456,4 +456,48 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, grpc.StatusCode);
         Assert.Contains("more than 7 days before now", grpc.Status.Detail);
     }
+
+    [Fact]
+    public async Task Repeated_stop_requests_share_the_one_remote_stop_in_flight_and_a_flooding_caller_is_refused()
+    {
+        var idTag = $"FLOOD-{Guid.NewGuid():N}"[..16];
+        await using var client = await Connect(NewId());
+        var tx = await Start(client, idTag: idTag);
+        var sessionId = (await Sessions.ListSessionsAsync(new ListSessionsRequest { IdTag = idTag })).Sessions.Single().SessionId;
+        var driver = Charge.Tests.TestSecurity.Header(Charge.Tests.TestSecurity.Bearer(host.Security.Token("driver", $"flooder-{Guid.NewGuid():N}", [idTag])));
+        var asDriver = new SessionService.SessionServiceClient(host.RawChannel);
+
+        // Three presses of "stop" while the charger has not answered the first.
+        var presses = Enumerable.Range(0, 3).Select(_ => asDriver.RequestStopAsync(new RequestStopRequest { SessionId = sessionId }, driver).ResponseAsync).ToArray();
+        var (action, payload) = await client.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+        var answers = await Task.WhenAll(presses);
+        var second = client.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+        var anotherCall = await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(1))) == second;
+
+        // The caller keeps pressing on a session whose charger cannot be reached: refused quickly, then limited.
+        var offline = await new StationService.StationServiceClient(host.Channel).StartSessionAsync(new StartSessionRequest
+        {
+            ChargerId = NewId(), ConnectorId = 1, IdTag = idTag, MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(T0),
+        });
+        var codes = new List<Grpc.Core.StatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            try
+            {
+                await asDriver.RequestStopAsync(new RequestStopRequest { SessionId = offline.SessionId }, driver);
+                codes.Add(Grpc.Core.StatusCode.OK);
+            }
+            catch (Grpc.Core.RpcException e)
+            {
+                codes.Add(e.StatusCode);
+            }
+        }
+
+        Assert.Equal(("RemoteStopTransaction", tx), (action, payload["transactionId"]!.GetValue<int>()));
+        Assert.All(answers, a => Assert.Equal(("ocpp", "Accepted"), (a.Channel, a.Status)));
+        Assert.False(anotherCall, "a second RemoteStopTransaction was sent for the same stop");
+        // The default limit: 5 at once, then 10 a minute; the 3 presses above count.
+        Assert.Contains(Grpc.Core.StatusCode.FailedPrecondition, codes);
+        Assert.Equal(Grpc.Core.StatusCode.ResourceExhausted, codes[^1]);
+    }
 }

@@ -22,6 +22,8 @@ public static class GatewayHostingExtensions
         var options = builder.Configuration.ReadChargeOptions<GatewayOptions>(GatewayOptions.Section);
         builder.Services.AddChargeOptions<RateLimitOptions>(builder.Configuration, RateLimitOptions.Section);
         builder.Services.AddSingleton<ChargerRateLimiter>();
+        builder.Services.AddChargeOptions<CommandRateLimitOptions>(builder.Configuration, CommandRateLimitOptions.Section);
+        builder.Services.AddSingleton<CommandRateLimiter>();
         builder.AddChargeSecurity();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -11,7 +11,7 @@ using static Charge.Gateway.Services.RequestValidation;
 namespace Charge.Gateway.Services;
 
 /// <summary>Reading sessions: one, a live feed of one, or a list by charger or id_tag.</summary>
-public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, IOptions<GatewayOptions> options)
+public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, IOptions<GatewayOptions> options, Hosting.CommandRateLimiter commandLimiter)
     : SessionService.SessionServiceBase
 {
     public const int DefaultPageSize = 50;
@@ -50,7 +50,14 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"session '{sessionId}' is {view.Status.ToString().ToLowerInvariant()}: there is nothing to stop"));
         }
 
-        var result = await grains.GetGrain<IChargerGrain>(view.ChargerId).RequestStop(sessionId, Access.Who(context.Caller()));
+        var who = Access.Who(context.Caller());
+        if (!commandLimiter.TryAcquire(who))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"more than {commandLimiter.PerMinute} stop requests a minute from this caller; a stop already asked for is answered to every repeat of it"));
+        }
+
+        var result = await grains.GetGrain<IChargerGrain>(view.ChargerId).RequestStop(sessionId, who);
         return new RequestStopResponse { Channel = result.Channel, Status = result.Status, Session = result.Session.ToApi(Now) };
     }
 

@@ -204,6 +204,14 @@ internal sealed class ChargerSessions(
         return await Session(sessionId).Close(command, []);
     }
 
+    // The remote stop asked of the charger for a session and not answered yet: later requests share its answer.
+    private readonly Dictionary<string, Task<(string Channel, string Status)>> _stopsAsked = [];
+
+    /// <summary>
+    /// Asks the charger to stop the session; while one such request is with the charger, more requests for the session
+    /// get its answer instead of asking again (a driver pressing stop repeatedly must not queue remote stops in front
+    /// of every other command to the charger, which would look offline meanwhile).
+    /// </summary>
     public async Task<StopRequestResult> RequestStop(string sessionId, string requestedBy)
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
@@ -212,9 +220,24 @@ internal sealed class ChargerSessions(
             throw await NotActiveHere(sessionId, "there is nothing to stop");
         }
 
-        var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
-        var (channel, status) = await channels.AskToStop(command, overOcpp: active.TransactionId is not null);
-        return new StopRequestResult(channel, status, await Session(sessionId).GetView());
+        if (!_stopsAsked.TryGetValue(sessionId, out var asked))
+        {
+            var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
+            _stopsAsked[sessionId] = asked = channels.AskToStop(command, overOcpp: active.TransactionId is not null);
+        }
+
+        try
+        {
+            var (channel, status) = await asked;
+            return new StopRequestResult(channel, status, await Session(sessionId).GetView());
+        }
+        finally
+        {
+            if (_stopsAsked.TryGetValue(sessionId, out var current) && current == asked)
+            {
+                _stopsAsked.Remove(sessionId);
+            }
+        }
     }
 
     /// <summary>

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+
+namespace Charge.Gateway.Hosting;
+
+/// <summary>How many commands to chargers one caller may ask for, bound from <c>Charge:CommandRateLimit</c>.</summary>
+public sealed class CommandRateLimitOptions
+{
+    public const string Section = "Charge:CommandRateLimit";
+
+    /// <summary>Commands (a remote stop) one caller may ask for per minute, sustained.</summary>
+    [Range(1, 10_000)]
+    public int PerCallerPerMinute { get; set; } = 10;
+
+    /// <summary>Commands one caller may ask for at once after being quiet.</summary>
+    [Range(1, 10_000)]
+    public int Burst { get; set; } = 5;
+}
+
+/// <summary>
+/// A token bucket per caller (the token's subject) for the commands a caller asks chargers for through the API: a
+/// driver flooding RequestStop is refused with ResourceExhausted before any charger is asked. Per gateway process.
+/// </summary>
+public sealed class CommandRateLimiter(Microsoft.Extensions.Options.IOptions<CommandRateLimitOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(caller =>
+        RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.Value.Burst,
+            TokensPerPeriod = options.Value.PerCallerPerMinute,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    public int PerMinute => options.Value.PerCallerPerMinute;
+
+    /// <summary>True when the caller may ask for one more command now.</summary>
+    public bool TryAcquire(string caller)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var lease = _limiter.AttemptAcquire(caller);
+                return lease.IsAcquired;
+            }
+            catch (ObjectDisposedException) when (attempt < 3)
+            {
+                // An idle caller's bucket disposed under the acquire (dotnet/runtime#99865): the next try gets a new one.
+            }
+        }
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
