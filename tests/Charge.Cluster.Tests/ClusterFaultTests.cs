@@ -267,6 +267,8 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : ProcessTest(ou
             put.EnsureSuccessStatusCode();
         }
 
+        // The charger exists (its credential is made on its first call) before a tariff is assigned to it.
+        (await gateway.Http.PostAsJsonAsync($"/v1/chargers/{chargerId}/heartbeat", new { })).EnsureSuccessStatusCode();
         (await gateway.Http.PostAsJsonAsync($"/v1/chargers/{chargerId}/tariff", new { tariffId, effectiveFrom = Iso(t0.AddDays(-1)) })).EnsureSuccessStatusCode();
         using var started = await gateway.Http.PostAsJsonAsync($"/v1/chargers/{chargerId}/sessions", new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = Iso(t0) });
         var session = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["sessionId"]!.GetValue<string>();

@@ -57,6 +57,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                     // drop them: no charger runs them) is called by the tests about it.
                     ["Charge:Fleet:LoadCheckAfterActivation"] = "1.00:00:00",
                     ["Charge:Fleet:LimitConfirmedWithin"] = "00:00:10",
+                    // The energy cases and history tests replay sessions of fixed past dates.
+                    ["Charge:Sessions:MaxStartAge"] = "3650.00:00:00",
                     // A slot of a start that never became a session frees itself soon (seen by the test of it).
                     ["Charge:Authorization:SlotStartGrace"] = "00:00:02",
                 })

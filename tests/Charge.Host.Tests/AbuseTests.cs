@@ -80,6 +80,33 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     }
 
     [Fact]
+    public async Task An_oversized_chunked_rest_body_is_refused_with_413_and_a_json_message()
+    {
+        var body = "{\"connectorId\":1,\"idTag\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
+        // No Content-Length: the limit is met while the body is read.
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/chargers/{NewId()}/sessions") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await host.Http.SendAsync(request);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal((413, "request bodies are limited to 1024 KiB"), (json["code"]!.GetValue<int>(), json["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_refused_grpc_call_reads_its_reason_unencoded()
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new ChargerService.ChargerServiceClient(host.RawChannel)
+            .GetChargerAsync(new GetChargerRequest { ChargerId = NewId() }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Contains("'Authorization: Bearer <token>', chargers HTTP Basic chargerId:secret", refused.Status.Detail);
+        Assert.DoesNotContain("%3A", refused.Status.Detail);
+    }
+
+    [Fact]
     public async Task An_oversized_grpc_message_is_refused_with_resource_exhausted()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Station.StartSessionAsync(new StartSessionRequest

@@ -488,7 +488,7 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         // Estimates, reports, exports, billing, listing: queries with values out of range.
         foreach (var (body, names) in new (string, string[])[]
         {
-            ($$"""{"tariffId":"{{a.TariffId}}","energyKwh":-1,"chargingSeconds":3600}""", ["energy_kwh"]),
+            ($$"""{"tariffId":"{{a.TariffId}}","energyKwh":-1,"chargingSeconds":3600}""", ["energy_kwh must be a finite number of kWh"]),
             ($$"""{"tariffId":"{{a.TariffId}}","energyKwh":1e30,"chargingSeconds":3600}""", ["energy_kwh"]),
             ($$"""{"tariffId":"{{a.TariffId}}","energyKwh":200000,"chargingSeconds":3600}""", ["energy_kwh"]),
             ($$"""{"tariffId":"{{a.TariffId}}","energyKwh":10,"chargingSeconds":0}""", ["charging_seconds"]),

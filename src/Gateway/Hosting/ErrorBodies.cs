@@ -51,7 +51,7 @@ public static class ErrorBodies
                     http.Response.StatusCode = StatusCodes.Status200OK;
                     http.Response.ContentType = "application/grpc";
                     http.Response.Headers["grpc-status"] = code == StatusCodes.Status401Unauthorized ? "16" : "7";
-                    http.Response.Headers["grpc-message"] = Uri.EscapeDataString(grpcMessage);
+                    http.Response.Headers["grpc-message"] = GrpcMessage(grpcMessage);
                 }
 
                 return;
@@ -76,5 +76,20 @@ public static class ErrorBodies
             await http.Response.WriteAsync(JsonSerializer.Serialize(new { code, message }));
         });
         return app;
+    }
+
+    /// <summary>
+    /// The gRPC spec's percent-encoding of grpc-message: only bytes outside printable ASCII and '%' itself are encoded
+    /// (Uri.EscapeDataString also encodes ': , /', which clients then show as %3A).
+    /// </summary>
+    public static string GrpcMessage(string message)
+    {
+        var text = new System.Text.StringBuilder(message.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(message))
+        {
+            _ = b is >= 0x20 and <= 0x7E and not (byte)'%' ? text.Append((char)b) : text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
     }
 }

@@ -60,6 +60,14 @@ public static class JsonBodyCheck
             {
                 problem = Describe(e);
             }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // A chunked body (no Content-Length to refuse it by) that grows past the limit: 413 with a body like every refusal.
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new { code = 413, message = $"request bodies are limited to {GatewayHostingExtensions.MaxRequestBytes / 1024} KiB" }));
+                return;
+            }
 
             if (problem is not null)
             {

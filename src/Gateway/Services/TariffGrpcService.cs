@@ -115,11 +115,9 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
         }
 
         var start = request.PlannedStart is null ? Now : Timestamp(request.PlannedStart, "planned_start", DateTime.MaxValue - MaxClockSkew);
-        var kwh = EnergyWh(request.EnergyKwh, "energy_kwh") switch
-        {
-            > 100_000m => throw Invalid("energy_kwh must be at most 100000"),
-            var v => v,
-        };
+        var kwh = double.IsFinite(request.EnergyKwh) && request.EnergyKwh is >= 0 and <= 100_000
+            ? (decimal)request.EnergyKwh
+            : throw Invalid("energy_kwh must be a finite number of kWh between 0 and 100000");
         var week = (long)TimeSpan.FromDays(7).TotalSeconds;
         if (request.ChargingSeconds is <= 0 || request.ChargingSeconds > week)
         {

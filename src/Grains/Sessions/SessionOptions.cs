@@ -17,7 +17,7 @@ public sealed class SessionOptions
     /// How far behind now a session may start: a charger's start queued through a week offline is still taken; one
     /// stamped years back (a reset clock) is refused, rather than priced under no tariff with a view spanning years.
     /// </summary>
-    [Range(typeof(TimeSpan), "01:00:00", "400.00:00:00")]
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan MaxStartAge { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long a stopped session waits for meter batches still in flight before fixing its record anyway.</summary>
