@@ -110,6 +110,17 @@ public sealed class RegistryHostFixture : GatewayFixture
     }
 }
 
+/// <summary>Only registered tags charge, and chargers' local lists hold the tags that may charge (Charge:Authorization:LocalList=Accepted).</summary>
+public sealed class LocalListHostFixture : GatewayFixture
+{
+    protected override bool AcceptUnknownTags => false;
+
+    protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
+    {
+        yield return ChargeSiloHost.Build(Args(httpPort, grpcPort, siloPort, gatewayPort, "--Charge:Authorization:LocalList=Accepted"));
+    }
+}
+
 /// <summary>The README's first command: one silo co-hosting the gateway.</summary>
 public sealed class SingleHostFixture : GatewayFixture
 {

@@ -119,6 +119,17 @@ public sealed class OcppClient : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Boots as a charger whose local list is at version 0 and accepts every update; the two local-list calls the
+    /// central system makes after the boot (GetLocalListVersion, then SendLocalList).
+    /// </summary>
+    public async Task<((string Action, JsonObject Payload) Asked, (string Action, JsonObject Payload) Sent)> BootWithLocalList()
+    {
+        LocalList = (action, _) => action == "GetLocalListVersion" ? new JsonObject { ["listVersion"] = 0 } : new JsonObject { ["status"] = "Accepted" };
+        await Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
+        return (await NextLocalListCall(), await NextLocalListCall());
+    }
+
     /// <summary>Receives the central system's next CALL and answers it (a null answer sends a CALLERROR).</summary>
     public async Task<(string Action, JsonObject Payload)> AnswerNextCall(Func<string, JsonObject, JsonObject?> answer)
     {

@@ -19,11 +19,12 @@ public sealed class CommandRateLimitOptions
 
 /// <summary>
 /// A token bucket per caller (the token's subject) for the commands a caller asks chargers for through the API: a
-/// driver flooding RequestStop is refused with ResourceExhausted before any charger is asked. Per gateway process.
+/// driver flooding RequestStop is refused with ResourceExhausted before any charger is asked. Per gateway process;
+/// the buckets are <see cref="ChargerRateLimiter"/>'s, refilled per minute.
 /// </summary>
 public sealed class CommandRateLimiter(Microsoft.Extensions.Options.IOptions<CommandRateLimitOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(caller =>
+    private readonly ChargerRateLimiter _buckets = new(options.Value.PerCallerPerMinute, PartitionedRateLimiter.Create<string, string>(caller =>
         RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = options.Value.Burst,
@@ -31,26 +32,12 @@ public sealed class CommandRateLimiter(Microsoft.Extensions.Options.IOptions<Com
             ReplenishmentPeriod = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
             AutoReplenishment = true,
-        }));
+        })));
 
-    public int PerMinute => options.Value.PerCallerPerMinute;
+    public int PerMinute => _buckets.Limit;
 
     /// <summary>True when the caller may ask for one more command now.</summary>
-    public bool TryAcquire(string caller)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                using var lease = _limiter.AttemptAcquire(caller);
-                return lease.IsAcquired;
-            }
-            catch (ObjectDisposedException) when (attempt < 3)
-            {
-                // An idle caller's bucket disposed under the acquire (dotnet/runtime#99865): the next try gets a new one.
-            }
-        }
-    }
+    public bool TryAcquire(string caller) => _buckets.TryAcquire(caller);
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _buckets.Dispose();
 }

@@ -31,6 +31,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         TimeProvider time,
         Microsoft.Extensions.Options.IOptions<Sessions.SessionOptions> sessionOptions,
         Microsoft.Extensions.Options.IOptions<FleetOptions> fleetOptions,
+        Microsoft.Extensions.Options.IOptions<Tokens.AuthorizationOptions> authorization,
         Sessions.IReadingLog log,
         Storage.NewGrains newGrains,
         ILogger<ChargerGrain> logger)
@@ -43,7 +44,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         _board = new ConnectorBoard(this.GetPrimaryKeyString(), () => _state.State);
         _sweep = new AbandonedSweep(this, options);
         _presence = new ChargerPresence(() => _state.State, fleetOptions.Value);
-        _localList = new LocalListSync(() => GrainFactory, () => _state.State);
+        _localList = new LocalListSync(() => GrainFactory, () => _state.State, authorization.Value.LocalList);
         _load = new ChargerLoad(this.GetPrimaryKeyString(), () => GrainFactory, () => _state.State, _channels, _board, time, (id, status) => logger.LimitRefused(id, status));
         _outbox = new MeterBatchOutbox(this.GetPrimaryKeyString(), options.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
             () => _streams ??= this.GetStreamProvider(StreamNames.Provider),

@@ -11,7 +11,7 @@ namespace Charge.Grains.Chargers;
 /// not match, or is older than the registry's change log. A charger that has no local list (version -1,
 /// NotSupported, a NotImplemented CALLERROR) is left alone.
 /// </summary>
-internal sealed class LocalListSync(Func<IGrainFactory> grains, Func<ChargerState> state)
+internal sealed class LocalListSync(Func<IGrainFactory> grains, Func<ChargerState> state, Tokens.LocalListPolicy policy)
 {
     /// <summary>Most entries sent in one SendLocalList (chargers' SendLocalListMaxLength is usually of this order); tags beyond it are authorized online.</summary>
     public const int MaxEntries = 1000;
@@ -54,8 +54,8 @@ internal sealed class LocalListSync(Func<IGrainFactory> grains, Func<ChargerStat
 
         var since = State.LocalListVersion == 0 ? null : await Directory.ChangesSince(State.LocalListVersion);
         var update = since is { } tags && tags.Length <= MaxEntries
-            ? new LocalListUpdate((int)registry, Full: false, await Entries(tags))
-            : new LocalListUpdate((int)registry, Full: true, await Entries(await Directory.List(null, MaxEntries)));
+            ? new LocalListUpdate((int)registry, Full: false, await Entries(tags, full: false))
+            : new LocalListUpdate((int)registry, Full: true, await Entries(await Directory.List(null, MaxEntries), full: true));
         return (update, changed);
     }
 
@@ -79,6 +79,18 @@ internal sealed class LocalListSync(Func<IGrainFactory> grains, Func<ChargerStat
         }
     }
 
-    private async Task<ImmutableArray<LocalListEntry>> Entries(IEnumerable<string> idTags) =>
-        [.. await Task.WhenAll(idTags.Select(async tag => new LocalListEntry(tag, await grains().GetGrain<ITokenGrain>(tag).ListEntry())))];
+    /// <summary>
+    /// The entries for <paramref name="idTags"/> under the policy: a tag that may charge keeps its entry; any other
+    /// (blocked, expired, invalid, deleted, or every tag under None) is left out of a whole list and removed by a
+    /// differential one (an entry without info), so no list ever names a tag that may not charge.
+    /// </summary>
+    private async Task<ImmutableArray<LocalListEntry>> Entries(IEnumerable<string> idTags, bool full)
+    {
+        var entries = await Task.WhenAll(idTags.Select(async tag =>
+        {
+            var info = policy == Tokens.LocalListPolicy.None ? null : await grains().GetGrain<ITokenGrain>(tag).ListEntry();
+            return new LocalListEntry(tag, info is { Accepted: true } ? info : null);
+        }));
+        return [.. entries.Where(e => !full || e.Info is not null)];
+    }
 }

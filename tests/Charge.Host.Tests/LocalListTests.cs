@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using Charge.Api.V1;
+using Charge.Tests;
+
+namespace Charge.Host.Tests;
+
+/// <summary>Chargers' local authorization lists when the operator sends them the tags that may charge.</summary>
+public sealed class LocalListTests(LocalListHostFixture host) : IClassFixture<LocalListHostFixture>
+{
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    private async Task<string> Put(string status = "ACCEPTED", string? idTag = null) =>
+        (await new TokenService.TokenServiceClient(host.Channel).PutTokenAsync(new PutTokenRequest { IdTag = idTag ?? NewId("TAG"), Status = status })).IdTag;
+
+    [Fact]
+    public async Task A_chargers_local_list_holds_only_the_tags_that_may_charge_and_a_tag_that_may_no_longer_leaves_it()
+    {
+        var accepted = await Put();
+        var blocked = await Put("BLOCKED");
+        var expired = await Put("EXPIRED");
+        var chargerId = NewId("CP");
+        await using var cp = await host.ConnectOcpp(chargerId);
+        var (asked, full) = await cp.BootWithLocalList();
+        var accepts = await Eventually.Get(() => new ChargerService.ChargerServiceClient(host.Channel).GetChargerAsync(new GetChargerRequest { ChargerId = chargerId }).ResponseAsync,
+            c => c.LocalListVersion > 0);
+        await Put("BLOCKED", idTag: accepted);
+        await cp.Call("Heartbeat", new JsonObject());
+        var differential = await cp.NextLocalListCall();
+
+        Assert.Equal(("GetLocalListVersion", "SendLocalList", "Full"), (asked.Action, full.Action, full.Payload["updateType"]!.GetValue<string>()));
+        var entries = full.Payload["localAuthorizationList"]!.AsArray().ToDictionary(e => e!["idTag"]!.GetValue<string>(), e => e!["idTagInfo"]!["status"]!.GetValue<string>());
+        Assert.Equal("Accepted", entries[accepted]);
+        Assert.DoesNotContain(blocked, entries.Keys);
+        Assert.DoesNotContain(expired, entries.Keys);
+        Assert.All(entries.Values, status => Assert.Equal("Accepted", status));
+        Assert.Equal(full.Payload["listVersion"]!.GetValue<long>(), accepts.LocalListVersion);
+        Assert.Equal("Differential", differential.Payload["updateType"]!.GetValue<string>());
+        // The blocked card leaves the list: an entry without idTagInfo removes it.
+        var changed = Assert.Single(differential.Payload["localAuthorizationList"]!.AsArray());
+        Assert.Equal(accepted, changed!["idTag"]!.GetValue<string>());
+        Assert.Null(changed["idTagInfo"]);
+        Assert.True(differential.Payload["listVersion"]!.GetValue<int>() > full.Payload["listVersion"]!.GetValue<int>());
+    }
+}
