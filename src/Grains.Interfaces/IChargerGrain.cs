@@ -179,6 +179,14 @@ public interface IChargerDirectoryGrain : IGrainWithStringKey
     /// <summary>Charger IDs after <paramref name="after"/> (exclusive, ordinal order), at most <paramref name="limit"/>.</summary>
     [Alias("List")]
     Task<ImmutableArray<string>> List(string? after, int limit);
+
+    /// <summary>
+    /// Whether the charger was ever registered: a gateway asks before it verifies a credential, so a request naming an
+    /// invented charger ID is refused without bringing a charger grain into memory and reading its storage.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    [Alias("Contains")]
+    Task<bool> Contains(string chargerId);
 }
 
 /// <summary>The sessions of one id_tag (a driver's token), for listing by driver.</summary>

@@ -23,6 +23,8 @@ public sealed record DirectoryState
         return true;
     }
 
+    public bool Contains(string id) => Ids.BinarySearch(id, StringComparer.Ordinal) >= 0;
+
     public bool Remove(string id)
     {
         var at = Ids.BinarySearch(id, StringComparer.Ordinal);

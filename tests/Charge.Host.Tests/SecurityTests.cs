@@ -392,6 +392,39 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     }
 
     [Fact]
+    public async Task Requests_naming_invented_charger_ids_are_refused_without_bringing_a_charger_grain_into_memory()
+    {
+        var management = host.GatewayServices.GetRequiredService<IGrainFactory>().GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        async Task<int> ChargerActivations() => (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains("ChargerGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        var station = new StationService.StationServiceClient(Raw);
+        var before = await ChargerActivations();
+
+        var codes = new List<StatusCode>();
+        for (var i = 0; i < 25; i++)
+        {
+            var invented = NewId("nobody");
+            try
+            {
+                await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = invented }, Auth(TestSecurity.Basic(invented, "a-secret-nobody-issued")));
+                codes.Add(StatusCode.OK);
+            }
+            catch (RpcException e)
+            {
+                codes.Add(e.StatusCode);
+            }
+        }
+
+        var socketId = NewId("nobody");
+        var ocpp = await Assert.ThrowsAnyAsync<Exception>(() => OcppClient.ConnectAsync(host.OcppUri(socketId), TestSecurity.Basic(socketId, "a-secret-nobody-issued")));
+        var after = await ChargerActivations();
+
+        Assert.All(codes, c => Assert.Equal(StatusCode.Unauthenticated, c));
+        Assert.Contains("401", ocpp.Message);
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public async Task Rotating_a_secret_closes_the_socket_and_the_command_stream_opened_with_the_old_one()
     {
         var chargerId = NewId("cp");

@@ -43,7 +43,10 @@ public sealed class ChargerCredentials(IGrainFactory grains, IMemoryCache cache,
             return true;
         }
 
-        if (!await grains.Reference<IChargerGrain>(chargerId).VerifyCredential(hash))
+        // A charger never registered is refused by the directory (one grain, in memory), not by activating a grain
+        // of that ID and reading its storage: invented IDs cost the cluster nothing.
+        if (!await grains.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).Contains(chargerId)
+            || !await grains.Reference<IChargerGrain>(chargerId).VerifyCredential(hash))
         {
             return false;
         }

@@ -327,6 +327,9 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         State.RegisteredAt ??= Now;
         // Registering a decommissioned charger again puts it back in service.
         State.DecommissionedAt = null;
+        // Listed before the credential is stored: gateways verify only listed chargers, so a stored credential must
+        // never be unlisted (a listed charger whose write failed has no credential and is refused as before).
+        await GrainFactory.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).Add(ChargerId);
         await Persist();
         if (rotated)
         {
@@ -335,7 +338,6 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         }
 
         await MovedSessions(moved);
-        await GrainFactory.GetGrain<IChargerDirectoryGrain>(IChargerDirectoryGrain.Key).Add(ChargerId);
         return View();
     }
 

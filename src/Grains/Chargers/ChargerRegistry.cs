@@ -152,4 +152,6 @@ public sealed class ChargerDirectoryGrain([PersistentState("chargers", StorageNa
     }
 
     public Task<ImmutableArray<string>> List(string? after, int limit) => Task.FromResult(state.State.Page(after, limit));
+
+    public Task<bool> Contains(string chargerId) => Task.FromResult(state.State.Contains(chargerId));
 }
