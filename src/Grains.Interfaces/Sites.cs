@@ -68,6 +68,10 @@ public interface ISiteGrain : IGrainWithStringKey
     /// <summary>Sessions in progress and power now, asked of each charger.</summary>
     [Alias("GetLive")]
     Task<SiteLive> GetLive();
+
+    /// <summary>Deletes the site when no charger is on it (FailedPrecondition naming them otherwise; NotFound if it does not exist).</summary>
+    [Alias("Delete")]
+    Task Delete();
 }
 
 /// <summary>Every site ID (key <see cref="Key"/>), for network-wide live views and reports.</summary>
@@ -78,6 +82,9 @@ public interface ISiteDirectoryGrain : IGrainWithStringKey
 
     [Alias("Add")]
     Task Add(string siteId);
+
+    [Alias("Remove")]
+    Task Remove(string siteId);
 
     [Alias("List")]
     Task<ImmutableArray<string>> List();

@@ -121,6 +121,27 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_site_is_deleted_only_once_no_charger_is_on_it()
+    {
+        var siteId = await LimitedSite(40);
+        var (chargerId, cp) = await Registered(siteId);
+        await cp.DisposeAsync();
+
+        var busy = await Assert.ThrowsAsync<RpcException>(() => Sites.DeleteSiteAsync(new GetSiteRequest { SiteId = siteId }).ResponseAsync);
+        await Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = chargerId, SiteId = "" });
+        await Sites.DeleteSiteAsync(new GetSiteRequest { SiteId = siteId });
+        var gone = await Assert.ThrowsAsync<RpcException>(() => Sites.GetSiteAsync(new GetSiteRequest { SiteId = siteId }).ResponseAsync);
+        var again = await Assert.ThrowsAsync<RpcException>(() => Sites.DeleteSiteAsync(new GetSiteRequest { SiteId = siteId }).ResponseAsync);
+        var listed = await Sites.ListSitesAsync(new ListSitesRequest());
+        var notThere = await Assert.ThrowsAsync<RpcException>(() => Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = chargerId, SiteId = siteId }).ResponseAsync);
+
+        Assert.Equal(StatusCode.FailedPrecondition, busy.StatusCode);
+        Assert.Contains(chargerId, busy.Status.Detail);
+        Assert.Equal((StatusCode.NotFound, StatusCode.NotFound, StatusCode.NotFound), (gone.StatusCode, again.StatusCode, notThere.StatusCode));
+        Assert.DoesNotContain(listed.Sites, s => s.SiteId == siteId);
+    }
+
+    [Fact]
     public async Task A_site_that_does_not_exist_is_refused_and_never_created_by_a_charger_naming_it()
     {
         var (chargerId, cp) = await Registered(await LimitedSite(40));

@@ -68,6 +68,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         ["charge.v1.SiteService/ListSites"] = [O],
         ["charge.v1.SiteService/SetSiteLimits"] = [O],
         ["charge.v1.SiteService/GetSiteLoad"] = [O],
+        ["charge.v1.SiteService/DeleteSite"] = [O],
         ["charge.v1.ReportService/GetUsageReport"] = [O],
         ["charge.v1.ReportService/GetLiveLoad"] = [O],
         ["charge.v1.ReportService/WatchLiveLoad"] = [O],

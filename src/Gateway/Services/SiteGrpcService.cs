@@ -37,6 +37,13 @@ public sealed class SiteGrpcService(IGrainFactory grains) : SiteService.SiteServ
     }
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<Google.Protobuf.WellKnownTypes.Empty> DeleteSite(GetSiteRequest request, ServerCallContext context)
+    {
+        await grains.GetGrain<ISiteGrain>(Id(request.SiteId, "site_id")).Delete();
+        return new Google.Protobuf.WellKnownTypes.Empty();
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<ListSitesResponse> ListSites(ListSitesRequest request, ServerCallContext context)
     {
         var ids = await grains.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).List();

@@ -71,6 +71,27 @@ public sealed class SiteGrain([PersistentState("site", StorageNames.Charge)] IPe
             load.LimitInForceW is null ? 0 : load.AllowedW);
     }
 
+    public async Task Delete()
+    {
+        if (state.State.Info is null || SiteId == ISiteGrain.Unsited)
+        {
+            throw ChargeException.NotFound($"site '{SiteId}' does not exist");
+        }
+
+        if (state.State.Chargers.Count > 0)
+        {
+            var named = string.Join(", ", state.State.Chargers.Keys.Order(StringComparer.Ordinal).Take(10));
+            throw ChargeException.FailedPrecondition(
+                $"site '{SiteId}' has {state.State.Chargers.Count} charger(s) on it ({named}{(state.State.Chargers.Count > 10 ? ", …" : "")}): move them first (SetChargerSite)");
+        }
+
+        // Out of the list first: a site that is listed but gone would be shown; one that exists but is unlisted is put again.
+        await GrainFactory.GetGrain<ISiteDirectoryGrain>(ISiteDirectoryGrain.Key).Remove(SiteId);
+        await GrainFactory.GetGrain<ISiteLoadGrain>(SiteId).SetLimits(null, "UTC");
+        state.State = new SiteState();
+        await state.WriteOrUnavailable(GrainContext);
+    }
+
     private SiteView View() => new(SiteId, state.State.Info, state.State.Chargers.ToImmutableDictionary());
 }
 
@@ -86,6 +107,14 @@ public sealed class SiteDirectoryGrain([PersistentState("sites", StorageNames.Ch
     public async Task Add(string siteId)
     {
         if (state.State.Sites.Add(siteId))
+        {
+            await state.WriteOrUnavailable(GrainContext);
+        }
+    }
+
+    public async Task Remove(string siteId)
+    {
+        if (state.State.Sites.Remove(siteId))
         {
             await state.WriteOrUnavailable(GrainContext);
         }
