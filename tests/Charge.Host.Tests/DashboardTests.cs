@@ -53,6 +53,7 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var sessionBars = await Data(page, "session");
         var sessions = await page.InnerTextAsync("#kpi-sessions");
         var revenueKpi = await page.InnerTextAsync("#kpi-revenue");
+        var perKwhScope = await page.InnerTextAsync("#kpi-revenue-kwh-scope");
         var revenueTrend = await Data(page, "revenue");
         var chargerRows = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('#chargers tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
         var sessionRows = await page.EvaluateAsync<string[][]>("() => [...document.querySelectorAll('#sessions tbody tr')].map(r => [...r.cells].map(c => c.textContent))");
@@ -82,6 +83,8 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         // 8 + 16 + 24 kWh x 0.25 x 1.2 = 2.40 + 4.80 + 7.20 incl. VAT.
         Assert.Equal("14.4", reportJson["revenue"]![0]!["amount"]!["inclVat"]!.GetValue<string>());
         Assert.Equal("EUR 14.40", revenueKpi);
+        // Revenue per kWh says which sessions it divides by.
+        Assert.Equal("over 3 priced sessions, 48.0 kWh", perKwhScope);
         var byDay = reportJson["dailyRevenue"]!.AsArray().ToDictionary(p => p!["start"]!.GetValue<string>(), p => double.Parse(p!["amount"]!["inclVat"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(reportJson["daily"]!.AsArray().Select(p => byDay.GetValueOrDefault(p!["start"]!.GetValue<string>())), revenueTrend);
         Assert.Equal(14.4, revenueTrend.Sum(), 6);

@@ -74,6 +74,10 @@ async function loadReport() {
   const revenue = (report.revenue || [])[0];
   $("kpi-revenue").textContent = revenue ? `${revenue.currency} ${fmt(revenue.amount.inclVat, 2)}` : "–";
   $("kpi-revenue-kwh").textContent = revenue ? `${revenue.currency} ${fmt(revenue.perKwh.inclVat, 2)}` : "–";
+  // Per kWh of the priced sessions only (those billed in this currency), not of every session counted above.
+  $("kpi-revenue-kwh-scope").textContent = revenue
+    ? `over ${revenue.sessions} priced session${revenue.sessions === 1 ? "" : "s"}, ${fmt(revenue.energyKwh, 1)} kWh`
+    : "";
   $("kpi-availability").textContent = report.availablePercent === undefined ? "–" : `${fmt(report.availablePercent)} %`;
   const byDay = new Map((report.dailyRevenue || []).filter((p) => revenue && p.currency === revenue.currency).map((p) => [p.start, Number(p.amount.inclVat)]));
   $("revenue-currency").textContent = `${revenue ? revenue.currency : ""} incl. VAT per day`;

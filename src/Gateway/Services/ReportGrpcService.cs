@@ -125,7 +125,8 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         Amount = CostMapping.Exact(r.Amount),
         Sessions = r.Sessions,
         EnergyKwh = D(r.EnergyWh / 1000m),
-        PerKwh = CostMapping.Exact(new Charge.Grains.Interfaces.Tariffs.Money(Math.Round(r.PerKwh.ExclVat, 4), Math.Round(r.PerKwh.InclVat, 4))),
+        PerKwh = CostMapping.Exact(new Charge.Grains.Interfaces.Tariffs.Money(
+            Math.Round(r.PerKwh.ExclVat, 4, MidpointRounding.AwayFromZero), Math.Round(r.PerKwh.InclVat, 4, MidpointRounding.AwayFromZero))),
     };
 
     private static Api.V1.UsageReport ToApi(DomainUsageReport r)
