@@ -30,9 +30,6 @@ public static class SessionIds
         return at > 0 ? sessionId[..at] : null;
     }
 
-    // Crockford's base32: no I, L, O or U, so an ID read aloud or typed from a screen is not misread.
-    private const string Base32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
     /// <summary>
     /// A local session ID the server makes for a station that gave none: the UTC date and 8 random base-32 characters
     /// ("S261207-7K3M9QX2", 16 characters): short enough for a phone's table and, with most charger IDs, for OCPI's
@@ -42,20 +39,29 @@ public static class SessionIds
     {
         Span<byte> random = stackalloc byte[5];
         System.Security.Cryptography.RandomNumberGenerator.Fill(random);
-        var bits = 0UL;
-        foreach (var b in random)
+        return $"S{utcNow:yyMMdd}-{Base32(random, 8)}";
+    }
+
+    // Crockford's base32: no I, L, O or U, so an ID read aloud or typed from a screen is not misread.
+    private const string Base32Digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /// <summary>The first <paramref name="length"/> base-32 digits (Crockford's alphabet) of <paramref name="bytes"/>, most significant bit first.</summary>
+    public static string Base32(ReadOnlySpan<byte> bytes, int length)
+    {
+        if (length * 5 > bytes.Length * 8)
         {
-            bits = bits << 8 | b;
+            throw new ArgumentOutOfRangeException(nameof(length), $"{bytes.Length} bytes hold at most {bytes.Length * 8 / 5} base-32 digits");
         }
 
-        Span<char> code = stackalloc char[8];
-        for (var i = 7; i >= 0; i--)
+        Span<char> digits = stackalloc char[length];
+        for (var i = 0; i < length; i++)
         {
-            code[i] = Base32[(int)(bits & 31)];
-            bits >>= 5;
+            var bit = i * 5;
+            var pair = bytes[bit / 8] << 8 | (bit / 8 + 1 < bytes.Length ? bytes[bit / 8 + 1] : 0);
+            digits[i] = Base32Digits[pair >> (11 - bit % 8) & 31];
         }
 
-        return $"S{utcNow:yyMMdd}-{code}";
+        return new string(digits);
     }
 
     /// <summary>The session of an OCPP transaction of a charge point.</summary>

@@ -1,14 +1,14 @@
 namespace Charge.Tests;
 
-/// <summary>Where the repository is, and the project's shared data folder ../shared beside it (CI puts it there too).</summary>
+/// <summary>Where the repository is, and the reference cases copied into it (tests/data, kept in step with the team's shared cases).</summary>
 public static class SharedData
 {
     /// <summary>The repository checkout the tests run from.</summary>
     public static readonly string RepositoryRoot = FindRoot();
 
-    public static readonly string TariffCases = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "tariff-cases"));
+    public static readonly string TariffCases = Path.Combine(RepositoryRoot, "tests", "data", "tariff-cases");
 
-    public static readonly string EnergyCases = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "energy-cases"));
+    public static readonly string EnergyCases = Path.Combine(RepositoryRoot, "tests", "data", "energy-cases");
 
     private static string FindRoot()
     {

@@ -179,16 +179,7 @@ public static class CdrExport
             return sessionId;
         }
 
-        const string base32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sessionId));
-        var id = new StringBuilder("H", MaxOcpiIdLength);
-        for (var bit = 0; id.Length < MaxOcpiIdLength; bit += 5)
-        {
-            var value = (hash[bit / 8] << 8 | (bit / 8 + 1 < hash.Length ? hash[bit / 8 + 1] : 0)) >> (11 - bit % 8) & 31;
-            id.Append(base32[value]);
-        }
-
-        return id.ToString();
+        return "H" + SessionIds.Base32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sessionId)), MaxOcpiIdLength - 1);
     }
 
     /// <summary>

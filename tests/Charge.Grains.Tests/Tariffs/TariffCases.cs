@@ -6,7 +6,7 @@ using Charge.Grains.Tariffs;
 
 namespace Charge.Grains.Tests.Tariffs;
 
-/// <summary>Loads the shared OCPI tariff cases (../shared/tariff-cases beside the repository); cases.json is the authority.</summary>
+/// <summary>Loads the OCPI tariff cases (tests/data/tariff-cases, copied from the team's shared cases); cases.json is the authority.</summary>
 public static class TariffCases
 {
     public static readonly string Folder = Charge.Tests.SharedData.TariffCases;
