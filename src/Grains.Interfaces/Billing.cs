@@ -63,6 +63,8 @@ public sealed record Invoice
     [Id(29)] public string SellerVatId { get; init; } = "";
     /// <summary>Taxable amount and VAT per rate, rounded so the rows add up to <see cref="Total"/>.</summary>
     [Id(30)] public ImmutableArray<VatAmount> VatBreakdown { get; init; } = [];
+    /// <summary>Where the session's site is, on one line ("" without a site or address).</summary>
+    [Id(31)] public string SiteAddress { get; init; } = "";
 }
 
 /// <summary>The customer an invoice is addressed to, as the account read when the invoice was issued.</summary>
@@ -115,21 +117,35 @@ public interface IMonthlyStatementGrain : IGrainWithStringKey
 
     public static string CustomerAccount(string customerId) => CustomerPrefix + customerId;
 
-    /// <summary>Adds a session once; false when the month is already invoiced (the session is then invoiced alone).</summary>
+    /// <summary>
+    /// Adds a session once; false when the month is already closed, for this account or the whole period (the session
+    /// is then invoiced alone).
+    /// </summary>
     [Alias("Add")]
     Task<bool> Add(StatementEntry entry);
 
-    /// <summary>Issues the month's invoice (once; again returns the same) and returns its number.</summary>
+    /// <summary>
+    /// Issues the month's invoice (once; again returns the same) and returns its number; null when the statement has
+    /// no session (it is closed all the same: a later session is invoiced alone).
+    /// </summary>
     [Alias("Close")]
-    Task<string> Close();
+    Task<string?> Close();
 }
 
-/// <summary>The id_tags with sessions in one local month (key yyyy-MM), for closing it.</summary>
+/// <summary>
+/// The accounts with sessions in one local month (key yyyy-MM), for closing it. Joining and closing are one grain's
+/// turns, so an account either joined before the close (and is invoiced by it) or is told the month is closed.
+/// </summary>
 [Alias("charge.IBillingPeriodGrain")]
 public interface IBillingPeriodGrain : IGrainWithStringKey
 {
-    [Alias("Add")]
-    Task Add(string idTag);
+    /// <summary>Lists the account for the close; false once the month is closed.</summary>
+    [Alias("Join")]
+    Task<bool> Join(string account);
+
+    /// <summary>Closes the month to new accounts (once; stored before it answers) and returns the accounts to invoice.</summary>
+    [Alias("Close")]
+    Task<ImmutableArray<string>> Close();
 
     [Alias("IdTags")]
     Task<ImmutableArray<string>> IdTags();
@@ -184,10 +200,11 @@ public sealed record InvoiceSummary(
     [property: Id(6)] string Currency,
     [property: Id(7)] Tariffs.Money Total,
     [property: Id(8)] string? Period,
-    [property: Id(9)] string? Reverses)
+    [property: Id(9)] string? Reverses,
+    [property: Id(10)] string? CreditedBy = null)
 {
     public static InvoiceSummary Of(Invoice i) =>
-        new(i.Number, i.Kind, i.IssuedAt, i.SessionId, i.IdTag, i.BillTo?.CustomerId, i.Currency, i.Total, i.Period, i.Reverses);
+        new(i.Number, i.Kind, i.IssuedAt, i.SessionId, i.IdTag, i.BillTo?.CustomerId, i.Currency, i.Total, i.Period, i.Reverses, i.CreditedBy);
 }
 
 /// <summary>
@@ -253,6 +270,10 @@ public partial interface IBillingGrain
     [Alias("CdrSessions")]
     Task<CdrExportData> CdrSessions(ExportQuery query);
 
+    /// <summary>Up to <paramref name="take"/> documents issued in the month (yyyy-MM, billing calendar) with numbers after <paramref name="after"/>.</summary>
+    [Alias("Invoices")]
+    Task<ImmutableArray<InvoiceSummary>> Invoices(string month, string? after, int take);
+
     /// <summary>Every completed session in the query (priced or not), by start time.</summary>
     [Alias("CompletedSessions")]
     Task<ImmutableArray<SessionView>> CompletedSessions(ExportQuery query);
@@ -272,6 +293,13 @@ public interface ISettlementGrain : IGrainWithStringKey
     /// <summary>Does the steps not done yet for this completed session; a failure throws and the caller retries.</summary>
     [Alias("Settle")]
     Task<Settlement> Settle(SessionView session);
+
+    /// <summary>
+    /// Reverses the settled session's revenue in the usage figures and marks the session credited by the note; done
+    /// once however often it is asked, so a retried credit note never counts twice.
+    /// </summary>
+    [Alias("Credit")]
+    Task Credit(string creditNoteNumber);
 }
 
 /// <summary>A settled session: its invoice number, when it has an invoice of its own (none without a tariff, or on a monthly statement).</summary>

@@ -43,6 +43,10 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("EnsureFollowedUp")]
     Task<bool> EnsureFollowedUp();
 
+    /// <summary>Records the credit note that reversed this completed session's invoice (once; a different note is refused).</summary>
+    [Alias("MarkCredited")]
+    Task MarkCredited(string creditNoteNumber);
+
     /// <summary>The power the site's load balancer allows the session now (shown with it; not part of its record).</summary>
     [Orleans.Concurrency.OneWay]
     [Alias("ShowAllowance")]

@@ -56,6 +56,10 @@ public enum AnomalyKind
     StopBeforeStart = 10,
     /// <summary>The session was closed without the charger's stop: superseded, abandoned or force-closed; energy to the last accepted register.</summary>
     ClosedWithoutStop = 11,
+    /// <summary>The tariff version pinned at start could not be found: the session is not priced and is flagged for review.</summary>
+    TariffMissing = 12,
+    /// <summary>A sample of the charger's stop could not be read (a bad value or timestamp): dropped, the stop applied.</summary>
+    StopSampleDropped = 13,
 }
 
 /// <summary>A reading that was rejected and kept for inspection instead of being counted.</summary>

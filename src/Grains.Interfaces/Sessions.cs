@@ -91,6 +91,10 @@ public sealed record SessionView
     [Id(30)] public string? CustomerId { get; init; }
     /// <summary>The power its site's load balancer allows it now (W); null on a site without a limit.</summary>
     [Id(31)] public double? AllowanceW { get; init; }
+    /// <summary>The credit note that reversed the invoice this session was billed on, once one was issued.</summary>
+    [Id(32)] public string? CreditNoteNumber { get; init; }
+    /// <summary>Why the session needs an operator's look before it is billed (its tariff could not be found); null when none.</summary>
+    [Id(33)] public string? Review { get; init; }
 }
 
 /// <summary>Why a session is closed without the charger's own stop: the energy is always its last accepted register.</summary>

@@ -13,6 +13,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // Replaced by the Azure Table archive when durable storage is configured.
         services.TryAddSingleton<Storage.ISessionArchive, Storage.MemorySessionArchive>();
+        services.TryAddSingleton<Storage.IInvoiceRegister, Storage.MemoryInvoiceRegister>();
         // Replaced by append blobs in the storage account when durable storage is configured.
         services.TryAddSingleton<IReadingLog, GrainReadingLog>();
         // Replaced by a blob container probe when durable storage is configured.

@@ -189,6 +189,9 @@ public static partial class SiloHostingExtensions
         silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString, tableOptions));
         silo.Services.AddSingleton<ISessionArchive>(archive);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(archive.InitAsync));
+        var invoices = new TableInvoiceRegister(new TableServiceClient(connectionString, tableOptions).GetTableClient(options.InvoiceTable));
+        silo.Services.AddSingleton<IInvoiceRegister>(invoices);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new ArchiveInitializer(invoices.InitAsync));
         var log = new AppendBlobReadingLog(new BlobServiceClient(connectionString, blobOptions).GetBlobContainerClient(options.ReadingLogContainer));
         silo.Services.AddSingleton<Charge.Grains.Sessions.IReadingLog>(log);
         silo.Services.AddSingleton<Charge.Grains.Health.IStorageProbe>(new BlobStorageProbe(new BlobServiceClient(connectionString, blobOptions)));

@@ -28,6 +28,11 @@ public sealed class ChargeStorageOptions
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "ArchiveTable must be a valid Azure table name")]
     public string ArchiveTable { get; set; } = "sessions";
 
+    /// <summary>The Azure Table listing every issued invoice and credit note by month of issue.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "InvoiceTable must be a valid Azure table name")]
+    public string InvoiceTable { get; set; } = "invoices";
+
     /// <summary>The blob container of the sessions' reading logs (append blobs, one per session).</summary>
     [Required]
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]

@@ -143,7 +143,8 @@ public sealed class DeployFilesTests
         {
             "Charge__Silo__HostGateway", "Charge__Cluster__Provider", "Charge__Cluster__RedisConnectionString", "Charge__Cluster__ClusterId",
             "Charge__Cluster__ServiceId", "Charge__Cluster__AdvertisedIp", "Charge__Cluster__ListenOnAnyHostAddress", "Charge__Cluster__Kubernetes",
-            "Charge__Storage__Provider", "Charge__Storage__ConnectionString", "Charge__Storage__Container", "Charge__Storage__ArchiveTable", "Charge__Storage__Serializer",
+            "Charge__Storage__Provider", "Charge__Storage__ConnectionString", "Charge__Storage__Container", "Charge__Storage__ArchiveTable", "Charge__Storage__InvoiceTable",
+            "Charge__Storage__Serializer",
             "Charge__Gateway__HttpUrl", "Charge__Gateway__GrpcUrl", "Charge__Security__Jwt__SigningKey", "Charge__Security__Jwt__Authority",
             "Charge__Cluster__TlsCertificatePath", "Charge__Cluster__TlsCertificatePassword",
             "Charge__Silo__HttpUrl", "Charge__Telemetry__ScrapeNetworks__0", "Charge__Telemetry__OtlpEndpoint",

@@ -88,7 +88,7 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         ["billing period"] = grains =>
         {
             var period = grains.GetGrain<IBillingPeriodGrain>(NewId("period"));
-            return new(period.GetGrainId(), () => period.Add("TAG-1"), async () => (await period.IdTags()).Contains("TAG-1"));
+            return new(period.GetGrainId(), () => period.Join("TAG-1"), async () => (await period.IdTags()).Contains("TAG-1"));
         },
         ["id_tag's sessions"] = grains =>
         {

@@ -216,4 +216,33 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
         Assert.Equal(new Money(3m, 3.6m), (await Grains.GetGrain<IInvoiceGrain>(billed.InvoiceNumber).Get())!.Total);
         Assert.Equal(ChargeErrorKind.FailedPrecondition, running.Kind);
     }
+
+    [Fact]
+    public async Task A_session_whose_tariff_cannot_be_found_stops_completes_and_settles_unpriced_and_flagged_for_review()
+    {
+        var tariffId = await PutTariff(0.30m);
+        var chargerId = NewId("cp");
+        var sessionId = SessionIds.Of(chargerId, NewId("s"));
+        var session = Grains.GetGrain<ISessionGrain>(sessionId);
+        var day = DateOnly.FromDateTime(T0);
+
+        // Pinned to version 7 of a tariff that has one (a version lost, say, to a storage restore).
+        var started = await session.Start(new StartSessionCommand(sessionId, chargerId, 1, "TAG", 0m, T0), new SessionTerms(new TariffRef(tariffId, 7), null, null, 22_000));
+        await session.Stop(new StopSessionCommand(sessionId, 5000m, T0.AddMinutes(60), "Local"), 0, []);
+        var completed = await session.WaitForCompletion(TimeSpan.FromSeconds(10));
+        var billed = await Eventually.Get(() => session.GetView(), v => v.Billed);
+        var billing = Grains.GetGrain<IBillingGrain>("billing");
+        var exported = await billing.CompletedSessions(new ExportQuery(day, day, chargerId));
+        var cdrs = await billing.CdrSessions(new ExportQuery(day, day, chargerId));
+
+        Assert.Equal(SessionStatus.Active, started.Status);
+        Assert.Equal(SessionStatus.Completed, completed.Status);
+        Assert.Equal(5000m, completed.EnergyWh);
+        Assert.Null(completed.Cost);
+        Assert.Contains($"tariff {tariffId} version 7 could not be found", billed.Review);
+        Assert.Contains(billed.Anomalies, a => a.Kind == AnomalyKind.TariffMissing);
+        Assert.Null(billed.InvoiceNumber);
+        Assert.Equal([sessionId], exported.Select(s => s.SessionId));
+        Assert.Empty(cdrs.Sessions);
+    }
 }

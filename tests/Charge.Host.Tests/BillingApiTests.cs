@@ -158,7 +158,7 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
     [Fact]
     public async Task A_credit_note_reverses_an_invoice_once_with_the_next_number()
     {
-        var (_, chargerId, _) = await Site();
+        var (siteId, chargerId, _) = await Site();
         var session = await Charge(chargerId, "RFID-CN", 8);
         var billing = new BillingService.BillingServiceClient(host.Channel);
 
@@ -178,6 +178,28 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         Assert.Equal(note["number"]!.GetValue<string>(), original["creditedBy"]!.GetValue<string>());
         Assert.True(string.CompareOrdinal(note["number"]!.GetValue<string>(), session.InvoiceNumber) > 0);
         Assert.Equal(StatusCode.FailedPrecondition, ofNote.StatusCode);
+
+        // The session, its CSV row and its CDRs say it was credited: OCPI's credit CDR follows the session's own.
+        var day = Date(T0);
+        var credited = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = session.SessionId });
+        var cdrs = (await Json($"/v1/cdrs?from={day}&to={day}&siteId={siteId}")).AsArray().Select(c => c!).ToList();
+        using var csv = await host.Http.GetAsync($"/v1/cdrs?from={day}&to={day}&siteId={siteId}&format=csv");
+        var rows = (await csv.Content.ReadAsStringAsync()).Split("\r\n");
+        var id = global::Charge.Gateway.Billing.CdrExport.OcpiId(session.SessionId);
+        var cdr = cdrs.Single(c => c["id"]!.GetValue<string>() == id);
+        var credit = cdrs.Single(c => c["id"]!.GetValue<string>() == id + "-C");
+        Assert.Equal(note["number"]!.GetValue<string>(), credited.CreditNoteNumber);
+        Assert.Equal(session.InvoiceNumber, cdr["invoice_reference_id"]!.GetValue<string>());
+        Assert.Null(cdr["credit"]);
+        Assert.True(credit["credit"]!.GetValue<bool>());
+        Assert.Equal(id, credit["credit_reference_id"]!.GetValue<string>());
+        Assert.Equal(note["number"]!.GetValue<string>(), credit["invoice_reference_id"]!.GetValue<string>());
+        Assert.Equal(-cdr["total_cost"]!["incl_vat"]!.GetValue<decimal>(), credit["total_cost"]!["incl_vat"]!.GetValue<decimal>());
+        Assert.Equal(-cdr["total_energy_cost"]!["excl_vat"]!.GetValue<decimal>(), credit["total_energy_cost"]!["excl_vat"]!.GetValue<decimal>());
+        Assert.Equal(cdr["total_energy"]!.GetValue<decimal>(), credit["total_energy"]!.GetValue<decimal>());
+        Assert.True(credit["id"]!.GetValue<string>().Length <= 39);
+        Assert.Equal("credit_note_number", rows[0].Split(',')[^1]);
+        Assert.Equal(note["number"]!.GetValue<string>(), rows.Single(r => r.StartsWith(session.SessionId, StringComparison.Ordinal)).Split(',')[^1]);
     }
 
     [Fact]

@@ -210,13 +210,46 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
         var point = Assert.Single(report.DailyRevenue);
         Assert.Equal((day, "5.4"), (point.Start, point.Amount.InclVat));
         Assert.Equal(HttpStatusCode.OK, csvStatus);
-        Assert.Equal($"date,scope,id,currency,sessions,energy_kwh,revenue_excl_vat,revenue_incl_vat\r\n{day},charger,'{chargerId},EUR,2,15,4.5,5.4\r\n", csv);
+        Assert.Equal("date,scope,id,currency,sessions,energy_kwh,revenue_excl_vat,revenue_incl_vat,credited_excl_vat,credited_incl_vat,credited_sessions\r\n"
+            + $"{day},charger,'{chargerId},EUR,2,15,4.5,5.4,0,0,0\r\n", csv);
         Assert.Equal([first.InvoiceNumber], ofCustomer.Invoices.Select(i => i.Number));
         Assert.Equal(("INVOICE", customerId, "3.6"), (ofCustomer.Invoices[0].Kind, ofCustomer.Invoices[0].CustomerId, ofCustomer.Invoices[0].Total.InclVat));
         Assert.Equal([second.InvoiceNumber], ofStranger.Invoices.Select(i => i.Number));
         Assert.Equal(ofCustomer.Invoices, driversOwn.Invoices);
         Assert.Equal(StatusCode.PermissionDenied, someoneElses.StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, badMonth.StatusCode);
+
+        // A credit note takes the credited session's revenue back, on the day it counted, and says so.
+        var note = JsonNode.Parse((await billing.CreditInvoiceAsync(new CreditInvoiceRequest { Number = second.InvoiceNumber, Reason = "Charger fault" })).Data.ToStringUtf8())!;
+        await billing.CreditInvoiceAsync(new CreditInvoiceRequest { Number = second.InvoiceNumber, Reason = "Charger fault" });
+        var afterCredit = await reports.GetUsageReportAsync(new UsageReportRequest { Scope = "charger", Id = chargerId, From = day, To = day });
+        var (_, csvAfter) = await Get($"/v1/reports/revenue?scope=charger&id={chargerId}&from={day}&to={day}");
+        var net = Assert.Single(afterCredit.Revenue);
+        Assert.Equal(("3", "3.6", 2, "1.5", "1.8", 1), (net.Amount.ExclVat, net.Amount.InclVat, net.Sessions, net.Credited.ExclVat, net.Credited.InclVat, net.CreditedSessions));
+        Assert.Equal((day, "3.6"), (afterCredit.DailyRevenue.Single().Start, afterCredit.DailyRevenue.Single().Amount.InclVat));
+        Assert.EndsWith($"{day},charger,'{chargerId},EUR,2,15,3,3.6,1.5,1.8,1\r\n", csvAfter);
+
+        // An operator lists the whole month a page at a time; a driver cannot.
+        var listed = new List<Charge.Api.V1.InvoiceSummary>();
+        var token = "";
+        do
+        {
+            var page = await billing.ListInvoicesAsync(new ListInvoicesRequest { Month = month, PageSize = 2, PageToken = token });
+            Assert.True(page.Invoices.Count <= 2);
+            listed.AddRange(page.Invoices);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        var notOperator = await Assert.ThrowsAsync<RpcException>(() => billing.ListInvoicesAsync(new ListInvoicesRequest { Month = month },
+            TestSecurity.Header(TestSecurity.Bearer(host.Security.Token("driver", "d", [member])))).ResponseAsync);
+        var numbers = listed.Select(i => i.Number).ToList();
+        Assert.Equal(numbers.Order(StringComparer.Ordinal), numbers);
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+        Assert.Contains(first.InvoiceNumber, numbers);
+        var credited = listed.Single(i => i.Number == second.InvoiceNumber);
+        Assert.Equal(note["number"]!.GetValue<string>(), credited.CreditedBy);
+        Assert.Equal(("CREDIT_NOTE", second.InvoiceNumber, "-1.8"), listed.Where(i => i.Number == credited.CreditedBy).Select(i => (i.Kind, i.Reverses, i.Total.InclVat)).Single());
+        Assert.Equal(StatusCode.PermissionDenied, notOperator.StatusCode);
     }
 
     [Fact]

@@ -11,7 +11,11 @@ namespace Charge.Host.Tests;
 /// <summary>Invoicing per id_tag per month: sessions collect on the month's statement until the operator closes it.</summary>
 public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClassFixture<MonthlyBillingHostFixture>
 {
-    private static readonly DateTime LastMonth = new DateTime(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 10, 0, 0, DateTimeKind.Utc).AddMonths(-1).AddDays(2);
+    // Each test closes a month of its own: a closed month takes no new account, so tests must not share one.
+    private static readonly DateTime LastMonth = MonthsBack(1);
+
+    private static DateTime MonthsBack(int months) =>
+        new DateTime(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 10, 0, 0, DateTimeKind.Utc).AddMonths(-months).AddDays(2);
 
     private StationService.StationServiceClient Station => new(host.Channel);
 
@@ -76,6 +80,7 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
     [Fact]
     public async Task A_customers_tags_share_one_monthly_statement_addressed_to_the_customer()
     {
+        var month = MonthsBack(2);
         var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
         var tariffId = $"T-{Guid.NewGuid():N}"[..12];
         var customerId = $"C-{Guid.NewGuid():N}"[..12];
@@ -92,9 +97,9 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         }
 
         await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
-        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(LastMonth.AddDays(-40)) });
-        var first = await Charge(chargerId, tags[0], 10, LastMonth.AddDays(3));
-        var second = await Charge(chargerId, tags[1], 5, LastMonth.AddDays(4));
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(month.AddDays(-40)) });
+        var first = await Charge(chargerId, tags[0], 10, month.AddDays(3));
+        var second = await Charge(chargerId, tags[1], 5, month.AddDays(4));
         var sessions = new SessionService.SessionServiceClient(host.Channel);
         foreach (var id in new[] { first.SessionId, second.SessionId })
         {
@@ -102,7 +107,7 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         }
 
         var billing = new BillingService.BillingServiceClient(host.Channel);
-        var closed = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = LastMonth.ToString("yyyy-MM", CultureInfo.InvariantCulture) });
+        var closed = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = month.ToString("yyyy-MM", CultureInfo.InvariantCulture) });
         var invoices = new List<JsonNode>();
         foreach (var number in closed.InvoiceNumbers)
         {
@@ -118,5 +123,75 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         Assert.Equal((5.00m, 6.04m), (statement["total"]!["exclVat"]!.ExactDecimal(), statement["total"]!["inclVat"]!.ExactDecimal()));
         var vat = Assert.Single(statement["vatBreakdown"]!.AsArray());
         Assert.Equal((21m, 5.00m, 6.04m), (vat!["ratePercent"]!.ExactDecimal(), vat["amount"]!["exclVat"]!.ExactDecimal(), vat["amount"]!["inclVat"]!.ExactDecimal()));
+    }
+
+    [Fact]
+    public async Task A_session_that_completes_after_its_month_was_closed_is_invoiced_alone_even_for_a_new_account()
+    {
+        var month = MonthsBack(3);
+        var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
+        var tariffId = $"T-{Guid.NewGuid():N}"[..12];
+        var known = $"K-{Guid.NewGuid():N}"[..10];
+        var newcomer = $"N-{Guid.NewGuid():N}"[..10];
+        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.25,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
+        {
+            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
+        }
+
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(month.AddDays(-40)) });
+        var sessions = new SessionService.SessionServiceClient(host.Channel);
+        async Task<Session> Billed(Session s) =>
+            await global::Charge.Tests.Eventually.Get(() => sessions.GetSessionAsync(new GetSessionRequest { SessionId = s.SessionId }).ResponseAsync, x => x.Billed, TimeSpan.FromSeconds(20));
+        var first = await Billed(await Charge(chargerId, known, 10, month));
+        var billing = new BillingService.BillingServiceClient(host.Channel);
+        var closed = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = month.ToString("yyyy-MM", CultureInfo.InvariantCulture) });
+
+        // Both start in the closed month and complete after the close: one of a known account, one of an account the
+        // month never saw (before, it went onto a statement nobody would close again and was never invoiced).
+        var lateKnown = await Billed(await Charge(chargerId, known, 4, month.AddDays(5)));
+        var lateNew = await Billed(await Charge(chargerId, newcomer, 6, month.AddDays(6)));
+        var again = await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = month.ToString("yyyy-MM", CultureInfo.InvariantCulture) });
+        var ofNew = JsonNode.Parse((await billing.GetInvoiceAsync(new GetInvoiceRequest { Number = lateNew.InvoiceNumber })).Data.ToStringUtf8())!;
+
+        Assert.Equal("", first.InvoiceNumber);
+        Assert.Single(closed.InvoiceNumbers);
+        Assert.NotEqual("", lateKnown.InvoiceNumber);
+        Assert.NotEqual("", lateNew.InvoiceNumber);
+        Assert.Equal(lateNew.SessionId, ofNew["sessionId"]!.GetValue<string>());
+        // 6 kWh x 0.25 = 1.50 excl., 1.815 -> 1.82 incl.
+        Assert.Equal((1.50m, 1.82m), (ofNew["total"]!["exclVat"]!.ExactDecimal(), ofNew["total"]!["inclVat"]!.ExactDecimal()));
+        Assert.Equal(closed.InvoiceNumbers, again.InvoiceNumbers);
+    }
+
+    [Fact]
+    public async Task Crediting_a_monthly_invoice_marks_each_of_its_sessions_credited()
+    {
+        var month = MonthsBack(4);
+        var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
+        var tariffId = $"T-{Guid.NewGuid():N}"[..12];
+        var tag = $"M-{Guid.NewGuid():N}"[..10];
+        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.25,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
+        {
+            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
+        }
+
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(month.AddDays(-40)) });
+        var sessions = new SessionService.SessionServiceClient(host.Channel);
+        var ids = new List<string>();
+        foreach (var day in new[] { 0, 1 })
+        {
+            var s = await Charge(chargerId, tag, 5, month.AddDays(day));
+            await global::Charge.Tests.Eventually.Get(() => sessions.GetSessionAsync(new GetSessionRequest { SessionId = s.SessionId }).ResponseAsync, x => x.Billed, TimeSpan.FromSeconds(20));
+            ids.Add(s.SessionId);
+        }
+
+        var billing = new BillingService.BillingServiceClient(host.Channel);
+        var number = Assert.Single((await billing.CloseBillingPeriodAsync(new CloseBillingPeriodRequest { Period = month.ToString("yyyy-MM", CultureInfo.InvariantCulture) })).InvoiceNumbers);
+        var note = JsonNode.Parse((await billing.CreditInvoiceAsync(new CreditInvoiceRequest { Number = number, Reason = "Goodwill" })).Data.ToStringUtf8())!;
+        var credited = await Task.WhenAll(ids.Select(id => sessions.GetSessionAsync(new GetSessionRequest { SessionId = id }).ResponseAsync));
+
+        Assert.All(credited, s => Assert.Equal(note["number"]!.GetValue<string>(), s.CreditNoteNumber));
     }
 }

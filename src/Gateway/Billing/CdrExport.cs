@@ -9,9 +9,50 @@ namespace Charge.Gateway.Billing;
 /// <summary>Completed sessions as OCPI 2.2.1 CDRs and as CSV rows. Pure.</summary>
 public static class CdrExport
 {
-    /// <summary>The export's OCPI 2.2.1 CDR objects as a JSON array.</summary>
+    /// <summary>
+    /// The export's OCPI 2.2.1 CDR objects as a JSON array: each priced session's CDR, followed by its credit CDR when a
+    /// credit note reversed its invoice.
+    /// </summary>
     public static string Cdrs(CdrExportData data) =>
-        new JsonArray([.. data.Sessions.Select(s => (JsonNode)Cdr(s, data.Party))]).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        new JsonArray([.. data.Sessions.SelectMany(s => Records(s, data.Party))]).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
+    private static IEnumerable<JsonNode> Records(CdrSession session, CdrParty party)
+    {
+        yield return Cdr(session, party);
+        if (session.Session.CreditNoteNumber is not null)
+        {
+            yield return CreditCdr(session, party);
+        }
+    }
+
+    /// <summary>
+    /// OCPI's credit CDR for a credited session: the session's CDR with every cost negated, <c>credit</c> true and
+    /// <c>credit_reference_id</c> the CDR it reverses; its id is that CDR's with "-C" (OCPI leaves a credit CDR 39
+    /// characters for exactly this), and it refers to the credit note as its invoice.
+    /// </summary>
+    public static JsonObject CreditCdr(CdrSession context, CdrParty billing)
+    {
+        var original = Cdr(context, billing);
+        var id = original["id"]!.GetValue<string>();
+        foreach (var field in new[] { "total_cost", "total_fixed_cost", "total_energy_cost", "total_time_cost", "total_parking_cost" })
+        {
+            var price = original[field]!.AsObject();
+            original[field] = new JsonObject
+            {
+                ["excl_vat"] = Negated(price["excl_vat"]!),
+                ["incl_vat"] = Negated(price["incl_vat"]!),
+            };
+        }
+
+        original["id"] = id + "-C";
+        original["credit"] = true;
+        original["credit_reference_id"] = id;
+        original["invoice_reference_id"] = context.Session.CreditNoteNumber;
+        return original;
+    }
+
+    private static JsonNode Negated(JsonNode number) =>
+        Exact(-decimal.Parse(number.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture));
 
     /// <summary>An OCPI 2.2.1 CDR object. Only priced sessions have one (a CDR's total_cost and currency are required).</summary>
     public static JsonObject Cdr(CdrSession context, CdrParty billing)
@@ -64,6 +105,11 @@ public static class CdrExport
             ["total_parking_cost"] = Price(cost.CostOf(TariffDimension.ParkingTime)),
             ["last_updated"] = Utc(s.StoppedAt!.Value),
         };
+        if (s.InvoiceNumber is { } invoice)
+        {
+            cdr["invoice_reference_id"] = invoice;
+        }
+
         return cdr;
     }
 
@@ -94,7 +140,7 @@ public static class CdrExport
         "session_id", "charger_id", "site_id", "connector_id", "id_tag", "start_utc", "stop_utc", "local_start", "local_stop", "time_zone",
         "energy_kwh", "duration_minutes", "stop_reason", "tariff_id", "tariff_version", "currency",
         "energy_cost_excl_vat", "time_cost_excl_vat", "parking_cost_excl_vat", "flat_cost_excl_vat",
-        "total_excl_vat", "total_incl_vat", "invoice_number",
+        "total_excl_vat", "total_incl_vat", "invoice_number", "credit_note_number",
     ];
 
     public static string CsvRow(SessionView s)
@@ -110,6 +156,7 @@ public static class CdrExport
             s.Tariff?.TariffId ?? "", s.Tariff?.Version.ToString(CultureInfo.InvariantCulture) ?? "", s.Cost?.Currency ?? "",
             Cost(TariffDimension.Energy), Cost(TariffDimension.Time), Cost(TariffDimension.ParkingTime), Cost(TariffDimension.Flat),
             s.Cost is { } total ? Text(total.TotalRounded.ExclVat) : "", s.Cost is { } t2 ? Text(t2.TotalRounded.InclVat) : "", s.InvoiceNumber ?? "",
+            s.CreditNoteNumber ?? "",
         ];
         return string.Join(',', values.Select(Quote));
     }

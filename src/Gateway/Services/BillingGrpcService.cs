@@ -42,9 +42,9 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     {
         var customerId = OptionalId(request.CustomerId, "customer_id");
         var idTag = OptionalId(request.IdTag, "id_tag");
-        if ((customerId is null) == (idTag is null))
+        if (customerId is not null && idTag is not null)
         {
-            throw Invalid("give exactly one of customer_id and id_tag");
+            throw Invalid("give at most one of customer_id and id_tag");
         }
 
         if (!System.Text.RegularExpressions.Regex.IsMatch(request.Month, "^[0-9]{4}-(0[1-9]|1[0-2])\\z"))
@@ -57,14 +57,31 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
         {
             Access.EnsureOwnIdTag(caller, idTag);
         }
-        else if (!caller.IsOperator() && caller.CustomerId() != customerId)
+        else if (customerId is null ? !caller.IsOperator() : !caller.IsOperator() && caller.CustomerId() != customerId)
         {
-            throw Access.Denied($"customer '{customerId}' is not this caller's");
+            throw customerId is null
+                ? Access.Denied("only operators list every document of a month; give customer_id or id_tag")
+                : Access.Denied($"customer '{customerId}' is not this caller's");
         }
 
-        var key = idTag is not null ? IInvoiceIndexGrain.IdTagKey(idTag, request.Month) : IInvoiceIndexGrain.CustomerKey(customerId!, request.Month);
-        var response = new ListInvoicesResponse();
-        response.Invoices.AddRange((await grains.GetGrain<IInvoiceIndexGrain>(key).List()).Select(i => new Api.V1.InvoiceSummary
+        var size = Paging.Size(request.PageSize);
+        var after = Paging.After(request.PageToken);
+        IReadOnlyList<Grains.Interfaces.InvoiceSummary> page;
+        if (customerId is null && idTag is null)
+        {
+            page = await grains.GetGrain<IBillingGrain>("billing").Invoices(request.Month, after, size + 1);
+        }
+        else
+        {
+            var key = idTag is not null ? IInvoiceIndexGrain.IdTagKey(idTag, request.Month) : IInvoiceIndexGrain.CustomerKey(customerId!, request.Month);
+            page = [.. (await grains.GetGrain<IInvoiceIndexGrain>(key).List())
+                .Where(i => after is null || string.CompareOrdinal(i.Number, after) > 0)
+                .OrderBy(i => i.Number, StringComparer.Ordinal)
+                .Take(size + 1)];
+        }
+
+        var response = new ListInvoicesResponse { NextPageToken = Paging.Next(page.Take(size).LastOrDefault()?.Number, page.Count > size) };
+        response.Invoices.AddRange(page.Take(size).Select(i => new Api.V1.InvoiceSummary
         {
             Number = i.Number,
             Kind = i.Kind == InvoiceKind.CreditNote ? "CREDIT_NOTE" : "INVOICE",
@@ -76,6 +93,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
             Total = CostMapping.Exact(i.Total),
             Period = i.Period ?? "",
             Reverses = i.Reverses ?? "",
+            CreditedBy = i.CreditedBy ?? "",
         }));
         return response;
     }

@@ -41,6 +41,8 @@ public static class Mapping
             SiteId = v.SiteId ?? "",
             TimeZone = v.TimeZone,
             InvoiceNumber = v.InvoiceNumber ?? "",
+            CreditNoteNumber = v.CreditNoteNumber ?? "",
+            Review = v.Review ?? "",
             Billed = v.Billed,
             LocalStart = Local(v.StartedAt, v.TimeZone),
             LocalStop = v.StoppedAt is { } stopAt ? Local(stopAt, v.TimeZone) : "",

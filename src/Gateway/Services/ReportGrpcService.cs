@@ -30,7 +30,8 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
     {
         var scope = Scope(request);
         var (from, to) = DateRange(request.From, request.To);
-        var csv = new System.Text.StringBuilder("date,scope,id,currency,sessions,energy_kwh,revenue_excl_vat,revenue_incl_vat\r\n");
+        var csv = new System.Text.StringBuilder(
+            "date,scope,id,currency,sessions,energy_kwh,revenue_excl_vat,revenue_incl_vat,credited_excl_vat,credited_incl_vat,credited_sessions\r\n");
         foreach (var row in await Reports.Revenue(scope, from, to))
         {
             var r = row.Revenue;
@@ -39,6 +40,7 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
             [
                 Text(row.Date), row.Scope.Kind, row.Scope.Id ?? "", r.Currency, r.Sessions.ToString(CultureInfo.InvariantCulture),
                 CostMapping.Text(r.EnergyWh / 1000m), CostMapping.Text(r.Amount.ExclVat), CostMapping.Text(r.Amount.InclVat),
+                CostMapping.Text(r.Credited.ExclVat), CostMapping.Text(r.Credited.InclVat), r.CreditedSessions.ToString(CultureInfo.InvariantCulture),
             ];
             csv.Append(string.Join(',', fields.Select(Billing.CdrExport.Quote))).Append("\r\n");
         }
@@ -127,6 +129,8 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         EnergyKwh = D(r.EnergyWh / 1000m),
         PerKwh = CostMapping.Exact(new Charge.Grains.Interfaces.Tariffs.Money(
             Math.Round(r.PerKwh.ExclVat, 4, MidpointRounding.AwayFromZero), Math.Round(r.PerKwh.InclVat, 4, MidpointRounding.AwayFromZero))),
+        Credited = CostMapping.Exact(r.Credited),
+        CreditedSessions = r.CreditedSessions,
     };
 
     private static Api.V1.UsageReport ToApi(DomainUsageReport r)

@@ -27,6 +27,8 @@ public readonly record struct Money(
     public static readonly Money Zero = new(0m, 0m);
 
     public static Money operator +(Money a, Money b) => new(a.ExclVat + b.ExclVat, a.InclVat + b.InclVat);
+
+    public static Money operator -(Money a, Money b) => new(a.ExclVat - b.ExclVat, a.InclVat - b.InclVat);
 }
 
 /// <summary>What one dimension of a session costs, and the volume billed for it (after step_size).</summary>

@@ -17,7 +17,7 @@ public static class InvoiceBuilder
     public static BillTo BillTo(CustomerView customer) => new(customer.CustomerId, customer.Info.Name, customer.Info.Email,
         customer.Info.Address, customer.Info.City, customer.Info.PostalCode, customer.Info.Country, customer.Info.VatId);
 
-    public static Invoice ForSession(string number, SessionView session, Tariff tariff, string? siteName, Seller seller, BillTo? billTo, DateTime issuedAt)
+    public static Invoice ForSession(string number, SessionView session, ImmutableArray<string> tariffExplained, SiteInfo? site, Seller seller, BillTo? billTo, DateTime issuedAt)
     {
         var cost = session.Cost ?? throw new InvalidOperationException($"session {session.SessionId} has no price");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
@@ -32,7 +32,8 @@ public static class InvoiceBuilder
             ChargerId = session.ChargerId,
             ConnectorId = session.ConnectorId,
             SiteId = session.SiteId,
-            SiteName = siteName,
+            SiteName = site?.Name,
+            SiteAddress = site is null ? "" : SiteAddress(site),
             IdTag = session.IdTag,
             TimeZone = session.TimeZone,
             LocalStart = LocalTime.Iso(session.StartedAt, zone),
@@ -43,7 +44,7 @@ public static class InvoiceBuilder
             MinorUnits = cost.MinorUnits,
             TariffId = session.Tariff?.TariffId,
             TariffVersion = session.Tariff?.Version,
-            TariffExplained = [.. TariffExplainer.Explain(tariff)],
+            TariffExplained = tariffExplained,
             Lines = lines,
             Total = cost.TotalRounded,
             Seller = seller.Name,
@@ -117,7 +118,7 @@ public static class InvoiceBuilder
     }
 
     /// <summary>What a monthly invoice says of one session: where and when, energy, and its exact total.</summary>
-    public static StatementEntry Entry(SessionView session, Tariff tariff, string? siteName)
+    public static StatementEntry Entry(SessionView session, ImmutableArray<string> tariffExplained, string? siteName)
     {
         var cost = session.Cost ?? throw new InvalidOperationException($"session {session.SessionId} has no price");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone);
@@ -125,8 +126,12 @@ public static class InvoiceBuilder
         var description = $"{LocalTime.Iso(session.StartedAt, zone)[..16].Replace('T', ' ')} {where}: {(session.EnergyWh / 1000m).ToString("0.000", CultureInfo.InvariantCulture)} kWh";
         var lines = Lines(cost);
         return new StatementEntry(session.SessionId, description, session.EnergyWh / 1000m, cost.Currency, cost.MinorUnits, cost.Total,
-            $"{session.Tariff?.TariffId} v{session.Tariff?.Version}", [.. TariffExplainer.Explain(tariff)], Exact(lines));
+            $"{session.Tariff?.TariffId} v{session.Tariff?.Version}", tariffExplained, Exact(lines));
     }
+
+    /// <summary>Where the site is, on one line: "Kade 1, 1011AB Amsterdam, NLD" (parts left empty are left out).</summary>
+    public static string SiteAddress(SiteInfo site) =>
+        string.Join(", ", new[] { site.Address, $"{site.PostalCode} {site.City}".Trim(), site.Country }.Where(p => p.Length > 0));
 
     /// <summary>
     /// One account's month (an id_tag's, or a customer's for all its tags): a line per session at its exact price;

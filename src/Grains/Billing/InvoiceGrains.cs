@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -57,8 +58,10 @@ public sealed record InvoiceState
 
 /// <summary>Issued once and read now and then: an idle document leaves memory after minutes, not the default hours.</summary>
 [CollectionAgeLimit(Minutes = 10)]
-public sealed class InvoiceGrain(
-    [PersistentState("invoice", StorageNames.Charge)] IPersistentState<InvoiceState> state, IOptions<BillingOptions> options) : Grain, IInvoiceGrain
+public sealed partial class InvoiceGrain(
+    [PersistentState("invoice", StorageNames.Charge)] IPersistentState<InvoiceState> state, IOptions<BillingOptions> options, IInvoiceRegister register,
+    ILogger<InvoiceGrain> logger)
+    : Grain, IInvoiceGrain
 {
     public async Task<Invoice> Issue(Invoice invoice)
     {
@@ -87,12 +90,15 @@ public sealed class InvoiceGrain(
         return invoice;
     }
 
-    /// <summary>Lists the document under its id_tag's and its customer's month of issue (in the billing calendar).</summary>
-    private Task Index(Invoice invoice)
+    /// <summary>
+    /// Lists the document under its month of issue (in the billing calendar): in the network's register, and under its
+    /// id_tag's and its customer's month.
+    /// </summary>
+    private async Task Index(Invoice invoice)
     {
-        var month = LocalTime.Of(invoice.IssuedAt, TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone))
-            .ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var month = Month(invoice);
         var summary = InvoiceSummary.Of(invoice);
+        await Register(month, summary);
         var keys = new List<string>();
         if (invoice.IdTag.Length > 0)
         {
@@ -104,29 +110,50 @@ public sealed class InvoiceGrain(
             keys.Add(IInvoiceIndexGrain.CustomerKey(to.CustomerId, month));
         }
 
-        return Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<IInvoiceIndexGrain>(k).Add(summary)));
+        await Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<IInvoiceIndexGrain>(k).Add(summary)));
     }
+
+    private string Month(Invoice invoice) => LocalTime.Of(invoice.IssuedAt, TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone))
+        .ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    private Task Register(string month, InvoiceSummary summary) => DurableWrite.OrUnavailable(
+        async () => { await register.RecordAsync(month, summary); return true; },
+        e => LogRegisterFailed(e, summary.Number),
+        "storage is unavailable: the document is stored but not yet listed; retry",
+        "invoices");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invoice {Number}: the month's register was not written")]
+    private partial void LogRegisterFailed(Exception e, string number);
 
     public Task<Invoice?> Get() => Task.FromResult(state.State.Invoice);
 
     public async Task<Invoice> MarkCredited(string creditNoteNumber)
     {
         var invoice = state.State.Invoice ?? throw ChargeException.NotFound($"invoice {this.GetPrimaryKeyString()} does not exist");
-        if (invoice.CreditedBy is { } already)
+        if (invoice.CreditedBy is { } already && already != creditNoteNumber)
         {
-            return already == creditNoteNumber ? invoice : throw ChargeException.FailedPrecondition($"invoice {invoice.Number} is already credited by {already}");
+            throw ChargeException.FailedPrecondition($"invoice {invoice.Number} is already credited by {already}");
         }
 
-        state.State.Invoice = invoice with { CreditedBy = creditNoteNumber };
-        await state.WriteOrUnavailable(GrainContext);
-        return state.State.Invoice;
+        if (invoice.CreditedBy is null)
+        {
+            state.State.Invoice = invoice = invoice with { CreditedBy = creditNoteNumber };
+            await state.WriteOrUnavailable(GrainContext);
+        }
+
+        // Again on a retry: the month's list shows the invoice as credited once this returns.
+        await Register(Month(invoice), InvoiceSummary.Of(invoice));
+        return invoice;
     }
 }
 
 /// <summary>Credit notes, exports and renderings. Stateless: documents live in invoice grains, numbers in series grains.</summary>
 [StatelessWorker]
-public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchive archive, TimeProvider time) : Grain, IBillingGrain
+public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchive archive, IInvoiceRegister register, TimeProvider time) : Grain, IBillingGrain
 {
+    public Task<ImmutableArray<InvoiceSummary>> Invoices(string month, string? after, int take) =>
+        DurableWrite.OrUnavailable(() => register.ListAsync(month, after, take), _ => { }, "storage is unavailable: the invoices cannot be listed; retry", "invoices");
+
     public async Task<Invoice> CreditInvoice(string invoiceNumber, string reason)
     {
         var invoiceGrain = GrainFactory.GetGrain<IInvoiceGrain>(invoiceNumber);
@@ -140,7 +167,9 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
         var (series, year) = Series(options.Value, time.GetUtcNow().UtcDateTime);
         if (invoice.CreditedBy is { } done)
         {
-            // Already credited (a retry after a failure, or a second request): the same credit note.
+            // Already credited (a retry after a failure, or a second request): the same credit note, and whatever of
+            // its follow-up the failure left undone.
+            await CreditSessions(invoice, done);
             await GrainFactory.GetGrain<IInvoiceNumberGrain>(SeriesOf(done)).Confirm(documentId);
             return (await GrainFactory.GetGrain<IInvoiceGrain>(done).Get())!;
         }
@@ -149,8 +178,16 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
         var number = InvoiceBuilder.Number(options.Value.InvoicePrefix, year, await numbers.Reserve(documentId));
         var note = await GrainFactory.GetGrain<IInvoiceGrain>(number).Issue(InvoiceBuilder.CreditNote(number, invoice, reason, time.GetUtcNow().UtcDateTime));
         await invoiceGrain.MarkCredited(number);
+        await CreditSessions(invoice, number);
         await numbers.Confirm(documentId);
         return note;
+    }
+
+    /// <summary>Each session the invoice billed (one, or a month's) leaves the revenue figures and is marked credited.</summary>
+    private Task CreditSessions(Invoice invoice, string creditNote)
+    {
+        IEnumerable<string> sessions = invoice.Period is null ? [invoice.SessionId] : invoice.SessionIds;
+        return Task.WhenAll(sessions.Select(id => GrainFactory.GetGrain<ISettlementGrain>(id).Credit(creditNote)));
     }
 
     /// <summary>The series of the current year in the billing time zone: "{operator}:{year}".</summary>
@@ -236,15 +273,19 @@ public sealed class BillingGrain(IOptions<BillingOptions> options, ISessionArchi
         }
 
         // Accounts: id_tags without a customer, and "customer:{id}" for customers' tags.
-        var accounts = await GrainFactory.GetGrain<IBillingPeriodGrain>(period).IdTags();
+        // Closed first, so no account joins after the list is read: a later session is invoiced alone.
+        var accounts = await GrainFactory.GetGrain<IBillingPeriodGrain>(period).Close();
         var numbers = ImmutableArray.CreateBuilder<string>(accounts.Length);
         foreach (var account in accounts)
         {
             // One at a time: numbers follow the accounts' order, and a failure leaves the rest for the retry.
-            numbers.Add(await GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(account, period)).Close());
+            if (await GrainFactory.GetGrain<IMonthlyStatementGrain>(IMonthlyStatementGrain.Key(account, period)).Close() is { } number)
+            {
+                numbers.Add(number);
+            }
         }
 
-        return numbers.MoveToImmutable();
+        return numbers.ToImmutable();
     }
 }
 

@@ -14,6 +14,9 @@ public sealed record StatementState
     [Id(1)] public string? Number { get; set; }
     [Id(2)] public string? Series { get; set; }
     [Id(3)] public bool Issued { get; set; }
+
+    /// <summary>Closed without an invoice: it had no session when the month was closed.</summary>
+    [Id(4)] public bool ClosedEmpty { get; set; }
 }
 
 /// <summary>One id_tag's month: collects its priced sessions, then issues one invoice with a line per session.</summary>
@@ -37,24 +40,37 @@ public sealed class MonthlyStatementGrain(
             return true;
         }
 
-        if (state.State.Number is not null)
+        if (state.State.Number is not null || state.State.ClosedEmpty)
+        {
+            return false;
+        }
+
+        // Joined first: a month closed before this account joined invoices the session alone. A close that listed the
+        // account waits for this turn to end (the grain takes one call at a time), so it finds the entry stored.
+        if (!await GrainFactory.GetGrain<IBillingPeriodGrain>(Period).Join(Account))
         {
             return false;
         }
 
         state.State.Entries[entry.SessionId] = entry;
         await state.WriteOrUnavailable(GrainContext);
-        await GrainFactory.GetGrain<IBillingPeriodGrain>(Period).Add(Account);
         return true;
     }
 
-    public async Task<string> Close()
+    public async Task<string?> Close()
     {
         if (state.State.Number is null)
         {
             if (state.State.Entries.Count == 0)
             {
-                throw ChargeException.FailedPrecondition($"{Account} has no sessions in {Period}");
+                // Joined, then the entry's write failed: nothing to invoice, and nothing may join this month any more.
+                if (!state.State.ClosedEmpty)
+                {
+                    state.State.ClosedEmpty = true;
+                    await state.WriteOrUnavailable(GrainContext);
+                }
+
+                return null;
             }
 
             var (series, year) = BillingGrain.Series(options.Value, time.GetUtcNow().UtcDateTime);
@@ -84,16 +100,36 @@ public sealed class MonthlyStatementGrain(
 public sealed record BillingPeriodState
 {
     [Id(0)] public HashSet<string> IdTags { get; set; } = [];
+
+    [Id(1)] public bool Closed { get; set; }
 }
 
 public sealed class BillingPeriodGrain([PersistentState("period", StorageNames.Charge)] IPersistentState<BillingPeriodState> state) : Grain, IBillingPeriodGrain
 {
-    public async Task Add(string idTag)
+    public async Task<bool> Join(string account)
     {
-        if (state.State.IdTags.Add(idTag))
+        if (state.State.Closed)
+        {
+            return false;
+        }
+
+        if (state.State.IdTags.Add(account))
         {
             await state.WriteOrUnavailable(GrainContext);
         }
+
+        return true;
+    }
+
+    public async Task<ImmutableArray<string>> Close()
+    {
+        if (!state.State.Closed)
+        {
+            state.State.Closed = true;
+            await state.WriteOrUnavailable(GrainContext);
+        }
+
+        return await IdTags();
     }
 
     public Task<ImmutableArray<string>> IdTags() => Task.FromResult(state.State.IdTags.Order(StringComparer.Ordinal).ToImmutableArray());

@@ -30,6 +30,12 @@ public sealed record SettlementState
 
     /// <summary>Whether the usage shards were told this session will not be sent again (they drop it from their in-flight lists).</summary>
     [Id(6)] public bool UsageReleased { get; set; }
+
+    /// <summary>The credit note that reversed the session's invoice, once its revenue is taken back in the usage figures.</summary>
+    [Id(7)] public string? CreditNote { get; set; }
+
+    /// <summary>Whether the usage shards were told the credit will not be sent again, and the session marked credited.</summary>
+    [Id(8)] public bool CreditDone { get; set; }
 }
 
 /// <summary>
@@ -86,6 +92,69 @@ public sealed partial class SettlementGrain(
         return new Settlement(State.OnStatement ? null : State.InvoiceNumber);
     }
 
+    public async Task Credit(string creditNoteNumber)
+    {
+        if (State.CreditNote is { } earlier && earlier != creditNoteNumber)
+        {
+            throw ChargeException.FailedPrecondition($"session {this.GetPrimaryKeyString()} is already credited by {earlier}");
+        }
+
+        if (State.CreditDone)
+        {
+            return;
+        }
+
+        var session = await GrainFactory.GetGrain<ISessionGrain>(this.GetPrimaryKeyString()).GetView();
+        if (!State.UsageRecorded)
+        {
+            throw ChargeException.FailedPrecondition($"session {session.SessionId} is not settled yet; only billed revenue is credited");
+        }
+
+        var key = CreditKey(session.SessionId);
+        if (State.CreditNote is null)
+        {
+            // Counted on the day the session's revenue is, under a key of its own: a shard holds it in flight like a
+            // session, so a retry after a failure before the write below does not take it back twice.
+            if (session.Cost is { } cost)
+            {
+                await CreditUsage(session, (grain, day) => grain.Record(Taken(key, day, cost)));
+            }
+
+            State.CreditNote = creditNoteNumber;
+            await Persist();
+        }
+
+        await CreditUsage(session, (grain, _) => grain.Release(key));
+        await GrainFactory.GetGrain<ISessionGrain>(session.SessionId).MarkCredited(creditNoteNumber);
+        State.CreditDone = true;
+        await Persist();
+    }
+
+    private static string CreditKey(string sessionId) => $"credit|{sessionId}";
+
+    private static UsageContribution Taken(string key, DateOnly day, Interfaces.Tariffs.CostBreakdown cost) =>
+        new(key, false, 0m, 0, [.. new decimal[UsageDay.Hours]], [.. new long[UsageDay.Hours]],
+            CurrencyRevenue.Credit(cost.Currency, cost.TotalRounded));
+
+    /// <summary>The credit goes to the local day the session started (where its revenue counts), in every scope it counted in.</summary>
+    private Task CreditUsage(SessionView session, Func<IUsageDayGrain, DateOnly, Task> call)
+    {
+        var day = DateOnly.FromDateTime(LocalTime.Of(session.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone)));
+        return Task.WhenAll(Scopes(session).Select(scope =>
+            call(GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, day, IUsageDayGrain.ShardOf(scope, session.SessionId))), day)));
+    }
+
+    private static List<string> Scopes(SessionView session)
+    {
+        var scopes = new List<string> { UsageScope.OfNetwork.Key, new UsageScope(UsageScope.Charger, session.ChargerId).Key };
+        if (session.SiteId is { } site)
+        {
+            scopes.Add(new UsageScope(UsageScope.Site, site).Key);
+        }
+
+        return scopes;
+    }
+
     /// <summary>
     /// The session's part in each local day it touched, for its charger, its site and the network, each to the shard
     /// of its day the session hashes to.
@@ -96,12 +165,7 @@ public sealed partial class SettlementGrain(
         var revenue = session.Cost is { } cost ? new CurrencyRevenue(cost.Currency, cost.TotalRounded, 1, session.EnergyWh) : null;
         var days = Analytics.UsageAttribution.Split(session.SessionId, session.StartedAt, session.StoppedAt!.Value, session.EnergyWh, session.Slots,
             TimeZoneInfo.FindSystemTimeZoneById(session.TimeZone), revenue);
-        var scopes = new List<string> { UsageScope.OfNetwork.Key, new UsageScope(UsageScope.Charger, session.ChargerId).Key };
-        if (session.SiteId is { } site)
-        {
-            scopes.Add(new UsageScope(UsageScope.Site, site).Key);
-        }
-
+        var scopes = Scopes(session);
         return Task.WhenAll(days.SelectMany(day => scopes.Select(scope =>
             call(GrainFactory.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(scope, day.Key, IUsageDayGrain.ShardOf(scope, session.SessionId))), day.Value))));
     }
@@ -121,8 +185,9 @@ public sealed partial class SettlementGrain(
         }
 
         var options = billing.Value;
-        var tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
-        var siteName = session.SiteId is { } site ? (await GrainFactory.GetGrain<ISiteGrain>(site).Get()).Info?.Name : null;
+        var explained = await Explained(pinned);
+        var site = session.SiteId is { } siteId ? (await GrainFactory.GetGrain<ISiteGrain>(siteId).Get()).Info : null;
+        var siteName = site?.Name;
         if (options.InvoicePer == InvoicePeriod.IdTagMonth && State.InvoiceNumber is null)
         {
             // The account's month (in the billing calendar) collects the session; the operator's month close invoices
@@ -131,7 +196,7 @@ public sealed partial class SettlementGrain(
             var account = session.CustomerId is { } customer ? IMonthlyStatementGrain.CustomerAccount(customer) : session.IdTag;
             var statement = GrainFactory.GetGrain<IMonthlyStatementGrain>(
                 IMonthlyStatementGrain.Key(account, month.ToString("yyyy-MM", CultureInfo.InvariantCulture)));
-            if (await statement.Add(InvoiceBuilder.Entry(session, tariff, siteName)))
+            if (await statement.Add(InvoiceBuilder.Entry(session, explained, siteName)))
             {
                 State.Invoiced = true;
                 State.OnStatement = true;
@@ -154,12 +219,28 @@ public sealed partial class SettlementGrain(
         var billTo = session.CustomerId is { } customerId
             ? InvoiceBuilder.BillTo(await GrainFactory.GetGrain<ICustomerGrain>(customerId).Get())
             : null;
-        var invoice = InvoiceBuilder.ForSession(State.InvoiceNumber, session, tariff, siteName,
+        var invoice = InvoiceBuilder.ForSession(State.InvoiceNumber, session, explained, site,
             Seller.Of(options), billTo, time.GetUtcNow().UtcDateTime);
         await GrainFactory.GetGrain<IInvoiceGrain>(State.InvoiceNumber).Issue(invoice);
         await GrainFactory.GetGrain<IInvoiceNumberGrain>(State.InvoiceSeries!).Confirm(session.SessionId);
         State.Invoiced = true;
         await Persist();
+    }
+
+    /// <summary>
+    /// The pinned tariff in words for the invoice. The price was fixed when the session completed; a version that can
+    /// no longer be found only leaves the explanation out, it never stops the invoice.
+    /// </summary>
+    private async Task<System.Collections.Immutable.ImmutableArray<string>> Explained(TariffRef pinned)
+    {
+        try
+        {
+            return [.. TariffExplainer.Explain((await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff)];
+        }
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.NotFound)
+        {
+            return [$"Tariff {pinned.TariffId} version {pinned.Version} could not be found; the amounts are those fixed when the session completed."];
+        }
     }
 
     private static ArchivedSession Archived(SessionView session) => new()

@@ -100,9 +100,29 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
     public Task OnSubscribed(Orleans.Streams.Core.IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<MeterBatch>().ResumeAsync(OnMeterBatch);
 
-    /// <summary>The pinned version never changes, so it is fetched from its tariff grain once per activation.</summary>
-    private async Task LoadTariff(TariffRef pinned) =>
-        _tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
+    /// <summary>
+    /// The pinned version never changes, so it is fetched from its tariff grain once per activation. A version that
+    /// cannot be found (lost, or never stored) leaves the session unpriced and flagged for review: it still runs,
+    /// stops, completes and is settled, and nothing is billed until an operator looks.
+    /// </summary>
+    private async Task LoadTariff(TariffRef pinned)
+    {
+        try
+        {
+            _tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
+        }
+        catch (ChargeException e) when (e.Kind == ChargeErrorKind.NotFound)
+        {
+            _tariff = null;
+            if (State.Review is null)
+            {
+                // Kept in memory until the next write of the record (a reading, the stop), which stores it with the rest.
+                State.Review = $"tariff {pinned.TariffId} version {pinned.Version} could not be found: the session is not priced and not invoiced";
+                RecordAnomaly(new MeterAnomaly(AnomalyKind.TariffMissing, _time.GetUtcNow().UtcDateTime, 0m, $"{State.Review} ({e.Message})"));
+                Changed();
+            }
+        }
+    }
 
     public async Task<SessionView> Start(StartSessionCommand command, SessionTerms terms)
     {
@@ -266,6 +286,27 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
     public Task ReceiveReminder(string reminderName, TickStatus status) => Completion.ReceiveReminder(reminderName);
 
     public Task<bool> EnsureFollowedUp() => Completion.EnsureFollowedUp();
+
+    public async Task MarkCredited(string creditNoteNumber)
+    {
+        if (State.Status != SessionStatus.Completed)
+        {
+            throw ChargeException.FailedPrecondition($"session {SessionId} is not completed; only a billed session is credited");
+        }
+
+        if (State.CreditNoteNumber == creditNoteNumber)
+        {
+            return;
+        }
+
+        if (State.CreditNoteNumber is { } already)
+        {
+            throw ChargeException.FailedPrecondition($"session {SessionId} is already credited by {already}");
+        }
+
+        State.CreditNoteNumber = creditNoteNumber;
+        await Commit();
+    }
 
     private string ZoneId => State.SiteTimeZone ?? _options.DefaultTimeZone;
 

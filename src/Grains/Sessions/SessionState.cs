@@ -77,4 +77,10 @@ public sealed record SessionState
     /// reading instead (<see cref="StoppedAt"/>): a repeated stop is recognised by what the charger sent.
     /// </summary>
     [Id(35)] public DateTime? StopSentAt { get; set; }
+
+    /// <summary>The credit note that reversed the invoice this session was billed on.</summary>
+    [Id(36)] public string? CreditNoteNumber { get; set; }
+
+    /// <summary>Why the session needs an operator's look (its pinned tariff could not be found): it is not priced.</summary>
+    [Id(37)] public string? Review { get; set; }
 }

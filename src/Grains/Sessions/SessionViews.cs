@@ -50,6 +50,8 @@ internal static class SessionViews
             ClosedAt = s.ClosedAt,
             MaxPowerW = s.Register.MaxPowerW,
             CustomerId = s.CustomerId,
+            CreditNoteNumber = s.CreditNoteNumber,
+            Review = s.Review,
         };
     }
 }
