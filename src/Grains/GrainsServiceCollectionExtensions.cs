@@ -28,6 +28,7 @@ public static class GrainsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Charge:Billing:TimeZone must be an IANA time zone")
             .ValidateOnStart();
+        services.AddHostedService<Billing.BillingSetupCheck>();
         services.AddOptions<Chargers.FleetOptions>()
             .Bind(configuration.GetSection(Chargers.FleetOptions.Section))
             .ValidateDataAnnotations()

@@ -114,6 +114,74 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         Assert.Contains($"<span id=\"number\">{session.InvoiceNumber}</span>", html);
         Assert.Contains("<td class=\"n\" id=\"total\">5.08</td>", html);
         Assert.Contains("per kWh", html);
+        // For people: dates in words in the site's zone, the site's address, amounts to the cent, prices to <= 4 decimals.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+        var local = TimeZoneInfo.ConvertTimeFromUtc(T0, zone);
+        var when = $"{local.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}, {local:HH:mm} to {local.AddHours(1):HH:mm}";
+        Assert.Contains($"<td id=\"when\">{when} <span class=\"muted\">(Europe/Amsterdam)</span></td>", html);
+        Assert.Contains("<span id=\"site-address\">Kade 1, 1011AB Amsterdam, NLD</span>", html);
+        Assert.Matches("<span id=\"issued\">\\d{1,2} [A-Z][a-z]+ \\d{4}, \\d{2}:\\d{2} \\(Europe/Amsterdam\\)</span>", html);
+        Assert.DoesNotMatch(">-?[0-9,]+\\.[0-9]{3,}<", html.Replace("kWh", ""));
+    }
+
+    [Fact]
+    public async Task An_operator_opens_an_invoice_page_with_a_cookie_that_reaches_no_api()
+    {
+        var (_, chargerId, _) = await Site();
+        var session = await Charge(chargerId, "RFID-PAGE", 4);
+        var page = $"/documents/invoices/{session.InvoiceNumber}";
+        // No cookie jar: every request carries exactly the credential the test gives it.
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = host.RawHttp.BaseAddress };
+        async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> Send(HttpMethod method, string path, string? bearer = null, string? cookie = null)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            if (cookie is not null)
+            {
+                request.Headers.Add("Cookie", cookie);
+            }
+
+            var response = await http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+        }
+
+        var anonymous = await Send(HttpMethod.Get, page);
+        var driver = await Send(HttpMethod.Get, page, host.Security.Token("driver", "d", ["RFID-PAGE"]));
+        var driverExchange = await Send(HttpMethod.Post, "/dashboard/documents-session", host.Security.Token("driver", "d", ["RFID-PAGE"]));
+        var exchange = await Send(HttpMethod.Post, "/dashboard/documents-session", host.Security.OperatorToken);
+        var setCookie = exchange.Response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("charge_documents=", StringComparison.Ordinal));
+        var cookie = setCookie.Split(';')[0];
+        var location = JsonNode.Parse(exchange.Body)!["location"]!.GetValue<string>();
+        var withCookie = await Send(HttpMethod.Get, page, cookie: cookie);
+        var unknown = await Send(HttpMethod.Get, "/documents/invoices/INV-1999-999999", cookie: cookie);
+        var apiWithCookie = await Send(HttpMethod.Get, $"/v1/invoices/{session.InvoiceNumber}", cookie: cookie);
+        var creditWithCookie = await Send(HttpMethod.Post, $"/v1/invoices/{session.InvoiceNumber}:credit", cookie: cookie);
+        var renewWithCookie = await Send(HttpMethod.Post, "/dashboard/documents-session", cookie: cookie);
+        var forged = await Send(HttpMethod.Get, page, cookie: "charge_documents=" + new string('A', 200));
+
+        Assert.Equal(
+            (HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized,
+                HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
+            (anonymous.Status, driver.Status, driverExchange.Status, withCookie.Status, unknown.Status, apiWithCookie.Status, creditWithCookie.Status, renewWithCookie.Status, forged.Status));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, driver.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, driverExchange.Status);
+        Assert.Equal("/documents/invoices/", location);
+        Assert.Contains("path=/documents", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, withCookie.Status);
+        Assert.Contains($"<span id=\"number\">{session.InvoiceNumber}</span>", withCookie.Body);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        // The cookie opens pages only: the API and the exchange itself still want the bearer token.
+        Assert.Equal(HttpStatusCode.Unauthorized, apiWithCookie.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, creditWithCookie.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, renewWithCookie.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.Status);
     }
 
     [Fact]

@@ -104,6 +104,16 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         Assert.Equal(("24.000", "EUR 7.20", sessionJson["invoiceNumber"]!.GetValue<string>()), (completedRows[0][3], completedRows[0][4], completedRows[0][5]));
         Assert.Equal(["24.000", "16.000", "8.000"], completedRows.Select(r => r[3]));
         Assert.True(new FileInfo(Path.Combine(folder, "dashboard.png")).Length > 10_000);
+
+        // The invoice number opens the invoice as a page of its own, with the operator's document cookie.
+        var invoicePage = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("#completed tbody tr:first-child a"));
+        await invoicePage.WaitForSelectorAsync("#number");
+        Assert.Equal(sessionJson["invoiceNumber"]!.GetValue<string>(), await invoicePage.InnerTextAsync("#number"));
+        Assert.Equal("7.20", await invoicePage.InnerTextAsync("#total"));
+        // On a phone the page fits its width (wide tables scroll inside their box).
+        await invoicePage.SetViewportSizeAsync(420, 900);
+        Assert.True(await invoicePage.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 420, "the invoice page is wider than a 420 px phone");
+        await invoicePage.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "invoice-phone.png"), FullPage = true });
     }
 
     private static async Task<double[]> Data(IPage page, string chart) =>

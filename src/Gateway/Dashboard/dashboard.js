@@ -169,7 +169,7 @@ function restartLive() {
   dashboard.liveWatch?.abort();
 }
 
-/** A table body from rows of cell values; a cell may be { text, className }. */
+/** A table body from rows of cell values; a cell may be { text, className, href } (a link opens in a new tab). */
 function fill(tableId, rows) {
   const body = $(tableId).tBodies[0];
   body.replaceChildren(...rows.map((cells) => {
@@ -177,7 +177,16 @@ function fill(tableId, rows) {
     for (const cell of cells) {
       const td = document.createElement("td");
       const c = typeof cell === "object" && cell !== null ? cell : { text: cell };
-      td.textContent = c.text ?? "";
+      if (c.href) {
+        const a = document.createElement("a");
+        a.href = c.href;
+        a.target = "_blank";
+        a.rel = "noopener";
+        a.textContent = c.text ?? "";
+        td.append(a);
+      } else {
+        td.textContent = c.text ?? "";
+      }
       if (c.className) td.className = c.className;
       tr.append(td);
     }
@@ -235,8 +244,17 @@ async function loadCompleted() {
     s.stoppedAt ? new Date(s.stoppedAt).toLocaleString() : "",
     { text: fmt((s.energyWh ?? 0) / 1000, 3), className: "n" },
     { text: s.cost ? `${s.cost.currency} ${s.cost.total.inclVat}` : "no tariff", className: "n" },
-    s.invoiceNumber || "",
+    s.invoiceNumber ? { text: s.invoiceNumber, href: `/documents/invoices/${encodeURIComponent(s.invoiceNumber)}` } : "",
   ]));
+}
+
+/**
+ * Invoices open as pages of their own, which a browser cannot send the bearer token to: the token is exchanged for a
+ * cookie that only the read-only document pages receive (an hour; renewed before it ends).
+ */
+async function openDocuments() {
+  const response = await fetch("/dashboard/documents-session", { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`invoice pages: ${response.status}`);
 }
 
 async function watchChargers() {
@@ -288,6 +306,8 @@ async function start() {
       $("scope").add(new Option(`Site ${site.name || site.siteId}`, `site:${site.siteId}`));
     }
     if (params.get("site")) $("scope").value = `site:${params.get("site")}`;
+    await openDocuments();
+    setInterval(() => openDocuments().catch((e) => showError(e.message)), 50 * 60 * 1000);
     await loadReport();
     await loadChargers();
     await loadCompleted();

@@ -130,22 +130,41 @@ public static class GatewayHostingExtensions
         {
             // A browser cannot send a bearer token when it opens a page: our dashboard exchanges the operator's token for
             // a cookie that only the cluster view's path receives (HttpOnly, SameSite=Strict, one hour).
-            app.MapPost("/dashboard/cluster-session", async (HttpContext context) =>
-            {
-                var identity = new System.Security.Claims.ClaimsIdentity(
-                    [new("sub", context.User.FindFirst("sub")?.Value ?? ChargeRoles.Operator), new(ChargeRoles.RoleClaim, ChargeRoles.Operator)],
-                    SecurityHostingExtensions.ClusterViewCookie, "sub", ChargeRoles.RoleClaim);
-                await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignInAsync(
-                    context, SecurityHostingExtensions.ClusterViewCookie, new System.Security.Claims.ClaimsPrincipal(identity));
-                return Results.Ok(new { location = SecurityHostingExtensions.ClusterViewPath + "/" });
-            }).RequireAuthorization(ChargeRoles.Policies.Operator);
+            // Typed as a Delegate so the answer is written (a lambda of HttpContext alone would bind as a RequestDelegate,
+            // whose result is discarded).
+            app.MapPost("/dashboard/cluster-session", (Func<HttpContext, Task<IResult>>)(context =>
+                PageSession(context, SecurityHostingExtensions.ClusterViewCookie, SecurityHostingExtensions.ClusterViewPath + "/")))
+                .RequireAuthorization(ChargeRoles.Policies.Operator);
             Orleans.Dashboard.ServiceCollectionExtensions.MapOrleansDashboard(app, SecurityHostingExtensions.ClusterViewPath)
                 .RequireAuthorization(ChargeRoles.Policies.ClusterView);
         }
+        // Invoices as pages a browser opens, prints and links to: the dashboard exchanges the operator's token for a
+        // cookie that only these read-only pages receive, as for the cluster view.
+        app.MapPost("/dashboard/documents-session", (Func<HttpContext, Task<IResult>>)(context =>
+            PageSession(context, SecurityHostingExtensions.DocumentsCookie, SecurityHostingExtensions.DocumentsPath + "/invoices/")))
+            .RequireAuthorization(ChargeRoles.Policies.Operator);
+        app.MapGet(SecurityHostingExtensions.DocumentsPath + "/invoices/{number}", async (string number, IGrainFactory grains, CancellationToken cancellation) =>
+        {
+            var invoice = Services.RequestValidation.IsDocumentNumber(number) ? await grains.GetGrain<Charge.Grains.Interfaces.IInvoiceGrain>(number).Get() : null;
+            return invoice is null
+                ? Results.Text($"invoice '{number}' does not exist", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
+                : Results.Text(Billing.InvoiceHtml.Render(invoice), "text/html; charset=utf-8");
+        }).RequireAuthorization(ChargeRoles.Policies.Documents);
         // The dashboard's files hold no data (its data comes from the API with the operator's token): open.
         app.MapGet("/", () => Dashboard.File("index.html")).AllowAnonymous();
         app.MapGet("/dashboard/{name}", (string name) => Dashboard.File(name)).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>Signs the operator in to a page cookie (one hour) and answers where the pages are.</summary>
+    private static async Task<IResult> PageSession(HttpContext context, string scheme, string location)
+    {
+        var identity = new System.Security.Claims.ClaimsIdentity(
+            [new("sub", context.User.FindFirst("sub")?.Value ?? ChargeRoles.Operator), new(ChargeRoles.RoleClaim, ChargeRoles.Operator)],
+            scheme, "sub", ChargeRoles.RoleClaim);
+        await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.SignInAsync(
+            context, scheme, new System.Security.Claims.ClaimsPrincipal(identity));
+        return Results.Ok(new { location });
     }
 
     /// <summary>Connects this process to the cluster as an Orleans client (the stand-alone gateway).</summary>

@@ -33,6 +33,9 @@ public static class ChargeRoles
 
         /// <summary>The cluster view (Orleans Dashboard): an operator with a bearer token or the cookie it exchanged for one.</summary>
         public const string ClusterView = "cluster-view";
+
+        /// <summary>Printable documents (invoices as pages): an operator with a bearer token or the cookie it exchanged for one.</summary>
+        public const string Documents = "documents";
     }
 
     public static bool IsOperator(this ClaimsPrincipal user) => user.HasClaim(RoleClaim, Operator);

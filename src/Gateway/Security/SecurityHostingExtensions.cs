@@ -17,6 +17,12 @@ public static class SecurityHostingExtensions
     /// <summary>Where the cluster view is served; the cookie is sent there only.</summary>
     public const string ClusterViewPath = "/orleans";
 
+    /// <summary>The browser's credential for printable documents (invoices): an operator's bearer token exchanged for a cookie.</summary>
+    public const string DocumentsCookie = "ChargeDocuments";
+
+    /// <summary>Where printable documents are served (read only); their cookie is sent there only.</summary>
+    public const string DocumentsPath = "/documents";
+
     /// <summary>Why the credential of this request was refused, for the 401 body.</summary>
     public const string AuthenticationFailure = "charge.authentication-failure";
 
@@ -48,32 +54,18 @@ public static class SecurityHostingExtensions
                     return ClusterViewCookie;
                 }
 
+                if (authorization.Length == 0 && context.Request.Path.StartsWithSegments(DocumentsPath))
+                {
+                    return DocumentsCookie;
+                }
+
                 return authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
                        || (authorization.Length == 0 && context.Request.Path.StartsWithSegments(ocppPrefix))
                     ? ChargerAuthenticationHandler.SchemeName
                     : JwtBearerDefaults.AuthenticationScheme;
             })
-            .AddCookie(ClusterViewCookie, o =>
-            {
-                o.Cookie.Name = "charge_cluster_view";
-                o.Cookie.Path = ClusterViewPath;
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(1);
-                o.SlidingExpiration = false;
-                // An API answers 401/403, never a redirect to a login page we do not have.
-                o.Events.OnRedirectToLogin = c =>
-                {
-                    c.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    return Task.CompletedTask;
-                };
-                o.Events.OnRedirectToAccessDenied = c =>
-                {
-                    c.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return Task.CompletedTask;
-                };
-            })
+            .AddCookie(ClusterViewCookie, o => PageCookie(o, "charge_cluster_view", ClusterViewPath))
+            .AddCookie(DocumentsCookie, o => PageCookie(o, "charge_documents", DocumentsPath))
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ChargerAuthenticationHandler>(ChargerAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(o =>
             {
@@ -129,8 +121,37 @@ public static class SecurityHostingExtensions
                     http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value))))
             .AddPolicy(ChargeRoles.Policies.ClusterView, p => p
                 .AddAuthenticationSchemes(ClusterViewCookie, JwtBearerDefaults.AuthenticationScheme)
+                .RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Operator))
+            .AddPolicy(ChargeRoles.Policies.Documents, p => p
+                .AddAuthenticationSchemes(DocumentsCookie, JwtBearerDefaults.AuthenticationScheme)
                 .RequireClaim(ChargeRoles.RoleClaim, ChargeRoles.Operator));
 
         return builder;
+    }
+
+    /// <summary>
+    /// A cookie a browser sends only to one path of pages (HttpOnly, SameSite=Strict, one hour, not renewed): what an
+    /// operator's token is exchanged for when a page must open without a bearer header. It never reaches the API.
+    /// </summary>
+    private static void PageCookie(CookieAuthenticationOptions o, string name, string path)
+    {
+        o.Cookie.Name = name;
+        o.Cookie.Path = path;
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Strict;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.ExpireTimeSpan = TimeSpan.FromHours(1);
+        o.SlidingExpiration = false;
+        // A page answers 401/403, never a redirect to a login page we do not have.
+        o.Events.OnRedirectToLogin = c =>
+        {
+            c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        };
+        o.Events.OnRedirectToAccessDenied = c =>
+        {
+            c.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        };
     }
 }

@@ -139,7 +139,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     }
 
     private static string Number(string value) =>
-        System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9]{1,8}-[0-9]{4}-[0-9]{6,}\\z")
+        IsDocumentNumber(value)
             ? value
             : throw Invalid($"number '{(value.Length > 40 ? value[..40] + "…" : value)}' is not an invoice number: it must look like INV-2026-000001");
 

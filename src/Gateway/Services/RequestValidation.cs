@@ -22,6 +22,10 @@ public static class RequestValidation
     private static readonly SearchValues<char> IdChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-*");
 
+    /// <summary>An invoice or credit note number as issued: "{prefix}-{year}-{sequence}", e.g. INV-2026-000001.</summary>
+    public static bool IsDocumentNumber(string value) =>
+        System.Text.RegularExpressions.Regex.IsMatch(value, "^[A-Za-z0-9]{1,8}-[0-9]{4}-[0-9]{6,}\\z");
+
     public static string Id(string value, string field)
     {
         if (string.IsNullOrEmpty(value))

@@ -138,7 +138,8 @@ public static class InvoiceBuilder
     /// the total is the sum rounded once at the end (DECISIONS 8), so a month costs what its sessions cost, not the
     /// sum of separately rounded totals. The VAT breakdown adds the sessions' exact amounts per rate.
     /// </summary>
-    public static Invoice ForMonth(string number, string account, string period, IReadOnlyList<StatementEntry> entries, Seller seller, BillTo? billTo, DateTime issuedAt)
+    public static Invoice ForMonth(string number, string account, string period, IReadOnlyList<StatementEntry> entries, Seller seller, BillTo? billTo, DateTime issuedAt,
+        string billingTimeZone)
     {
         var ordered = entries.OrderBy(e => e.Description, StringComparer.Ordinal).ToList();
         if (ordered.Select(e => e.Currency).Distinct().Count() != 1)
@@ -157,7 +158,8 @@ public static class InvoiceBuilder
             ChargerId = "",
             // A customer's statement covers several tags: it is addressed to the customer, not to one tag.
             IdTag = billTo is null ? account : "",
-            TimeZone = "",
+            // The billing calendar's zone: the month is its month, and the issue date is told in it.
+            TimeZone = billingTimeZone,
             LocalStart = "",
             LocalStop = "",
             EnergyKwh = ordered.Sum(e => e.EnergyKwh),

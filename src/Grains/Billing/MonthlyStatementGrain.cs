@@ -84,7 +84,7 @@ public sealed class MonthlyStatementGrain(
         {
             var billTo = CustomerId is { } customer ? InvoiceBuilder.BillTo(await GrainFactory.GetGrain<ICustomerGrain>(customer).Get()) : null;
             var invoice = InvoiceBuilder.ForMonth(state.State.Number, Account, Period, [.. state.State.Entries.Values],
-                Seller.Of(options.Value), billTo, time.GetUtcNow().UtcDateTime);
+                Seller.Of(options.Value), billTo, time.GetUtcNow().UtcDateTime, options.Value.TimeZone);
             await GrainFactory.GetGrain<IInvoiceGrain>(state.State.Number).Issue(invoice);
             await GrainFactory.GetGrain<IInvoiceNumberGrain>(state.State.Series!).Confirm($"month:{this.GetPrimaryKeyString()}");
             state.State.Issued = true;
