@@ -43,7 +43,8 @@ public sealed record StopSessionCommand(
     [property: Id(0)] string SessionId,
     [property: Id(1)] decimal MeterStopWh,
     [property: Id(2)] DateTime Timestamp,
-    [property: Id(3)] string Reason);
+    [property: Id(3)] string Reason,
+    [property: Id(4)] ImmutableArray<string> DroppedSamples = default);
 
 /// <summary>What anyone may read about a session at one moment; <see cref="Version"/> grows on every change.</summary>
 [GenerateSerializer]

@@ -378,8 +378,13 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
 
         Assert.Equal((3, "stop-1"), (stop[0]!.GetValue<int>(), stop[1]!.GetValue<string>()));
         Assert.Equal(2000, session.EnergyWh);
-        // The two readable samples and the stop make the curve; the unreadable two are dropped, not the stop.
+        // The two readable samples and the stop make the curve; the unreadable two are dropped, not the stop, and the
+        // session keeps what was dropped and why.
         Assert.Equal(2, session.ReadingCount);
+        var dropped = session.Anomalies.Where(a => a.Kind == "StopSampleDropped").ToList();
+        Assert.Equal(2, dropped.Count);
+        Assert.Contains(dropped, a => a.Detail.Contains("timestamp", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(dropped, a => a.Detail.Contains("lots", StringComparison.Ordinal));
     }
 
     [Fact]

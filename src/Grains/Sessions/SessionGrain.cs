@@ -164,6 +164,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         await Readings.TakeInFlight(Durable, recentBatches);
 
         SessionRecord.BeginStop(State, command, publishedSequence);
+        foreach (var problem in command.DroppedSamples.IsDefault ? [] : command.DroppedSamples)
+        {
+            // Samples the charger sent with its stop that could not be read: kept with the session, not billed.
+            RecordAnomaly(new MeterAnomaly(AnomalyKind.StopSampleDropped, command.Timestamp, 0m, problem));
+        }
 
         if (Durable || State.ConsumedSequence >= publishedSequence)
         {

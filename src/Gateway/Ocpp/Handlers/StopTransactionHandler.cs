@@ -29,7 +29,7 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
 
         try
         {
-            await charger.StopSession(new StopSessionCommand(sessionId, request.MeterStop, request.Timestamp, request.Reason));
+            await charger.StopSession(new StopSessionCommand(sessionId, request.MeterStop, request.Timestamp, request.Reason, request.TransactionData.Dropped));
         }
         catch (ChargeException e) when (e.Kind is ChargeErrorKind.NotFound or ChargeErrorKind.FailedPrecondition)
         {
