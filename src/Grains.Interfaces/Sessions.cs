@@ -109,6 +109,9 @@ public static class CloseReasons
 
     /// <summary>No reading, status or heartbeat for the configured time.</summary>
     public const string Abandoned = "Abandoned";
+
+    /// <summary>Still running at the longest a session may last (Charge:Sessions:MaxSessionLength).</summary>
+    public const string MaxLengthReached = "MaxLengthReached";
 }
 
 /// <summary>Close a session without the charger's stop; who and why are recorded.</summary>

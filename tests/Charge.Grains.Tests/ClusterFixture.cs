@@ -59,6 +59,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                     ["Charge:Fleet:LimitConfirmedWithin"] = "00:00:10",
                     // The energy cases and history tests replay sessions of fixed past dates.
                     ["Charge:Sessions:MaxStartAge"] = "3650.00:00:00",
+                    ["Charge:Sessions:MaxSessionLength"] = "3650.00:00:00",
                     // A slot of a start that never became a session frees itself soon (seen by the test of it).
                     ["Charge:Authorization:SlotStartGrace"] = "00:00:02",
                 })

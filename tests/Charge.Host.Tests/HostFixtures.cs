@@ -203,7 +203,7 @@ public sealed class MonthlyBillingHostFixture : GatewayFixture
     {
         // Sessions of past months (each test closes a month of its own, up to three back) are started now.
         yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort), "--Charge:Billing:InvoicePer=IdTagMonth",
-            "--Charge:Sessions:MaxStartAge=130.00:00:00"]);
+            "--Charge:Sessions:MaxStartAge=130.00:00:00", "--Charge:Sessions:MaxSessionLength=130.00:00:00"]);
     }
 }
 

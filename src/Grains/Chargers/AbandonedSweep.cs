@@ -57,11 +57,11 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
 
     /// <summary>
     /// Closes every running session whose last sign of life (the charger's last contact, or its last reading) is
-    /// older than AbandonedAfter, and releases one the charger still lists though it has ended (its stop was
-    /// written, then a crash came before the charger's release was); how many.
+    /// older than AbandonedAfter, or that has run MaxSessionLength, and releases one the charger still lists though it
+    /// has ended (its stop was written, then a crash came before the charger's release was); how many.
     /// </summary>
     public async Task<int> Sweep(IEnumerable<string> active, DateTime lastContact, DateTime now,
-        Func<string, Task<SessionView>> view, Func<string, Task> close)
+        Func<string, Task<SessionView>> view, Func<string, string, Task> close)
     {
         var after = options.AbandonedAfter;
         var closed = 0;
@@ -73,7 +73,12 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
             var lastSign = new[] { lastContact, lastReading <= now ? lastReading : now }.Max();
             if (session.Status is SessionStatus.Stopping or SessionStatus.Completed || (after > TimeSpan.Zero && now - lastSign >= after))
             {
-                await close(sessionId);
+                await close(sessionId, CloseReasons.Abandoned);
+                closed++;
+            }
+            else if (now - session.StartedAt >= options.MaxSessionLength)
+            {
+                await close(sessionId, CloseReasons.MaxLengthReached);
                 closed++;
             }
         }

@@ -296,7 +296,7 @@ internal sealed class ChargerSessions(
         var now = host.Now;
         return sweep.Sweep(State.Active.Keys, lastContact, now,
             sessionId => Session(sessionId).GetView(),
-            sessionId => CloseActive(sessionId, new CloseSessionCommand(CloseReasons.Abandoned, "system", now)));
+            (sessionId, reason) => CloseActive(sessionId, new CloseSessionCommand(reason, "system", now)));
     }
 
     public async Task<MeterValuesAccepted> Report(string sessionId, ImmutableArray<MeterReading> readings)

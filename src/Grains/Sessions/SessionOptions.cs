@@ -20,6 +20,14 @@ public sealed class SessionOptions
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan MaxStartAge { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The longest a session runs: one still running this long after its start is closed by the charger's sweep at
+    /// its last accepted register (MaxLengthReached), like an abandoned one. With <see cref="MaxStartAge"/> it bounds
+    /// every session's curve, so no record or view grows without end (7 days: at most ~700 slots of 15 minutes).
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan MaxSessionLength { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long a stopped session waits for meter batches still in flight before fixing its record anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
