@@ -67,14 +67,17 @@ public sealed class ChargeProcess : IAsyncDisposable
     }
 
     /// <summary>A graceful stop (SIGTERM), as an orchestrator would: the silo drains its grains.</summary>
-    public async Task StopAsync(TimeSpan timeout)
+    public Task StopAsync(TimeSpan timeout) => SignalAsync(15, timeout);
+
+    /// <summary>Sends a POSIX signal (SIGTERM 15, SIGHUP 1, …) and waits for the process to exit; killed after the timeout.</summary>
+    public async Task SignalAsync(int signal, TimeSpan timeout)
     {
         if (_process.HasExited)
         {
             return;
         }
 
-        if (kill(_process.Id, 15) != 0)
+        if (kill(_process.Id, signal) != 0)
         {
             _process.Kill(entireProcessTree: true);
         }
