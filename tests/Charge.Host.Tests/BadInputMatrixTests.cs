@@ -485,6 +485,13 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         yield return new("GET", "/v1/invoices?idTag=MX-TAG&month=2026-01%0A", null, "operator", "month");
         yield return new("POST", "/v1/billing-periods/2026-01%0A:close", "{}", "operator", "period");
 
+        // The month's invoice list: paging out of range, a token it never gave out, two accounts at once.
+        yield return new("GET", "/v1/invoices?month=2026-01&pageSize=501", null, "operator", "page_size");
+        yield return new("GET", "/v1/invoices?month=2026-01&pageSize=-1", null, "operator", "page_size");
+        yield return new("GET", "/v1/invoices?month=2026-01&pageToken=%25%25not-base64", null, "operator", "page_token");
+        yield return new("GET", "/v1/invoices?month=2026-01&idTag=MX-TAG&customerId=C1", null, "operator", "at most one of customer_id and id_tag");
+        yield return new("GET", "/v1/invoices?month=2026", null, "operator", "month");
+
         // Estimates, reports, exports, billing, listing: queries with values out of range.
         foreach (var (body, names) in new (string, string[])[]
         {
