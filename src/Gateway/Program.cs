@@ -6,5 +6,4 @@ if (ProgramCommands.TryRun(args, Console.Out, Console.Error) is { } exitCode)
     return exitCode;
 }
 
-await ChargeGatewayHost.Build(args).RunAsync();
-return 0;
+return await FirstRun.RunAsync(ChargeGatewayHost.Build(args), Console.Error, silo: false);

@@ -20,6 +20,7 @@ public static class ChargeSiloHost
         var app = builder.Build();
         app.MapChargeGateway();
         SiloHostingExtensions.LogStorageMode(app.Services, app.Logger);
+        FirstRun.AnnounceWhenStarted(app, "Silo");
         return app;
     }
 

@@ -38,12 +38,16 @@ public sealed class EmbeddedAzurite : IDisposable
     /// <summary>How Azurite was found, for the start-up log.</summary>
     public string How { get; }
 
+    /// <summary>Whether it was already listening (another project's, or one started by hand): not this silo's to stop.</summary>
+    public bool Foreign => _process is null;
+
     /// <summary>Finds or starts Azurite; null when neither works (the silo then falls back to memory).</summary>
     public static EmbeddedAzurite? TryStart(string location, TextWriter log)
     {
         if (Listening(BlobPort))
         {
-            return new EmbeddedAzurite(null, $"an Azurite (or storage emulator) already listening on 127.0.0.1:{BlobPort}");
+            return new EmbeddedAzurite(null,
+                $"an Azurite (or storage emulator) that was already listening on 127.0.0.1:{BlobPort}, not started by this silo: the data goes wherever it keeps its own, not to {location}; stop it to use the repository's");
         }
 
         var root = Gateway.Hosting.RepositoryLocation.Root();

@@ -243,6 +243,10 @@ public static partial class SiloHostingExtensions
         {
             LogMemoryStorage(logger, mode.Description);
         }
+        else if (mode.Azurite is { Foreign: true })
+        {
+            LogForeignAzurite(logger, mode.Description);
+        }
         else
         {
             LogDurableStorage(logger, mode.Description);
@@ -283,6 +287,9 @@ public static partial class SiloHostingExtensions
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Grain state is kept IN MEMORY: every session, charger and tariff is lost when this silo stops. Storage: {Description}")]
     private static partial void LogMemoryStorage(ILogger logger, string description);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain state is durable, in a foreign emulator. Storage: {Description}")]
+    private static partial void LogForeignAzurite(ILogger logger, string description);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Grain state is durable. Storage: {Description}")]
     private static partial void LogDurableStorage(ILogger logger, string description);

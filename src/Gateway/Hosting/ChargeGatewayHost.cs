@@ -11,6 +11,7 @@ public static class ChargeGatewayHost
         builder.AddChargeTelemetry("gateway", web: true);
         var app = builder.Build();
         app.MapChargeGateway();
+        FirstRun.AnnounceWhenStarted(app, "Gateway");
         return app;
     }
 }

@@ -74,6 +74,13 @@ public static class TelemetryHosting
         var options = builder.Configuration.ReadChargeOptions<TelemetryOptions>(TelemetryOptions.Section);
         var otlp = options.OtlpEndpoint.Length > 0 ? new Uri(options.OtlpEndpoint) : null;
 
+        // One line per entry, stamped in UTC, so a console log reads as a timeline.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff'Z' ";
+        });
         // Log lines written inside a request or a grain call carry its trace and span IDs.
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
