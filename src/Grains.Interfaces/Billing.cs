@@ -9,7 +9,7 @@ public enum InvoiceKind
     CreditNote = 1,
 }
 
-/// <summary>One line a driver reads: what, how much, at what price, for how much (full precision, DECISIONS 8).</summary>
+/// <summary>One line a driver reads: what, how much, at what price, for how much (full precision, pricing rule 8).</summary>
 [GenerateSerializer]
 [Alias("charge.InvoiceLine")]
 public sealed record InvoiceLine(

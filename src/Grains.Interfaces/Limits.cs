@@ -37,7 +37,7 @@ public static class Limits
     public const decimal MaxTariffVolume = 1_000_000_000m;
 
     /// <summary>
-    /// What a connector whose charger did not say can draw at most (energy-cases DECISIONS: the default must never
+    /// What a connector whose charger did not say can draw at most (energy rules: the default must never
     /// set aside real charging): any AC connector 43 kW (three-phase 63 A), DC and unknown 400 kW.
     /// </summary>
     public static double DefaultMaxPowerW(string? powerType) => powerType switch

@@ -44,13 +44,13 @@ public enum AnomalyKind
     AfterSessionStop = 3,
     AboveMeterStop = 4,
     UnknownSession = 5,
-    /// <summary>An implausible rise between plausible registers: set aside (energy-cases DECISIONS 4).</summary>
+    /// <summary>An implausible rise between plausible registers: set aside (energy rule 4).</summary>
     Spike = 6,
     /// <summary>The register moved to a new level for good (an offline start that sent 0, a swapped meter): the jump is not billed.</summary>
     JumpExcluded = 7,
-    /// <summary>The charger reports MeterValues relative to the session: each is read as meter_start + value (DECISIONS 5).</summary>
+    /// <summary>The charger reports MeterValues relative to the session: each is read as meter_start + value (energy rule 5).</summary>
     RelativeMeterValues = 8,
-    /// <summary>A stop register below the start in a session that is not relative: energy is what the readings show (DECISIONS 6).</summary>
+    /// <summary>A stop register below the start in a session that is not relative: energy is what the readings show (energy rule 6).</summary>
     StopBelowStart = 9,
     /// <summary>The stop's timestamp is before the session start: the stop is taken at the last accepted reading.</summary>
     StopBeforeStart = 10,

@@ -77,7 +77,7 @@ public static class InvoiceBuilder
                 group.Aggregate(Money.Zero, (sum, p) => sum + p.Cost)));
         }
 
-        // min_price / max_price move the total away from the sum of the lines (DECISIONS 1): show the difference.
+        // min_price / max_price move the total away from the sum of the lines (pricing rule 1): show the difference.
         var sum = lines.Aggregate(Money.Zero, (s, l) => s + l.Amount);
         if (cost.MinPriceApplied || cost.MaxPriceApplied)
         {
@@ -96,7 +96,7 @@ public static class InvoiceBuilder
 
     /// <summary>
     /// The VAT breakdown an invoice prints: each rate's exact amounts rounded to the minor unit (half away from zero),
-    /// and the rounding difference against the total (rounded once, DECISIONS 8; at most a minor unit per rate) put
+    /// and the rounding difference against the total (rounded once, pricing rule 8; at most a minor unit per rate) put
     /// on the largest row, so the rows add up to the total to the cent.
     /// </summary>
     public static ImmutableArray<VatAmount> Breakdown(IEnumerable<VatAmount> exact, Money total, int minor)
@@ -135,7 +135,7 @@ public static class InvoiceBuilder
 
     /// <summary>
     /// One account's month (an id_tag's, or a customer's for all its tags): a line per session at its exact price;
-    /// the total is the sum rounded once at the end (DECISIONS 8), so a month costs what its sessions cost, not the
+    /// the total is the sum rounded once at the end (pricing rule 8), so a month costs what its sessions cost, not the
     /// sum of separately rounded totals. The VAT breakdown adds the sessions' exact amounts per rate.
     /// </summary>
     public static Invoice ForMonth(string number, string account, string period, IReadOnlyList<StatementEntry> entries, Seller seller, BillTo? billTo, DateTime issuedAt,

@@ -18,7 +18,7 @@ public enum ReadingOutcome
 public readonly record struct ReadingResult(ReadingOutcome Outcome, int PointsAccepted = 0);
 
 /// <summary>
-/// Energy accounting over a session's cumulative meter register, by the rules of <c>shared/energy-cases/DECISIONS.md</c>.
+/// Energy accounting over a session's cumulative meter register, by the rules of docs/energy-rules.md.
 /// The curve is the list of accepted points in time order, the first being the start register, in billing terms:
 /// the charger's register plus the start when MeterValues are session-relative, less the jumps excluded so far. So
 /// energy is last point minus first, and energy between two points is spread linearly over time (which is also how
@@ -30,7 +30,7 @@ public sealed class EnergyAccount
     /// <summary>Slots are aligned to the clock in UTC; every zone in use today is offset by a multiple of 15 minutes, so they align locally too.</summary>
     public static readonly TimeSpan SlotLength = TimeSpan.FromMinutes(15);
 
-    /// <summary>DECISIONS 4: the slack that covers registers with kWh resolution.</summary>
+    /// <summary>energy rule 4: the slack that covers registers with kWh resolution.</summary>
     public const decimal SlackWh = 1000m;
 
     private readonly List<MeterReading> _points;
@@ -81,7 +81,7 @@ public sealed class EnergyAccount
         if (!_register.AnyReading)
         {
             _register.AnyReading = true;
-            // DECISIONS 5: a first value below the start that is a plausible rise from 0 is session-relative.
+            // energy rule 5: a first value below the start that is a plausible rise from 0 is session-relative.
             if (reading.EnergyWh < Start.EnergyWh && Plausible(new MeterReading(Start.Timestamp, 0), reading.EnergyWh, reading.Timestamp))
             {
                 _register.Relative = true;
@@ -118,7 +118,7 @@ public sealed class EnergyAccount
         var accepted = 0;
         if (_register.Held is { } pending && pending.Timestamp < point.Timestamp)
         {
-            // DECISIONS 4: the next value decides what the held one was.
+            // energy rule 4: the next value decides what the held one was.
             _register.Held = null;
             var heldPoint = pending with { EnergyWh = Billing(pending.EnergyWh) };
             if (point.EnergyWh >= heldPoint.EnergyWh && PlausibleStep(heldPoint, point.EnergyWh, point.Timestamp))
@@ -186,7 +186,7 @@ public sealed class EnergyAccount
     }
 
     /// <summary>
-    /// Ends the curve at the charger's stop register (OCPP meterStop), by DECISIONS 4–6: a held reading is decided
+    /// Ends the curve at the charger's stop register (OCPP meterStop), by energy rule 4–6: a held reading is decided
     /// by the stop; a plausible stop is the final word (points after it in time or above it leave the curve); an
     /// implausible rise or a stop below the start leaves energy at what the readings show. Never throws: a stop is
     /// always resolved, so no session stays open.
@@ -308,7 +308,7 @@ public sealed class EnergyAccount
     private decimal Billing(decimal register) =>
         (_register.Relative ? Start.EnergyWh + register : register) - _register.ExcludedWh;
 
-    /// <summary>DECISIONS 4 and 7: the rise from a point, and from the start, within the connector's power (plus the slack).</summary>
+    /// <summary>energy rule 4 and 7: the rise from a point, and from the start, within the connector's power (plus the slack).</summary>
     private bool Plausible(MeterReading from, decimal to, DateTime at) =>
         PlausibleStep(from, to, at) && PlausibleStep(Start, to, at);
 

@@ -160,7 +160,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         }
 
         // No register or time check refuses a stop: a stop the charger cannot get accepted would be retried forever
-        // and leave its connector stuck. The energy account resolves implausible, early or low stops (DECISIONS 4-6).
+        // and leave its connector stuck. The energy account resolves implausible, early or low stops (energy rule 4-6).
         await Readings.TakeInFlight(Durable, recentBatches);
 
         SessionRecord.BeginStop(State, command, publishedSequence);

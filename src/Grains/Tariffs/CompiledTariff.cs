@@ -158,7 +158,7 @@ internal sealed class CompiledTariff
         public double? MinCurrent { get; }
         public double? MaxCurrent { get; }
 
-        /// <summary>The local-time restrictions at a local wall-clock instant (DECISIONS 5 and 6).</summary>
+        /// <summary>The local-time restrictions at a local wall-clock instant (pricing rule 5 and 6).</summary>
         public bool LocalHolds(DateTime local)
         {
             var r = Restrictions!;
@@ -173,13 +173,13 @@ internal sealed class CompiledTariff
                 return false;
             }
 
-            // DECISIONS 5: the weekday of the instant itself.
+            // pricing rule 5: the weekday of the instant itself.
             return DayMask == 0 || (DayMask & (1 << (int)local.DayOfWeek)) != 0;
         }
 
         /// <summary>
         /// The other restrictions, at a slice's start: kWh and duration so far with min inclusive and max exclusive;
-        /// power and current of the period, min &lt;= value &lt; max, an unknown value satisfying no bound (DECISIONS 4).
+        /// power and current of the period, min &lt;= value &lt; max, an unknown value satisfying no bound (pricing rule 4).
         /// </summary>
         public bool OthersHold(decimal energyBeforeKwh, long ticksFromOrigin, double? powerKw, double? currentA)
         {
@@ -206,7 +206,7 @@ internal sealed class CompiledTariff
             return value is { } v && (min is not { } lo || v >= lo) && (max is not { } hi || v < hi);
         }
 
-        // DECISIONS 5: a window whose end is before its start wraps past midnight; "00:00" as end means end of day;
+        // pricing rule 5: a window whose end is before its start wraps past midnight; "00:00" as end means end of day;
         // equal start and end is empty. Only a start: until midnight; only an end: from midnight.
         private static bool InWindow(TimeOnly t, TimeOnly? start, TimeOnly? end)
         {

@@ -6,10 +6,10 @@ namespace Charge.Grains.Tariffs;
 /// <summary>
 /// Prices a session's charging periods under an OCPI 2.2.1 tariff. Pure and deterministic: the same tariff
 /// and periods give the same breakdown, to the last decimal. Where OCPI leaves room, the rules written in
-/// shared/tariff-cases/DECISIONS.md apply; each rule below names the one it implements.
+/// docs/pricing-rules.md apply; each rule below names the one it implements.
 /// </summary>
 /// <remarks>
-/// Cost is linear in volume, so a period is only cut where the applicable element can change (DECISIONS 3):
+/// Cost is linear in volume, so a period is only cut where the applicable element can change (pricing rule 3):
 /// local time boundaries (evaluated once per stretch of local time, not per period), duration thresholds and
 /// kWh thresholds. Consecutive slices priced by the same element are billed as one run.
 /// </remarks>
@@ -126,7 +126,7 @@ public static class PricingEngine
             return false;
         }
 
-        // DECISIONS 3: volumes between two cuts are spread linearly over time; a kWh cut puts exactly the
+        // pricing rule 3: volumes between two cuts are spread linearly over time; a kWh cut puts exactly the
         // threshold's energy before it. The last slice takes what is left, so slices add up to the period.
         private void SliceAtCuts(ChargingPeriod p, long start, long end, decimal energyBefore, int segment)
         {
@@ -256,7 +256,7 @@ public static class PricingEngine
             runs.Add(new Run(candidate, start, end, volume, _slice));
         }
 
-        // DECISIONS 6: restrictions read the local wall clock in the tariff's zone. The session's time is cut where
+        // pricing rule 6: restrictions read the local wall clock in the tariff's zone. The session's time is cut where
         // the wall clock can cross a boundary (for every local day and every UTC offset in force, plus each
         // daylight-saving transition, where a skipped local time "begins"); each stretch is judged once. Extra cuts
         // are harmless: a slice only carries the element its start selects, and volumes add up unchanged.
@@ -348,7 +348,7 @@ public static class PricingEngine
             var priced = ImmutableArray.CreateBuilder<PricedPeriod>();
             var dimensions = ImmutableArray.CreateBuilder<DimensionCost>(4);
 
-            // DECISIONS 2: step_size rounds billable volume once per session, with the step of the last period that
+            // pricing rule 2: step_size rounds billable volume once per session, with the step of the last period that
             // billed the dimension; the extra is billed there. With billable parking, only parking is stepped.
             var hasBillableParking = _runs[(int)TariffDimension.ParkingTime].Count > 0;
             dimensions.Add(BillDimension(TariffDimension.Energy, WhPerKwh, stepped: true, priced));
@@ -372,7 +372,7 @@ public static class PricingEngine
                 total += d.Cost;
             }
 
-            // DECISIONS 1: min_price / max_price clamp the session total only, excl. and incl. VAT separately. When the
+            // pricing rule 1: min_price / max_price clamp the session total only, excl. and incl. VAT separately. When the
             // tariff gives no incl_vat bound, the incl. total moves with the excl. total at the session's own VAT ratio.
             bool minApplied = false, maxApplied = false;
             if (tariff.MinPrice is { } min && total.ExclVat < min.ExclVat)
@@ -397,7 +397,7 @@ public static class PricingEngine
                 maxApplied = true;
             }
 
-            // DECISIONS 8: full precision until here; the invoice total is rounded to the minor unit, half away from zero.
+            // pricing rule 8: full precision until here; the invoice total is rounded to the minor unit, half away from zero.
             return new CostBreakdown
             {
                 Currency = tariff.Currency,

@@ -11,8 +11,8 @@ public static class SessionPeriods
 
     /// <summary>
     /// Each interval between two accepted points is a period. Energy is the register difference; the interval is
-    /// charging time while energy increases and parking time while it does not (DECISIONS 7); power is the
-    /// interval's average and current the mean of the readings at its ends (DECISIONS 4).
+    /// charging time while energy increases and parking time while it does not (pricing rule 7); power is the
+    /// interval's average and current the mean of the readings at its ends (pricing rule 4).
     /// </summary>
     public static List<ChargingPeriod> FromPoints(IReadOnlyList<MeterReading> points)
     {

@@ -13,7 +13,7 @@ public sealed class PricingPropertyTests
 
     /// <summary>
     /// Tariffs for the monotonicity property. Excluded by construction: a stepped TIME component together with a
-    /// PARKING_TIME component, because DECISIONS 2 then stops stepping charging time once billable parking begins,
+    /// PARKING_TIME component, because pricing rule 2 then stops stepping charging time once billable parking begins,
     /// which can lower a running total by less than one time step (see README, "Pricing choices").
     /// </summary>
     private static readonly Tariff[] Tariffs =
