@@ -13,8 +13,6 @@ public sealed class ChargerHistoryTests(ClusterFixture fixture)
 {
     private IGrainFactory Grains => fixture.Grains;
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private IGrainStorage Storage =>
         ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Charge);
 
@@ -28,13 +26,13 @@ public sealed class ChargerHistoryTests(ClusterFixture fixture)
     [Fact]
     public async Task Sessions_of_two_months_are_listed_newest_first_across_their_pages_and_the_charger_keeps_only_the_months()
     {
-        var chargerId = NewId("HIST");
+        var chargerId = TestIds.New("HIST");
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         var starts = new[] { new DateTime(2026, 10, 30, 22, 0, 0, DateTimeKind.Utc), new DateTime(2026, 10, 31, 23, 30, 0, DateTimeKind.Utc), new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc) };
         var ids = new List<string>();
         foreach (var at in starts)
         {
-            var started = await charger.StartSession(new StartSessionCommand(NewId("s"), chargerId, 1, "HIST-TAG", 0, at));
+            var started = await charger.StartSession(new StartSessionCommand(TestIds.New("s"), chargerId, 1, "HIST-TAG", 0, at));
             await charger.StopSession(new StopSessionCommand(started.SessionId, 1_000, at.AddMinutes(30), "Local"));
             ids.Add(started.SessionId);
         }
@@ -56,7 +54,7 @@ public sealed class ChargerHistoryTests(ClusterFixture fixture)
     [Fact]
     public async Task A_charger_written_before_paging_moves_its_list_to_pages_when_it_activates()
     {
-        var chargerId = NewId("OLDH");
+        var chargerId = TestIds.New("OLDH");
         var refs = new[]
         {
             new SessionRef($"{chargerId}~a", chargerId, "T", new DateTime(2026, 9, 3, 8, 0, 0, DateTimeKind.Utc)),

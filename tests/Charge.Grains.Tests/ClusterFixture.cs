@@ -37,8 +37,15 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
+        // The silos of this in-process cluster share one archive and one invoice register, as silos share the
+        // storage account's tables: a session archived on one silo is exported from the other.
+        private static readonly Charge.Grains.Storage.MemorySessionArchive Archive = new();
+        private static readonly Charge.Grains.Storage.MemoryInvoiceRegister Invoices = new();
+
         public void Configure(ISiloBuilder siloBuilder)
         {
+            siloBuilder.Services.AddSingleton<Charge.Grains.Storage.ISessionArchive>(Archive);
+            siloBuilder.Services.AddSingleton<Charge.Grains.Storage.IInvoiceRegister>(Invoices);
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?>
                 {

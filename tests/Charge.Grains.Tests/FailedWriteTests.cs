@@ -1,3 +1,4 @@
+using Charge.Tests;
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Interfaces.Tariffs;
@@ -13,8 +14,6 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
 {
     private static readonly DateTime T0 = DateTime.UtcNow.AddHours(-1);
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
-
     private static string Tariff(string id) =>
         $$"""{"id":"{{id}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.30,"vat":20,"step_size":1}]}]}""";
 
@@ -25,7 +24,7 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
     {
         ["tariff version"] = grains =>
         {
-            var id = NewId("t");
+            var id = TestIds.New("t");
             var tariff = grains.GetGrain<ITariffGrain>(id);
             return new(tariff.GetGrainId(), () => tariff.Put(Tariff(id), "UTC"), async () =>
             {
@@ -41,8 +40,8 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         },
         ["tariff assignment"] = grains =>
         {
-            var assignment = grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(NewId("cp")));
-            var tariffId = NewId("t");
+            var assignment = grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(TestIds.New("cp")));
+            var tariffId = TestIds.New("t");
             return new(assignment.GetGrainId(), async () =>
             {
                 await grains.GetGrain<ITariffGrain>(tariffId).Put(Tariff(tariffId), "UTC");
@@ -51,13 +50,13 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         },
         ["site"] = grains =>
         {
-            var site = grains.GetGrain<ISiteGrain>(NewId("site"));
+            var site = grains.GetGrain<ISiteGrain>(TestIds.New("site"));
             return new(site.GetGrainId(), () => site.Put(new SiteInfo("Depot", "UTC")), async () => (await site.Get()).Info is not null);
         },
         ["site's chargers"] = grains =>
         {
-            var site = grains.GetGrain<ISiteGrain>(NewId("site"));
-            var charger = NewId("cp");
+            var site = grains.GetGrain<ISiteGrain>(TestIds.New("site"));
+            var charger = TestIds.New("cp");
             return new(site.GetGrainId(), async () =>
             {
                 if ((await site.Get()).Info is null)
@@ -72,33 +71,33 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         },
         ["charger directory"] = grains =>
         {
-            var directory = grains.GetGrain<IChargerDirectoryGrain>(NewId("dir"));
+            var directory = grains.GetGrain<IChargerDirectoryGrain>(TestIds.New("dir"));
             return new(directory.GetGrainId(), () => directory.Add("cp-1"), async () => (await directory.List(null, 10)).Contains("cp-1"));
         },
         ["customer"] = grains =>
         {
-            var customer = grains.GetGrain<ICustomerGrain>(NewId("cus"));
+            var customer = grains.GetGrain<ICustomerGrain>(TestIds.New("cus"));
             return new(customer.GetGrainId(), () => customer.Put(new CustomerInfo(CustomerKind.Person, "Ada")), () => customer.Exists());
         },
         ["invoice number series"] = grains =>
         {
-            var series = grains.GetGrain<IInvoiceNumberGrain>(NewId("INV"));
+            var series = grains.GetGrain<IInvoiceNumberGrain>(TestIds.New("INV"));
             return new(series.GetGrainId(), () => series.Reserve("doc-1"), async () => await series.Last() == 1);
         },
         ["billing period"] = grains =>
         {
-            var period = grains.GetGrain<IBillingPeriodGrain>(NewId("period"));
+            var period = grains.GetGrain<IBillingPeriodGrain>(TestIds.New("period"));
             return new(period.GetGrainId(), () => period.Join("TAG-1"), async () => (await period.IdTags()).Contains("TAG-1"));
         },
         ["id_tag's sessions"] = grains =>
         {
-            var index = grains.GetGrain<IIdTagGrain>(NewId("TAG"));
+            var index = grains.GetGrain<IIdTagGrain>(TestIds.New("TAG"));
             return new(index.GetGrainId(), () => index.AddSession(new SessionRef("cp~1", "cp", "TAG", T0)),
                 async () => (await index.ListSessions(T0.AddHours(-1), T0.AddHours(1), 10)).Length == 1);
         },
         ["charger's history"] = grains =>
         {
-            var history = grains.GetGrain<IChargerHistoryGrain>($"{NewId("cp")}|{T0:yyyy-MM}");
+            var history = grains.GetGrain<IChargerHistoryGrain>($"{TestIds.New("cp")}|{T0:yyyy-MM}");
             return new(history.GetGrainId(), () => history.Add([new SessionRef("cp~1", "cp", "TAG", T0)]),
                 async () => (await history.Query(T0.AddHours(-1), T0.AddHours(1), 10)).Length == 1);
         },

@@ -14,13 +14,11 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
 
     private IGrainFactory Grains => fixture.Grains;
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
-
     /// <summary>A charger and a session of it, by the session's full (charger-namespaced) ID.</summary>
     private static (string ChargerId, string SessionId) Ids()
     {
-        var chargerId = NewId("cp");
-        return (chargerId, SessionIds.Of(chargerId, NewId("s")));
+        var chargerId = TestIds.New("cp");
+        return (chargerId, SessionIds.Of(chargerId, TestIds.New("s")));
     }
 
     private static StartSessionCommand Start(string sessionId, string chargerId, int connector = 1, decimal meterStart = 10_000m) =>
@@ -119,8 +117,8 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task The_same_local_session_id_on_two_chargers_names_two_sessions()
     {
-        var local = NewId("s");
-        var (a, b) = (NewId("cp"), NewId("cp"));
+        var local = TestIds.New("s");
+        var (a, b) = (TestIds.New("cp"), TestIds.New("cp"));
         var onA = await Grains.GetGrain<IChargerGrain>(a).StartSession(Start(local, a));
         var onB = await Grains.GetGrain<IChargerGrain>(b).StartSession(Start(local, b));
 
@@ -132,7 +130,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_charger_cannot_start_a_session_in_another_chargers_namespace()
     {
-        var (victim, attacker) = (NewId("cp"), NewId("cp"));
+        var (victim, attacker) = (TestIds.New("cp"), TestIds.New("cp"));
 
         var error = await Assert.ThrowsAsync<ChargeException>(() =>
             Grains.GetGrain<IChargerGrain>(attacker).StartSession(Start(SessionIds.OfTransaction(victim, 1), attacker)));
@@ -144,12 +142,12 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_new_start_on_a_busy_connector_supersedes_the_stale_session_at_its_last_register()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
-        var first = (await charger.StartSession(Start(NewId("s"), chargerId))).SessionId;
+        var first = (await charger.StartSession(Start(TestIds.New("s"), chargerId))).SessionId;
         await charger.ReportMeterValues(first, Readings((5, 10_400m)));
 
-        var second = await charger.StartSession(Start(NewId("s"), chargerId) with { Timestamp = T0.AddMinutes(30), MeterStartWh = 10_500m });
+        var second = await charger.StartSession(Start(TestIds.New("s"), chargerId) with { Timestamp = T0.AddMinutes(30), MeterStartWh = 10_500m });
         var stale = await Grains.GetGrain<ISessionGrain>(first).GetView();
 
         Assert.Equal(SessionStatus.Active, second.Status);
@@ -200,9 +198,9 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task Readings_for_an_unknown_session_are_not_found()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var error = await Assert.ThrowsAsync<ChargeException>(() =>
-            Grains.GetGrain<IChargerGrain>(chargerId).ReportMeterValues(NewId("s"), Readings((1, 1m))));
+            Grains.GetGrain<IChargerGrain>(chargerId).ReportMeterValues(TestIds.New("s"), Readings((1, 1m))));
 
         Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
     }
@@ -210,8 +208,8 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_charger_cannot_report_into_another_chargers_session()
     {
-        var sessionId = NewId("s");
-        var (owner, other) = (NewId("cp"), NewId("cp"));
+        var sessionId = TestIds.New("s");
+        var (owner, other) = (TestIds.New("cp"), TestIds.New("cp"));
         await Grains.GetGrain<IChargerGrain>(owner).StartSession(Start(sessionId, owner));
 
         var error = await Assert.ThrowsAsync<ChargeException>(() =>
@@ -373,7 +371,7 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task An_older_status_report_does_not_override_a_newer_one()
     {
-        var charger = Grains.GetGrain<IChargerGrain>(NewId("cp"));
+        var charger = Grains.GetGrain<IChargerGrain>(TestIds.New("cp"));
         await charger.ReportStatus(new StatusReport(1, ConnectorStatus.Available, "", T0.AddMinutes(10)));
         var view = await charger.ReportStatus(new StatusReport(1, ConnectorStatus.Faulted, "", T0));
 
@@ -383,11 +381,11 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_faulted_connector_refuses_to_start_a_session()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.ReportStatus(new StatusReport(1, ConnectorStatus.Faulted, "", T0));
 
-        var error = await Assert.ThrowsAsync<ChargeException>(() => charger.StartSession(Start(NewId("s"), chargerId)));
+        var error = await Assert.ThrowsAsync<ChargeException>(() => charger.StartSession(Start(TestIds.New("s"), chargerId)));
 
         Assert.Equal(ChargeErrorKind.FailedPrecondition, error.Kind);
     }
@@ -395,20 +393,20 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task An_unknown_charger_is_not_found()
     {
-        var error = await Assert.ThrowsAsync<ChargeException>(() => Grains.GetGrain<IChargerGrain>(NewId("cp")).GetView());
+        var error = await Assert.ThrowsAsync<ChargeException>(() => Grains.GetGrain<IChargerGrain>(TestIds.New("cp")).GetView());
         Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
     }
 
     [Fact]
     public async Task Sessions_are_listed_by_charger_and_by_id_tag_within_the_time_range()
     {
-        var chargerId = NewId("cp");
-        var idTag = NewId("tag");
+        var chargerId = TestIds.New("cp");
+        var idTag = TestIds.New("tag");
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            var id = SessionIds.Of(chargerId, NewId("s"));
+            var id = SessionIds.Of(chargerId, TestIds.New("s"));
             ids.Add(id);
             await charger.StartSession(new StartSessionCommand(id, chargerId, 1, idTag, 0m, T0.AddHours(i)));
             await charger.StopSession(new StopSessionCommand(id, 100m, T0.AddHours(i).AddMinutes(30), "Local"));

@@ -12,21 +12,19 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
 
     private IGrainFactory Grains => fixture.Grains;
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..30];
-
     private static string EnergyTariff(string id, decimal pricePerKwh, decimal vat = 20m) =>
-        $$"""{"id":"{{id}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":{{pricePerKwh}},"vat":{{vat}},"step_size":1}]}]}""";
+        TestTariffs.Json(id, TestTariffs.Energy(pricePerKwh, vat));
 
     private async Task<string> PutTariff(decimal pricePerKwh)
     {
-        var id = NewId("tariff");
+        var id = TestIds.New("tariff");
         await Grains.GetGrain<ITariffGrain>(id).Put(EnergyTariff(id, pricePerKwh), null);
         return id;
     }
 
     private async Task<SessionView> RunSession(string chargerId, decimal kwh, Func<Task>? beforeStop = null)
     {
-        var sessionId = SessionIds.Of(chargerId, NewId("s"));
+        var sessionId = SessionIds.Of(chargerId, TestIds.New("s"));
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         await charger.StartSession(new StartSessionCommand(sessionId, chargerId, 1, "TAG", 0m, T0));
         await charger.ReportMeterValues(sessionId, [new MeterReading(T0.AddMinutes(30), kwh * 500m)]);
@@ -43,7 +41,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task A_session_on_a_charger_with_a_tariff_shows_live_cost_and_a_fixed_final_price()
     {
         var tariffId = await PutTariff(0.30m);
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
             .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
         SessionView? live = null;
@@ -66,14 +64,14 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     {
         // Below 10 kW: 0.20/kWh, else 0.50. 10 kWh in one hour is 10 kW: 5.00. A late reading at 30 min with
         // 2 kWh makes it 4 kW then 16 kW: 2 x 0.20 + 8 x 0.50 = 4.40.
-        var tariffId = NewId("power");
+        var tariffId = TestIds.New("power");
         await Grains.GetGrain<ITariffGrain>(tariffId).Put($$$"""
             {"id":"{{{tariffId}}}","currency":"EUR","elements":[
               {"price_components":[{"type":"ENERGY","price":0.20,"step_size":1}],"restrictions":{"max_power":10}},
               {"price_components":[{"type":"ENERGY","price":0.50,"step_size":1}]}]}
             """, null);
-        var chargerId = NewId("cp");
-        var sessionId = SessionIds.Of(chargerId, NewId("s"));
+        var chargerId = TestIds.New("cp");
+        var sessionId = SessionIds.Of(chargerId, TestIds.New("s"));
         await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId)).Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
         var charger = Grains.GetGrain<IChargerGrain>(chargerId);
         var session = Grains.GetGrain<ISessionGrain>(sessionId);
@@ -92,7 +90,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task A_tariff_change_during_a_session_does_not_reprice_it()
     {
         var tariffId = await PutTariff(0.30m);
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
             .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
 
@@ -108,7 +106,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task A_charger_without_its_own_tariff_is_priced_by_its_sites()
     {
         var tariffId = await PutTariff(0.50m);
-        var (chargerId, siteId) = (NewId("cp"), NewId("site"));
+        var (chargerId, siteId) = (TestIds.New("cp"), TestIds.New("site"));
         await Grains.GetGrain<ISiteGrain>(siteId).Put(new SiteInfo("Depot", "UTC"));
         await Grains.GetGrain<IChargerGrain>(chargerId).Register(new ChargerRegistration(null, 2, new string('a', 64)));
         await Grains.GetGrain<IChargerGrain>(chargerId).SetSite(siteId);
@@ -124,7 +122,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task An_assignment_effective_after_the_start_does_not_price_the_session()
     {
         var tariffId = await PutTariff(0.50m);
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
             .Assign(new TariffAssignment(tariffId, T0.AddMinutes(1)));
 
@@ -137,7 +135,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task Putting_the_same_document_again_keeps_the_version()
     {
-        var id = NewId("tariff");
+        var id = TestIds.New("tariff");
         var grain = Grains.GetGrain<ITariffGrain>(id);
 
         var first = await grain.Put(EnergyTariff(id, 0.2m), null);
@@ -154,7 +152,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_tariff_whose_id_differs_from_its_key_is_invalid()
     {
-        var error = await Assert.ThrowsAsync<ChargeException>(() => Grains.GetGrain<ITariffGrain>(NewId("t")).Put(EnergyTariff("other", 0.2m), null));
+        var error = await Assert.ThrowsAsync<ChargeException>(() => Grains.GetGrain<ITariffGrain>(TestIds.New("t")).Put(EnergyTariff("other", 0.2m), null));
         Assert.Equal(ChargeErrorKind.InvalidArgument, error.Kind);
     }
 
@@ -162,7 +160,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task Assigning_a_tariff_that_does_not_exist_is_not_found()
     {
         var error = await Assert.ThrowsAsync<ChargeException>(() =>
-            Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(NewId("cp"))).Assign(new TariffAssignment(NewId("nope"), T0)));
+            Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(TestIds.New("cp"))).Assign(new TariffAssignment(TestIds.New("nope"), T0)));
         Assert.Equal(ChargeErrorKind.NotFound, error.Kind);
     }
 
@@ -178,7 +176,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     [Fact]
     public async Task A_time_of_day_tariff_survives_serialization_between_silos()
     {
-        var id = NewId("tod");
+        var id = TestIds.New("tod");
         var json = $$$"""
             {"id":"{{{id}}}","currency":"EUR","time_zone":"Europe/Amsterdam","elements":[
               {"price_components":[{"type":"TIME","price":1.00,"step_size":60}],"restrictions":{"start_time":"22:00","end_time":"06:00","day_of_week":["SATURDAY"],"start_date":"2026-01-01","min_current":6.5}},
@@ -198,7 +196,7 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task Settling_a_completed_session_again_neither_bills_nor_counts_it_twice()
     {
         var tariffId = await PutTariff(0.30m);
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         await Grains.GetGrain<ITariffAssignmentGrain>(ITariffAssignmentGrain.ChargerKey(chargerId))
             .Assign(new TariffAssignment(tariffId, T0.AddDays(-1)));
         var completed = await RunSession(chargerId, 10m);
@@ -221,8 +219,8 @@ public sealed class TariffFlowTests(ClusterFixture fixture)
     public async Task A_session_whose_tariff_cannot_be_found_stops_completes_and_settles_unpriced_and_flagged_for_review()
     {
         var tariffId = await PutTariff(0.30m);
-        var chargerId = NewId("cp");
-        var sessionId = SessionIds.Of(chargerId, NewId("s"));
+        var chargerId = TestIds.New("cp");
+        var sessionId = SessionIds.Of(chargerId, TestIds.New("s"));
         var session = Grains.GetGrain<ISessionGrain>(sessionId);
         var day = DateOnly.FromDateTime(T0);
 

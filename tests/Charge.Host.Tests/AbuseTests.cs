@@ -14,8 +14,6 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
 {
     private StationService.StationServiceClient Station => new(host.Channel);
 
-    private static string NewId() => $"RL-{Guid.NewGuid():N}"[..20];
-
     private async Task<StatusCode> Heartbeat(string chargerId)
     {
         try
@@ -32,7 +30,7 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     [Fact]
     public async Task A_charger_over_its_rate_gets_resource_exhausted_while_another_is_served()
     {
-        var (chatty, quiet) = (NewId(), NewId());
+        var (chatty, quiet) = (TestIds.New("RL"), TestIds.New("RL"));
 
         var burst = new List<StatusCode>();
         for (var i = 0; i < 4 * RateLimitedHostFixture.PerSecond; i++)
@@ -53,8 +51,8 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     [Fact]
     public async Task A_chatty_ocpp_charge_point_gets_generic_errors_and_others_are_served()
     {
-        await using var chatty = await host.ConnectOcpp(NewId());
-        await using var quiet = await host.ConnectOcpp(NewId());
+        await using var chatty = await host.ConnectOcpp(TestIds.New("RL"));
+        await using var quiet = await host.ConnectOcpp(TestIds.New("RL"));
 
         var codes = new List<string>();
         for (var i = 0; i < 4 * RateLimitedHostFixture.PerSecond; i++)
@@ -74,7 +72,7 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     {
         var body = "{\"connectorId\":1,\"idTag\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await host.Http.PostAsync($"/v1/chargers/{NewId()}/sessions", content);
+        using var response = await host.Http.PostAsync($"/v1/chargers/{TestIds.New("RL")}/sessions", content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
@@ -86,7 +84,7 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
         // No Content-Length: the limit is met while the body is read.
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/chargers/{NewId()}/sessions") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/chargers/{TestIds.New("RL")}/sessions") { Content = content };
         request.Headers.TransferEncodingChunked = true;
         using var response = await host.Http.SendAsync(request);
         var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -99,7 +97,7 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     public async Task A_refused_grpc_call_reads_its_reason_unencoded()
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() => new ChargerService.ChargerServiceClient(host.RawChannel)
-            .GetChargerAsync(new GetChargerRequest { ChargerId = NewId() }).ResponseAsync);
+            .GetChargerAsync(new GetChargerRequest { ChargerId = TestIds.New("RL") }).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Contains("'Authorization: Bearer <token>', chargers HTTP Basic chargerId:secret", refused.Status.Detail);
@@ -111,7 +109,7 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Station.StartSessionAsync(new StartSessionRequest
         {
-            ChargerId = NewId(), ConnectorId = 1, IdTag = new string('x', 2 * 1024 * 1024), MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(DateTime.UtcNow),
+            ChargerId = TestIds.New("RL"), ConnectorId = 1, IdTag = new string('x', 2 * 1024 * 1024), MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(DateTime.UtcNow),
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
@@ -122,7 +120,7 @@ public sealed class AbuseTests(RateLimitedHostFixture host) : IClassFixture<Rate
     {
         // A body that is JSON but not the message: the error names the field, no type names or stack frames.
         using var content = new StringContent("{\"connectorId\":{\"nested\":true}}", Encoding.UTF8, "application/json");
-        using var response = await host.Http.PostAsync($"/v1/chargers/{NewId()}/sessions", content);
+        using var response = await host.Http.PostAsync($"/v1/chargers/{TestIds.New("RL")}/sessions", content);
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -15,8 +15,6 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
     // Yesterday 10:00 UTC: the session is complete and in the past.
     private static readonly DateTime T0 = DateTime.UtcNow.Date.AddDays(-1).AddHours(10);
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     /// <summary>What Amsterdam's clock read at a UTC instant, with its offset.</summary>
     private static string Mapping(DateTime utc)
     {
@@ -33,9 +31,9 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
     /// <summary>A site in Amsterdam with one registered charger and an energy + time tariff.</summary>
     private async Task<(string SiteId, string ChargerId, string TariffId)> Site()
     {
-        var siteId = NewId("site");
-        var chargerId = NewId("cp");
-        var tariffId = NewId("t");
+        var siteId = TestIds.New("site");
+        var chargerId = TestIds.New("cp");
+        var tariffId = TestIds.New("t");
         await new SiteService.SiteServiceClient(host.Channel).PutSiteAsync(new PutSiteRequest
         {
             SiteId = siteId, Name = "Harbour Car Park", TimeZone = "Europe/Amsterdam", Address = "Kade 1", City = "Amsterdam", PostalCode = "1011AB", Country = "NLD",
@@ -50,11 +48,8 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         return (siteId, chargerId, tariffId);
     }
 
-    private async Task PutTariff(string tariffId, decimal energyPrice)
-    {
-        using var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":{{energyPrice}},"vat":21,"step_size":1},{"type":"TIME","price":1.20,"vat":21,"step_size":60}]}]}""", Encoding.UTF8, "application/json");
-        (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
-    }
+    private Task PutTariff(string tariffId, decimal energyPrice) =>
+        TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, TestTariffs.Energy(energyPrice, vat: 21), TestTariffs.Time(1.20m, vat: 21)));
 
     /// <summary>A 60-minute session of the given energy, and its completed record once invoiced.</summary>
     private async Task<Session> Charge(string chargerId, string idTag, double kwh, double startMinutes = 0)
@@ -191,7 +186,7 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         var chargers = new List<string> { chargerId };
         for (var i = 0; i < 5; i++)
         {
-            var other = NewId("cp");
+            var other = TestIds.New("cp");
             await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), other);
             chargers.Add(other);
         }
@@ -377,7 +372,7 @@ public sealed class BillingApiTests(SingleHostFixture host) : IClassFixture<Sing
         var (siteId, chargerId, _) = await Site();
         await Charge(chargerId, "RFID-U1", 10);
         await Charge(chargerId, "RFID-U2", 20, startMinutes: 120);
-        var second = NewId("cp");
+        var second = TestIds.New("cp");
         await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), second);
         await new ChargerService.ChargerServiceClient(host.Channel).SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = second, SiteId = siteId });
         var live = await Station.StartSessionAsync(new StartSessionRequest { ChargerId = second, ConnectorId = 1, IdTag = "RFID-LIVE", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(DateTime.UtcNow.AddMinutes(-5)) });

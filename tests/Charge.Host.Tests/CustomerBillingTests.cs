@@ -14,11 +14,9 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
 {
     private static readonly DateTime T0 = DateTime.UtcNow.Date.AddDays(-1).AddHours(10);
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private async Task<string> Customer(string? tariffGroup = null)
     {
-        var customerId = NewId("cust");
+        var customerId = TestIds.New("cust");
         await new CustomerService.CustomerServiceClient(host.Channel).PutCustomerAsync(new PutCustomerRequest
         {
             CustomerId = customerId, Kind = "COMPANY", Name = "Fleet & Co B.V.", Email = "ap@fleet.example", Address = "Kade 7",
@@ -29,16 +27,12 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
 
     private async Task<string> Tag(string? customerId = null)
     {
-        var idTag = NewId("TAG");
+        var idTag = TestIds.New("TAG");
         await new TokenService.TokenServiceClient(host.Channel).PutTokenAsync(new PutTokenRequest { IdTag = idTag, CustomerId = customerId ?? "" });
         return idTag;
     }
 
-    private async Task PutTariff(string tariffId, string components)
-    {
-        using var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{{components}}]}]}""", Encoding.UTF8, "application/json");
-        (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
-    }
+    private Task PutTariff(string tariffId, string components) => TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, components));
 
     /// <summary>Assigns a tariff; a charger it names is registered first (a tariff is assigned only to one that exists).</summary>
     private async Task Assign(AssignTariffRequest request)
@@ -82,8 +76,8 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
     {
         var customerId = await Customer();
         var idTag = await Tag(customerId);
-        var chargerId = NewId("CP");
-        var tariffId = NewId("t");
+        var chargerId = TestIds.New("CP");
+        var tariffId = TestIds.New("t");
         await PutTariff(tariffId, """{"type":"ENERGY","price":0.2857,"vat":21,"step_size":1},{"type":"FLAT","price":0.35,"vat":9,"step_size":1}""");
         await Assign(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId });
 
@@ -124,8 +118,8 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
     public async Task A_tag_without_a_customer_gets_an_invoice_without_bill_to()
     {
         var idTag = await Tag();
-        var chargerId = NewId("CP");
-        var tariffId = NewId("t");
+        var chargerId = TestIds.New("CP");
+        var tariffId = TestIds.New("t");
         await PutTariff(tariffId, """{"type":"ENERGY","price":0.40,"vat":21,"step_size":1}""");
         await Assign(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId });
 
@@ -140,12 +134,12 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
     [Fact]
     public async Task A_customer_groups_tariff_wins_over_the_public_one_for_its_tags_only_and_estimates_follow_it()
     {
-        var group = NewId("fleet");
+        var group = TestIds.New("fleet");
         var member = await Tag(await Customer(group));
         var stranger = await Tag();
-        var chargerId = NewId("CP");
-        var publicTariff = NewId("pub");
-        var groupTariff = NewId("grp");
+        var chargerId = TestIds.New("CP");
+        var publicTariff = TestIds.New("pub");
+        var groupTariff = TestIds.New("grp");
         await PutTariff(publicTariff, """{"type":"ENERGY","price":0.40,"vat":20,"step_size":1}""");
         await PutTariff(groupTariff, """{"type":"ENERGY","price":0.20,"vat":20,"step_size":1}""");
         await Assign(new AssignTariffRequest { ChargerId = chargerId, TariffId = publicTariff });
@@ -182,7 +176,7 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
         var stranger = await Tag();
         // An ID a spreadsheet would run as a formula: the revenue CSV neutralises it as the CDR CSV does.
         var chargerId = $"-A1*2R1-{Guid.NewGuid():N}"[..20];
-        var tariffId = NewId("t");
+        var tariffId = TestIds.New("t");
         await PutTariff(tariffId, """{"type":"ENERGY","price":0.30,"vat":20,"step_size":1}""");
         await Assign(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId });
 
@@ -258,8 +252,8 @@ public sealed class CustomerBillingTests(SellerHostFixture host) : IClassFixture
         var customerId = await Customer();
         var card = await Tag(customerId);
         var fob = await Tag(customerId);
-        var chargerId = NewId("CP");
-        var tariffId = NewId("t");
+        var chargerId = TestIds.New("CP");
+        var tariffId = TestIds.New("t");
         await PutTariff(tariffId, """{"type":"ENERGY","price":0.30,"vat":20,"step_size":1}""");
         await Assign(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId });
         var first = await Charge(chargerId, card, 10);

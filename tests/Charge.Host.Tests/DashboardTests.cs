@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Charge.Api.V1;
 using Google.Protobuf.WellKnownTypes;
+using Charge.Tests;
 using Microsoft.Playwright;
 
 namespace Charge.Host.Tests;
@@ -142,10 +143,7 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
 
         var today = DateTime.UtcNow.Date;
         var tariffId = $"T-{Guid.NewGuid():N}"[..12];
-        using (var tariff = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.25,"vat":20,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
-        {
-            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", tariff)).EnsureSuccessStatusCode();
-        }
+        await TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, TestTariffs.Energy(0.25m)));
 
         await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest
         {

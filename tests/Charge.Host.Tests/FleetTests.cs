@@ -14,20 +14,18 @@ public sealed class FleetTests(SingleHostFixture host) : IClassFixture<SingleHos
 
     private static string At(double minutes) => T0.AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private ChargerService.ChargerServiceClient Chargers => new(host.Channel);
 
     private async Task<string> Site()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await new SiteService.SiteServiceClient(host.Channel).PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         return siteId;
     }
 
     private async Task<string> Register(string siteId, string? chargerId = null)
     {
-        chargerId ??= NewId("CP");
+        chargerId ??= TestIds.New("CP");
         await Chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, SiteId = siteId, ConnectorCount = 2 });
         return chargerId;
     }
@@ -160,7 +158,7 @@ public sealed class FleetTests(SingleHostFixture host) : IClassFixture<SingleHos
     public async Task Decommissioning_revokes_the_chargers_credential_and_keeps_its_sessions()
     {
         var siteId = await Site();
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         var registered = await Chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1 });
         var station = new StationService.StationServiceClient(host.RawChannel);
         var auth = TestSecurity.Header(TestSecurity.Basic(chargerId, registered.Secret));
@@ -197,13 +195,13 @@ public sealed class FleetTests(SingleHostFixture host) : IClassFixture<SingleHos
     [Fact]
     public async Task Fleet_calls_refuse_bad_input_naming_it()
     {
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => Chargers.DeregisterChargerAsync(new DeregisterChargerRequest { ChargerId = NewId("NOPE") }).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Chargers.DeregisterChargerAsync(new DeregisterChargerRequest { ChargerId = TestIds.New("NOPE") }).ResponseAsync);
         var badStatus = await Assert.ThrowsAsync<RpcException>(() => Chargers.ListChargersAsync(new ListChargersRequest { Status = "SLEEPING" }).ResponseAsync);
         var numeric = await Assert.ThrowsAsync<RpcException>(() => Chargers.ListChargersAsync(new ListChargersRequest { Status = "3" }).ResponseAsync);
         var badToken = await Assert.ThrowsAsync<RpcException>(() => Chargers.ListChargersAsync(new ListChargersRequest { PageToken = "%%%" }).ResponseAsync);
         var backwards = await Assert.ThrowsAsync<RpcException>(() => Chargers.GetChargerAvailabilityAsync(new GetChargerAvailabilityRequest
         {
-            ChargerId = NewId("CP"), From = Timestamp.FromDateTime(T0), To = Timestamp.FromDateTime(T0),
+            ChargerId = TestIds.New("CP"), From = Timestamp.FromDateTime(T0), To = Timestamp.FromDateTime(T0),
         }).ResponseAsync);
         var driver = await Assert.ThrowsAsync<RpcException>(() => Chargers.ListChargersAsync(new ListChargersRequest(),
             TestSecurity.Header(TestSecurity.Bearer(host.Security.Token("driver", "d", ["T"])))).ResponseAsync);

@@ -1,3 +1,4 @@
+using Charge.Tests;
 using Charge.Api.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -13,8 +14,6 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     private StationService.StationServiceClient Station => new(host.Channel);
 
     private SessionService.SessionServiceClient Sessions => new(host.Channel);
-
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     private static Timestamp At(double minutes) => Timestamp.FromDateTime(T0.AddMinutes(minutes));
 
@@ -43,7 +42,7 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task A_session_runs_end_to_end_over_grpc()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var started = await StartAsync(chargerId);
         var accepted = await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
         {
@@ -76,7 +75,7 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task WatchSession_pushes_every_change_and_ends_when_the_session_completes()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var started = await StartAsync(chargerId);
         using var call = Sessions.WatchSession(new WatchSessionRequest { SessionId = started.SessionId });
         var seen = new List<Session>();
@@ -115,7 +114,7 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task A_bad_field_is_invalid_argument_naming_the_field()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var started = await StartAsync(chargerId);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
@@ -134,7 +133,7 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Station.StartSessionAsync(new StartSessionRequest
         {
-            ChargerId = NewId("cp"), ConnectorId = 1, IdTag = "T", MeterStartWh = 0,
+            ChargerId = TestIds.New("cp"), ConnectorId = 1, IdTag = "T", MeterStartWh = 0,
             Timestamp = Timestamp.FromDateTime(DateTime.UtcNow.AddDays(2)),
         }).ResponseAsync);
 
@@ -145,20 +144,20 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task An_unknown_session_is_not_found()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = NewId("s") }).ResponseAsync);
+        var error = await Assert.ThrowsAsync<RpcException>(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = TestIds.New("s") }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
     [Fact]
     public async Task A_session_id_is_namespaced_by_charger_and_a_repeated_start_is_idempotent()
     {
-        var sessionId = NewId("s");
-        var chargerId = NewId("cp");
+        var sessionId = TestIds.New("s");
+        var chargerId = TestIds.New("cp");
         var first = await StartAsync(chargerId, sessionId);
         var again = await StartAsync(chargerId, sessionId);
-        var other = await StartAsync(NewId("cp"), sessionId);
+        var other = await StartAsync(TestIds.New("cp"), sessionId);
 
-        var squat = await Assert.ThrowsAsync<RpcException>(() => StartAsync(NewId("cp"), first.SessionId));
+        var squat = await Assert.ThrowsAsync<RpcException>(() => StartAsync(TestIds.New("cp"), first.SessionId));
 
         Assert.Equal($"{chargerId}~{sessionId}", first.SessionId);
         Assert.Equal(first.SessionId, again.SessionId);
@@ -171,7 +170,7 @@ public sealed class GrpcApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task Readings_after_stop_are_failed_precondition()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var started = await StartAsync(chargerId);
         await Station.StopSessionAsync(new StopSessionRequest
         {

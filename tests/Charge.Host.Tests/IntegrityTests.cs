@@ -18,8 +18,6 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
 {
     private static readonly DateTime T0 = DateTime.UtcNow.AddHours(-1);
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
-
     private static string At(double minutes) => T0.AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
     private static Timestamp Ts(double minutes) => Timestamp.FromDateTime(T0.AddMinutes(minutes));
@@ -68,7 +66,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_driver_cannot_set_the_meter_stop_of_their_own_session_over_rest()
     {
-        var (chargerId, tag) = (NewId("cp"), NewId("TAG"));
+        var (chargerId, tag) = (TestIds.New("cp"), TestIds.New("TAG"));
         var session = await StartWithReading(chargerId, tag, 0, 30_000, 50);
 
         var (status, body) = await Send(HttpMethod.Post, $"/v1/sessions/{session.SessionId}:stop",
@@ -85,7 +83,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_drivers_stop_reaches_an_ocpp_charger_and_the_session_ends_with_the_chargers_own_register()
     {
-        var (cp, tag) = (NewId("CP"), NewId("TAG")[..20]);
+        var (cp, tag) = (TestIds.New("CP"), TestIds.New("TAG")[..20]);
         await using var client = await host.ConnectOcpp(cp);
         var start = await client.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = tag, ["meterStart"] = 0, ["timestamp"] = At(0) });
         var tx = start[2]!["transactionId"]!.GetValue<int>();
@@ -113,7 +111,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_grpc_station_receives_a_remote_stop_on_its_command_stream_and_stops_with_its_register()
     {
-        var (chargerId, tag) = (NewId("cp"), NewId("TAG"));
+        var (chargerId, tag) = (TestIds.New("cp"), TestIds.New("TAG"));
         var session = await StartWithReading(chargerId, tag, 1000, 5000, 20);
         var chargerAuth = TestSecurity.Header(await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId));
         using var commands = Station.ReceiveCommands(new ReceiveCommandsRequest { ChargerId = chargerId }, chargerAuth);
@@ -142,7 +140,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task An_operator_force_closes_a_zombie_at_its_last_accepted_register_and_a_register_in_the_body_is_refused()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var session = await StartWithReading(chargerId, "T", 1000, 3000, 10);
 
         var (withRegister, refusal) = await Send(HttpMethod.Post, $"/v1/sessions/{session.SessionId}:forceClose", new { meterStopWh = 0 });
@@ -163,7 +161,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task An_implausible_register_is_set_aside_and_never_billed()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var session = await StartWithReading(chargerId, "T", 0, 123_456_789, 5);
         await Station.ReportMeterValuesAsync(new ReportMeterValuesRequest
         {
@@ -179,7 +177,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_terawatt_hour_in_ten_minutes_is_not_billed()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var session = await StartWithReading(chargerId, "T", 0, 5000, 5);
         var stopped = await Station.StopSessionAsync(new StopSessionRequest { ChargerId = chargerId, SessionId = session.SessionId, MeterStopWh = 1e12, Timestamp = Ts(10), Reason = "Local" });
 
@@ -194,7 +192,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [InlineData("1.5")]
     public async Task An_ocpp_register_beyond_the_limits_is_a_property_constraint_violation(string meterStart)
     {
-        var cp = NewId("CP");
+        var cp = TestIds.New("CP");
         await using var client = await host.ConnectOcpp(cp);
 
         var reply = await client.SendRaw($$"""[2,"m1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":{{meterStart}},"timestamp":"{{At(0)}}"}]""");
@@ -209,7 +207,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_meter_value_of_1e25_over_ocpp_is_refused_and_the_session_keeps_its_energy()
     {
-        var cp = NewId("CP");
+        var cp = TestIds.New("CP");
         await using var client = await host.ConnectOcpp(cp);
         var start = await client.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "T", ["meterStart"] = 100, ["timestamp"] = At(0) });
         var tx = start[2]!["transactionId"]!.GetValue<int>();
@@ -224,8 +222,8 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_rest_session_id_in_another_chargers_namespace_is_refused_and_the_victim_starts_as_usual()
     {
-        var victim = NewId("CP-VICTIM");
-        var (squat, body) = await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
+        var victim = TestIds.New("CP-VICTIM");
+        var (squat, body) = await Send(HttpMethod.Post, $"/v1/chargers/{TestIds.New("cp")}/sessions",
             new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId = $"{victim}~1" });
         await using var client = await host.ConnectOcpp(victim);
 
@@ -243,7 +241,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_stop_below_the_start_register_over_ocpp_is_answered_and_frees_the_connector()
     {
-        var cp = NewId("CP");
+        var cp = TestIds.New("CP");
         await using var client = await host.ConnectOcpp(cp);
         var start = await client.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "T", ["meterStart"] = 50_000, ["timestamp"] = At(0) });
         var tx = start[2]!["transactionId"]!.GetValue<int>();
@@ -262,7 +260,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task After_a_lost_stop_transaction_the_next_start_on_the_connector_supersedes_the_stale_session()
     {
-        var cp = NewId("CP");
+        var cp = TestIds.New("CP");
         await using var client = await host.ConnectOcpp(cp);
         var first = (await client.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "T", ["meterStart"] = 1000, ["timestamp"] = At(0) }))[2]!["transactionId"]!.GetValue<int>();
         await client.Call("MeterValues", new JsonObject
@@ -303,7 +301,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [InlineData("""{"id":"X","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.3,"step_size":1}],"restrictions":{"min_kwh":1e30}}]}""", "min_kwh")]
     public async Task A_tariff_that_could_break_arithmetic_or_is_ambiguous_is_refused_naming_the_problem(string json, string named)
     {
-        var id = NewId("t");
+        var id = TestIds.New("t");
         var valid = $$"""{"id":"{{id}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.30,"step_size":1}]}]}""";
         Assert.Equal(HttpStatusCode.OK, (await PutTariff(id, valid)).Item1);
 
@@ -326,7 +324,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
         Assert.Equal("12.5", Charge.Gateway.Billing.CdrExport.Quote("12.5"));
 
         // Through the export: a stop reason a station chose reaches the CSV neutralised.
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var session = await StartWithReading(chargerId, "T", 0, 100, 5);
         await Station.StopSessionAsync(new StopSessionRequest { ChargerId = chargerId, SessionId = session.SessionId, MeterStopWh = 200, Timestamp = Ts(6), Reason = "x;=cmd|' /C calc'!A0" });
         await Until(session.SessionId, s => s.State == SessionState.Completed);
@@ -340,7 +338,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_signed_bearer_token_with_role_charger_is_refused()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var token = host.Security.Token("charger", chargerId, []);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/chargers/{chargerId}/heartbeat") { Content = JsonContent.Create(new { }) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -379,7 +377,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task A_null_meter_start_and_a_reading_without_energy_are_refused_never_read_as_zero()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var (nullStart, startBody) = await Send(HttpMethod.Post, $"/v1/chargers/{chargerId}/sessions",
             raw: $$"""{"connectorId":1,"idTag":"T","meterStartWh":null,"timestamp":"{{At(0)}}"}""");
         var session = await StartWithReading(chargerId, "T", 100, 200, 5);
@@ -396,7 +394,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task Json_syntax_errors_name_the_position_and_a_duplicate_key_names_the_key()
     {
-        var path = $"/v1/chargers/{NewId("cp")}/sessions";
+        var path = $"/v1/chargers/{TestIds.New("cp")}/sessions";
         var (truncated, a) = await Send(HttpMethod.Post, path, raw: """{"connectorId":1,"idTag":"T" """);
         var (wrongType, b) = await Send(HttpMethod.Post, path, raw: """{"connectorId":"one","idTag":"T"}""");
         var (duplicate, c) = await Send(HttpMethod.Post, path, raw: """{"connectorId":1,"connectorId":2,"idTag":"T","meterStartWh":0,"timestamp":"2026-01-01T00:00:00Z"}""");
@@ -410,7 +408,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task Refusals_by_the_framework_have_a_body_that_says_what_was_wrong()
     {
-        var anonymous = await host.RawHttp.GetAsync($"/v1/sessions/{NewId("s")}");
+        var anonymous = await host.RawHttp.GetAsync($"/v1/sessions/{TestIds.New("s")}");
         var (forbidden, f) = await Send(HttpMethod.Get, "/v1/sites", bearer: DriverToken("T"));
         var (noRoute, n) = await Send(HttpMethod.Get, "/v1/no-such-thing");
 
@@ -425,7 +423,7 @@ public sealed class IntegrityTests(HostileInputHostFixture host) : IClassFixture
     [Fact]
     public async Task Someone_elses_session_and_no_session_get_the_same_answer()
     {
-        var session = await StartWithReading(NewId("cp"), "OWNER", 0, 10, 1);
+        var session = await StartWithReading(TestIds.New("cp"), "OWNER", 0, 10, 1);
         var driver = DriverToken("OTHER");
 
         var (theirs, a) = await Send(HttpMethod.Get, $"/v1/sessions/{session.SessionId}", bearer: driver);

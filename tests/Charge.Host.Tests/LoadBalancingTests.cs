@@ -10,8 +10,6 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
 {
     private static readonly DateTime T0 = DateTime.UtcNow.AddMinutes(-10);
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private SiteService.SiteServiceClient Sites => new(host.Channel);
 
     private ChargerService.ChargerServiceClient Chargers => new(host.Channel);
@@ -20,7 +18,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
 
     private async Task<(string Id, OcppClient Client)> Registered(string siteId, int connectors = 1)
     {
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         return (chargerId, await Register(chargerId, siteId, connectors));
     }
 
@@ -39,7 +37,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
 
     private async Task<string> LimitedSite(double limitKw)
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = limitKw });
         return siteId;
@@ -146,11 +144,11 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     {
         var (chargerId, cp) = await Registered(await LimitedSite(40));
         await cp.DisposeAsync();
-        var typo = NewId("nosite");
+        var typo = TestIds.New("nosite");
 
         var move = await Assert.ThrowsAsync<RpcException>(() => Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = chargerId, SiteId = typo }).ResponseAsync);
-        var register = await Assert.ThrowsAsync<RpcException>(() => Chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = NewId("CP"), SiteId = typo, ConnectorCount = 1 }).ResponseAsync);
-        var unknownCharger = await Assert.ThrowsAsync<RpcException>(() => Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = NewId("CP"), SiteId = "" }).ResponseAsync);
+        var register = await Assert.ThrowsAsync<RpcException>(() => Chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = TestIds.New("CP"), SiteId = typo, ConnectorCount = 1 }).ResponseAsync);
+        var unknownCharger = await Assert.ThrowsAsync<RpcException>(() => Chargers.SetChargerSiteAsync(new SetChargerSiteRequest { ChargerId = TestIds.New("CP"), SiteId = "" }).ResponseAsync);
         var sites = await Sites.ListSitesAsync(new ListSitesRequest());
 
         Assert.Equal((StatusCode.NotFound, StatusCode.NotFound, StatusCode.NotFound), (move.StatusCode, register.StatusCode, unknownCharger.StatusCode));
@@ -219,7 +217,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task Sessions_share_the_site_limit_as_they_come_and_go_and_a_charger_that_rejects_is_counted_at_its_maximum()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50 });
         await using var cp1 = await Charger(siteId);
@@ -275,7 +273,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task Impossible_limits_are_refused_naming_the_field()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
 
         async Task<RpcException> Refused(SetSiteLimitsRequest r) => await Assert.ThrowsAsync<RpcException>(() => Sites.SetSiteLimitsAsync(r).ResponseAsync);
@@ -289,7 +287,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         // One string listing days is not a list of days (it was read as flags: Monday | Tuesday = Wednesday).
         var daysInOneString = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 20, Days = { "Monday, Tuesday" } } } });
         var dayNumber = await Refused(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 50, TimeOfDay = { new TimeOfDayLimit { Start = "17:00", End = "21:00", LimitKw = 20, Days = { "3" } } } });
-        var unknownSite = await Refused(new SetSiteLimitsRequest { SiteId = NewId("nope"), GridLimitKw = 50 });
+        var unknownSite = await Refused(new SetSiteLimitsRequest { SiteId = TestIds.New("nope"), GridLimitKw = 50 });
         var ok = await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest
         {
             SiteId = siteId, GridLimitKw = 50, PriorityGroups = { "fleet" },
@@ -310,7 +308,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task A_charger_that_accepts_a_profile_but_does_not_apply_it_is_counted_at_its_maximum()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 30 });
         await using var honest = await Charger(siteId);
@@ -337,7 +335,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task A_charger_booting_on_a_limited_site_gets_a_default_profile_of_nothing_until_its_sessions_are_told()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 30 });
         await using var cp = await Charger(siteId);
@@ -355,7 +353,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task Removing_the_limit_clears_the_profiles_and_a_limit_in_amperes_is_taken_per_phase()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         var inAmps = await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitAmpsPerPhase = 25 });
         await using var cp = await Charger(siteId);
@@ -381,7 +379,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task A_charger_connected_before_its_site_is_limited_gets_the_default_profile_then()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         await using var cp = await Charger(siteId);
         await cp.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
@@ -397,14 +395,14 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task Ten_22_kW_charge_points_on_a_100_kW_site_never_draw_more_than_100_kW_as_cars_come_and_go()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
         await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 100 });
         var site = new SimulatedSite();
         var points = new List<SimulatedChargePoint>();
         for (var i = 0; i < 10; i++)
         {
-            var chargerId = NewId("SIM");
+            var chargerId = TestIds.New("SIM");
             var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
             {
                 ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",

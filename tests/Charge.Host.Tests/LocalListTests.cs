@@ -7,10 +7,8 @@ namespace Charge.Host.Tests;
 /// <summary>Chargers' local authorization lists when the operator sends them the tags that may charge.</summary>
 public sealed class LocalListTests(LocalListHostFixture host) : IClassFixture<LocalListHostFixture>
 {
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private async Task<string> Put(string status = "ACCEPTED", string? idTag = null) =>
-        (await new TokenService.TokenServiceClient(host.Channel).PutTokenAsync(new PutTokenRequest { IdTag = idTag ?? NewId("TAG"), Status = status })).IdTag;
+        (await new TokenService.TokenServiceClient(host.Channel).PutTokenAsync(new PutTokenRequest { IdTag = idTag ?? TestIds.New("TAG"), Status = status })).IdTag;
 
     [Fact]
     public async Task A_chargers_local_list_holds_only_the_tags_that_may_charge_and_a_tag_that_may_no_longer_leaves_it()
@@ -18,7 +16,7 @@ public sealed class LocalListTests(LocalListHostFixture host) : IClassFixture<Lo
         var accepted = await Put();
         var blocked = await Put("BLOCKED");
         var expired = await Put("EXPIRED");
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         await using var cp = await host.ConnectOcpp(chargerId);
         var (asked, full) = await cp.BootWithLocalList();
         var accepts = await Eventually.Get(() => new ChargerService.ChargerServiceClient(host.Channel).GetChargerAsync(new GetChargerRequest { ChargerId = chargerId }).ResponseAsync,

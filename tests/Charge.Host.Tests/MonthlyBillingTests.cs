@@ -33,10 +33,7 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         var tariffId = $"T-{Guid.NewGuid():N}"[..12];
         var tagA = $"A-{Guid.NewGuid():N}"[..10];
         var tagB = $"B-{Guid.NewGuid():N}"[..10];
-        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.333,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
-        {
-            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
-        }
+        await TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, TestTariffs.Energy(0.333m, vat: 21)));
 
         await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
         await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(LastMonth.AddDays(-40)) });
@@ -85,10 +82,7 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         var tariffId = $"T-{Guid.NewGuid():N}"[..12];
         var customerId = $"C-{Guid.NewGuid():N}"[..12];
         var tags = new[] { $"CA-{Guid.NewGuid():N}"[..10], $"CB-{Guid.NewGuid():N}"[..10] };
-        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.333,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
-        {
-            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
-        }
+        await TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, TestTariffs.Energy(0.333m, vat: 21)));
 
         await new CustomerService.CustomerServiceClient(host.Channel).PutCustomerAsync(new PutCustomerRequest { CustomerId = customerId, Name = "A. Driver", Country = "NLD" });
         foreach (var tag in tags)
@@ -133,10 +127,7 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         var tariffId = $"T-{Guid.NewGuid():N}"[..12];
         var known = $"K-{Guid.NewGuid():N}"[..10];
         var newcomer = $"N-{Guid.NewGuid():N}"[..10];
-        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.25,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
-        {
-            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
-        }
+        await TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, TestTariffs.Energy(0.25m, vat: 21)));
 
         await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
         await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(month.AddDays(-40)) });
@@ -171,10 +162,7 @@ public sealed class MonthlyBillingTests(MonthlyBillingHostFixture host) : IClass
         var chargerId = $"CP-{Guid.NewGuid():N}"[..12];
         var tariffId = $"T-{Guid.NewGuid():N}"[..12];
         var tag = $"M-{Guid.NewGuid():N}"[..10];
-        using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.25,"vat":21,"step_size":1}]}]}""", Encoding.UTF8, "application/json"))
-        {
-            (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
-        }
+        await TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, TestTariffs.Energy(0.25m, vat: 21)));
 
         await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), chargerId);
         await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest { ChargerId = chargerId, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(month.AddDays(-40)) });

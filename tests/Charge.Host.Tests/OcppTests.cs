@@ -15,8 +15,6 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
 
     private static string At(double minutes) => T0.AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
-    private static string NewId() => $"OCPP-{Guid.NewGuid():N}"[..24];
-
     private SessionService.SessionServiceClient Sessions => new(host.Channel);
 
     private Task<OcppClient> Connect(string chargePointId) => host.ConnectOcpp(chargePointId);
@@ -46,7 +44,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_whole_session_over_ocpp_is_counted_from_the_energy_register()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
 
         var boot = await client.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
@@ -99,7 +97,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [InlineData("""[2,"m1","MeterValues",{"connectorId":1,"transactionId":1,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{"value":"lots"}]}]}]""", "PropertyConstraintViolation")]
     public async Task A_bad_message_gets_the_matching_call_error(string frame, string code)
     {
-        await using var client = await Connect(NewId());
+        await using var client = await Connect(TestIds.New("OCPP"));
 
         var reply = await client.SendRaw(frame);
 
@@ -111,7 +109,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task Bad_messages_change_nothing_already_accepted()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
         var tx = await Start(client);
         await client.Call("MeterValues", new JsonObject { ["connectorId"] = 1, ["transactionId"] = tx, ["meterValue"] = new JsonArray(MeterValue(5, Sample("1400"))) });
@@ -131,7 +129,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_repeated_stop_transaction_gets_the_same_answer_and_changes_nothing()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
         var tx = await Start(client);
         var stop = new JsonObject { ["transactionId"] = tx, ["meterStop"] = 3000, ["timestamp"] = At(30), ["idTag"] = "RFID-1" };
@@ -149,7 +147,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_retried_start_transaction_gets_the_same_transaction_id()
     {
-        await using var client = await Connect(NewId());
+        await using var client = await Connect(TestIds.New("OCPP"));
         var first = await Start(client);
         var again = await Start(client);
         Assert.Equal(first, again);
@@ -158,7 +156,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task Meter_values_for_an_unknown_or_finished_transaction_are_accepted_and_recorded_as_anomalies()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
         var tx = await Start(client);
         await client.Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = 1500, ["timestamp"] = At(10) });
@@ -180,7 +178,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task Queued_meter_values_from_an_offline_charger_arrive_late_and_out_of_order_and_are_placed_in_time()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
         var tx = await Start(client);
 
@@ -197,7 +195,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_reconnect_of_the_same_charge_point_replaces_the_old_socket()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var first = await Connect(cp);
         await using var second = await Connect(cp);
 
@@ -223,7 +221,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task An_operator_starts_a_session_remotely_and_the_charger_is_asked_over_ocpp()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await ConnectAndBoot(cp);
 
         var command = Chargers.RemoteStartTransactionAsync(new RemoteStartTransactionRequest { ChargerId = cp, IdTag = "APP-7", ConnectorId = 2 }).ResponseAsync;
@@ -239,7 +237,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task An_operator_stops_an_ocpp_session_by_its_session_id()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await ConnectAndBoot(cp);
         var tx = await Start(client);
 
@@ -254,7 +252,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task Reset_change_availability_and_trigger_message_carry_the_chargers_answer()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await ConnectAndBoot(cp);
 
         var reset = Chargers.ResetAsync(new ResetRequest { ChargerId = cp, Type = "Hard" }).ResponseAsync;
@@ -273,7 +271,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_call_error_from_the_charger_is_failed_precondition_with_its_code()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await ConnectAndBoot(cp);
 
         var command = Chargers.ResetAsync(new ResetRequest { ChargerId = cp, Type = "Soft" }).ResponseAsync;
@@ -287,7 +285,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task An_answer_that_breaks_the_ocpp_schema_is_failed_precondition()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await ConnectAndBoot(cp);
 
         var command = Chargers.ResetAsync(new ResetRequest { ChargerId = cp, Type = "Soft" }).ResponseAsync;
@@ -301,7 +299,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_command_to_a_charger_that_is_not_connected_is_failed_precondition()
     {
-        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.ResetAsync(new ResetRequest { ChargerId = NewId(), Type = "Soft" }).ResponseAsync);
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.ResetAsync(new ResetRequest { ChargerId = TestIds.New("OCPP"), Type = "Soft" }).ResponseAsync);
         Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("not connected", error.Status.Detail);
     }
@@ -309,7 +307,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_command_with_a_bad_field_is_invalid_argument()
     {
-        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.ResetAsync(new ResetRequest { ChargerId = NewId(), Type = "Gentle" }).ResponseAsync);
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.ResetAsync(new ResetRequest { ChargerId = TestIds.New("OCPP"), Type = "Gentle" }).ResponseAsync);
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("type", error.Status.Detail);
     }
@@ -317,7 +315,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_connection_without_the_ocpp16_subprotocol_is_refused()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("ocpp2.0.1");
         socket.Options.SetRequestHeader("Authorization", await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp));
@@ -329,14 +327,14 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task The_same_session_over_ocpp_and_over_grpc_gives_the_same_energy_and_cost()
     {
-        var tariffId = NewId();
+        var tariffId = TestIds.New("OCPP");
         using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"FLAT","price":0.5,"vat":20,"step_size":1},{"type":"ENERGY","price":0.31,"vat":20,"step_size":1},{"type":"TIME","price":1.2,"vat":20,"step_size":60}]}]}""", Encoding.UTF8, "application/json"))
         {
             (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", content)).EnsureSuccessStatusCode();
         }
 
         var tariffs = new TariffService.TariffServiceClient(host.Channel);
-        var (ocppCp, grpcCp) = (NewId(), NewId());
+        var (ocppCp, grpcCp) = (TestIds.New("OCPP"), TestIds.New("OCPP"));
         foreach (var cp in new[] { ocppCp, grpcCp })
         {
             await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp);
@@ -363,7 +361,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_stop_with_one_unreadable_sample_is_applied_without_it_and_the_readable_ones_count()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
         var tx = await Start(client, meterStart: 1000);
 
@@ -390,7 +388,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_stop_naming_an_id_tag_that_is_no_id_is_applied_and_answered_invalid()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
         var answers = new List<JsonArray>();
         foreach (var idTag in new[] { "", "../../x" })
@@ -410,7 +408,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_malformed_message_is_refused_under_its_own_message_id_when_that_can_be_read()
     {
-        await using var client = await Connect(NewId());
+        await using var client = await Connect(TestIds.New("OCPP"));
 
         var duplicate = await client.SendRaw("""[2,"dup-7","Heartbeat",{"a":1,"a":2}]""");
         var deep = await client.SendRaw($"[2,\"deep-7\",\"Heartbeat\",{new string('[', 40)}{new string(']', 40)}]");
@@ -423,7 +421,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_status_stamped_ahead_of_the_servers_clock_does_not_outrank_the_chargers_next_status()
     {
-        await using var client = await Connect(NewId());
+        await using var client = await Connect(TestIds.New("OCPP"));
         var ahead = DateTime.UtcNow.AddMinutes(8).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
         await client.Call("StatusNotification", new JsonObject { ["connectorId"] = 1, ["errorCode"] = "GroundFailure", ["status"] = "Faulted", ["timestamp"] = ahead });
@@ -444,7 +442,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     [Fact]
     public async Task A_start_stamped_years_back_is_refused_over_ocpp_and_grpc_and_spends_no_transaction_id()
     {
-        var cp = NewId();
+        var cp = TestIds.New("OCPP");
         await using var client = await Connect(cp);
         var longAgo = "2019-03-01T10:00:00Z";
 
@@ -452,7 +450,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         var next = await Start(client);
         var grpc = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => new StationService.StationServiceClient(host.Channel).StartSessionAsync(new StartSessionRequest
         {
-            ChargerId = NewId(), ConnectorId = 1, IdTag = "T", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(new DateTime(2019, 3, 1, 10, 0, 0, DateTimeKind.Utc)),
+            ChargerId = TestIds.New("OCPP"), ConnectorId = 1, IdTag = "T", MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(new DateTime(2019, 3, 1, 10, 0, 0, DateTimeKind.Utc)),
         }).ResponseAsync);
 
         Assert.Equal((4, "PropertyConstraintViolation"), (ocpp[0]!.GetValue<int>(), ocpp[2]!.GetValue<string>()));
@@ -466,7 +464,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     public async Task Repeated_stop_requests_share_the_one_remote_stop_in_flight_and_a_flooding_caller_is_refused()
     {
         var idTag = $"FLOOD-{Guid.NewGuid():N}"[..16];
-        await using var client = await Connect(NewId());
+        await using var client = await Connect(TestIds.New("OCPP"));
         var tx = await Start(client, idTag: idTag);
         var sessionId = (await Sessions.ListSessionsAsync(new ListSessionsRequest { IdTag = idTag })).Sessions.Single().SessionId;
         var driver = Charge.Tests.TestSecurity.Header(Charge.Tests.TestSecurity.Bearer(host.Security.Token("driver", $"flooder-{Guid.NewGuid():N}", [idTag])));
@@ -482,7 +480,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         // The caller keeps pressing on a session whose charger cannot be reached: refused quickly, then limited.
         var offline = await new StationService.StationServiceClient(host.Channel).StartSessionAsync(new StartSessionRequest
         {
-            ChargerId = NewId(), ConnectorId = 1, IdTag = idTag, MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(T0),
+            ChargerId = TestIds.New("OCPP"), ConnectorId = 1, IdTag = idTag, MeterStartWh = 0, Timestamp = Timestamp.FromDateTime(T0),
         });
         var codes = new List<Grpc.Core.StatusCode>();
         for (var i = 0; i < 12; i++)

@@ -1,3 +1,4 @@
+using Charge.Tests;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -11,8 +12,6 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     private static readonly DateTime T0 = DateTime.UtcNow.AddMinutes(-30);
 
     private HttpClient Http => host.Http;
-
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     private static string At(double minutes) => T0.AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
@@ -32,8 +31,8 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task A_session_runs_end_to_end_over_rest()
     {
-        var chargerId = NewId("cp");
-        var local = NewId("s");
+        var chargerId = TestIds.New("cp");
+        var local = TestIds.New("s");
 
         var (startStatus, started) = await Send(HttpMethod.Post, $"/v1/chargers/{chargerId}/sessions",
             new { connectorId = 2, idTag = "APP-USER-7", meterStartWh = 100, timestamp = At(0), sessionId = local });
@@ -64,7 +63,7 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task A_missing_field_is_400_with_a_message_naming_it()
     {
-        var (status, body) = await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
+        var (status, body) = await Send(HttpMethod.Post, $"/v1/chargers/{TestIds.New("cp")}/sessions",
             new { connectorId = 1, meterStartWh = 0, timestamp = At(0) });
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -74,7 +73,7 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task An_unknown_session_is_404()
     {
-        var (status, body) = await Send(HttpMethod.Get, $"/v1/sessions/{NewId("s")}");
+        var (status, body) = await Send(HttpMethod.Get, $"/v1/sessions/{TestIds.New("s")}");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("does not exist", body["message"]!.GetValue<string>());
@@ -83,10 +82,10 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task A_station_cannot_start_a_session_in_another_chargers_namespace()
     {
-        var victim = NewId("cp");
+        var victim = TestIds.New("cp");
         var squatted = $"{victim}~1";
 
-        var (status, body) = await Send(HttpMethod.Post, $"/v1/chargers/{NewId("cp")}/sessions",
+        var (status, body) = await Send(HttpMethod.Post, $"/v1/chargers/{TestIds.New("cp")}/sessions",
             new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId = squatted });
         var (lookup, _) = await Send(HttpMethod.Get, $"/v1/sessions/{squatted}");
 
@@ -98,8 +97,8 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task The_same_station_session_id_on_two_chargers_is_two_sessions()
     {
-        var local = NewId("s");
-        var (a, b) = (NewId("cp"), NewId("cp"));
+        var local = TestIds.New("s");
+        var (a, b) = (TestIds.New("cp"), TestIds.New("cp"));
         var (first, onA) = await Send(HttpMethod.Post, $"/v1/chargers/{a}/sessions",
             new { connectorId = 1, idTag = "T", meterStartWh = 0, timestamp = At(0), sessionId = local });
 
@@ -113,7 +112,7 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task An_unknown_charger_is_404()
     {
-        var (status, _) = await Send(HttpMethod.Get, $"/v1/chargers/{NewId("cp")}");
+        var (status, _) = await Send(HttpMethod.Get, $"/v1/chargers/{TestIds.New("cp")}");
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
 
@@ -121,7 +120,7 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     public async Task Malformed_json_is_400()
     {
         using var content = new StringContent("{\"connectorId\": \"one\"", System.Text.Encoding.UTF8, "application/json");
-        using var response = await Http.PostAsync($"/v1/chargers/{NewId("cp")}/sessions", content);
+        using var response = await Http.PostAsync($"/v1/chargers/{TestIds.New("cp")}/sessions", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -132,7 +131,7 @@ public sealed class RestApiTests(SingleHostFixture host) : IClassFixture<SingleH
     [Fact]
     public async Task A_body_that_is_not_application_json_or_says_one_field_twice_or_against_the_path_is_refused()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var body = $$"""{"connectorId":1,"idTag":"T","meterStartWh":0,"timestamp":"{{At(0)}}"}""";
 
         async Task<(HttpStatusCode Status, string Message)> Post(string path, string json, string contentType)

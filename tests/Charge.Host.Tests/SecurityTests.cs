@@ -88,8 +88,6 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         TokensReflection.Descriptor.Services[0], CustomersReflection.Descriptor.Services[0],
     ];
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
-
     private static Timestamp At(double minutes) => Timestamp.FromDateTime(T0.AddMinutes(minutes));
 
     private CallInvoker Raw => host.RawChannel.CreateCallInvoker();
@@ -130,7 +128,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         var credentials = new Dictionary<Role, string?>
         {
             [Role.Anonymous] = null,
-            [Role.Charger] = await ChargerAuth(NewId("cp")),
+            [Role.Charger] = await ChargerAuth(TestIds.New("cp")),
             [Role.Driver] = TestSecurity.Bearer(DriverToken("TAG-D")),
             [Role.Operator] = TestSecurity.Bearer(OperatorToken),
         };
@@ -211,7 +209,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
 
     private async Task<(string ChargerId, string SessionId)> StartedSession(string idTag)
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var station = new StationService.StationServiceClient(Raw);
         var session = await station.StartSessionAsync(new StartSessionRequest
         {
@@ -224,7 +222,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     public async Task A_charger_cannot_report_for_another_charger_or_touch_its_session()
     {
         var (victim, sessionId) = await StartedSession("TAG-V");
-        var intruder = NewId("cp");
+        var intruder = TestIds.New("cp");
         var intruderAuth = Auth(await ChargerAuth(intruder));
         var station = new StationService.StationServiceClient(Raw);
         var readings = new[] { new MeterReading { Timestamp = At(5), EnergyWh = 99_000 } };
@@ -404,7 +402,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         var codes = new List<StatusCode>();
         for (var i = 0; i < 25; i++)
         {
-            var invented = NewId("nobody");
+            var invented = TestIds.New("nobody");
             try
             {
                 await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = invented }, Auth(TestSecurity.Basic(invented, "a-secret-nobody-issued")));
@@ -416,7 +414,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
             }
         }
 
-        var socketId = NewId("nobody");
+        var socketId = TestIds.New("nobody");
         var ocpp = await Assert.ThrowsAnyAsync<Exception>(() => OcppClient.ConnectAsync(host.OcppUri(socketId), TestSecurity.Basic(socketId, "a-secret-nobody-issued")));
         var after = await ChargerActivations();
 
@@ -428,7 +426,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     [Fact]
     public async Task Rotating_a_secret_closes_the_socket_and_the_command_stream_opened_with_the_old_one()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var chargers = new ChargerService.ChargerServiceClient(Raw);
         var operatorAuth = Auth(TestSecurity.Bearer(OperatorToken));
         var first = await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1 }, operatorAuth);
@@ -459,11 +457,11 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     [Fact]
     public async Task Registering_again_rotates_the_secret_and_declares_the_connectors()
     {
-        var chargerId = NewId("cp");
+        var chargerId = TestIds.New("cp");
         var chargers = new ChargerService.ChargerServiceClient(Raw);
         var station = new StationService.StationServiceClient(Raw);
         var operatorAuth = Auth(TestSecurity.Bearer(OperatorToken));
-        var siteId = NewId("SITE");
+        var siteId = TestIds.New("SITE");
         await new SiteService.SiteServiceClient(Raw).PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "UTC" }, operatorAuth);
         var first = await chargers.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 2, SiteId = siteId }, operatorAuth);
         await station.HeartbeatAsync(new HeartbeatRequest { ChargerId = chargerId }, Auth(TestSecurity.Basic(chargerId, first.Secret)));
@@ -495,8 +493,8 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
     [Fact]
     public async Task An_ocpp_charge_point_is_refused_before_the_upgrade_without_its_own_credential()
     {
-        var chargePoint = NewId("CP");
-        var other = NewId("CP");
+        var chargePoint = TestIds.New("CP");
+        var other = TestIds.New("CP");
         var otherAuth = await ChargerAuth(other);
         var ownAuth = await ChargerAuth(chargePoint);
 

@@ -1,3 +1,4 @@
+using Charge.Tests;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -15,8 +16,6 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     private static readonly string Cases = Charge.Tests.SharedData.TariffCases;
 
     private HttpClient Http => host.Http;
-
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
 
     private static string ComplexTariff(string id) =>
         File.ReadAllText(Path.Combine(Cases, "ocpi-tariffs", "complex", "tariff.json")).Replace("\"id\": \"14\"", $"\"id\": \"{id}\"");
@@ -39,7 +38,7 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task An_ocpi_tariff_put_over_rest_comes_back_byte_for_byte()
     {
-        var id = NewId("t");
+        var id = TestIds.New("t");
         var json = ComplexTariff(id);
 
         using var put = await PutTariff(id, json);
@@ -57,7 +56,7 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task A_misspelled_field_is_400_naming_it_and_stores_nothing()
     {
-        var id = NewId("t");
+        var id = TestIds.New("t");
         var json = """{"id":"ID","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.3,"step_size":1}],"restrictions":{"dayOfWeek":["MONDAY"]}}]}""".Replace("ID", id);
 
         using var put = await PutTariff(id, json);
@@ -71,7 +70,7 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task A_time_of_day_tariff_without_a_time_zone_is_400()
     {
-        var id = NewId("t");
+        var id = TestIds.New("t");
         using var put = await PutTariff(id, ComplexTariff(id), zone: null);
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
@@ -81,7 +80,7 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task A_session_on_an_assigned_charger_is_priced_live_and_finally_over_rest()
     {
-        var (tariffId, chargerId, sessionId) = (NewId("t"), NewId("cp"), NewId("s"));
+        var (tariffId, chargerId, sessionId) = (TestIds.New("t"), TestIds.New("cp"), TestIds.New("s"));
         (await PutTariff(tariffId, $$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"FLAT","price":0.50,"vat":20,"step_size":1},{"type":"ENERGY","price":0.25,"vat":10,"step_size":1}]}]}""", null)).Dispose();
         var t0 = DateTime.UtcNow.AddHours(-1);
         var unknown = await Http.PostAsJsonAsync($"/v1/chargers/{chargerId}/tariff", new { tariffId, effectiveFrom = t0.AddDays(-1) });
@@ -115,7 +114,7 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task EstimateCost_over_grpc_prices_the_specs_complex_monday_example()
     {
-        var tariffId = NewId("t");
+        var tariffId = TestIds.New("t");
         (await PutTariff(tariffId, ComplexTariff(tariffId), zone: "UTC")).Dispose();
         var client = new TariffService.TariffServiceClient(host.Channel);
 
@@ -141,7 +140,7 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
         var client = new TariffService.TariffServiceClient(host.Channel);
         var error = await Assert.ThrowsAsync<RpcException>(() => client.EstimateCostAsync(new EstimateCostRequest
         {
-            ChargerId = NewId("cp"), EnergyKwh = 10, ChargingSeconds = 3600,
+            ChargerId = TestIds.New("cp"), EnergyKwh = 10, ChargingSeconds = 3600,
         }).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
@@ -150,10 +149,10 @@ public sealed class TariffApiTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task Assigning_an_unknown_tariff_is_404()
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         (await Http.PutAsJsonAsync($"/v1/sites/{siteId}", new { name = "Depot", timeZone = "UTC" })).EnsureSuccessStatusCode();
-        using var response = await Http.PostAsJsonAsync($"/v1/sites/{siteId}/tariff", new { tariffId = NewId("nope") });
-        using var noSite = await Http.PostAsJsonAsync($"/v1/sites/{NewId("site")}/tariff", new { tariffId = NewId("nope") });
+        using var response = await Http.PostAsJsonAsync($"/v1/sites/{siteId}/tariff", new { tariffId = TestIds.New("nope") });
+        using var noSite = await Http.PostAsJsonAsync($"/v1/sites/{TestIds.New("site")}/tariff", new { tariffId = TestIds.New("nope") });
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("tariff", await response.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, noSite.StatusCode);

@@ -17,8 +17,6 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
 {
     private static readonly DateTime T0 = DateTime.UtcNow.AddMinutes(-30);
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     /// <summary>The sum of a counter's points whose tags include every one of <paramref name="tags"/>.</summary>
     private static long Sum(List<Metric> exported, string name, params (string Key, string Value)[] tags)
     {
@@ -62,9 +60,9 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
             reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue;
         }).Build();
         var station = new StationDriver(host.Channel);
-        var chargerId = NewId("TEL");
+        var chargerId = TestIds.New("TEL");
         // Priced, so that pricing and the invoice show up too.
-        var tariffId = NewId("tel-t");
+        var tariffId = TestIds.New("tel-t");
         using var tariff = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"ENERGY","price":0.30,"vat":21,"step_size":1}]}]}""",
             System.Text.Encoding.UTF8, "application/json");
         (await host.Http.PutAsync($"/v1/tariffs/{tariffId}", tariff)).EnsureSuccessStatusCode();
@@ -87,7 +85,7 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
         await station.Stop(chargerId, session.SessionId, 800, T0.AddMinutes(4));
 
         // OCPP: a transaction with one MeterValues of two samples, and readings of a transaction nobody knows.
-        var ocppId = NewId("TELO");
+        var ocppId = TestIds.New("TELO");
         await using var cp = await host.ConnectOcpp(ocppId);
         var tx = (await cp.Call("StartTransaction", new JsonObject { ["connectorId"] = 1, ["idTag"] = "TEL-TAG", ["meterStart"] = 0, ["timestamp"] = T0.ToString("O") }))[2]!["transactionId"]!.GetValue<int>();
         await cp.Call("MeterValues", new JsonObject
@@ -182,7 +180,7 @@ public sealed class TelemetryTests(SingleHostFixture host) : IClassFixture<Singl
     [Fact]
     public async Task Metrics_are_scraped_by_an_operator_and_refused_to_a_driver_or_anyone()
     {
-        await new StationDriver(host.Channel).Start(NewId("SCR"), "SCR-TAG", 0, T0);
+        await new StationDriver(host.Channel).Start(TestIds.New("SCR"), "SCR-TAG", 0, T0);
 
         async Task<HttpResponseMessage> Scrape(string? token)
         {

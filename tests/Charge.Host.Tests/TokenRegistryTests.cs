@@ -18,8 +18,6 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
 
     private static string At(double minutes) => T0.AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private TokenService.TokenServiceClient Tokens => new(host.Channel);
 
     private SessionService.SessionServiceClient Sessions => new(host.Channel);
@@ -28,7 +26,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
 
     private async Task<string> Put(string status = "ACCEPTED", DateTime? expiresAt = null, string parent = "", int? max = null, string? idTag = null)
     {
-        var request = new PutTokenRequest { IdTag = idTag ?? NewId("TAG"), Status = status, ParentIdTag = parent };
+        var request = new PutTokenRequest { IdTag = idTag ?? TestIds.New("TAG"), Status = status, ParentIdTag = parent };
         if (expiresAt is { } expiry)
         {
             request.ExpiresAt = Timestamp.FromDateTime(expiry);
@@ -82,7 +80,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
         var expired = await Put("EXPIRED");
         var invalid = await Put("INVALID");
         var pastExpiry = await Put(expiresAt: DateTime.UtcNow.AddDays(-1));
-        await using var cp = await host.ConnectOcpp(NewId("CP"));
+        await using var cp = await host.ConnectOcpp(TestIds.New("CP"));
 
         var acceptedInfo = await IdTagInfo(cp, accepted);
         Assert.Equal("Accepted", acceptedInfo["status"]!.GetValue<string>());
@@ -91,7 +89,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
         Assert.Equal("Expired", (await IdTagInfo(cp, expired))["status"]!.GetValue<string>());
         Assert.Equal("Invalid", (await IdTagInfo(cp, invalid))["status"]!.GetValue<string>());
         Assert.Equal("Expired", (await IdTagInfo(cp, pastExpiry))["status"]!.GetValue<string>());
-        Assert.Equal("Invalid", (await IdTagInfo(cp, NewId("UNKNOWN")))["status"]!.GetValue<string>());
+        Assert.Equal("Invalid", (await IdTagInfo(cp, TestIds.New("UNKNOWN")))["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -99,7 +97,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     {
         var group = await Put("BLOCKED");
         var member = await Put(parent: group);
-        await using var cp = await host.ConnectOcpp(NewId("CP"));
+        await using var cp = await host.ConnectOcpp(TestIds.New("CP"));
 
         var whileBlocked = await IdTagInfo(cp, member);
         var check = await Tokens.CheckTokenAsync(new GetTokenRequest { IdTag = member });
@@ -117,7 +115,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     public async Task A_refused_start_over_ocpp_records_nothing_but_the_attempt()
     {
         var blocked = await Put("BLOCKED");
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         await using var cp = await host.ConnectOcpp(chargerId);
 
         var (tx, status) = await StartTransaction(cp, blocked, meterStart: 1000);
@@ -144,7 +142,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     public async Task A_repeated_refused_start_gets_the_same_transaction_and_refusal()
     {
         var blocked = await Put("BLOCKED");
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         await using var cp = await host.ConnectOcpp(chargerId);
 
         var first = await StartTransaction(cp, blocked);
@@ -158,8 +156,8 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     public async Task The_concurrent_session_limit_holds_across_chargers_and_frees_when_the_session_stops()
     {
         var tag = await Put(max: 1);
-        await using var first = await host.ConnectOcpp(NewId("CP"));
-        await using var second = await host.ConnectOcpp(NewId("CP"));
+        await using var first = await host.ConnectOcpp(TestIds.New("CP"));
+        await using var second = await host.ConnectOcpp(TestIds.New("CP"));
 
         var (tx, started) = await StartTransaction(first, tag);
         var held = await Tokens.GetTokenAsync(new GetTokenRequest { IdTag = tag });
@@ -182,9 +180,9 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     {
         var tag = await Put(max: 1);
         var station = new StationService.StationServiceClient(host.Channel);
-        var grpcChargers = Enumerable.Range(0, 4).Select(_ => NewId("CP")).ToArray();
-        var restChargers = Enumerable.Range(0, 3).Select(_ => NewId("CP")).ToArray();
-        var ocpp = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.ConnectOcpp(NewId("CP"))));
+        var grpcChargers = Enumerable.Range(0, 4).Select(_ => TestIds.New("CP")).ToArray();
+        var restChargers = Enumerable.Range(0, 3).Select(_ => TestIds.New("CP")).ToArray();
+        var ocpp = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.ConnectOcpp(TestIds.New("CP"))));
         // Credentials first, so the starts themselves go out together.
         foreach (var chargerId in grpcChargers.Concat(restChargers))
         {
@@ -241,7 +239,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
         var deep = await Assert.ThrowsAsync<RpcException>(() => Put(parent: d));
         // Nothing of the refused puts was kept: a still has no parent, and a member of b still starts.
         var stillRoot = await Tokens.GetTokenAsync(new GetTokenRequest { IdTag = a });
-        await using var cp = await host.ConnectOcpp(NewId("CP"));
+        await using var cp = await host.ConnectOcpp(TestIds.New("CP"));
         var info = await IdTagInfo(cp, c);
 
         Assert.Equal((StatusCode.InvalidArgument, StatusCode.InvalidArgument, StatusCode.InvalidArgument), (cycle.StatusCode, self.StatusCode, deep.StatusCode));
@@ -255,7 +253,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     public async Task A_tag_blocked_during_a_session_lets_it_finish_with_every_reading_and_refuses_the_next_start()
     {
         var tag = await Put();
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         await using var cp = await host.ConnectOcpp(chargerId);
 
         var (tx, started) = await StartTransaction(cp, tag, meterStart: 1000);
@@ -278,9 +276,9 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     [Fact]
     public async Task A_grpc_or_rest_start_with_an_unknown_or_blocked_tag_is_permission_denied_with_the_reason()
     {
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         var blocked = await Put("BLOCKED");
-        var unknown = NewId("UNKNOWN");
+        var unknown = TestIds.New("UNKNOWN");
         var station = new StationService.StationServiceClient(host.Channel);
 
         var unknownError = await Assert.ThrowsAsync<RpcException>(() => station.StartSessionAsync(new StartSessionRequest
@@ -305,7 +303,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     public async Task A_registered_tag_starts_over_grpc_and_a_deleted_one_no_longer_does()
     {
         var tag = await Put();
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         var driver = new StationDriver(host.Channel);
 
         var session = await driver.Start(chargerId, tag, 0, T0);
@@ -323,7 +321,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     [Fact]
     public async Task The_token_api_refuses_bad_input_naming_what_was_wrong()
     {
-        var tag = NewId("TAG");
+        var tag = TestIds.New("TAG");
 
         async Task<RpcException> Refused(PutTokenRequest request) =>
             await Assert.ThrowsAsync<RpcException>(() => Tokens.PutTokenAsync(request).ResponseAsync);
@@ -384,19 +382,19 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     public async Task A_customer_owns_tokens_and_is_read_back_as_written()
     {
         var customers = new CustomerService.CustomerServiceClient(host.Channel);
-        var customerId = NewId("cust");
+        var customerId = TestIds.New("cust");
 
         var put = await customers.PutCustomerAsync(new PutCustomerRequest
         {
             CustomerId = customerId, Kind = "COMPANY", Name = "Fleet B.V.", Email = "billing@fleet.example", Address = "Kade 1",
             City = "Utrecht", PostalCode = "3511 AA", Country = "NLD", VatId = "NL123456789B01",
         });
-        var tag = (await Tokens.PutTokenAsync(new PutTokenRequest { IdTag = NewId("TAG"), CustomerId = customerId, Label = "van 12" })).IdTag;
+        var tag = (await Tokens.PutTokenAsync(new PutTokenRequest { IdTag = TestIds.New("TAG"), CustomerId = customerId, Label = "van 12" })).IdTag;
         var read = await customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId });
         var token = await Tokens.GetTokenAsync(new GetTokenRequest { IdTag = tag });
         var badVat = await Assert.ThrowsAsync<RpcException>(() => customers.PutCustomerAsync(new PutCustomerRequest { CustomerId = customerId, Name = "x", VatId = "123" }).ResponseAsync);
         var noName = await Assert.ThrowsAsync<RpcException>(() => customers.PutCustomerAsync(new PutCustomerRequest { CustomerId = customerId }).ResponseAsync);
-        var unknown = await Assert.ThrowsAsync<RpcException>(() => customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = NewId("nobody") }).ResponseAsync);
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = TestIds.New("nobody") }).ResponseAsync);
 
         Assert.Equal(put, read);
         Assert.Equal(("COMPANY", "Fleet B.V.", "NL123456789B01", "NLD"), (read.Kind, read.Name, read.VatId, read.Country));
@@ -413,7 +411,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     {
         var accepted = await Put();
         await Put("BLOCKED");
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         await using var cp = await host.ConnectOcpp(chargerId);
         var (asked, full) = await cp.BootWithLocalList();
         await Eventually.Get(() => Chargers.GetChargerAsync(new GetChargerRequest { ChargerId = chargerId }).ResponseAsync, c => c.LocalListVersion > 0);
@@ -431,7 +429,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     [Fact]
     public async Task A_charger_without_a_local_list_is_asked_once_and_then_left_alone()
     {
-        var chargerId = NewId("CP");
+        var chargerId = TestIds.New("CP");
         await using var cp = await host.ConnectOcpp(chargerId);
 
         await cp.Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Acme", ["chargePointModel"] = "AC22" });
@@ -452,13 +450,13 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
     public async Task The_registry_works_over_rest_with_the_same_errors()
     {
         var group = await Put();
-        var idTag = NewId("REST");
+        var idTag = TestIds.New("REST");
         using var put = await host.Http.PutAsJsonAsync($"/v1/tokens/{idTag}",
             new { status = "ACCEPTED", parentIdTag = group, maxConcurrentSessions = 2, label = "card 7", expiresAt = DateTime.UtcNow.AddDays(1).ToString("O") });
         var token = JsonNode.Parse(await put.Content.ReadAsStringAsync())!;
         var check = JsonNode.Parse(await host.Http.GetStringAsync($"/v1/tokens/{idTag}:check"))!;
-        using var unknown = await host.Http.GetAsync($"/v1/tokens/{NewId("NOPE")}");
-        using var badParent = await host.Http.PutAsJsonAsync($"/v1/tokens/{NewId("REST")}", new { parentIdTag = "NO-SUCH" });
+        using var unknown = await host.Http.GetAsync($"/v1/tokens/{TestIds.New("NOPE")}");
+        using var badParent = await host.Http.PutAsJsonAsync($"/v1/tokens/{TestIds.New("REST")}", new { parentIdTag = "NO-SUCH" });
         using var deleted = await host.Http.DeleteAsync($"/v1/tokens/{idTag}");
         var afterDelete = JsonNode.Parse(await host.Http.GetStringAsync($"/v1/tokens/{idTag}:check"))!;
 

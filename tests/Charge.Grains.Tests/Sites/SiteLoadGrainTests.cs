@@ -6,8 +6,6 @@ namespace Charge.Grains.Tests.Sites;
 [Collection(ClusterCollection.Name)]
 public sealed class SiteLoadGrainTests(ClusterFixture fixture)
 {
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
-
     /// <summary>The session's charger confirms the allowance it was last told, as a charger's answer does.</summary>
     private static async Task Confirm(ISiteLoadGrain site, string sessionId) =>
         await site.Applied(sessionId, (await site.Get()).Sessions.Single(s => s.SessionId == sessionId).AllowanceW);
@@ -15,11 +13,11 @@ public sealed class SiteLoadGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task The_late_answer_to_an_earlier_raise_does_not_release_raises_waiting_for_a_lowering()
     {
-        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(NewId("site"));
+        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(TestIds.New("site"));
         await site.SetLimits(new SiteLimits(40), "UTC");
-        await site.Started(new LoadSession("a", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("a", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
         // a was told 22 kW; b's start lowers a to 20 kW, and b's 20 kW waits for a's charger to confirm that.
-        await site.Started(new LoadSession("b", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("b", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
 
         // The answer to the 22 kW limit arrives now: a may still draw 22 kW, so b must not be given 20 kW yet.
         await site.Applied("a", 22_000);
@@ -34,10 +32,10 @@ public sealed class SiteLoadGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_session_that_cannot_be_limited_counts_at_its_maximum_until_its_measured_draw_says_less()
     {
-        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(NewId("site"));
+        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(TestIds.New("site"));
         await site.SetLimits(new SiteLimits(30), "Europe/Amsterdam");
-        await site.Started(new LoadSession("a", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
-        await site.Started(new LoadSession("b", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("a", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("b", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
 
         await site.Uncontrollable("a");
         var atMaximum = await site.Get();
@@ -52,11 +50,11 @@ public sealed class SiteLoadGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_priority_group_is_served_before_the_public_and_the_last_to_start_pauses()
     {
-        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(NewId("site"));
+        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(TestIds.New("site"));
         await site.SetLimits(new SiteLimits(20, PriorityGroups: ["fleet"]), "UTC");
-        await site.Started(new LoadSession("public-1", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
-        await site.Started(new LoadSession("public-2", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
-        await site.Started(new LoadSession("fleet-1", NewId("cp"), 1, 11_000, SiteLimits.ThreePhaseMinimumW, "fleet"));
+        await site.Started(new LoadSession("public-1", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("public-2", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("fleet-1", TestIds.New("cp"), 1, 11_000, SiteLimits.ThreePhaseMinimumW, "fleet"));
 
         // public-1 was lowered from 20 kW: the new sessions' raises wait until its charger confirms.
         var beforeConfirmation = (await site.Get()).Sessions.ToDictionary(s => s.SessionId, s => s.AllowanceW);
@@ -81,10 +79,10 @@ public sealed class SiteLoadGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_session_counted_as_not_limited_is_shared_again_once_its_charger_is_reachable()
     {
-        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(NewId("site"));
+        var site = fixture.Grains.GetGrain<ISiteLoadGrain>(TestIds.New("site"));
         await site.SetLimits(new SiteLimits(30), "UTC");
-        await site.Started(new LoadSession("a", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
-        await site.Started(new LoadSession("b", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("a", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("b", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
         await Confirm(site, "a");
 
         await site.Uncontrollable("a");
@@ -105,13 +103,11 @@ public sealed class SiteLoadRepairTests(ClusterFixture fixture)
 {
     private static readonly DateTime T0 = DateTime.UtcNow.AddMinutes(-30);
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
-
     private IGrainFactory Grains => fixture.Grains;
 
     private async Task<string> Site(double limitKw)
     {
-        var siteId = NewId("site");
+        var siteId = TestIds.New("site");
         await Grains.GetGrain<ISiteGrain>(siteId).Put(new SiteInfo("Depot", "UTC"));
         await Grains.GetGrain<ISiteLoadGrain>(siteId).SetLimits(new SiteLimits(limitKw), "UTC");
         return siteId;
@@ -119,7 +115,7 @@ public sealed class SiteLoadRepairTests(ClusterFixture fixture)
 
     private async Task<IChargerGrain> Charger(string siteId, int connectors = 1)
     {
-        var charger = Grains.GetGrain<IChargerGrain>(NewId("cp"));
+        var charger = Grains.GetGrain<IChargerGrain>(TestIds.New("cp"));
         await charger.Register(new ChargerRegistration(siteId, connectors, new string('a', 64), MaxPowerW: 22_000));
         return charger;
     }
@@ -135,7 +131,7 @@ public sealed class SiteLoadRepairTests(ClusterFixture fixture)
         var live = await charger.StartSession(new StartSessionCommand("live", "", 1, "TAG-1", 0, T0));
         // Ends nobody told the balancer of (a lost telling): a session an idle charger of the site does not run, one
         // of a charger on another site, one of a charger nobody knows, each "drawing" 400 kW.
-        foreach (var (ghost, chargerId) in new[] { ("ghost-1", idle.GetPrimaryKeyString()), ("ghost-2", elsewhere.GetPrimaryKeyString()), ("ghost-3", NewId("cp")) })
+        foreach (var (ghost, chargerId) in new[] { ("ghost-1", idle.GetPrimaryKeyString()), ("ghost-2", elsewhere.GetPrimaryKeyString()), ("ghost-3", TestIds.New("cp")) })
         {
             await site.Started(new LoadSession(ghost, chargerId, 1, 400_000, SiteLimits.ThreePhaseMinimumW, null));
             await site.Uncontrollable(ghost);
@@ -161,7 +157,7 @@ public sealed class SiteLoadRepairTests(ClusterFixture fixture)
     {
         var siteId = await Site(30);
         var site = Grains.GetGrain<ISiteLoadGrain>(siteId);
-        await site.Started(new LoadSession("silent", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("silent", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
         var told = await site.Get();
 
         // Its only allowance is its first (a raise from nothing): the fixture's timeout is 10 s, checked every third of it.
@@ -176,8 +172,8 @@ public sealed class SiteLoadRepairTests(ClusterFixture fixture)
     {
         var siteId = await Site(30);
         var site = Grains.GetGrain<ISiteLoadGrain>(siteId);
-        await site.Started(new LoadSession("obeys", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
-        await site.Started(new LoadSession("ignores", NewId("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("obeys", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
+        await site.Started(new LoadSession("ignores", TestIds.New("cp"), 1, 22_000, SiteLimits.ThreePhaseMinimumW, null));
 
         await site.Overdrawing("ignores", 20_000);
         var view = await site.Get();
