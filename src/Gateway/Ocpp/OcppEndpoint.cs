@@ -16,7 +16,7 @@ namespace Charge.Gateway.Ocpp;
 /// </summary>
 public sealed partial class OcppEndpoint(
     OcppCentralSystem centralSystem, OcppCostNotifier costNotifier, OcppLocalList localList, OcppSmartCharging smartCharging, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
-    Hosting.GatewayDrain drain, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
+    Hosting.GatewayDrain drain, TimeProvider time, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
 {
     public const string SubProtocol = "ocpp1.6";
 
@@ -69,23 +69,22 @@ public sealed partial class OcppEndpoint(
         connections.Replace(chargePointId, socket);
         var charger = grains.Reference<IChargerGrain>(chargePointId);
         connection.Charger = charger;
-        var channel = grains.CreateObjectReference<IOcppChannel>(connection);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        await using var channel = Hosting.ObserverSubscription<IOcppChannel>.Create(grains, connection, charger.AttachOcpp, charger.DetachOcpp);
         try
         {
             // Registered before the first message is served, so commands reach the charger from then on.
-            await charger.AttachOcpp(channel);
+            await charger.AttachOcpp(channel.Reference);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The renewal below tries again.
+            // The renewal tries again soon.
         }
 
-        var attached = KeepAttached(charger, channel, stop.Token);
+        channel.StartRenewing(ChannelRenewal.Every, time, retry: TimeSpan.FromSeconds(2));
         LogConnected(chargePointId);
         try
         {
-            await Serve(connection, stop.Token);
+            await Serve(connection, context.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
@@ -93,51 +92,9 @@ public sealed partial class OcppEndpoint(
         }
         finally
         {
-            await stop.CancelAsync();
-            await attached;
             connection.Close();
             connections.Remove(chargePointId, socket);
-            try
-            {
-                await charger.DetachOcpp(channel);
-            }
-            catch (Exception)
-            {
-                // Best effort: a stale channel fails its next call and is dropped then.
-            }
-
-            grains.DeleteObjectReference<IOcppChannel>(channel);
-            GC.KeepAlive(connection);
             LogDisconnected(chargePointId);
-        }
-    }
-
-    /// <summary>Registers the channel with the charger grain and renews it, since the grain may be reactivated elsewhere.</summary>
-    private static async Task KeepAttached(IChargerGrain charger, IOcppChannel channel, CancellationToken cancellation)
-    {
-        while (!cancellation.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(30), cancellation);
-                await charger.AttachOcpp(channel);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception)
-            {
-                // The cluster may be failing over; try again shortly.
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
         }
     }
 

@@ -85,53 +85,32 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
             SingleReader = true,
         });
         var watcher = new ChannelSessionWatcher(updates.Writer);
-        var reference = grains.CreateObjectReference<ISessionWatcher>(watcher);
-        using var renewal = new CancellationTokenSource();
-        try
+        // Registrations expire and vanish if the session grain moves: renewing also repairs that, and the view it
+        // returns covers any change missed meanwhile.
+        await using var subscription = Hosting.ObserverSubscription<ISessionWatcher>.Create(grains, watcher,
+            async reference => updates.Writer.TryWrite(await session.Watch(reference)), session.Unwatch);
+        var current = await session.Watch(subscription.Reference);
+        var sent = current.Version;
+        await responseStream.WriteAsync(current.ToApi(Now), context.CancellationToken);
+        if (current.Status == SessionStatus.Completed)
         {
-            var current = await session.Watch(reference);
-            var sent = current.Version;
-            await responseStream.WriteAsync(current.ToApi(Now), context.CancellationToken);
-            if (current.Status == SessionStatus.Completed)
-            {
-                return;
-            }
-
-            // Registrations expire and vanish if the session grain moves: renewing also repairs that, and the
-            // view it returns covers any change missed meanwhile.
-            var renewing = RenewAsync(session, reference, updates.Writer, renewal.Token);
-            await foreach (var view in updates.Reader.ReadAllAsync(context.CancellationToken))
-            {
-                if (view.Version <= sent)
-                {
-                    continue;
-                }
-
-                sent = view.Version;
-                await responseStream.WriteAsync(view.ToApi(Now), context.CancellationToken);
-                if (view.Status == SessionStatus.Completed)
-                {
-                    break;
-                }
-            }
-
-            await renewal.CancelAsync();
-            await renewing;
+            return;
         }
-        finally
+
+        subscription.StartRenewing(options.Value.WatchRenewal, time);
+        await foreach (var view in updates.Reader.ReadAllAsync(context.CancellationToken))
         {
-            await renewal.CancelAsync();
-            try
+            if (view.Version <= sent)
             {
-                await session.Unwatch(reference);
-            }
-            catch (Exception)
-            {
-                // Best effort: the registration expires by itself.
+                continue;
             }
 
-            grains.DeleteObjectReference<ISessionWatcher>(reference);
-            GC.KeepAlive(watcher);
+            sent = view.Version;
+            await responseStream.WriteAsync(view.ToApi(Now), context.CancellationToken);
+            if (view.Status == SessionStatus.Completed)
+            {
+                break;
+            }
         }
     }
 
@@ -270,28 +249,6 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
             {
                 throw Invalid("page_token is not a token this API gave out");
             }
-        }
-    }
-
-    private async Task RenewAsync(ISessionGrain session, ISessionWatcher reference, ChannelWriter<SessionView> writer, CancellationToken cancellation)
-    {
-        using var timer = new PeriodicTimer(options.Value.WatchRenewal, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellation))
-            {
-                try
-                {
-                    writer.TryWrite(await session.Watch(reference));
-                }
-                catch (Exception) when (!cancellation.IsCancellationRequested)
-                {
-                    // A silo may be failing over; the next tick tries again.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 

@@ -129,12 +129,11 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         var charger = grains.Reference<IChargerGrain>(chargerId);
         var commands = System.Threading.Channels.Channel.CreateBounded<Grains.Interfaces.StationCommand>(64);
         var channel = new StationCommandChannel(commands.Writer);
-        var reference = grains.CreateObjectReference<IStationCommandChannel>(channel);
-        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        await using var subscription = Hosting.ObserverSubscription<IStationCommandChannel>.Create(grains, channel, charger.AttachStation, charger.DetachStation);
         try
         {
-            await charger.AttachStation(reference);
-            var renewing = Renew(charger, reference, renewal.Token);
+            await charger.AttachStation(subscription.Reference);
+            subscription.StartRenewing(ChannelRenewal.Every, time);
             try
             {
                 await foreach (var command in commands.Reader.ReadAllAsync(context.CancellationToken))
@@ -156,46 +155,10 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             {
                 // The station hung up.
             }
-            finally
-            {
-                await renewal.CancelAsync();
-                await renewing;
-            }
         }
         finally
         {
             commands.Writer.TryComplete();
-            try
-            {
-                await charger.DetachStation(reference);
-            }
-            catch (Exception)
-            {
-                // Best effort: a stale channel answers false to its next command and is dropped then.
-            }
-
-            grains.DeleteObjectReference<IStationCommandChannel>(reference);
-            GC.KeepAlive(channel);
-        }
-    }
-
-    private static async Task Renew(IChargerGrain charger, IStationCommandChannel reference, CancellationToken cancellation)
-    {
-        while (!cancellation.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(30), cancellation);
-                await charger.AttachStation(reference);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception)
-            {
-                // The cluster may be failing over; the next renewal tries again.
-            }
         }
     }
 

@@ -8,8 +8,8 @@ namespace Charge.Grains.Chargers;
 /// </summary>
 internal sealed class ChargerChannels(string chargerId)
 {
-    /// <summary>Gateways renew their channels every 30 s; one not renewed for longer than this belongs to a gateway that is gone.</summary>
-    public static readonly TimeSpan RenewedWithin = TimeSpan.FromSeconds(90);
+    /// <summary>A channel not renewed for longer than this belongs to a gateway that is gone.</summary>
+    public static readonly TimeSpan RenewedWithin = ChannelRenewal.ExpiresAfter;
 
     private IOcppChannel? _ocpp;
     private IStationCommandChannel? _station;
