@@ -5,8 +5,8 @@ namespace Charge.Grains.Interfaces;
 
 /// <summary>
 /// Grain references kept by key, for the calls made once per reading. Orleans builds every reference anew: it reads the
-/// interface's attributes and resolves each codec of the proxy from the container, about a tenth of the CPU of a
-/// reading in the ingest profile (2026-12-04). A reference names a grain, not an activation, so one per key serves
+/// interface's attributes and resolves each codec of the proxy from the container, a noticeable share of the CPU of
+/// a reading (docs/benchmarks.md). A reference names a grain, not an activation, so one per key serves
 /// every call on every silo; past <see cref="Capacity"/> keys of one interface the set starts over.
 /// </summary>
 public static class GrainReferences

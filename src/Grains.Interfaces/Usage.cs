@@ -97,15 +97,11 @@ public sealed record UsageDay
 /// <summary>
 /// One shard of one scope's usage on one local day, key "{scope}|{yyyy-MM-dd}#{shard}" with scope "network",
 /// "site:{id}" or "charger:{id}". A session counts in the shard its ID hashes to, so no single record holds a busy
-/// day's sessions and no single grain takes every stop of the network; a day's usage is the sum of its shards
-/// (and of the unsharded record "{scope}|{yyyy-MM-dd}" that days counted before sharding have).
+/// day's sessions and no single grain takes every stop of the network; a day's usage is the sum of its shards.
 /// </summary>
 [Alias("charge.IUsageDayGrain")]
 public interface IUsageDayGrain : IGrainWithStringKey
 {
-    /// <summary>The unsharded record of a day counted before sharding (read only).</summary>
-    public static string Key(string scope, DateOnly date) => $"{scope}|{date:yyyy-MM-dd}";
-
     public static string Key(string scope, DateOnly date, int shard) => $"{scope}|{date:yyyy-MM-dd}#{shard}";
 
     /// <summary>How many shards a scope's day has: the network's takes every stop, a site's many, a charger's few.</summary>

@@ -127,9 +127,8 @@ public static partial class SiloHostingExtensions
 
     /// <summary>
     /// How often the stream's pulling agents look for new batches (Orleans' default 100 ms). It bounds how soon a
-    /// reading reaches its session and a driver's live view: measured at half the ingest rate, acknowledgement to
-    /// WatchSession update p50/p99 53/100 ms at 100 ms, 12/29 ms at 20 ms, 8/15 ms at 10 ms; an idle silo spends
-    /// about 5 % of a core more at 10 ms than at 100 ms.
+    /// reading reaches its session and a driver's live view; polling every 10 ms costs an idle silo a little CPU
+    /// (the measurements are in docs/benchmarks.md).
     /// </summary>
     public static readonly TimeSpan DefaultStreamPollPeriod = TimeSpan.FromMilliseconds(10);
 

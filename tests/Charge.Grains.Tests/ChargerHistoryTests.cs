@@ -47,30 +47,6 @@ public sealed class ChargerHistoryTests(ClusterFixture fixture)
         Assert.Equal([ids[2], ids[1]], newestTwo.Select(r => r.SessionId));
         Assert.Equal([ids[1], ids[0]], october.Select(r => r.SessionId));
         Assert.Equal([ids[1], ids[0]], page.Select(r => r.SessionId));
-        Assert.Empty(stored.History);
         Assert.Equal(["2026-10", "2026-11"], stored.HistoryMonths);
-    }
-
-    [Fact]
-    public async Task A_charger_written_before_paging_moves_its_list_to_pages_when_it_activates()
-    {
-        var chargerId = TestIds.New("OLDH");
-        var refs = new[]
-        {
-            new SessionRef($"{chargerId}~a", chargerId, "T", new DateTime(2026, 9, 3, 8, 0, 0, DateTimeKind.Utc)),
-            new SessionRef($"{chargerId}~b", chargerId, "T", new DateTime(2026, 9, 20, 8, 0, 0, DateTimeKind.Utc)),
-            new SessionRef($"{chargerId}~c", chargerId, "T", new DateTime(2026, 10, 2, 8, 0, 0, DateTimeKind.Utc)),
-        };
-        await Storage.WriteStateAsync("charger", Grains.GetGrain<IChargerGrain>(chargerId).GetGrainId(),
-            new GrainState<ChargerState>(new ChargerState { ConnectorCount = 1, History = [.. refs] }));
-
-        var listed = await Grains.GetGrain<IChargerGrain>(chargerId).ListSessions(DateTime.MinValue, DateTime.MaxValue, 10);
-        var stored = await Stored(chargerId);
-        var september = await Grains.GetGrain<IChargerHistoryGrain>(IChargerHistoryGrain.Key(chargerId, "2026-09")).Query(DateTime.MinValue, DateTime.MaxValue, 10);
-
-        Assert.Equal([refs[2].SessionId, refs[1].SessionId, refs[0].SessionId], listed.Select(r => r.SessionId));
-        Assert.Empty(stored.History);
-        Assert.Equal(["2026-09", "2026-10"], stored.HistoryMonths);
-        Assert.Equal(2, september.Length);
     }
 }

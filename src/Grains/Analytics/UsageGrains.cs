@@ -14,8 +14,7 @@ public sealed record UsageDayState
 
     /// <summary>
     /// Sessions counted whose settlement has not yet confirmed it will not send them again: a contribution is
-    /// delivered at least once and must count once. Released sessions leave it, so it holds only those in flight
-    /// (records written before sharding list every session of their day).
+    /// delivered at least once and must count once. Released sessions leave it, so it holds only those in flight.
     /// </summary>
     [Id(1)] public HashSet<string> Sessions { get; set; } = [];
 }
@@ -144,14 +143,13 @@ public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IRepo
         return rows.ToImmutable();
     }
 
-    /// <summary>Each day of the range: the sum of its shards and of its unsharded record (days counted before sharding).</summary>
+    /// <summary>Each day of the range: the sum of its shards.</summary>
     private async Task<UsageDay[]> Days(UsageScope scope, DateOnly from, DateOnly to) =>
         await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(async i =>
         {
             var date = from.AddDays(i);
             var parts = await Task.WhenAll(Enumerable.Range(0, IUsageDayGrain.Shards(scope.Key))
                 .Select(shard => IUsageDayGrain.Key(scope.Key, date, shard))
-                .Append(IUsageDayGrain.Key(scope.Key, date))
                 .Select(key => GrainFactory.GetGrain<IUsageDayGrain>(key).Get()));
             return parts.Aggregate(UsageAttribution.Merge);
         }));

@@ -53,22 +53,11 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         _sessions = new ChargerSessions(this, _board, _outbox, starts, _load, _sweep, _channels, options, newGrains, logger);
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The sweep's clock starts at the activation, so a reactivated charger's sessions are never closed early.
         _lastContact = Now;
-        try
-        {
-            if (await ChargerHistory.MoveLegacy(GrainFactory, ChargerId, State))
-            {
-                await Persist();
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The list stays in the state, still listed, and moves at a later activation.
-            _logger.StorageFailed(e, ChargerId);
-        }
+        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -59,27 +59,6 @@ internal static class ChargerHistory
     public static Task Add(IGrainFactory grains, string chargerId, string month, SessionRef reference) =>
         grains.GetGrain<IChargerHistoryGrain>(IChargerHistoryGrain.Key(chargerId, month)).Add([reference]);
 
-    /// <summary>
-    /// Moves a list kept in the state (before paging) to its pages; true when there was one (the caller writes the
-    /// state). A failure leaves the list in the state, still listed, for the next activation.
-    /// </summary>
-    public static async Task<bool> MoveLegacy(IGrainFactory grains, string chargerId, ChargerState state)
-    {
-        if (state.History.Count == 0)
-        {
-            return false;
-        }
-
-        foreach (var month in state.History.GroupBy(r => IChargerHistoryGrain.MonthOf(r.StartedAt)))
-        {
-            await grains.GetGrain<IChargerHistoryGrain>(IChargerHistoryGrain.Key(chargerId, month.Key)).Add([.. month]);
-            Note(state, month.First());
-        }
-
-        state.History.Clear();
-        return true;
-    }
-
     /// <summary>References started in [from, to), newest first, at most <paramref name="limit"/>, across the months in range.</summary>
     public static async Task<ImmutableArray<SessionRef>> Query(IGrainFactory grains, string chargerId, ChargerState state, DateTime from, DateTime to, int limit)
     {
@@ -96,9 +75,6 @@ internal static class ChargerHistory
             result.AddRange(await grains.GetGrain<IChargerHistoryGrain>(IChargerHistoryGrain.Key(chargerId, month)).Query(from, to, limit - result.Count));
         }
 
-        // A list from before paging that could not be moved yet: merged in start order.
-        return state.History.Count == 0 ? result.ToImmutable()
-            : [.. result.Concat(SessionIndex.Query(state.History, from, to, limit)).DistinctBy(r => r.SessionId)
-                .OrderByDescending(r => r.StartedAt).Take(limit)];
+        return result.ToImmutable();
     }
 }

@@ -12,11 +12,7 @@ public sealed record ChargerState
     /// <summary>Sessions running on this charger by session ID.</summary>
     [Id(1)] public Dictionary<string, ActiveSession> Active { get; set; } = [];
 
-    /// <summary>
-    /// Sessions started here, oldest first: only in a state written before the list moved to monthly pages
-    /// (<see cref="IChargerHistoryGrain"/>); emptied when the charger moves it.
-    /// </summary>
-    [Id(2)] public List<SessionRef> History { get; set; } = [];
+    // Id 2 held a session list before it moved to monthly pages (IChargerHistoryGrain); never shipped, not reused.
 
     [Id(3)] public DateTime? LastHeartbeat { get; set; }
     [Id(4)] public string? SiteId { get; set; }

@@ -2,14 +2,10 @@ namespace Charge.Grains.Sessions;
 
 /// <summary>
 /// A session's follow-up timers: the stop's grace period and, while the activation lives, the retry of what follows
-/// the completed record. After a crash its charger's reminder brings the session back (<c>EnsureFollowedUp</c>); the
-/// session reminder earlier versions registered at each stop is still answered, then dropped.
+/// the completed record. After a crash its charger's reminder brings the session back (<c>EnsureFollowedUp</c>).
 /// </summary>
-internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options, Action<Exception> logFailed)
+internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options)
 {
-    /// <summary>The name of the session reminder earlier versions registered at each stop.</summary>
-    public const string Reminder = "follow-up";
-
     private IGrainTimer? _retry;
     private IGrainTimer? _stopGrace;
 
@@ -36,22 +32,5 @@ internal sealed class FollowUpSchedule(IGrainBase grain, SessionOptions options,
     {
         _retry?.Dispose();
         _retry = null;
-    }
-
-    /// <summary>A reminder an earlier version registered at a stop has nothing left to do: it goes.</summary>
-    public async Task Unregister()
-    {
-        try
-        {
-            if (await grain.GetReminder(Reminder) is { } reminder)
-            {
-                await grain.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception e)
-        {
-            // It fires again, finds nothing to do, and is dropped then.
-            logFailed(e);
-        }
     }
 }

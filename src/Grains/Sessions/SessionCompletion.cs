@@ -30,8 +30,7 @@ internal interface ISessionHost
 /// <summary>
 /// The end of a session: its record fixed (at the stop, at a close, or when the stop's grace period runs out), then
 /// handed to its settlement (archive, usage, invoice), retried on a timer until done. After a crash, its charger's
-/// reminder brings it back (<see cref="EnsureFollowedUp"/>); the session reminder earlier versions registered at
-/// each stop is still answered, then dropped.
+/// reminder brings it back (<see cref="EnsureFollowedUp"/>).
 /// </summary>
 internal sealed class SessionCompletion(
     ISessionHost host,
@@ -41,7 +40,7 @@ internal sealed class SessionCompletion(
     IReadingLog log,
     ILogger logger)
 {
-    private readonly FollowUpSchedule _schedule = new(grain, options, e => logger.FollowUpFailed(e, host.SessionId));
+    private readonly FollowUpSchedule _schedule = new(grain, options);
 
     private SessionState State => host.State;
 
@@ -122,30 +121,6 @@ internal sealed class SessionCompletion(
         catch (Exception e)
         {
             logger.ChargerNotTold(e, host.SessionId);
-        }
-    }
-
-    /// <summary>A reminder of the session's own, registered by an earlier version at each stop: it finishes what it was for, then goes.</summary>
-    public async Task ReceiveReminder(string reminderName)
-    {
-        if (reminderName != FollowUpSchedule.Reminder)
-        {
-            return;
-        }
-
-        switch (State.Status)
-        {
-            case SessionStatus.Stopping:
-                await CompleteAfterGrace();
-                break;
-            case SessionStatus.Completed when !FollowedUp:
-                await FollowUp();
-                break;
-        }
-
-        if (State.Status is not SessionStatus.Stopping && (FollowedUp || State.Status is not SessionStatus.Completed))
-        {
-            await _schedule.Unregister();
         }
     }
 

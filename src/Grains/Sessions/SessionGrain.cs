@@ -11,7 +11,7 @@ namespace Charge.Grains.Sessions;
 
 /// <summary>One charging session: consumes its meter stream, keeps the energy account, tells watchers.</summary>
 [ImplicitStreamSubscription(StreamNames.MeterReadings)]
-public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver, IRemindable, ISessionHost
+public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver, ISessionHost
 {
     private readonly IPersistentState<SessionState> _state;
     private readonly SessionOptions _options;
@@ -288,7 +288,6 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
     /// <summary>The energy account over this session's state; its anomalies are recorded on the session.</summary>
     private EnergyAccount Account() => Readings.Account();
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => Completion.ReceiveReminder(reminderName);
 
     public Task<bool> EnsureFollowedUp() => Completion.EnsureFollowedUp();
 

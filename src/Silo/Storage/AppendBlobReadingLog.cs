@@ -106,8 +106,8 @@ public sealed class AppendBlobReadingLog(BlobContainerClient container) : IReadi
     /// Rewrites each segment of a billed session's log as one block blob of the same lines, at the same name, if it is
     /// unchanged since it was read. Azurite keeps every block of an append blob in its metadata index (about 300 B a
     /// block: a 30-minute session read every 10 s adds 54 KB) and rewrites that whole index every 5 s on its only
-    /// thread; a block blob is one entry. Measured at 1,000 charge points: the index reached 23 MB in 9 minutes, 13 MB
-    /// of it append blocks, and writing it out took 147 ms, a stall every request behind it waits out.
+    /// thread; a block blob is one entry. At a thousand charge points the index grows by megabytes a minute, and every
+    /// request waits out its rewrite (docs/benchmarks.md).
     /// </summary>
     public async Task CompactAsync(string sessionId)
     {

