@@ -9,10 +9,3 @@ public static class StreamNames
     /// <summary>Meter batches from a charger grain to a session grain; the stream key is the session ID.</summary>
     public const string MeterReadings = "meter-readings";
 }
-
-/// <summary>Grain storage names.</summary>
-public static class StorageNames
-{
-    /// <summary>The grain storage all domain grains persist to.</summary>
-    public const string Charge = "charge";
-}

@@ -1,0 +1,9 @@
+using System.Collections.Immutable;
+
+namespace Charge.Grains.Interfaces;
+
+public enum DowntimeKind
+{
+    Offline = 0,
+    Faulted = 1,
+}

@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+
+namespace Charge.Grains.Interfaces;
+
+/// <summary>Reports over grains: usage by fan-in of usage-day grains, live load by fan-out to sites. Stateless.</summary>
+[Alias("charge.IReportGrain")]
+public interface IReportGrain : IGrainWithStringKey
+{
+    [Alias("Usage")]
+    Task<UsageReport> Usage(UsageScope scope, DateOnly from, DateOnly to);
+
+    /// <summary>
+    /// Revenue per local day and currency of a scope and of the scopes within it (a site's chargers, the network's
+    /// sites), for the revenue export.
+    /// </summary>
+    [Alias("Revenue")]
+    Task<ImmutableArray<RevenueRow>> Revenue(UsageScope scope, DateOnly from, DateOnly to);
+
+    /// <summary>Live load of one site, or of every site when siteId is null.</summary>
+    [Alias("Live")]
+    Task<ImmutableArray<SiteLive>> Live(string? siteId);
+}
