@@ -116,7 +116,7 @@ internal sealed class SessionCompletion(
     {
         try
         {
-            _ = host.Grains.GetGrain<IChargerGrain>(State.ChargerId).SessionSettled(host.SessionId);
+            _ = host.Grains.GetGrain<IChargerCoordination>(State.ChargerId).SessionSettled(host.SessionId);
         }
         catch (Exception e)
         {

@@ -202,7 +202,7 @@ public sealed partial class SiteLoadGrain(
                 {
                     entry.AllowanceW = entry.Session.MaxW;
                     entry.Told = true;
-                    _ = GrainFactory.GetGrain<IChargerGrain>(entry.Session.ChargerId).ApplyAllowance(entry.Session.SessionId, double.PositiveInfinity);
+                    _ = GrainFactory.GetGrain<IChargerCoordination>(entry.Session.ChargerId).ApplyAllowance(entry.Session.SessionId, double.PositiveInfinity);
                 }
             }
 
@@ -369,7 +369,7 @@ public sealed partial class SiteLoadGrain(
         entry.Unconfirmed = true;
         entry.SentAt = time.GetUtcNow().UtcDateTime;
         // One-way: the charger delivers it over its socket or stream and reports a refusal back.
-        _ = GrainFactory.GetGrain<IChargerGrain>(entry.Session.ChargerId).ApplyAllowance(entry.Session.SessionId, entry.AllowanceW);
+        _ = GrainFactory.GetGrain<IChargerCoordination>(entry.Session.ChargerId).ApplyAllowance(entry.Session.SessionId, entry.AllowanceW);
     }
 
     private double? LimitInForceW() =>

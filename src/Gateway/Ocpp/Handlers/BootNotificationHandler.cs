@@ -15,7 +15,7 @@ public sealed class BootNotificationHandler(IGrainFactory grains, TimeProvider t
 
     protected override async Task<BootNotificationResponse> Handle(string chargePointId, BootNotificationRequest request)
     {
-        var now = await grains.Reference<IChargerGrain>(chargePointId)
+        var now = await grains.Reference<IChargerStation>(chargePointId)
             .Boot(new BootInfo(request.ChargePointVendor, request.ChargePointModel, request.FirmwareVersion, request.SerialNumber, Now));
         return new BootNotificationResponse("Accepted", OcppJson.Time(now), options.Value.HeartbeatIntervalSeconds);
     }

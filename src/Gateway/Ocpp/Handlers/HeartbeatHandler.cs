@@ -12,5 +12,5 @@ public sealed class HeartbeatHandler(IGrainFactory grains, TimeProvider time) : 
     protected override Empty Read(JsonObject payload) => new();
 
     protected override async Task<HeartbeatResponse> Handle(string chargePointId, Empty request) =>
-        new(OcppJson.Time(await grains.Reference<IChargerGrain>(chargePointId).Heartbeat(Now)));
+        new(OcppJson.Time(await grains.Reference<IChargerStation>(chargePointId).Heartbeat(Now)));
 }

@@ -16,7 +16,7 @@ public sealed class MeterValuesHandler(IGrainFactory grains, TimeProvider time) 
         // Connector-level values without a transaction describe no session: accepted, nothing to count.
         if (request.TransactionId is { } tx && !request.Readings.IsEmpty)
         {
-            var accepted = await grains.Reference<IChargerGrain>(chargePointId)
+            var accepted = await grains.Reference<IChargerStation>(chargePointId)
                 .ReportMeterValuesAccepting(SessionIds.OfTransaction(chargePointId, tx), request.Readings);
             Telemetry.GatewayMetrics.Accepted("ocpp", accepted);
         }

@@ -17,7 +17,7 @@ public sealed class StartTransactionHandler(IGrainFactory grains, TimeProvider t
 
     protected override async Task<StartTransactionResponse> Handle(string chargePointId, StartTransactionRequest request)
     {
-        var transaction = await grains.Reference<IChargerGrain>(chargePointId)
+        var transaction = await grains.Reference<IChargerStation>(chargePointId)
             .StartTransaction(new OcppStart(request.ConnectorId, request.IdTag, request.MeterStart, request.Timestamp));
         return new StartTransactionResponse(transaction.TransactionId,
             transaction.Authorization is { } refusal ? IdTagInfo.From(refusal) : IdTagInfo.Accepted);

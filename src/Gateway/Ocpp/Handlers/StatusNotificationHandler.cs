@@ -13,7 +13,7 @@ public sealed class StatusNotificationHandler(IGrainFactory grains, TimeProvider
 
     protected override async Task<Empty> Handle(string chargePointId, StatusNotificationRequest request)
     {
-        await grains.Reference<IChargerGrain>(chargePointId).ReportStatus(new StatusReport(
+        await grains.Reference<IChargerStation>(chargePointId).ReportStatus(new StatusReport(
             request.ConnectorId, request.Status, request.ErrorCode == "NoError" ? "" : request.ErrorCode, request.Timestamp));
         return new();
     }

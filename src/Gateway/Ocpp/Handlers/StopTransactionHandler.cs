@@ -15,7 +15,7 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
     protected override async Task<StopTransactionResponse> Handle(string chargePointId, StopTransactionRequest request)
     {
         var sessionId = SessionIds.OfTransaction(chargePointId, request.TransactionId);
-        var charger = grains.Reference<IChargerGrain>(chargePointId);
+        var charger = grains.Reference<IChargerStation>(chargePointId);
         foreach (var problem in request.TransactionData.Dropped)
         {
             Telemetry.GatewayMetrics.Rejected("ocpp", "transaction_data");
