@@ -301,8 +301,9 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
 
         foreach (var (field, json, v) in new[]
         {
-            ("power_w", "powerW", "-1"), ("power_w", "powerW", "1e8"), ("power_w", "powerW", "\"Infinity\""), ("power_w", "powerW", "\"x\""),
-            ("current_a", "currentA", "-1"), ("current_a", "currentA", "1e5"), ("current_a", "currentA", "\"NaN\""),
+            // (A negative power or current is read as 0 on every transport: a meter's export or noise; ReadingRules.)
+            ("power_w", "powerW", "-1e8"), ("power_w", "powerW", "1e8"), ("power_w", "powerW", "\"Infinity\""), ("power_w", "powerW", "\"x\""),
+            ("current_a", "currentA", "-1e5"), ("current_a", "currentA", "1e5"), ("current_a", "currentA", "\"NaN\""),
             ("soc_percent", "socPercent", "-1"), ("soc_percent", "socPercent", "101"), ("soc_percent", "socPercent", "1e9"),
         })
         {
@@ -648,7 +649,7 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
             ("energy absent", r => r.ClearEnergyWh(), ["energy_wh"]), ("energy NaN", r => r.EnergyWh = double.NaN, ["energy_wh"]),
             ("energy -inf", r => r.EnergyWh = double.NegativeInfinity, ["energy_wh"]), ("energy -1", r => r.EnergyWh = -1, ["energy_wh"]),
             ("energy max", r => r.EnergyWh = double.MaxValue, ["energy_wh"]),
-            ("power NaN", r => r.PowerW = double.NaN, ["power_w"]), ("power huge", r => r.PowerW = 1e15, ["power_w"]), ("power -1", r => r.PowerW = -1, ["power_w"]),
+            ("power NaN", r => r.PowerW = double.NaN, ["power_w"]), ("power huge", r => r.PowerW = 1e15, ["power_w"]), ("power -1e15", r => r.PowerW = -1e15, ["power_w"]),
             ("current huge", r => r.CurrentA = 1e6, ["current_a"]), ("current NaN", r => r.CurrentA = double.NaN, ["current_a"]),
             ("soc 101", r => r.SocPercent = 101, ["soc_percent"]), ("soc -0.1", r => r.SocPercent = -0.1, ["soc_percent"]),
             ("timestamp absent", r => r.Timestamp = null, ["timestamp"]),
@@ -756,6 +757,8 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
             ("""{"value":5}""", ["value"]), ("""{}""", ["value"]), ("""{"value":"10","unit":"MWh"}""", ["unit"]),
             ("""{"value":"10","measurand":"EVIL"}""", ["measurand"]), ("""{"value":"10","unit":"kW"}""", ["unit"]),
             ("""{"value":"1e12","measurand":"Power.Active.Import"}""", ["value"]), ("""{"value":"1e9","measurand":"Current.Import"}""", ["value"]),
+            // The readings' one rule set: a state of charge outside 0..100 is refused here as over gRPC, not clamped.
+            ("""{"value":"101","measurand":"SoC","unit":"Percent"}""", ["state of charge"]), ("""{"value":"-3","measurand":"SoC","unit":"Percent"}""", ["state of charge"]),
             ("""{"value":"NaN"}""", ["value"]), ("""{"value":"Infinity"}""", ["value"]), ("""{"value":"10","context":"EVIL"}""", ["context"]),
             ("""{"value":"10","phase":"L9"}""", ["phase"]), ("""{"value":"10","location":"Moon"}""", ["location"]), ("""{"value":"10","format":"EVIL"}""", ["format"]),
         })

@@ -42,6 +42,32 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         Charge.Tests.Eventually.Get(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }).ResponseAsync, done);
 
     [Fact]
+    public async Task A_negative_power_reads_as_zero_over_ocpp_and_grpc_alike()
+    {
+        // One rule set for readings (ReadingRules): a meter's export or noise below zero is no refusal on any transport.
+        var cp = TestIds.New("OCPP");
+        await using var client = await Connect(cp);
+        var tx = await Start(client);
+        var meter = await client.Call("MeterValues", new JsonObject
+        {
+            ["connectorId"] = 1, ["transactionId"] = tx,
+            ["meterValue"] = new JsonArray(MeterValue(10, Sample("1200"), Sample("-0.4", "Power.Active.Import", "kW"), Sample("-1", "Current.Import", "A"))),
+        });
+        var overOcpp = await Eventually($"{cp}~{tx}", s => s.ReadingCount == 1);
+        var station = TestIds.New("GRPC");
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), station);
+        var driver = new global::Charge.Tests.StationDriver(host.Channel);
+        var started = await driver.Start(station, "RFID-1", 1000, DateTime.Parse(At(0), System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime());
+        await driver.Report(station, started.SessionId, DateTime.Parse(At(10), System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime(), 1200, powerW: -400);
+        var overGrpc = await Eventually(started.SessionId, s => s.ReadingCount == 1);
+
+        Assert.Equal(3, meter[0]!.GetValue<int>());
+        Assert.Equal((0.0, 0.0), (overOcpp.LastPowerW, overOcpp.LastCurrentA));
+        Assert.Equal(0.0, overGrpc.LastPowerW);
+        Assert.Equal(overOcpp.EnergyWh, overGrpc.EnergyWh);
+    }
+
+    [Fact]
     public async Task A_whole_session_over_ocpp_is_counted_from_the_energy_register()
     {
         var cp = TestIds.New("OCPP");

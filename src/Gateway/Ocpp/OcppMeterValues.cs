@@ -82,14 +82,9 @@ public static class OcppMeterValues
             throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{path}.timestamp {e.Message}");
         }
 
-        if (timestamp > now + Limits.MaxClockSkew)
+        if (ReadingRules.Timestamp(timestamp, now) is { } late)
         {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is more than {Limits.MaxClockSkew.TotalMinutes:0} minutes in the future");
-        }
-
-        if (timestamp < Limits.Earliest)
-        {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {timestamp:O} is before {Limits.Earliest:yyyy-MM-dd}");
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {late}");
         }
 
         decimal? total = null, phaseSum = null;
@@ -139,7 +134,7 @@ public static class OcppMeterValues
 
                     break;
                 case "Power.Active.Import":
-                    var w = Bounded((double)Value(sv, at) * (unit == "kW" ? 1000 : 1), at, Limits.MaxPowerW, "W");
+                    var w = Measured((double)Value(sv, at) * (unit == "kW" ? 1000 : 1), at, Limits.MaxPowerW, "W");
                     if (perPhase)
                     {
                         powerPhases = (powerPhases ?? 0) + w;
@@ -151,7 +146,7 @@ public static class OcppMeterValues
 
                     break;
                 case "Current.Import":
-                    var a = Bounded((double)Value(sv, at), at, Limits.MaxCurrentA, "A");
+                    var a = Measured((double)Value(sv, at), at, Limits.MaxCurrentA, "A");
                     if (perPhase)
                     {
                         currentPhases = (currentPhases ?? 0) + a;
@@ -164,23 +159,27 @@ public static class OcppMeterValues
                     break;
                 case "SoC":
                     soc = (double)Value(sv, at);
+                    if (ReadingRules.SocPercent(soc.Value) is { } notSoc)
+                    {
+                        throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {notSoc}");
+                    }
+
                     break;
             }
         }
 
         // Without a register there is no energy to account; power alone is not a reading of the meter.
         return (total ?? phaseSum) is { } energy
-            ? new MeterReading(timestamp, energy, Clamp(power ?? powerPhases), Clamp(current ?? currentPhases), soc is { } s ? Math.Clamp(s, 0, 100) : null)
+            ? new MeterReading(timestamp, energy, power ?? powerPhases, current ?? currentPhases, soc)
             : null;
     }
 
-    /// <summary>Power and current: a charger may report a small negative (export, noise), nothing beyond a bound.</summary>
-    private static double Bounded(double value, string at, double max, string unit) =>
-        Math.Abs(value) <= max
-            ? value
-            : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {value} {unit} is beyond {max} {unit}");
-
-    private static double? Clamp(double? value) => value is { } v ? Math.Max(0, v) : null;
+    /// <summary>Power or current by the readings' one rule set (a negative reads as 0); PropertyConstraintViolation otherwise.</summary>
+    private static double Measured(double value, string at, double max, string unit)
+    {
+        var read = ReadingRules.Measured(value, max, unit, out var problem);
+        return problem is null ? read : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {problem}");
+    }
 
     private static decimal Value(JsonObject sv, string at)
     {

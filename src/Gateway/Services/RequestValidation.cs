@@ -105,15 +105,10 @@ public static class RequestValidation
     public static decimal EnergyWh(bool has, double value, string field) =>
         has ? EnergyWh(value, field) : throw Invalid($"{field} is required: the meter's register in Wh");
 
-    public static decimal EnergyWh(double value, string field)
-    {
-        if (!double.IsFinite(value) || value < 0 || value > MaxEnergyWh)
-        {
-            throw Invalid($"{field} must be a finite number of Wh between 0 and {MaxEnergyWh:0}");
-        }
-
-        return (decimal)value;
-    }
+    public static decimal EnergyWh(double value, string field) =>
+        !double.IsFinite(value) || Math.Abs(value) > (double)MaxEnergyWh * 2 ? throw Invalid($"{field} must be a finite number of Wh between 0 and {MaxEnergyWh:0}")
+        : ReadingRules.EnergyWh((decimal)value) is { } problem ? throw Invalid($"{field} {problem}")
+        : (decimal)value;
 
     public static double? NonNegative(bool has, double value, string field, double max)
     {
@@ -130,46 +125,38 @@ public static class RequestValidation
         return value;
     }
 
-    public static DateTime Timestamp(Timestamp? value, string field, DateTime now)
+    /// <summary>An instant a charger reports: by the readings' rule (<see cref="ReadingRules.Timestamp"/>).</summary>
+    public static DateTime Timestamp(Timestamp? value, string field, DateTime now) => Timestamp(Read(value, field), field, now);
+
+    /// <summary>An instant someone plans (a tariff's effective date, an estimate's start): 2000 to 2200, however far ahead.</summary>
+    public static DateTime Planned(Timestamp? value, string field)
+    {
+        var t = Read(value, field);
+        return t < Earliest || t >= Limits.Latest
+            ? throw Invalid($"{field} {t:O} is outside {Earliest:yyyy-MM-dd} to {Limits.Latest:yyyy-MM-dd}")
+            : t;
+    }
+
+    private static DateTime Read(Timestamp? value, string field)
     {
         if (value is null)
         {
             throw Invalid($"{field} is required");
         }
 
-        DateTime t;
         try
         {
-            t = value.ToDateTime();
+            return value.ToDateTime();
         }
         catch (Exception)
         {
             throw Invalid($"{field} is not a valid timestamp");
         }
-
-        return Timestamp(t, field, now);
     }
 
-    /// <summary>An instant no earlier than 2000 and no more than <see cref="MaxClockSkew"/> ahead of now.</summary>
-    public static DateTime Timestamp(DateTime t, string field, DateTime now)
-    {
-        if (t < Earliest)
-        {
-            throw Invalid($"{field} {t:O} is before {Earliest:yyyy-MM-dd}");
-        }
-
-        if (t >= Limits.Latest)
-        {
-            throw Invalid($"{field} {t:O} is after {Limits.Latest:yyyy-MM-dd}");
-        }
-
-        if (t > now + MaxClockSkew)
-        {
-            throw Invalid($"{field} {t:O} is more than {MaxClockSkew.TotalMinutes:0} minutes in the future");
-        }
-
-        return t;
-    }
+    /// <summary>An instant a charger reports, by the readings' one rule: no earlier than 2000, at most <see cref="MaxClockSkew"/> ahead of now.</summary>
+    public static DateTime Timestamp(DateTime t, string field, DateTime now) =>
+        ReadingRules.Timestamp(t, now) is { } problem ? throw Invalid($"{field} {problem}") : t;
 
     public static DateTime? OptionalBound(Timestamp? value, string field)
     {

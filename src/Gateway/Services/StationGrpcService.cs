@@ -201,7 +201,14 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
     private static DomainMeterReading ToDomain(ApiMeterReading r, string field, DateTime now) => new(
         Timestamp(r.Timestamp, $"{field}.timestamp", now),
         EnergyWh(r.HasEnergyWh, r.EnergyWh, $"{field}.energy_wh"),
-        NonNegative(r.HasPowerW, r.PowerW, $"{field}.power_w", Limits.MaxPowerW),
-        NonNegative(r.HasCurrentA, r.CurrentA, $"{field}.current_a", Limits.MaxCurrentA),
-        NonNegative(r.HasSocPercent, r.SocPercent, $"{field}.soc_percent", 100));
+        r.HasPowerW ? Measured(r.PowerW, Limits.MaxPowerW, "W", $"{field}.power_w") : null,
+        r.HasCurrentA ? Measured(r.CurrentA, Limits.MaxCurrentA, "A", $"{field}.current_a") : null,
+        r.HasSocPercent ? (ReadingRules.SocPercent(r.SocPercent) is { } soc ? throw Invalid($"{field}.soc_percent {soc}") : r.SocPercent) : null);
+
+    /// <summary>Power or current by the readings' one rule set (a negative reads as 0); InvalidArgument naming the field otherwise.</summary>
+    private static double Measured(double value, double max, string unit, string field)
+    {
+        var read = ReadingRules.Measured(value, max, unit, out var problem);
+        return problem is null ? read : throw Invalid($"{field} {problem}");
+    }
 }

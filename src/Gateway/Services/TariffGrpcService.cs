@@ -84,7 +84,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
 
         var assignment = new DomainTariffAssignment(
             Id(request.TariffId, "tariff_id"),
-            request.EffectiveFrom is null ? Now : Timestamp(request.EffectiveFrom, "effective_from", DateTime.MaxValue - MaxClockSkew));
+            request.EffectiveFrom is null ? Now : Planned(request.EffectiveFrom, "effective_from"));
         // What the tariff is assigned to must exist: an assignment to a typo would price nothing, silently.
         if (chargerId is not null)
         {
@@ -114,7 +114,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
             throw Invalid("give exactly one of tariff_id and charger_id");
         }
 
-        var start = request.PlannedStart is null ? Now : Timestamp(request.PlannedStart, "planned_start", DateTime.MaxValue - MaxClockSkew);
+        var start = request.PlannedStart is null ? Now : Planned(request.PlannedStart, "planned_start");
         var kwh = double.IsFinite(request.EnergyKwh) && request.EnergyKwh is >= 0 and <= 100_000
             ? (decimal)request.EnergyKwh
             : throw Invalid("energy_kwh must be a finite number of kWh between 0 and 100000");
