@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Charge.Api.V1;
+using Charge.Bench.Api;
 using Charge.Grains.Interfaces;
 using Charge.Silo;
 using Google.Protobuf.WellKnownTypes;
@@ -50,8 +51,7 @@ public static class Harness
         };
 
         var (system, ports, key) = await OcppLoad.StartHost(azurite,
-            writeBehind ? "--Charge:Sessions:Acknowledge=WriteBehind" : "--Charge:Sessions:Acknowledge=Durable",
-            "--Charge:Gateway:BenchEndpoints=true");
+            writeBehind ? "--Charge:Sessions:Acknowledge=WriteBehind" : "--Charge:Sessions:Acknowledge=Durable");
         using var host = system;
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports[1]}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });

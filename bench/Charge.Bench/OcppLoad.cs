@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -60,6 +61,8 @@ public static class OcppLoad
                 "--Charge:RateLimit:PerChargerPerSecond=100000", "--Charge:RateLimit:Burst=100000",
                 .. settings,
             ]);
+        // The ceiling's no-op service belongs to the bench, not the gateway: mapped into the host it starts.
+        ((WebApplication)host).MapGrpcService<BenchGrpcService>();
         await host.StartAsync();
         return (host, ports, key);
     }

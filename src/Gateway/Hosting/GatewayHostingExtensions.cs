@@ -116,10 +116,6 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<BillingGrpcService>();
         app.MapGrpcService<TokenGrpcService>();
         app.MapGrpcService<CustomerGrpcService>();
-        if (app.Configuration.GetValue<bool>("Charge:Gateway:BenchEndpoints"))
-        {
-            app.MapGrpcService<BenchGrpcService>();
-        }
         app.MapGrpcReflectionService().RequireAuthorization(ChargeRoles.Policies.Operator);
         // Load balancers and orchestrators probe without credentials; the answer says only serving or not.
         app.MapGrpcHealthChecksService().AllowAnonymous();

@@ -1,10 +1,10 @@
-using Charge.Api.V1;
+using Charge.Bench.Api;
 using Charge.Gateway.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 
-namespace Charge.Gateway.Services;
+namespace Charge.Bench;
 
 /// <summary>The benchmark's ceiling: a unary call that does nothing, behind the same authentication as the station API.</summary>
 public sealed class BenchGrpcService : BenchService.BenchServiceBase
