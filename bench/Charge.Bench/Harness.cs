@@ -201,7 +201,7 @@ public static class Harness
             results["ingest_ocpp_vs_raw_append"] = Round(results["ingest_ocpp"]!["per_second"]!.GetValue<double>() / appendRate);
         }
         Print(results);
-        var folder = Path.Combine(Charge.Gateway.Hosting.RepositoryLocation.Root() ?? Directory.GetCurrentDirectory(), "bench", "results");
+        var folder = Path.Combine(Charge.Hosting.RepositoryLocation.Root() ?? Directory.GetCurrentDirectory(), "bench", "results");
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "latest.json"), results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"written: {Path.Combine(folder, "latest.json")}");

@@ -50,7 +50,7 @@ public sealed class EmbeddedAzurite : IDisposable
                 $"an Azurite (or storage emulator) that was already listening on 127.0.0.1:{BlobPort}, not started by this silo: the data goes wherever it keeps its own, not to {location}; stop it to use the repository's");
         }
 
-        var root = Gateway.Hosting.RepositoryLocation.Root();
+        var root = Charge.Hosting.RepositoryLocation.Root();
         var azurite = root is null ? null : Path.Combine(root, "node_modules", ".bin", "azurite");
         if (root is not null && !File.Exists(azurite) && File.Exists(Path.Combine(root, "package.json")))
         {

@@ -45,7 +45,7 @@ public static class SigningKeys
         }
 
         // The repository root when running from a checkout (every process of the embedded default shares one key).
-        return Hosting.RepositoryLocation.Root() is { } root
+        return Charge.Hosting.RepositoryLocation.Root() is { } root
             ? Path.Combine(root, options.DevKeyFile)
             : Path.GetFullPath(options.DevKeyFile);
     }

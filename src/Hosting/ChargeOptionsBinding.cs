@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace Charge.Gateway.Hosting;
+namespace Charge.Hosting;
 
 /// <summary>Options bound from configuration and validated by their attributes, at start-up rather than at first use.</summary>
 public static class ChargeOptionsBinding

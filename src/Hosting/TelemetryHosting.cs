@@ -8,7 +8,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Charge.Gateway.Hosting;
+namespace Charge.Hosting;
 
 /// <summary>Metrics, traces and the operations endpoints, bound from <c>Charge:Telemetry</c>.</summary>
 public sealed class TelemetryOptions : IValidatableObject

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Charge.Gateway.Hosting;
+namespace Charge.Hosting;
 
 /// <summary>How silos find each other and clients find silos, bound from <c>Charge:Cluster</c>.</summary>
 public sealed class ChargeClusterOptions

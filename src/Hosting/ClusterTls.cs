@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Orleans.Connections.Security;
 
-namespace Charge.Gateway.Hosting;
+namespace Charge.Hosting;
 
 /// <summary>
 /// The closed cluster: TLS with mutual authentication on every Orleans connection. All members hold the same cluster

@@ -1,7 +1,7 @@
 using Charge.Grains.Interfaces;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Charge.Gateway.Hosting;
+namespace Charge.Hosting;
 
 /// <summary>Healthy when a grain call round-trips through the cluster.</summary>
 public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck

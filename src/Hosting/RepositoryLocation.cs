@@ -1,4 +1,4 @@
-namespace Charge.Gateway.Hosting;
+namespace Charge.Hosting;
 
 /// <summary>
 /// The checkout this process runs from (the folder holding Orleans.Charge.sln), looked for above the binaries and
