@@ -25,57 +25,18 @@ public sealed class DurabilityTests(ITestOutputHelper output) : ProcessTest(outp
 
     private string Rest => $"http://127.0.0.1:{_ports[0]}";
 
-    private ChargeProcess StartSystem(string name)
-    {
-        var process = ChargeProcess.Start(name, "Silo", "Charge.Silo",
-        [
-            $"--Charge:Gateway:HttpUrl={Rest}",
-            $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[1]}",
-            $"--Charge:Cluster:SiloPort={_ports[2]}",
-            $"--Charge:Cluster:GatewayPort={_ports[3]}",
-            "--Charge:Storage:Provider=AzureBlob",
-            $"--Charge:Storage:ConnectionString={AzuriteService.ConnectionString}",
-            "--Charge:RateLimit:PerChargerPerSecond=100000",
-            "--Charge:RateLimit:Burst=100000",
-            "--Logging:LogLevel:Default=Warning",
-            .. Security.HostArgs,
-        ]);
-        Processes.Add(process);
-        return process;
-    }
+    private ChargeProcess StartSystem(string name) => StartSilo(name, _ports,
+        "--Charge:Storage:Provider=AzureBlob",
+        $"--Charge:Storage:ConnectionString={AzuriteService.ConnectionString}",
+        "--Charge:RateLimit:PerChargerPerSecond=100000",
+        "--Charge:RateLimit:Burst=100000",
+        "--Logging:LogLevel:Default=Warning");
 
     private (HttpClient Http, CallInvoker Grpc, GrpcChannel Raw) Clients()
     {
         var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{_ports[1]}");
         var http = new HttpClient(new TestSecurity.Handler(Security, raw.CreateCallInvoker)) { BaseAddress = new Uri(Rest), Timeout = TimeSpan.FromSeconds(30) };
         return (http, raw.Intercept(new TestSecurity.Interceptor(Security, raw.CreateCallInvoker)), raw);
-    }
-
-    private async Task Ready(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync("/v1/sessions/probe~probe");
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Dump();
-                Assert.Fail("the system did not start");
-            }
-
-            await Task.Delay(250);
-        }
     }
 
     private string At(int i) => _t0.AddSeconds(30 * i).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");

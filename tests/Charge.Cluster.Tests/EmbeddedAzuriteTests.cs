@@ -23,21 +23,7 @@ public sealed class EmbeddedAzuriteTests(ITestOutputHelper output) : ProcessTest
     private readonly string _data = Directory.CreateTempSubdirectory("charge-embedded-").FullName;
     private readonly DateTime _t0 = DateTime.UtcNow.AddHours(-1);
 
-    private ChargeProcess StartSystem(string name)
-    {
-        var process = ChargeProcess.Start(name, "Silo", "Charge.Silo",
-        [
-            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{_ports[0]}",
-            $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[1]}",
-            $"--Charge:Cluster:SiloPort={_ports[2]}",
-            $"--Charge:Cluster:GatewayPort={_ports[3]}",
-            $"--Charge:Storage:AzuriteLocation={_data}",
-            "--Logging:LogLevel:Default=Warning",
-            .. Security.HostArgs,
-        ]);
-        Processes.Add(process);
-        return process;
-    }
+    private ChargeProcess StartSystem(string name) => StartSilo(name, _ports, $"--Charge:Storage:AzuriteLocation={_data}", "--Logging:LogLevel:Default=Warning");
 
     private static bool Listening(int port)
     {
@@ -52,33 +38,12 @@ public sealed class EmbeddedAzuriteTests(ITestOutputHelper output) : ProcessTest
         }
     }
 
-    private async Task<(HttpClient Http, GrpcChannel Raw)> Ready(ChargeProcess process)
+    private async Task<(HttpClient Http, GrpcChannel Raw)> Clients()
     {
         var raw = GrpcChannel.ForAddress($"http://127.0.0.1:{_ports[1]}");
         var http = new HttpClient(new TestSecurity.Handler(Security, raw.CreateCallInvoker)) { BaseAddress = new Uri($"http://127.0.0.1:{_ports[0]}"), Timeout = TimeSpan.FromSeconds(30) };
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync("/v1/sessions/probe~probe");
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return (http, raw);
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline || process.HasExited)
-            {
-                Output.WriteLine(process.Output);
-                Assert.Fail($"{process.Name} did not start");
-            }
-
-            await Task.Delay(250);
-        }
+        await Ready(http);
+        return (http, raw);
     }
 
     [Theory]
@@ -88,7 +53,7 @@ public sealed class EmbeddedAzuriteTests(ITestOutputHelper output) : ProcessTest
     {
         Assert.False(Listening(10000), "127.0.0.1:10000 is in use: this test needs the port for the silo's own Azurite (stop the Azurite running there)");
         var first = StartSystem($"embedded-1-{how}");
-        var (http, _) = await Ready(first);
+        var (http, _) = await Clients();
         var charger = $"EMB-{how}-{Guid.NewGuid():N}"[..20];
         var started = await http.PostAsJsonAsync($"/v1/chargers/{charger}/sessions", new { connectorId = 1, idTag = "T", meterStartWh = 1000, timestamp = _t0.ToString("O") });
         started.EnsureSuccessStatusCode();
@@ -110,7 +75,7 @@ public sealed class EmbeddedAzuriteTests(ITestOutputHelper output) : ProcessTest
 
         var azuriteGone = !Listening(10000);
         var second = StartSystem($"embedded-2-{how}");
-        var (http2, raw2) = await Ready(second);
+        var (http2, raw2) = await Clients();
         var grpc = raw2.Intercept(new TestSecurity.Interceptor(Security, raw2.CreateCallInvoker));
         var session = await new SessionService.SessionServiceClient(grpc).GetSessionAsync(new GetSessionRequest { SessionId = sessionId });
         await second.StopAsync(TimeSpan.FromSeconds(60));

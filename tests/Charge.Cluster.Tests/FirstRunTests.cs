@@ -10,22 +10,7 @@ public sealed class FirstRunTests(ITestOutputHelper output) : ProcessTest(output
 {
     private readonly int[] _ports = DevService.FreePorts(4);
 
-    private ChargeProcess Start(string name) =>
-        Track(ChargeProcess.Start(name, "Silo", "Charge.Silo",
-        [
-            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{_ports[0]}",
-            $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{_ports[1]}",
-            $"--Charge:Cluster:SiloPort={_ports[2]}",
-            $"--Charge:Cluster:GatewayPort={_ports[3]}",
-            "--Charge:Storage:Provider=Memory",
-            .. Security.HostArgs,
-        ]));
-
-    private ChargeProcess Track(ChargeProcess process)
-    {
-        Processes.Add(process);
-        return process;
-    }
+    private ChargeProcess Start(string name) => StartSilo(name, _ports, "--Charge:Storage:Provider=Memory");
 
     [Fact]
     public async Task A_port_in_use_is_one_line_naming_the_setting_and_exit_code_2()

@@ -44,6 +44,39 @@ public abstract class ProcessTest(ITestOutputHelper output, bool withRedis = tru
         await AzuriteService.DisposeAsync();
     }
 
+    /// <summary>
+    /// The README's one-process system (a silo co-hosting the gateway) on loopback ports (REST, gRPC, silo, Orleans
+    /// gateway), with the test installation's secrets and any further settings.
+    /// </summary>
+    protected ChargeProcess StartSilo(string name, int[] ports, params string[] settings)
+    {
+        var process = ChargeProcess.Start(name, "Silo", "Charge.Silo",
+        [
+            $"--Charge:Gateway:HttpUrl=http://127.0.0.1:{ports[0]}",
+            $"--Charge:Gateway:GrpcUrl=http://127.0.0.1:{ports[1]}",
+            $"--Charge:Cluster:SiloPort={ports[2]}",
+            $"--Charge:Cluster:GatewayPort={ports[3]}",
+            .. settings,
+            .. Security.HostArgs,
+        ]);
+        Processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Waits until the system answers the API: NotFound for a session that does not exist.</summary>
+    protected Task Ready(HttpClient http, TimeSpan? timeout = null) => Until(async () =>
+    {
+        try
+        {
+            using var response = await http.GetAsync("/v1/sessions/probe~probe");
+            return response.StatusCode == System.Net.HttpStatusCode.NotFound;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }, "the system answers its API", timeout ?? TimeSpan.FromSeconds(120));
+
     protected void Dump()
     {
         foreach (var p in Processes)
