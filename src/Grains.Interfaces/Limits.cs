@@ -22,6 +22,18 @@ public static class Limits
 
     public const int MaxReadingsPerCall = 1000;
 
+    /// <summary>A status report's error code (as OCPP 1.6 bounds a vendorErrorCode: 50 characters).</summary>
+    public const int MaxErrorCodeLength = 50;
+
+    /// <summary>Why a session stopped, as a station says it.</summary>
+    public const int MaxStopReasonLength = 64;
+
+    /// <summary>A customer's postal code (a site's follows OCPI's Location: 10 characters).</summary>
+    public const int MaxPostalCodeLength = 20;
+
+    /// <summary>A charger's secret (its OCPP AuthorizationKey, or the gRPC station's password).</summary>
+    public const int MaxSecretLength = 64;
+
     /// <summary>Station clocks drift; a timestamp further ahead of the server's clock than this is refused.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(10);
 

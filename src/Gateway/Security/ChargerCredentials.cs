@@ -13,7 +13,7 @@ namespace Charge.Gateway.Security;
 public sealed class ChargerCredentials(IGrainFactory grains, IMemoryCache cache, IOptions<SecurityOptions> options)
 {
     public const int MinSecretLength = 16;
-    public const int MaxSecretLength = 64;
+    public const int MaxSecretLength = Limits.MaxSecretLength;
 
     /// <summary>A new secret: 192 random bits, URL-safe (fits OCPP's AuthorizationKey and HTTP Basic).</summary>
     public static string NewSecret() =>

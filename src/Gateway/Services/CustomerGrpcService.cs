@@ -25,7 +25,7 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
             Email(request.Email),
             Text(request.Address, "address", 255),
             Text(request.City, "city", 100),
-            Text(request.PostalCode, "postal_code", 20),
+            Text(request.PostalCode, "postal_code", Limits.MaxPostalCodeLength),
             Country(request.Country),
             VatId(request.VatId),
             OptionalId(request.TariffGroup, "tariff_group"));

@@ -107,7 +107,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
             sessionId,
             EnergyWh(request.HasMeterStopWh, request.MeterStopWh, "meter_stop_wh"),
             Timestamp(request.Timestamp, "timestamp", now),
-            Text(request.Reason, "reason", 64));
+            Text(request.Reason, "reason", Limits.MaxStopReasonLength));
 
         var view = await grains.Reference<IChargerGrain>(chargerId).StopSession(command);
         if (view.Status == SessionStatus.Stopping)
@@ -181,7 +181,7 @@ public sealed class StationGrpcService(IGrainFactory grains, TimeProvider time, 
         var report = new StatusReport(
             Connector(request.ConnectorId, "connector_id", allowWholeCharger: true),
             request.Status.ToDomain(),
-            request.ErrorCode.Length <= 50 ? request.ErrorCode : throw Invalid("error_code is longer than 50 characters"),
+            request.ErrorCode.Length <= Limits.MaxErrorCodeLength ? request.ErrorCode : throw Invalid($"error_code is longer than {Limits.MaxErrorCodeLength} characters"),
             Timestamp(request.Timestamp, "timestamp", Now));
         var view = await grains.Reference<IChargerGrain>(chargerId).ReportStatus(report);
         return view.ToApi();
