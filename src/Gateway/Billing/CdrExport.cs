@@ -18,10 +18,11 @@ public static class CdrExport
 
     private static IEnumerable<JsonNode> Records(CdrSession session, CdrParty party)
     {
-        yield return Cdr(session, party);
-        if (session.Session.CreditNoteNumber is not null)
+        var cdr = Cdr(session, party);
+        yield return cdr;
+        if (session.Session.CreditNoteNumber is { } creditNote)
         {
-            yield return CreditCdr(session, party);
+            yield return CreditCdr(cdr, creditNote);
         }
     }
 
@@ -30,9 +31,9 @@ public static class CdrExport
     /// <c>credit_reference_id</c> the CDR it reverses; its id is that CDR's with "-C" (OCPI leaves a credit CDR 39
     /// characters for exactly this), and it refers to the credit note as its invoice.
     /// </summary>
-    public static JsonObject CreditCdr(CdrSession context, CdrParty billing)
+    public static JsonObject CreditCdr(JsonObject cdr, string creditNoteNumber)
     {
-        var original = Cdr(context, billing);
+        var original = cdr.DeepClone().AsObject();
         var id = original["id"]!.GetValue<string>();
         foreach (var field in new[] { "total_cost", "total_fixed_cost", "total_energy_cost", "total_time_cost", "total_parking_cost" })
         {
@@ -47,7 +48,7 @@ public static class CdrExport
         original["id"] = id + "-C";
         original["credit"] = true;
         original["credit_reference_id"] = id;
-        original["invoice_reference_id"] = context.Session.CreditNoteNumber;
+        original["invoice_reference_id"] = creditNoteNumber;
         return original;
     }
 

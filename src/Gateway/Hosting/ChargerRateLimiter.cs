@@ -40,12 +40,15 @@ public sealed class ChargerRateLimiter : IDisposable
         _limiter = limiter;
     }
 
-    private static PartitionedRateLimiter<string> Buckets(RateLimitOptions o) =>
-        PartitionedRateLimiter.Create<string, string>(chargerId => RateLimitPartition.GetTokenBucketLimiter(chargerId, _ => new TokenBucketRateLimiterOptions
+    private static PartitionedRateLimiter<string> Buckets(RateLimitOptions o) => TokenBuckets(o.Burst, o.PerChargerPerSecond, TimeSpan.FromSeconds(1));
+
+    /// <summary>A token bucket per key: <paramref name="burst"/> at once, refilled by <paramref name="perPeriod"/> every <paramref name="period"/>, nothing queued.</summary>
+    public static PartitionedRateLimiter<string> TokenBuckets(int burst, int perPeriod, TimeSpan period) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = o.Burst,
-            TokensPerPeriod = o.PerChargerPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            TokenLimit = burst,
+            TokensPerPeriod = perPeriod,
+            ReplenishmentPeriod = period,
             QueueLimit = 0,
             AutoReplenishment = true,
         }));

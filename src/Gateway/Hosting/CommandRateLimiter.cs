@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Threading.RateLimiting;
 
 namespace Charge.Gateway.Hosting;
 
@@ -24,15 +23,8 @@ public sealed class CommandRateLimitOptions
 /// </summary>
 public sealed class CommandRateLimiter(Microsoft.Extensions.Options.IOptions<CommandRateLimitOptions> options) : IDisposable
 {
-    private readonly ChargerRateLimiter _buckets = new(options.Value.PerCallerPerMinute, PartitionedRateLimiter.Create<string, string>(caller =>
-        RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Value.Burst,
-            TokensPerPeriod = options.Value.PerCallerPerMinute,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        })));
+    private readonly ChargerRateLimiter _buckets = new(options.Value.PerCallerPerMinute,
+        ChargerRateLimiter.TokenBuckets(options.Value.Burst, options.Value.PerCallerPerMinute, TimeSpan.FromMinutes(1)));
 
     public int PerMinute => _buckets.Limit;
 

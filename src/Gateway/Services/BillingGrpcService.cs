@@ -47,7 +47,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
             throw Invalid("give at most one of customer_id and id_tag");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Month, "^[0-9]{4}-(0[1-9]|1[0-2])\\z"))
+        if (!IsMonth(request.Month))
         {
             throw Invalid($"month '{request.Month}' must be yyyy-MM");
         }
@@ -109,7 +109,7 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<CloseBillingPeriodResponse> CloseBillingPeriod(CloseBillingPeriodRequest request, ServerCallContext context)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(request.Period, "^[0-9]{4}-(0[1-9]|1[0-2])\\z"))
+        if (!IsMonth(request.Period))
         {
             throw Invalid("period must be a month, yyyy-MM");
         }
@@ -137,6 +137,9 @@ public sealed class BillingGrpcService(IGrainFactory grains) : BillingService.Bi
             _ => throw Invalid("format must be ocpi or csv"),
         };
     }
+
+    /// <summary>A month as yyyy-MM, nothing before or after it (not even a line break).</summary>
+    private static bool IsMonth(string value) => System.Text.RegularExpressions.Regex.IsMatch(value, "^[0-9]{4}-(0[1-9]|1[0-2])\\z");
 
     private static string Number(string value) =>
         IsDocumentNumber(value)

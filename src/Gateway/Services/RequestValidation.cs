@@ -106,9 +106,9 @@ public static class RequestValidation
         has ? EnergyWh(value, field) : throw Invalid($"{field} is required: the meter's register in Wh");
 
     public static decimal EnergyWh(double value, string field) =>
-        !double.IsFinite(value) || Math.Abs(value) > (double)MaxEnergyWh * 2 ? throw Invalid($"{field} must be a finite number of Wh between 0 and {MaxEnergyWh:0}")
-        : ReadingRules.EnergyWh((decimal)value) is { } problem ? throw Invalid($"{field} {problem}")
-        : (decimal)value;
+        double.IsFinite(value) && value >= 0 && value <= (double)MaxEnergyWh
+            ? (decimal)value
+            : throw Invalid($"{field} must be a finite number of Wh between 0 and {MaxEnergyWh:0}");
 
     public static double? NonNegative(bool has, double value, string field, double max)
     {

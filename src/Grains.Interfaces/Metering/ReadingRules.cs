@@ -3,8 +3,9 @@ namespace Charge.Grains.Interfaces;
 /// <summary>
 /// The one rule set for what a charger reports in a reading, whatever the transport: each adapter (OCPP, gRPC, REST)
 /// parses its own format, then asks these and refuses in its own terms (a CALLERROR, InvalidArgument) with the
-/// message given here. The energy register and the instant decide billing and are strict; power, current and state
-/// of charge are what the charger measured beside them.
+/// message given here. The instant decides billing and is strict (the register's bound is Limits.MaxEnergyWh, checked
+/// by each adapter before it scales or converts the number); power, current and state of charge are what the
+/// charger measured beside it.
 /// </summary>
 public static class ReadingRules
 {
@@ -13,10 +14,6 @@ public static class ReadingRules
         timestamp < Limits.Earliest ? $"{timestamp:O} is before {Limits.Earliest:yyyy-MM-dd}"
         : timestamp > now + Limits.MaxClockSkew ? $"{timestamp:O} is more than {Limits.MaxClockSkew.TotalMinutes:0} minutes in the future"
         : null;
-
-    /// <summary>Null when the register is a meter's: 0 to <see cref="Limits.MaxEnergyWh"/> Wh.</summary>
-    public static string? EnergyWh(decimal wh) =>
-        wh is < 0 or > Limits.MaxEnergyWh ? $"{wh} Wh is not a meter register (0 to {Limits.MaxEnergyWh} Wh)" : null;
 
     /// <summary>
     /// Power (W) or current (A) as read: a finite value within ±<paramref name="max"/>; a negative one (export, or a
