@@ -442,7 +442,7 @@ public sealed class TokenRegistryTests(RegistryHostFixture host) : IClassFixture
         Assert.Equal("GetLocalListVersion", asked.Action);
         Assert.True(marked.LocalListUnsupported);
         Assert.Equal(0, marked.LocalListVersion);
-        // Every frame the charger received after the boot's answer was read by the two heartbeats: no SendLocalList among them.
+        // No SendLocalList arrived while the heartbeats were answered (each heartbeat starts a sync).
         Assert.Equal(["GetLocalListVersion"], cp.LocalListCalls.Select(c => c.Action));
     }
 

@@ -1,31 +1,48 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 
 namespace Charge.Tests;
 
 /// <summary>
-/// A minimal OCPP-J 1.6 charge point: CALLs with unique IDs, one at a time, over a plain ClientWebSocket. The
-/// central system's local-list calls (GetLocalListVersion, SendLocalList) are answered wherever they arrive, by
-/// <see cref="LocalList"/>: by default with a NotImplemented CALLERROR, as a charger without the feature does.
+/// The tests' one OCPP-J 1.6 charge point. A background loop reads the socket, so the central system's CALLs and the
+/// answers to ours interleave as on a real charger. Our CALLs go one at a time (OCPP-J: one request in flight per
+/// direction) and wait for the next answer. The central system's CALLs are answered by <see cref="OnCall"/> when set
+/// (a simulated charger), the local-list ones by <see cref="LocalList"/> (by default a NotImplemented CALLERROR, as a
+/// charger without the feature gives), and the rest wait for the test's <see cref="AnswerNextCall"/>.
 /// </summary>
 public sealed class OcppClient : IAsyncDisposable
 {
     private static readonly HashSet<string> Background = ["GetLocalListVersion", "SendLocalList"];
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private readonly ClientWebSocket _socket;
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly SemaphoreSlim _oneCall = new(1, 1);
+    private readonly Channel<JsonArray> _answers = Channel.CreateUnbounded<JsonArray>();
+    private readonly Channel<JsonArray> _calls = Channel.CreateUnbounded<JsonArray>();
+    private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _receiving;
     private int _next;
+    private int _localListTaken;
+
+    private OcppClient(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _receiving = Task.Run(Receive);
+    }
+
+    /// <summary>Answers every CALL of the central system (a simulated charger); null answer: a NotImplemented CALLERROR.</summary>
+    public Func<string, JsonObject, JsonObject?>? OnCall { get; set; }
 
     /// <summary>Answers the local-list calls (null answer: a NotImplemented CALLERROR).</summary>
     public Func<string, JsonObject, JsonObject?> LocalList { get; set; } = (_, _) => null;
 
-    // CALLs from the central system that arrived while the client waited for an answer: AnswerNextCall takes them first.
-    private readonly Queue<JsonArray> _calls = new();
-
     /// <summary>The local-list calls received, in order.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<(string Action, JsonObject Payload)> LocalListCalls { get; } = new();
-
-    private OcppClient(ClientWebSocket socket) => _socket = socket;
+    public ConcurrentQueue<(string Action, JsonObject Payload)> LocalListCalls { get; } = new();
 
     /// <summary>Connects; authorization is the HTTP Basic header of OCPP 1.6 Security Profile 1 (null: none).</summary>
     public static async Task<OcppClient> ConnectAsync(Uri uri, string? authorization)
@@ -42,6 +59,7 @@ public sealed class OcppClient : IAsyncDisposable
         return new OcppClient(socket);
     }
 
+    /// <summary>Sends a CALL and returns the central system's answer frame (CALLRESULT or CALLERROR).</summary>
     public async Task<JsonArray> Call(string action, JsonObject payload)
     {
         var id = $"m{Interlocked.Increment(ref _next)}";
@@ -50,73 +68,41 @@ public sealed class OcppClient : IAsyncDisposable
         return reply;
     }
 
+    /// <summary>Sends a CALL and returns its CALLRESULT payload; a CALLERROR fails the test.</summary>
+    public async Task<JsonObject> CallResult(string action, JsonObject payload)
+    {
+        var frame = await Call(action, payload);
+        Assert.True(frame[0]!.GetValue<int>() == 3, $"{action} answered {frame.ToJsonString()}");
+        return frame[2]!.AsObject();
+    }
+
+    /// <summary>Sends any text and returns the next answer frame that arrives.</summary>
     public async Task<JsonArray> SendRaw(string text)
     {
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
-        while (true)
+        await _oneCall.WaitAsync();
+        try
         {
-            var frame = await Receive();
-            if (await AnsweredInBackground(frame))
-            {
-                continue;
-            }
-
-            if (frame[0]!.GetValue<int>() == 2)
-            {
-                _calls.Enqueue(frame);
-                continue;
-            }
-
-            return frame;
+            await Send(text);
+            using var timeout = new CancellationTokenSource(Patience);
+            return await _answers.Reader.ReadAsync(timeout.Token);
+        }
+        finally
+        {
+            _oneCall.Release();
         }
     }
 
-    /// <summary>Waits until a local-list call has arrived (answering whatever comes meanwhile); fails after the timeout.</summary>
+    /// <summary>The local-list call after the last one this returned (it may have arrived already); fails after the timeout.</summary>
     public async Task<(string Action, JsonObject Payload)> NextLocalListCall(TimeSpan? timeout = null)
     {
-        var seen = LocalListCalls.Count;
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (LocalListCalls.Count <= seen)
+        var deadline = DateTime.UtcNow + (timeout ?? Patience);
+        while (LocalListCalls.Count <= _localListTaken)
         {
             Assert.True(DateTime.UtcNow < deadline, "no local-list call arrived");
-            await AnsweredInBackground(await Receive(deadline - DateTime.UtcNow));
+            await Task.Delay(20);
         }
 
-        return LocalListCalls.ToArray()[seen];
-    }
-
-    private async Task<JsonArray> Receive(TimeSpan? timeout = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
-        var buffer = new byte[256 * 1024];
-        var count = 0;
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), cancel.Token);
-            count += result.Count;
-        }
-        while (!result.EndOfMessage);
-
-        return JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsArray();
-    }
-
-    /// <summary>Answers a local-list CALL from the central system; false for any other frame.</summary>
-    private async Task<bool> AnsweredInBackground(JsonArray frame)
-    {
-        if (frame[0]!.GetValue<int>() != 2 || !Background.Contains(frame[2]!.GetValue<string>()))
-        {
-            return false;
-        }
-
-        var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
-        LocalListCalls.Enqueue((action, payload));
-        var response = LocalList(action, payload);
-        var reply = response is null
-            ? new JsonArray(4, id, "NotImplemented", "this charger has no local authorization list", new JsonObject())
-            : new JsonArray(3, id, response);
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(reply.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-        return true;
+        return LocalListCalls.ToArray()[_localListTaken++];
     }
 
     /// <summary>
@@ -130,58 +116,112 @@ public sealed class OcppClient : IAsyncDisposable
         return (await NextLocalListCall(), await NextLocalListCall());
     }
 
-    /// <summary>Receives the central system's next CALL and answers it (a null answer sends a CALLERROR).</summary>
+    /// <summary>Takes the central system's next CALL and answers it (a null answer sends a CALLERROR).</summary>
     public async Task<(string Action, JsonObject Payload)> AnswerNextCall(Func<string, JsonObject, JsonObject?> answer)
     {
-        JsonArray frame;
-        if (!_calls.TryDequeue(out frame!))
-        {
-            do
-            {
-                frame = await Receive();
-            }
-            while (await AnsweredInBackground(frame));
-        }
-
-        var text = frame.ToJsonString();
-        Assert.True(frame[0]!.GetValue<int>() == 2 && frame[3] is JsonObject, $"expected a CALL, got {text}");
+        using var timeout = new CancellationTokenSource(Patience);
+        var frame = await _calls.Reader.ReadAsync(timeout.Token);
         var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
-        var response = answer(action, payload);
-        var reply = response is null
-            ? new JsonArray(4, id, "NotSupported", "this charger cannot do that", new JsonObject())
-            : new JsonArray(3, id, response);
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(reply.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
+        await Reply(id, answer(action, payload), "NotSupported", "this charger cannot do that");
         return (action, payload);
     }
 
-    public async Task<WebSocketCloseStatus?> ReceiveClose(TimeSpan timeout)
+    /// <summary>The status the central system closed the socket with; fails after the timeout.</summary>
+    public Task<WebSocketCloseStatus?> ReceiveClose(TimeSpan timeout) => _closed.Task.WaitAsync(timeout);
+
+    private async Task Receive()
     {
-        using var cancel = new CancellationTokenSource(timeout);
-        var buffer = new byte[1024];
-        while (true)
+        var buffer = new byte[256 * 1024];
+        try
         {
-            var result = await _socket.ReceiveAsync(buffer, cancel.Token);
-            if (result.MessageType == WebSocketMessageType.Close)
+            while (!_stop.IsCancellationRequested)
             {
-                return result.CloseStatus;
+                var count = 0;
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), _stop.Token);
+                    count += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    _closed.TrySetResult(result.CloseStatus);
+                    break;
+                }
+
+                var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsArray();
+                if (frame[0]!.GetValue<int>() != 2)
+                {
+                    _answers.Writer.TryWrite(frame);
+                    continue;
+                }
+
+                var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
+                if (Background.Contains(action))
+                {
+                    LocalListCalls.Enqueue((action, payload));
+                    await Reply(id, LocalList(action, payload), "NotImplemented", "this charger has no local authorization list");
+                }
+                else if (OnCall is { } onCall)
+                {
+                    await Reply(id, onCall(action, payload), "NotImplemented", $"{action} is not simulated");
+                }
+                else
+                {
+                    _calls.Writer.TryWrite(frame);
+                }
             }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // Closed or aborted.
+        }
+        finally
+        {
+            _closed.TrySetResult(null);
+            _answers.Writer.TryComplete(new WebSocketException("the connection closed"));
+            _calls.Writer.TryComplete(new WebSocketException("the connection closed"));
+        }
+    }
+
+    private Task Reply(string id, JsonObject? response, string errorCode, string description) =>
+        Send((response is null ? new JsonArray(4, id, errorCode, description, new JsonObject()) : new JsonArray(3, id, response)).ToJsonString());
+
+    private async Task Send(string text)
+    {
+        await _send.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _send.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_socket.State == WebSocketState.Open)
+        try
         {
-            try
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
             }
         }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // Already gone.
+        }
 
+        _stop.Cancel();
+        await _receiving;
         _socket.Dispose();
+        _stop.Dispose();
+        _send.Dispose();
+        _oneCall.Dispose();
     }
 }

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Charge.Tests;
@@ -58,34 +56,29 @@ public sealed class SimulatedSite
 }
 
 /// <summary>
-/// An OCPP 1.6J charge point with one connector and a car behind it, run concurrently: its own CALLs and the central
-/// system's CALLs interleave on the socket as on a real charger. It applies charging profiles (TxDefaultProfile,
-/// TxProfile per transaction, in W or A) the moment they arrive, answers GetCompositeSchedule with what it applies,
-/// and its car draws the least of its own maximum, the charger's and the limit in force.
+/// The electrical model of a charge point with one connector and a car behind it, over the tests' one OCPP client:
+/// it applies charging profiles (TxDefaultProfile, TxProfile per transaction, in W or A) the moment they arrive,
+/// answers GetCompositeSchedule with what it applies, and its car draws the least of its own maximum, the charger's
+/// and the limit in force.
 /// </summary>
 public sealed class SimulatedChargePoint : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket;
+    private readonly OcppClient _client;
     private readonly SimulatedSite _site;
-    private readonly SemaphoreSlim _send = new(1, 1);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonArray>> _pending = new();
     private readonly Dictionary<int, double> _txLimits = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _receiving;
-    private int _next;
     private bool _charging;
     private double? _defaultLimitW;
     private DateTime _meterAt;
     private double _energyWh;
 
-    private SimulatedChargePoint(ClientWebSocket socket, SimulatedSite site, double chargerMaxW, double carMaxW)
+    private SimulatedChargePoint(OcppClient client, SimulatedSite site, double chargerMaxW, double carMaxW)
     {
-        _socket = socket;
+        _client = client;
         _site = site;
         ChargerMaxW = chargerMaxW;
         CarMaxW = carMaxW;
         site.Join(this);
-        _receiving = Task.Run(Receive);
+        client.OnCall = Answer;
     }
 
     public double ChargerMaxW { get; }
@@ -104,26 +97,11 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
     /// <summary>The limit in force on the connector: the transaction's TxProfile, else the default profile.</summary>
     public double? LimitW => TransactionId is { } tx && _txLimits.TryGetValue(tx, out var limit) ? limit : _defaultLimitW;
 
-    public static async Task<SimulatedChargePoint> ConnectAsync(Uri uri, string authorization, SimulatedSite site, double chargerMaxW, double carMaxW)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp1.6");
-        socket.Options.SetRequestHeader("Authorization", authorization);
-        await socket.ConnectAsync(uri, CancellationToken.None);
-        return new SimulatedChargePoint(socket, site, chargerMaxW, carMaxW);
-    }
+    public static async Task<SimulatedChargePoint> ConnectAsync(Uri uri, string authorization, SimulatedSite site, double chargerMaxW, double carMaxW) =>
+        new(await OcppClient.ConnectAsync(uri, authorization), site, chargerMaxW, carMaxW);
 
     /// <summary>Sends a CALL and waits for its CALLRESULT payload (a CALLERROR fails the test).</summary>
-    public async Task<JsonObject> Call(string action, JsonObject payload)
-    {
-        var id = $"sim{Interlocked.Increment(ref _next)}";
-        var answer = new TaskCompletionSource<JsonArray>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = answer;
-        await Send(new JsonArray(2, id, action, payload));
-        var frame = await answer.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.True(frame[0]!.GetValue<int>() == 3, $"{action} answered {frame.ToJsonString()}");
-        return frame[2]!.AsObject();
-    }
+    public Task<JsonObject> Call(string action, JsonObject payload) => _client.CallResult(action, payload);
 
     public Task<JsonObject> Boot() =>
         Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Sim", ["chargePointModel"] = "AC22" });
@@ -193,46 +171,8 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
         _site.Change(() => TransactionId = null);
     }
 
-    private async Task Receive()
-    {
-        var buffer = new byte[64 * 1024];
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var count = 0;
-                WebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), _stop.Token);
-                    count += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                var frame = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, count))!.AsArray();
-                if (frame[0]!.GetValue<int>() == 2)
-                {
-                    await Answer(frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
-                }
-                else if (_pending.TryRemove(frame[1]!.GetValue<string>(), out var waiting))
-                {
-                    waiting.TrySetResult(frame);
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
-            // Closed.
-        }
-    }
-
     /// <summary>Applies and answers one CALL of the central system.</summary>
-    private Task Answer(string id, string action, JsonObject payload)
+    private JsonObject? Answer(string action, JsonObject payload)
     {
         Received.Enqueue((action, payload));
         JsonObject? response = null;
@@ -286,43 +226,8 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
                 break;
         }
 
-        return Send(response is null
-            ? new JsonArray(4, id, "NotImplemented", $"{action} is not simulated", new JsonObject())
-            : new JsonArray(3, id, response));
+        return response;
     }
 
-    private async Task Send(JsonArray frame)
-    {
-        await _send.WaitAsync();
-        try
-        {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
-        }
-        finally
-        {
-            _send.Release();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            // Already gone.
-        }
-
-        _stop.Cancel();
-        await _receiving;
-        _socket.Dispose();
-        _stop.Dispose();
-        _send.Dispose();
-    }
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

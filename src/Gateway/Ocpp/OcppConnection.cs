@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json.Nodes;
 using Charge.Grains.Interfaces;
 
 namespace Charge.Gateway.Ocpp;
@@ -14,7 +13,7 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
 {
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly SemaphoreSlim _outbound = new(1, 1);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonArray>> _pending = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<OcppFrame.Answer>> _pending = new();
     private int _next;
 
     public string ChargePointId { get; } = chargePointId;
@@ -173,7 +172,7 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     {
         await _outbound.WaitAsync();
         var id = $"cs-{Interlocked.Increment(ref _next)}";
-        var answer = new TaskCompletionSource<JsonArray>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<OcppFrame.Answer>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outcome = "error";
@@ -181,17 +180,15 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         {
             await Send(OcppFrameCodec.Call(id, action, payloadJson), CancellationToken.None);
             var frame = await answer.Task.WaitAsync(callTimeout);
-            outcome = frame[0]!.GetValue<int>() == 3 ? "answered" : "callerror";
-            if (frame[0]!.GetValue<int>() != 3)
+            outcome = frame.IsResult ? "answered" : "callerror";
+            if (!frame.IsResult)
             {
-                throw ChargeException.FailedPrecondition(
-                    $"charger '{ChargePointId}' refused {action}: {frame[2]?.GetValue<string>()} {frame[3]?.GetValue<string>()}".TrimEnd());
+                throw ChargeException.FailedPrecondition($"charger '{ChargePointId}' refused {action}: {frame.Refusal}".TrimEnd());
             }
 
-            var payload = frame.Count > 2 ? frame[2] : null;
-            return OcppSchemas.ResponseProblem(action, payload) is { } problem
+            return OcppSchemas.Ocpp16.ResponseProblem(action, frame.Payload) is { } problem
                 ? throw ChargeException.FailedPrecondition($"charger '{ChargePointId}' answered with an invalid {problem}")
-                : payload!.ToJsonString();
+                : frame.Payload!.Value.GetRawText();
         }
         catch (TimeoutException)
         {
@@ -207,8 +204,8 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     }
 
     /// <summary>A CALLRESULT or CALLERROR from the charge point: true when it answers one of our calls.</summary>
-    public bool Answer(string messageId, JsonArray frame) =>
-        _pending.TryGetValue(messageId, out var waiting) && waiting.TrySetResult(frame);
+    public bool Answer(OcppFrame.Answer frame) =>
+        _pending.TryGetValue(frame.MessageId, out var waiting) && waiting.TrySetResult(frame);
 
     public async Task Send(string text, CancellationToken cancellation)
     {

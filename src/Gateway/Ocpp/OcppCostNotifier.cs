@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
@@ -14,10 +13,9 @@ namespace Charge.Gateway.Ocpp;
 public sealed class OcppCostNotifier(IGrainFactory grains)
 {
     /// <summary>The DataTransfer to send after <paramref name="action"/>, or null (not a transaction's message, no price).</summary>
-    public async Task<CostDataTransfer?> CostMessage(string chargePointId, string action, JsonObject payload)
+    public async Task<CostDataTransfer?> CostMessage(string chargePointId, string action, int transactionId)
     {
-        if (action is not ("MeterValues" or "StopTransaction") || payload["transactionId"] is not { } tx
-            || !tx.AsValue().TryGetValue<int>(out var transactionId))
+        if (action is not ("MeterValues" or "StopTransaction"))
         {
             return null;
         }
@@ -33,7 +31,7 @@ public sealed class OcppCostNotifier(IGrainFactory grains)
         var completed = view.Status == SessionStatus.Completed;
         object data = completed
             ? new FinalCost(transactionId, total, $"{total.ToString(CultureInfo.InvariantCulture)} {cost.Currency}")
-            : new RunningCost(transactionId, OcppJson.Time(view.LastReadingAt ?? view.StartedAt), view.LastRegisterWh, total, "Charging");
+            : new RunningCost(transactionId, OcppTime.Format(view.LastReadingAt ?? view.StartedAt), view.LastRegisterWh, total, "Charging");
         return new CostDataTransfer("org.openchargealliance.costmsg", completed ? "FinalCost" : "RunningCost",
             JsonSerializer.Serialize(data, OcppJson.Options));
     }

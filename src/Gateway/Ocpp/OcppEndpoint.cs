@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Charge.Gateway.Services;
 using Charge.Grains.Interfaces;
 using Grpc.Core;
@@ -135,10 +134,10 @@ public sealed partial class OcppEndpoint(
             if (reply is not null)
             {
                 await connection.Send(reply.Text, cancellation);
-                if (reply.FollowUp is { } followUp && options.Value.SendRunningCost)
+                if (reply.FollowUp is { TransactionId: { } tx } followUp && options.Value.SendRunningCost)
                 {
                     // After the answer, and not awaited: the charger's answer to our call arrives through this loop.
-                    _ = SendCost(connection, followUp.Action, followUp.Payload);
+                    _ = SendCost(connection, followUp.Action, tx);
                 }
 
                 if (reply.FollowUp is { Action: "BootNotification" })
@@ -155,16 +154,16 @@ public sealed partial class OcppEndpoint(
     }
 
     /// <summary>The reply to a message, and the CALL it may lead to (the running cost after MeterValues).</summary>
-    public sealed record Reply(string Text, (string Action, JsonObject Payload)? FollowUp = null)
+    public sealed record Reply(string Text, (string Action, int? TransactionId)? FollowUp = null)
     {
         public static implicit operator Reply(string text) => new(text);
     }
 
-    private async Task SendCost(OcppConnection connection, string action, JsonObject payload)
+    private async Task SendCost(OcppConnection connection, string action, int transactionId)
     {
         try
         {
-            if (await costNotifier.CostMessage(connection.ChargePointId, action, payload) is { } message)
+            if (await costNotifier.CostMessage(connection.ChargePointId, action, transactionId) is { } message)
             {
                 await connection.Call("DataTransfer", JsonSerializer.Serialize(message, Messages.OcppJson.Options));
             }
@@ -179,25 +178,31 @@ public sealed partial class OcppEndpoint(
     public async Task<Reply?> Process(OcppConnection connection, string text)
     {
         var chargePointId = connection.ChargePointId;
-        string messageId, action;
-        JsonNode? body;
         switch (OcppFrameCodec.Read(text))
         {
             case OcppFrame.Malformed malformed:
                 return malformed.Reply;
             case OcppFrame.Answer answer:
-                if (!connection.Answer(answer.MessageId, answer.Frame))
+                if (!connection.Answer(answer))
                 {
                     LogUnexpectedResponse(chargePointId, answer.MessageId);
                 }
 
                 return null;
             case OcppFrame.Call call:
-                (messageId, action, body) = (call.MessageId, call.Action, call.Payload);
-                break;
+                using (call)
+                {
+                    return await Process(chargePointId, call);
+                }
+
             default:
                 throw new InvalidOperationException("unknown frame");
         }
+    }
+
+    private async Task<Reply?> Process(string chargePointId, OcppFrame.Call call)
+    {
+        var (messageId, action) = (call.MessageId, call.Action);
 
         if (!rateLimiter.TryAcquire(chargePointId))
         {
@@ -208,7 +213,7 @@ public sealed partial class OcppEndpoint(
         using var span = ChargeTelemetry.Source.StartActivity($"ocpp {action}", System.Diagnostics.ActivityKind.Server);
         span?.SetTag(ChargeTelemetry.ChargerIdTag, chargePointId);
         span?.SetTag("ocpp.action", action);
-        var reply = await Dispatch(chargePointId, messageId, action, body);
+        var reply = await Dispatch(chargePointId, messageId, action, call.Payload);
         if (reply.Error is { } code)
         {
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, code);
@@ -222,19 +227,12 @@ public sealed partial class OcppEndpoint(
     }
 
     /// <summary>A CALL to its reply, and the CALLERROR code when it is refused.</summary>
-    private async Task<(Reply Reply, string? Error)> Dispatch(string chargePointId, string messageId, string action, JsonNode? body)
+    private async Task<(Reply Reply, string? Error)> Dispatch(string chargePointId, string messageId, string action, System.Text.Json.JsonElement payload)
     {
         try
         {
-            if (!OcppSchemas.Knows(action))
-            {
-                throw new OcppCallException(OcppErrorCode.NotImplemented, $"{action} is not an action this central system implements");
-            }
-
-            OcppSchemas.Validate(action, body);
-            var payload = body!.AsObject();
-            var response = await centralSystem.Handle(chargePointId, action, payload);
-            return (new Reply(OcppFrameCodec.CallResult(messageId, response), (action, payload)), null);
+            var handled = await centralSystem.Handle(chargePointId, action, payload);
+            return (new Reply(OcppFrameCodec.CallResult(messageId, handled.ResultJson), (action, handled.TransactionId)), null);
         }
         catch (OcppCallException e)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 using Charge.Gateway.Services;
 
@@ -13,18 +14,18 @@ public static class OcppMeterValues
     /// Every element, or the CALLERROR naming the first that cannot be read (MeterValues: the charger resends what it
     /// is refused). At most <see cref="Limits.MaxReadingsPerCall"/> elements, as for every transport.
     /// </summary>
-    public static ImmutableArray<MeterReading> Parse(JsonArray meterValues, string field, DateTime now)
+    public static ImmutableArray<MeterReading> Parse(ImmutableArray<MeterValueWire> meterValues, string field, DateTime now)
     {
-        if (meterValues.Count > Limits.MaxReadingsPerCall)
+        if (meterValues.Length > Limits.MaxReadingsPerCall)
         {
             throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation,
-                $"{field} has {meterValues.Count} elements; at most {Limits.MaxReadingsPerCall} in one message");
+                $"{field} has {meterValues.Length} elements; at most {Limits.MaxReadingsPerCall} in one message");
         }
 
-        var readings = ImmutableArray.CreateBuilder<MeterReading>(meterValues.Count);
-        for (var i = 0; i < meterValues.Count; i++)
+        var readings = ImmutableArray.CreateBuilder<MeterReading>(meterValues.Length);
+        for (var i = 0; i < meterValues.Length; i++)
         {
-            if (One(meterValues[i]!.AsObject(), $"{field}[{i}]", now) is { } reading)
+            if (One(meterValues[i], $"{field}[{i}]", now) is { } reading)
             {
                 readings.Add(reading);
             }
@@ -35,27 +36,31 @@ public static class OcppMeterValues
 
     /// <summary>
     /// The elements that can be read, and what was wrong with each of the others (a StopTransaction's transactionData:
-    /// a stop is never refused for one bad sample, which is dropped and reported, not the stop).
+    /// a stop is never refused for one bad sample, which is dropped and reported, not the stop). Samples the schema
+    /// refused come in <paramref name="schemaProblems"/> by index.
     /// </summary>
-    public static (ImmutableArray<MeterReading> Readings, ImmutableArray<string> Dropped) ParseLenient(JsonArray meterValues, string field, DateTime now)
+    public static (ImmutableArray<MeterReading> Readings, ImmutableArray<string> Dropped) ParseLenient(
+        ImmutableArray<JsonElement> meterValues, IReadOnlyDictionary<int, string> schemaProblems, string field, DateTime now)
     {
         var readings = ImmutableArray.CreateBuilder<MeterReading>();
         var dropped = ImmutableArray.CreateBuilder<string>();
-        for (var i = 0; i < meterValues.Count; i++)
+        for (var i = 0; i < meterValues.Length; i++)
         {
             if (i >= Limits.MaxReadingsPerCall)
             {
-                dropped.Add($"{field} has {meterValues.Count} elements: those after the first {Limits.MaxReadingsPerCall} are dropped");
+                dropped.Add($"{field} has {meterValues.Length} elements: those after the first {Limits.MaxReadingsPerCall} are dropped");
                 break;
+            }
+
+            if (schemaProblems.TryGetValue(i, out var problem))
+            {
+                dropped.Add(problem);
+                continue;
             }
 
             try
             {
-                if (OcppSchemas.MeterValueProblem(meterValues[i], $"{field}[{i}]") is { } problem)
-                {
-                    dropped.Add(problem);
-                }
-                else if (One(meterValues[i]!.AsObject(), $"{field}[{i}]", now) is { } reading)
+                if (One(OcppWire.Bind<MeterValueWire>(meterValues[i], $"{field}[{i}]"), $"{field}[{i}]", now) is { } reading)
                 {
                     readings.Add(reading);
                 }
@@ -70,12 +75,12 @@ public static class OcppMeterValues
     }
 
     /// <summary>One MeterValue element; null when it holds no energy register.</summary>
-    private static MeterReading? One(JsonObject mv, string path, DateTime now)
+    private static MeterReading? One(MeterValueWire mv, string path, DateTime now)
     {
         DateTime timestamp;
         try
         {
-            timestamp = Messages.OcppRequestReader.ParseTime(mv["timestamp"]!.GetValue<string>());
+            timestamp = OcppTime.Parse(mv.Timestamp);
         }
         catch (FormatException e)
         {
@@ -89,15 +94,14 @@ public static class OcppMeterValues
 
         decimal? total = null, phaseSum = null;
         double? power = null, powerPhases = null, current = null, currentPhases = null, soc = null;
-        var sampled = mv["sampledValue"]!.AsArray();
-        for (var j = 0; j < sampled.Count; j++)
+        for (var j = 0; j < mv.SampledValue.Length; j++)
         {
-            var sv = sampled[j]!.AsObject();
+            var sv = mv.SampledValue[j];
             var at = $"{path}.sampledValue[{j}]";
             // OCPP 1.6: an absent measurand is Energy.Active.Import.Register, an absent unit its default (Wh, W, A).
-            var measurand = sv["measurand"]?.GetValue<string>() ?? "Energy.Active.Import.Register";
-            var unit = sv["unit"]?.GetValue<string>();
-            var phase = sv["phase"]?.GetValue<string>();
+            var measurand = sv.Measurand ?? "Energy.Active.Import.Register";
+            var unit = sv.Unit;
+            var phase = sv.Phase;
             var perPhase = phase is "L1" or "L2" or "L3";
             if (phase is not null && !perPhase)
             {
@@ -181,9 +185,9 @@ public static class OcppMeterValues
         return problem is null ? read : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {problem}");
     }
 
-    private static decimal Value(JsonObject sv, string at)
+    private static decimal Value(SampledValueWire sv, string at)
     {
-        var text = sv["value"]!.GetValue<string>();
+        var text = sv.Value;
         return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value '{text}' is not a number");

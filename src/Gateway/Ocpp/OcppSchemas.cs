@@ -1,181 +1,193 @@
 using System.Collections.Frozen;
-using System.Text.Json.Nodes;
-using NJsonSchema;
-using NJsonSchema.Validation;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Json.Schema;
 
 namespace Charge.Gateway.Ocpp;
 
-/// <summary>The OCPP 1.6J request schemas shipped in Ocpp/Schemas, compiled once; validation errors become CallError codes.</summary>
-public static class OcppSchemas
-{
-    private static readonly Lazy<FrozenDictionary<string, JsonSchema>> Schemas = new(() => Load("Request.json"));
-    private static readonly Lazy<FrozenDictionary<string, JsonSchema>> Responses = new(() => Load("Response.json"));
+/// <summary>One refusal a schema gives: the CallError code and the message naming the field.</summary>
+public sealed record OcppSchemaProblem(string Code, string Message, string Path);
 
-    public static bool Knows(string action) => Schemas.Value.ContainsKey(action);
+/// <summary>
+/// One OCPP version's JSON schemas (shipped in Ocpp/Schemas, the OCA's own files), built once and evaluated on the
+/// frame's parsed payload (JsonSchema.Net runs on JsonElement: the message is not serialised again to be checked).
+/// The first failing rule becomes the CallError its kind calls for, naming the field by its path.
+/// </summary>
+public sealed class OcppSchemas
+{
+    /// <summary>OCPP 1.6J: its schemas are draft-04, read as draft-06 (the keywords they use mean the same in both).</summary>
+    public static readonly OcppSchemas Ocpp16 = new("ocpp16.", "OCPP 1.6", text => text.Replace("http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#", StringComparison.Ordinal));
+
+    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+
+    private readonly string _version;
+    private readonly Lazy<FrozenDictionary<string, (JsonSchema Schema, JsonElement Raw)>> _requests;
+    private readonly Lazy<FrozenDictionary<string, (JsonSchema Schema, JsonElement Raw)>> _responses;
+
+    private OcppSchemas(string resourcePrefix, string version, Func<string, string> adapt)
+    {
+        _version = version;
+        _requests = new(() => Load(resourcePrefix, "Request.json", adapt));
+        _responses = new(() => Load(resourcePrefix, "Response.json", adapt));
+    }
+
+    public bool HasRequest(string action) => _requests.Value.ContainsKey(action);
 
     /// <summary>Whether the answer to a call we make is checked against a shipped schema.</summary>
-    public static bool KnowsResponse(string action) => Responses.Value.ContainsKey(action);
+    public bool HasResponse(string action) => _responses.Value.ContainsKey(action);
 
-    /// <summary>Checks a charge point's CALLRESULT to one of our calls; returns what is wrong, or null.</summary>
-    public static string? ResponseProblem(string action, JsonNode? payload)
+    /// <summary>Throws <see cref="OcppCallException"/> naming the first field of a charger's CALL that breaks its action's schema.</summary>
+    public void Validate(string action, JsonElement payload)
     {
-        if (!Responses.Value.TryGetValue(action, out var schema))
+        if (Problems(_requests.Value[action], payload, action).FirstOrDefault() is { } problem)
+        {
+            throw new OcppCallException(problem.Code, problem.Message);
+        }
+    }
+
+    /// <summary>Every field that breaks the action's schema, in the order the schema meets them (a stop drops bad samples one by one).</summary>
+    public ImmutableArray<OcppSchemaProblem> ProblemsOf(string action, JsonElement payload) => [.. Problems(_requests.Value[action], payload, action)];
+
+    /// <summary>What is wrong with a charger's CALLRESULT to one of our calls; null when nothing (or no schema).</summary>
+    public string? ResponseProblem(string action, JsonElement? payload)
+    {
+        if (!_responses.Value.TryGetValue(action, out var schema))
         {
             return null;
         }
 
-        if (payload is not JsonObject)
+        if (payload is not { ValueKind: JsonValueKind.Object } answer)
         {
             return $"{action}.conf is not a JSON object";
         }
 
-        var errors = schema.Validate(payload.ToJsonString());
-        if (errors.Count == 0)
+        return Problems(schema, answer, $"{action}.conf").FirstOrDefault()?.Message;
+    }
+
+    private IEnumerable<OcppSchemaProblem> Problems((JsonSchema Schema, JsonElement Raw) schema, JsonElement payload, string name)
+    {
+        var results = schema.Schema.Evaluate(payload, Evaluation);
+        if (results.IsValid)
+        {
+            yield break;
+        }
+
+        foreach (var detail in results.Details ?? [results])
+        {
+            if (detail.Errors is not { Count: > 0 } errors)
+            {
+                continue;
+            }
+
+            var at = detail.InstanceLocation.ToString();
+            var evaluated = detail.EvaluationPath.ToString();
+            foreach (var (keyword, message) in errors)
+            {
+                var (code, path, text) = keyword switch
+                {
+                    "required" => (OcppErrorCode.OccurenceConstraintViolation, Join(at, Missing(schema.Raw, detail.SchemaLocation, payload, at) ?? "?"), "required field is missing"),
+                    "" when evaluated.EndsWith("/additionalProperties", StringComparison.Ordinal)
+                        => (OcppErrorCode.FormationViolation, at, $"field is not part of {_version}"),
+                    "minItems" => (OcppErrorCode.OccurenceConstraintViolation, at, "array has too few items"),
+                    "maxItems" => (OcppErrorCode.OccurenceConstraintViolation, at, "array has too many items"),
+                    "type" => (OcppErrorCode.TypeConstraintViolation, at, Lower(message)),
+                    "format" => (OcppErrorCode.TypeConstraintViolation, at, DateTimeProblem(Pointer(payload, at))),
+                    "enum" => (OcppErrorCode.PropertyConstraintViolation, at, $"value is not one of the values {_version} allows"),
+                    "maxLength" => (OcppErrorCode.PropertyConstraintViolation, at, $"value is longer than {_version} allows"),
+                    _ => (OcppErrorCode.PropertyConstraintViolation, at, Lower(message)),
+                };
+                yield return new OcppSchemaProblem(code, $"{name}.{Dotted(path)}: {text}", path);
+            }
+        }
+    }
+
+    /// <summary>The first property the object at <paramref name="at"/> lacks of those its schema requires.</summary>
+    private static string? Missing(JsonElement rawSchema, Uri schemaLocation, JsonElement payload, string at)
+    {
+        var schemaNode = Pointer(rawSchema, Uri.UnescapeDataString(schemaLocation.Fragment.TrimStart('#')));
+        var instance = Pointer(payload, at);
+        if (schemaNode is not { } s || !s.TryGetProperty("required", out var required) || instance is not { ValueKind: JsonValueKind.Object } o)
         {
             return null;
         }
 
-        var error = First(errors);
-        return $"{action}.conf {error.Path?.TrimStart('#', '/') ?? error.Property}: {Describe(error.Kind)}";
+        return required.EnumerateArray().Select(r => r.GetString()!).FirstOrDefault(name => !o.TryGetProperty(name, out _));
     }
 
-    /// <summary>Throws <see cref="OcppCallException"/> naming the first field that breaks the action's schema.</summary>
-    public static void Validate(string action, JsonNode? payload)
+    /// <summary>A JSON pointer (RFC 6901) into an element; null when it leads nowhere.</summary>
+    private static JsonElement? Pointer(JsonElement root, string pointer)
     {
-        if (payload is not JsonObject)
+        var current = root;
+        foreach (var token in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace("~1", "/").Replace("~0", "~")))
         {
-            throw new OcppCallException(OcppErrorCode.FormationViolation, $"{action} payload must be a JSON object");
-        }
-
-        // The schema validator cannot read integers beyond 64 bits: such a number is refused here, by its path.
-        if (OutOfRange(payload, action) is { } path)
-        {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}: the number is beyond the range OCPP allows");
-        }
-
-        // A StopTransaction is never refused for one sample of its transactionData: the samples are checked one by one
-        // (MeterValueProblem) where they are read, and a bad one is dropped; the stop's own fields are checked here.
-        var checkedPayload = action == "StopTransaction" && payload["transactionData"] is JsonArray
-            ? Without(payload.AsObject(), "transactionData")
-            : payload;
-        var errors = Schemas.Value[action].Validate(checkedPayload.ToJsonString());
-        if (errors.Count == 0)
-        {
-            return;
-        }
-
-        var error = First(errors);
-        throw new OcppCallException(Code(error.Kind), $"{action}.{Field(error)}: {Describe(error.Kind)}");
-    }
-
-    /// <summary>What is wrong with one MeterValue element (as MeterValues' schema has it), naming it by <paramref name="path"/>; null when nothing.</summary>
-    public static string? MeterValueProblem(JsonNode? element, string path)
-    {
-        var wrapped = new JsonObject { ["connectorId"] = 0, ["meterValue"] = new JsonArray(element?.DeepClone()) };
-        var errors = Schemas.Value["MeterValues"].Validate(wrapped.ToJsonString());
-        if (errors.Count == 0)
-        {
-            return null;
-        }
-
-        var error = First(errors);
-        var field = Field(error);
-        var inner = field.StartsWith("meterValue[0]", StringComparison.Ordinal) ? field["meterValue[0]".Length..]
-            : field.StartsWith("meterValue.0", StringComparison.Ordinal) ? field["meterValue.0".Length..]
-            : "";
-        return $"{path}{inner}: {Describe(error.Kind)}";
-    }
-
-    private static string Field(ValidationError error) =>
-        string.IsNullOrEmpty(error.Path) ? error.Property ?? "payload" : error.Path.TrimStart('#', '/').Replace('/', '.');
-
-    private static JsonObject Without(JsonObject payload, string key)
-    {
-        var copy = payload.DeepClone().AsObject();
-        copy.Remove(key);
-        return copy;
-    }
-
-    private static string? OutOfRange(JsonNode? node, string path)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                foreach (var (key, child) in o)
-                {
-                    if (OutOfRange(child, $"{path}.{key}") is { } found)
-                    {
-                        return found;
-                    }
-                }
-
+            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(token, out var child))
+            {
+                current = child;
+            }
+            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(token, out var index) && index < current.GetArrayLength())
+            {
+                current = current[index];
+            }
+            else
+            {
                 return null;
-            case JsonArray a:
-                for (var i = 0; i < a.Count; i++)
-                {
-                    if (OutOfRange(a[i], $"{path}[{i}]") is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number:
-                return v.TryGetValue<long>(out _) || v.TryGetValue<double>(out var d) && double.IsFinite(d) && Math.Abs(d) < 9.2e18 && v.ToJsonString().AsSpan().IndexOfAny('.', 'e', 'E') >= 0
-                    ? null
-                    : path;
-            default:
-                return null;
+            }
         }
+
+        return current;
     }
 
-    private static ValidationError First(ICollection<ValidationError> errors)
+    /// <summary>What is wrong with a date-time, as the one reader of OCPP times says it (a missing zone is named).</summary>
+    private static string DateTimeProblem(JsonElement? value)
     {
-        var error = errors.First();
-        // Nested errors (inside arrays of objects) carry the precise field.
-        while (error is ChildSchemaValidationError child && child.Errors.Values.SelectMany(e => e).FirstOrDefault() is { } inner)
+        if (value is { ValueKind: JsonValueKind.String } text)
         {
-            error = inner;
+            try
+            {
+                Messages.OcppTime.Parse(text.GetString()!);
+            }
+            catch (FormatException e)
+            {
+                return e.Message;
+            }
         }
 
-        return error;
+        return "value is not an RFC 3339 date-time";
     }
 
-    private static string Code(ValidationErrorKind kind) => kind switch
-    {
-        ValidationErrorKind.PropertyRequired or ValidationErrorKind.TooFewItems or ValidationErrorKind.TooManyItems
-            => OcppErrorCode.OccurenceConstraintViolation,
-        ValidationErrorKind.NoAdditionalPropertiesAllowed => OcppErrorCode.FormationViolation,
-        ValidationErrorKind.StringExpected or ValidationErrorKind.IntegerExpected or ValidationErrorKind.NumberExpected
-            or ValidationErrorKind.BooleanExpected or ValidationErrorKind.ObjectExpected or ValidationErrorKind.ArrayExpected
-            or ValidationErrorKind.DateTimeExpected or ValidationErrorKind.NullExpected
-            => OcppErrorCode.TypeConstraintViolation,
-        _ => OcppErrorCode.PropertyConstraintViolation,
-    };
+    private static string Join(string at, string name) => $"{at}/{name}";
 
-    private static string Describe(ValidationErrorKind kind) => kind switch
+    /// <summary>"/meterValue/0/sampledValue/1/value" as "meterValue[0].sampledValue[1].value".</summary>
+    public static string Dotted(string pointer)
     {
-        ValidationErrorKind.PropertyRequired => "required field is missing",
-        ValidationErrorKind.NoAdditionalPropertiesAllowed => "field is not part of OCPP 1.6",
-        ValidationErrorKind.NotInEnumeration => "value is not one of the values OCPP 1.6 allows",
-        ValidationErrorKind.StringTooLong => "value is longer than OCPP 1.6 allows",
-        ValidationErrorKind.DateTimeExpected => "value is not an RFC 3339 date-time",
-        ValidationErrorKind.IntegerExpected => "value must be an integer",
-        ValidationErrorKind.StringExpected => "value must be a string",
-        ValidationErrorKind.TooFewItems => "array has too few items",
-        _ => kind.ToString(),
-    };
+        var text = new System.Text.StringBuilder();
+        foreach (var token in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(token, out var index))
+            {
+                text.Append('[').Append(index).Append(']');
+            }
+            else
+            {
+                text.Append(text.Length > 0 ? "." : "").Append(token.Replace("~1", "/").Replace("~0", "~"));
+            }
+        }
 
-    private static FrozenDictionary<string, JsonSchema> Load(string suffix)
+        return text.Length > 0 ? text.ToString() : "payload";
+    }
+
+    private static string Lower(string message) => message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : message;
+
+    private static FrozenDictionary<string, (JsonSchema, JsonElement)> Load(string prefix, string suffix, Func<string, string> adapt)
     {
         var assembly = typeof(OcppSchemas).Assembly;
-        var schemas = new Dictionary<string, JsonSchema>();
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("ocpp16.", StringComparison.Ordinal) && n.EndsWith(suffix, StringComparison.Ordinal)))
+        var schemas = new Dictionary<string, (JsonSchema, JsonElement)>();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(suffix, StringComparison.Ordinal)))
         {
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
-            var action = name["ocpp16.".Length..^suffix.Length];
-            schemas[action] = JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+            var text = adapt(reader.ReadToEnd());
+            schemas[name[prefix.Length..^suffix.Length]] = (JsonSchema.FromText(text), JsonDocument.Parse(text).RootElement.Clone());
         }
 
         return schemas.ToFrozenDictionary();

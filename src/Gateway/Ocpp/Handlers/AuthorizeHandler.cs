@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
@@ -9,7 +9,7 @@ public sealed class AuthorizeHandler(IGrainFactory grains, TimeProvider time) : 
 {
     public override string Action => "Authorize";
 
-    protected override AuthorizeRequest Read(JsonObject payload) => OcppRequestReader.Authorize(payload);
+    protected override AuthorizeRequest Read(JsonElement payload) => OcppRequestReader.Authorize(Bind<AuthorizeWire>(payload));
 
     protected override async Task<AuthorizeResponse> Handle(string chargePointId, AuthorizeRequest request) =>
         new(IdTagInfo.From(await grains.GetGrain<ITokenGrain>(request.IdTag).Authorize()));

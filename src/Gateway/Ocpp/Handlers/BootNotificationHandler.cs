@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 using Microsoft.Extensions.Options;
@@ -11,7 +11,7 @@ public sealed class BootNotificationHandler(IGrainFactory grains, TimeProvider t
 {
     public override string Action => "BootNotification";
 
-    protected override BootNotificationRequest Read(JsonObject payload) => OcppRequestReader.Boot(payload);
+    protected override BootNotificationRequest Read(JsonElement payload) => OcppRequestReader.Boot(Bind<BootNotificationWire>(payload));
 
     protected override async Task<BootNotificationResponse> Handle(string chargePointId, BootNotificationRequest request)
     {

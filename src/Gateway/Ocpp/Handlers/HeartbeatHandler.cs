@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
@@ -9,7 +9,7 @@ public sealed class HeartbeatHandler(IGrainFactory grains, TimeProvider time) : 
 {
     public override string Action => "Heartbeat";
 
-    protected override Empty Read(JsonObject payload) => new();
+    protected override Empty Read(JsonElement payload) => new();
 
     protected override async Task<HeartbeatResponse> Handle(string chargePointId, Empty request) =>
         new(OcppJson.Time(await grains.Reference<IChargerStation>(chargePointId).Heartbeat(Now)));

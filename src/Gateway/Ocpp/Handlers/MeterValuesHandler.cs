@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
@@ -9,7 +9,9 @@ public sealed class MeterValuesHandler(IGrainFactory grains, TimeProvider time) 
 {
     public override string Action => "MeterValues";
 
-    protected override MeterValuesRequest Read(JsonObject payload) => OcppRequestReader.MeterValues(payload, Now);
+    protected override MeterValuesRequest Read(JsonElement payload) => OcppRequestReader.MeterValues(Bind<MeterValuesWire>(payload), Now);
+
+    protected override int? TransactionOf(MeterValuesRequest request) => request.TransactionId;
 
     protected override async Task<Empty> Handle(string chargePointId, MeterValuesRequest request)
     {

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 
 namespace Charge.Gateway.Ocpp.Handlers;
@@ -8,7 +8,7 @@ public sealed class DataTransferHandler(TimeProvider time) : OcppHandler<Empty, 
 {
     public override string Action => "DataTransfer";
 
-    protected override Empty Read(JsonObject payload) => new();
+    protected override Empty Read(JsonElement payload) => new();
 
     protected override Task<DataTransferResponse> Handle(string chargePointId, Empty request) => Task.FromResult(new DataTransferResponse("UnknownVendorId"));
 }
@@ -18,7 +18,7 @@ public sealed class StatusReportHandler(string action, TimeProvider time) : Ocpp
 {
     public override string Action => action;
 
-    protected override Empty Read(JsonObject payload) => new();
+    protected override Empty Read(JsonElement payload) => new();
 
     protected override Task<Empty> Handle(string chargePointId, Empty request) => Task.FromResult(request);
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
@@ -13,7 +13,7 @@ public sealed class StartTransactionHandler(IGrainFactory grains, TimeProvider t
 {
     public override string Action => "StartTransaction";
 
-    protected override StartTransactionRequest Read(JsonObject payload) => OcppRequestReader.StartTransaction(payload, Now);
+    protected override StartTransactionRequest Read(JsonElement payload) => OcppRequestReader.StartTransaction(Bind<StartTransactionWire>(payload), Now);
 
     protected override async Task<StartTransactionResponse> Handle(string chargePointId, StartTransactionRequest request)
     {

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
@@ -9,7 +9,7 @@ public sealed class StatusNotificationHandler(IGrainFactory grains, TimeProvider
 {
     public override string Action => "StatusNotification";
 
-    protected override StatusNotificationRequest Read(JsonObject payload) => OcppRequestReader.Status(payload, Now);
+    protected override StatusNotificationRequest Read(JsonElement payload) => OcppRequestReader.Status(Bind<StatusNotificationWire>(payload), Now);
 
     protected override async Task<Empty> Handle(string chargePointId, StatusNotificationRequest request)
     {

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
@@ -10,7 +10,43 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
 {
     public override string Action => "StopTransaction";
 
-    protected override StopTransactionRequest Read(JsonObject payload) => OcppRequestReader.StopTransaction(payload, Now);
+    /// <summary>Checked in <see cref="Read"/>, where the schema's problems are sorted into the stop's own and its samples'.</summary>
+    protected override void Validate(JsonElement payload)
+    {
+    }
+
+    /// <summary>A sample of transactionData its schema refuses is dropped, not the stop; any other problem refuses the stop.</summary>
+    protected override StopTransactionRequest Read(JsonElement payload)
+    {
+        var samples = new Dictionary<int, string>();
+        foreach (var problem in Schemas.ProblemsOf(Action, payload))
+        {
+            if (SampleOf(problem) is not { } index)
+            {
+                throw new OcppCallException(problem.Code, problem.Message);
+            }
+
+            samples.TryAdd(index, problem.Message);
+        }
+
+        return OcppRequestReader.StopTransaction(Bind<StopTransactionWire>(payload), samples, Now);
+    }
+
+    protected override int? TransactionOf(StopTransactionRequest request) => request.TransactionId;
+
+    /// <summary>The transactionData sample a problem lies in ("/transactionData/3/..."); null when it is the stop's own.</summary>
+    private static int? SampleOf(OcppSchemaProblem problem)
+    {
+        const string prefix = "/transactionData/";
+        if (!problem.Path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = problem.Path.AsSpan(prefix.Length);
+        var end = rest.IndexOf('/');
+        return int.TryParse(end < 0 ? rest : rest[..end], out var index) ? index : null;
+    }
 
     protected override async Task<StopTransactionResponse> Handle(string chargePointId, StopTransactionRequest request)
     {

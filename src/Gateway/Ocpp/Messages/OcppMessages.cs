@@ -6,8 +6,8 @@ using Charge.Grains.Interfaces;
 
 namespace Charge.Gateway.Ocpp.Messages;
 
-// OCPP 1.6J messages as records. Requests from charge points are read by OcppRequestReader after their schema
-// (Ocpp/Schemas) admitted them; responses and commands are written with OcppJson. Field names follow the spec.
+// OCPP 1.6J messages as records: the domain's reading of a charge point's request (made by OcppRequestReader from its
+// wire record), our responses, and the commands we send, written with OcppJson. Field names follow the spec.
 
 /// <summary>idTagInfo (OCPP 1.6, 7.30).</summary>
 public sealed record IdTagInfo(string Status, DateTime? ExpiryDate = null, string? ParentIdTag = null)
@@ -100,7 +100,6 @@ public static class OcppJson
         Converters = { new UtcTimeConverter() },
     };
 
-    public static JsonObject Write<T>(T message) => (JsonObject)JsonSerializer.SerializeToNode(message, Options)!;
 
     /// <summary>A command's action name is its record's name (RemoteStopTransaction, Reset, ...).</summary>
     public static (string Action, string Payload) Command<T>(T command)
@@ -109,13 +108,12 @@ public static class OcppJson
     /// <summary>The status a charge point answered a command with (Accepted, Rejected, ...); empty when it gave none.</summary>
     public static string StatusOf(string answerJson) => JsonSerializer.Deserialize<CommandStatus>(answerJson, Options)?.Status ?? "";
 
-    public static string Time(DateTime t) =>
-        DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Time(DateTime t) => OcppTime.Format(t);
 
     private sealed class UtcTimeConverter : JsonConverter<DateTime>
     {
         public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            OcppRequestReader.ParseTime(reader.GetString()!);
+            OcppTime.Parse(reader.GetString()!);
 
         public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) => writer.WriteStringValue(Time(value));
     }
