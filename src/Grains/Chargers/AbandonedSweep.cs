@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Charge.Grains.Interfaces;
 
 namespace Charge.Grains.Chargers;
@@ -9,8 +10,10 @@ namespace Charge.Grains.Chargers;
 /// stopped reporting for (a lost stop, a dead charger) or that ended without the charger recording it.
 /// One reminder per charger instead of one per stop keeps the reminder table off a stop's path.
 /// </summary>
-internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions options)
+internal sealed class AbandonedSweep(IGrainContext grain, Sessions.SessionOptions options)
 {
+    private Orleans.Timers.IReminderRegistry Reminders => grain.ActivationServices.GetRequiredService<Orleans.Timers.IReminderRegistry>();
+
     public const string Reminder = "abandoned-sessions";
 
     // Whether this activation registered the reminder: a busy charger's starts do not each write the reminder table.
@@ -26,7 +29,7 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
         {
             await DurableWrite.OrUnavailable(async () =>
             {
-                await grain.RegisterOrUpdateReminder(Reminder, Period, Period);
+                await Reminders.RegisterOrUpdateReminder(grain.GrainId, Reminder, Period, Period);
                 return true;
             }, _ => { }, "storage is unavailable: the session was not started; retry", "reminder");
             _registered = true;
@@ -49,9 +52,9 @@ internal sealed class AbandonedSweep(IGrainBase grain, Sessions.SessionOptions o
     public async Task Stop()
     {
         _registered = false;
-        if (await grain.GetReminder(Reminder) is { } reminder)
+        if (await Reminders.GetReminder(grain.GrainId, Reminder) is { } reminder)
         {
-            await grain.UnregisterReminder(reminder);
+            await Reminders.UnregisterReminder(grain.GrainId, reminder);
         }
     }
 

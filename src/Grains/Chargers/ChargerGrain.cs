@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Immutable;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Interfaces.Tariffs;
@@ -7,10 +8,9 @@ using Orleans.Streams;
 namespace Charge.Grains.Chargers;
 
 /// <summary>A charge point: owns its connectors and active sessions, and publishes meter batches on each session's stream.</summary>
-public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHost
+public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
 {
-    private readonly IPersistentState<ChargerState> _state;
-    private readonly TimeProvider _time;
+    private readonly ChargerRecord _record;
     private readonly ILogger<ChargerGrain> _logger;
     private readonly ChargerChannels _channels;
     private readonly MeterBatchOutbox _outbox;
@@ -20,11 +20,6 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     private readonly LocalListSync _localList;
     private readonly ChargerLoad _load;
     private readonly ChargerSessions _sessions;
-    private IStreamProvider? _streams;
-
-    // The last reading, status, heartbeat or start seen from the charger. Kept in memory (not worth a write per
-    // message): after a reactivation it starts at the activation, so the sweep never closes a session early.
-    private DateTime _lastContact;
 
     public ChargerGrain(
         [PersistentState("charger", StorageNames.Charge)] IPersistentState<ChargerState> state,
@@ -34,29 +29,30 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         Microsoft.Extensions.Options.IOptions<Tokens.AuthorizationOptions> authorization,
         Sessions.IReadingLog log,
         Storage.NewGrains newGrains,
+        IGrainFactory grains,
         ILogger<ChargerGrain> logger)
     {
-        _state = state;
-        _time = time;
-        _channels = new ChargerChannels(this.GetPrimaryKeyString());
+        // The grain is the charger's contracts over these pieces; they share the record, and none holds the grain.
+        var chargerId = this.GetPrimaryKeyString();
         var options = sessionOptions.Value;
         _logger = logger;
-        _board = new ConnectorBoard(this.GetPrimaryKeyString(), () => _state.State);
-        _sweep = new AbandonedSweep(this, options);
-        _presence = new ChargerPresence(() => _state.State, fleetOptions.Value);
-        _localList = new LocalListSync(() => GrainFactory, () => _state.State, authorization.Value.LocalList);
-        _load = new ChargerLoad(this.GetPrimaryKeyString(), () => GrainFactory, () => _state.State, _channels, _board, time, (id, status) => logger.LimitRefused(id, status));
-        _outbox = new MeterBatchOutbox(this.GetPrimaryKeyString(), options.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
-            () => _streams ??= this.GetStreamProvider(StreamNames.Provider),
-            e => logger.StorageFailed(e, ChargerId), (e, sessionId, position) => logger.PublishFailed(e, sessionId, position));
-        var starts = new SessionStarts(this.GetPrimaryKeyString(), () => GrainFactory, () => _state.State, _board);
-        _sessions = new ChargerSessions(this, _board, _outbox, starts, _load, _sweep, _channels, options, newGrains, logger);
+        _record = new ChargerRecord(chargerId, state, GrainContext, grains, time, fleetOptions.Value, logger);
+        _presence = _record.Presence;
+        _channels = new ChargerChannels(chargerId);
+        _board = new ConnectorBoard(_record);
+        _sweep = new AbandonedSweep(GrainContext, options);
+        _localList = new LocalListSync(_record, authorization.Value.LocalList);
+        _load = new ChargerLoad(_record, _channels, _board, (id, status) => logger.LimitRefused(id, status));
+        var streams = GrainContext.ActivationServices;
+        _outbox = new MeterBatchOutbox(chargerId, options.Acknowledge == Sessions.AcknowledgeMode.Durable, log, time,
+            new Lazy<IStreamProvider>(() => streams.GetRequiredKeyedService<IStreamProvider>(StreamNames.Provider)),
+            e => logger.StorageFailed(e, chargerId), (e, sessionId, position) => logger.PublishFailed(e, sessionId, position));
+        _sessions = new ChargerSessions(_record, _board, _outbox, new SessionStarts(_record, _board), _load, _sweep, _channels, options, newGrains, logger);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // The sweep's clock starts at the activation, so a reactivated charger's sessions are never closed early.
-        _lastContact = Now;
+        _record.Activated();
         return Task.CompletedTask;
     }
 
@@ -77,25 +73,13 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         }
     }
 
-    /// <summary>
-    /// The charger was heard from: the sweep's clock and last-seen move on. A return after a silence longer than
-    /// OfflineAfter records the offline period, which is written at once; last-seen alone waits for the next write.
-    /// </summary>
-    private async Task Contact()
-    {
-        var now = Now;
-        _lastContact = now;
-        if (_presence.Seen(now))
-        {
-            await Persist();
-        }
-    }
+    private Task Contact() => _record.Contact();
 
-    private DateTime Now => _time.GetUtcNow().UtcDateTime;
+    private DateTime Now => _record.Now;
 
-    private string ChargerId => this.GetPrimaryKeyString();
+    private string ChargerId => _record.ChargerId;
 
-    private ChargerState State => _state.State;
+    private ChargerState State => _record.State;
 
     public Task<SessionView> StartSession(StartSessionCommand command) => _sessions.Start(command);
 
@@ -135,7 +119,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
         await _sessions.IdleWithoutReminder();
     }
 
-    public Task<int> SweepAbandoned() => _sessions.SweepAbandoned(_lastContact);
+    public Task<int> SweepAbandoned() => _sessions.SweepAbandoned(_record.LastContact);
 
     public Task SessionSettled(string sessionId)
     {
@@ -339,24 +323,8 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable, IChargerHo
     {
         var now = Now;
         var online = _presence.Online(now, _channels.OcppOpen(now), _channels.StationOpen(now));
-        return ChargerRegistry.View(ChargerId, State, _board, _lastContact, _channels.Ocpp, _channels.Station, _outbox.LastPowerW, online);
+        return ChargerRegistry.View(ChargerId, State, _board, _record.LastContact, _channels.Ocpp, _channels.Station, _outbox.LastPowerW, online);
     }
 
-    private async Task Persist()
-    {
-        await _state.WriteOrUnavailable(GrainContext, e => _logger.StorageFailed(e, ChargerId));
-        _presence.Written();
-    }
-
-    string IChargerHost.ChargerId => ChargerId;
-
-    ChargerState IChargerHost.State => State;
-
-    IGrainFactory IChargerHost.Grains => GrainFactory;
-
-    DateTime IChargerHost.Now => Now;
-
-    Task IChargerHost.Contact() => Contact();
-
-    Task IChargerHost.Persist() => Persist();
+    private Task Persist() => _record.Persist();
 }

@@ -8,12 +8,9 @@ namespace Charge.Grains.Chargers;
 /// station command), and reports a charger that cannot be limited. Allowances and draw reports are kept in memory.
 /// </summary>
 internal sealed class ChargerLoad(
-    string chargerId,
-    Func<IGrainFactory> grains,
-    Func<ChargerState> state,
+    ChargerRecord record,
     ChargerChannels channels,
     ConnectorBoard board,
-    TimeProvider time,
     Action<string, string> logRefused)
 {
     private readonly Dictionary<string, double> _allowances = [];
@@ -29,9 +26,9 @@ internal sealed class ChargerLoad(
     /// <summary>Clearly above an allowance: 10 % and 500 W over it (meters and cars round; a car settles within seconds).</summary>
     public static bool ClearlyAbove(double powerW, double allowanceW) => powerW > allowanceW * 1.1 + 500;
 
-    private ChargerState State => state();
+    private ChargerState State => record.State;
 
-    private ISiteLoadGrain? Site => State.SiteId is { } site ? grains().GetGrain<ISiteLoadGrain>(site) : null;
+    private ISiteLoadGrain? Site => State.SiteId is { } site ? record.Grains.GetGrain<ISiteLoadGrain>(site) : null;
 
     /// <summary>The least a session on this charger can be given: 6 A on its phases.</summary>
     private double MinimumW => State.Kind?.PowerType == "AC_1_PHASE" ? SiteLimits.SinglePhaseMinimumW : SiteLimits.ThreePhaseMinimumW;
@@ -50,8 +47,8 @@ internal sealed class ChargerLoad(
         active.LoadSiteId is { } site ? Tell(site, sessionId, active) : Task.CompletedTask;
 
     private Task Tell(string siteId, string sessionId, ActiveSession active) =>
-        grains().GetGrain<ISiteLoadGrain>(siteId).Started(
-            new LoadSession(sessionId, chargerId, active.ConnectorId, board.MaxPowerOf(active.ConnectorId), MinimumW, active.TariffGroup));
+        record.Grains.GetGrain<ISiteLoadGrain>(siteId).Started(
+            new LoadSession(sessionId, record.ChargerId, active.ConnectorId, board.MaxPowerOf(active.ConnectorId), MinimumW, active.TariffGroup));
 
     /// <summary>
     /// The session ended: the site that holds it lets it go (the site it started on, not the charger's site now). A
@@ -67,7 +64,7 @@ internal sealed class ChargerLoad(
 
         try
         {
-            await grains().GetGrain<ISiteLoadGrain>(siteId).Ended(sessionId);
+            await record.Grains.GetGrain<ISiteLoadGrain>(siteId).Ended(sessionId);
         }
         catch (Exception e) when (e is not ChargeException)
         {
@@ -119,10 +116,10 @@ internal sealed class ChargerLoad(
             _unlimited.Remove(sessionId);
         }
 
-        _ = grains().GetGrain<ISessionGrain>(sessionId).ShowAllowance(shown);
+        _ = record.Grains.GetGrain<ISessionGrain>(sessionId).ShowAllowance(shown);
         var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer",
             unlimited ? null : allowanceW);
-        if (channels.OcppOpen(time.GetUtcNow().UtcDateTime) && active.TransactionId is not null && channels.OcppChannel is { } ocpp)
+        if (channels.OcppOpen(record.Now) && active.TransactionId is not null && channels.OcppChannel is { } ocpp)
         {
             // One-way: the gateway sends SetChargingProfile and reports the answer (LimitAnswered).
             _ = ocpp.Limit(command);
@@ -200,7 +197,7 @@ internal sealed class ChargerLoad(
             _over.Remove(sessionId);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = record.Now;
         var worth = power < 0.8 * allowance || (power > 0.95 * allowance && allowance < board.MaxPowerOf(active.ConnectorId) - Sites.SiteLoadGrain.Hysteresis);
         if (worth && (!_drawReported.TryGetValue(sessionId, out var last) || last.Allowance != allowance || now - last.At >= TimeSpan.FromMinutes(1)))
         {

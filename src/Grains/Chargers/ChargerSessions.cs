@@ -4,30 +4,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Charge.Grains.Chargers;
 
-/// <summary>What the charger grain lends the pieces acting for it: who it is, its state, its clock and its writes.</summary>
-internal interface IChargerHost
-{
-    string ChargerId { get; }
-
-    ChargerState State { get; }
-
-    IGrainFactory Grains { get; }
-
-    DateTime Now { get; }
-
-    /// <summary>The charger was heard from (the sweep's clock, last-seen; an offline period ended is written).</summary>
-    Task Contact();
-
-    Task Persist();
-}
-
 /// <summary>
 /// The sessions of one charger from start to stop, by gRPC or OCPP: opening one on a connector (authorized, with the
 /// terms the charger fixes), passing its readings on, stopping or closing it and freeing its connector, the
 /// transaction IDs of OCPP, and readings that reach no running session.
 /// </summary>
 internal sealed class ChargerSessions(
-    IChargerHost host,
+    ChargerRecord record,
     ConnectorBoard board,
     MeterBatchOutbox outbox,
     SessionStarts starts,
@@ -41,11 +24,11 @@ internal sealed class ChargerSessions(
     // Entries of State.Unsettled seen done and not yet written.
     private bool _unsettledChanged;
 
-    private ChargerState State => host.State;
+    private ChargerState State => record.State;
 
-    private string ChargerId => host.ChargerId;
+    private string ChargerId => record.ChargerId;
 
-    private ISessionGrain Session(string sessionId) => host.Grains.GetGrain<ISessionGrain>(sessionId);
+    private ISessionGrain Session(string sessionId) => record.Grains.GetGrain<ISessionGrain>(sessionId);
 
     public async Task<SessionView> Start(StartSessionCommand command)
     {
@@ -78,7 +61,7 @@ internal sealed class ChargerSessions(
             && (await session.GetView()).Status == SessionStatus.None)
         {
             // A charger starts only on a free connector (OCPP 1.6), so the session still running here lost its stop.
-            await CloseActive(current, new CloseSessionCommand(CloseReasons.Superseded, "system", host.Now));
+            await CloseActive(current, new CloseSessionCommand(CloseReasons.Superseded, "system", record.Now));
         }
 
         if (connector.ActiveSessionId is null && connector.Status is ConnectorStatus.Faulted or ConnectorStatus.Unavailable)
@@ -88,11 +71,11 @@ internal sealed class ChargerSessions(
         }
 
         // A retried start of a session running here was authorized when it began.
-        var authorization = board.IsActive(command.SessionId) ? null : await starts.Authorize(command, transactionId, host.Now);
+        var authorization = board.IsActive(command.SessionId) ? null : await starts.Authorize(command, transactionId, record.Now);
         if (authorization is { Authorization.Accepted: false })
         {
-            await host.Contact();
-            await host.Persist();
+            await record.Contact();
+            await record.Persist();
             logger.Refused(command.IdTag, command.ConnectorId, authorization.Authorization.Status);
             return (null, authorization.Authorization);
         }
@@ -106,7 +89,7 @@ internal sealed class ChargerSessions(
             view = await session.Start(command, terms);
         }
 
-        await host.Contact();
+        await record.Contact();
         if (view.Status == SessionStatus.Active)
         {
             var reference = new SessionRef(command.SessionId, ChargerId, command.IdTag, command.Timestamp);
@@ -122,8 +105,8 @@ internal sealed class ChargerSessions(
                 // writes: together, not one after another (a start waits for the slowest, not for their sum). A
                 // failure of any is Unavailable to the caller, who retries.
                 await Task.WhenAll(
-                    host.Persist(),
-                    ChargerHistory.Add(host.Grains, ChargerId, month, reference),
+                    record.Persist(),
+                    ChargerHistory.Add(record.Grains, ChargerId, month, reference),
                     starts.Index(reference, terms.CustomerId),
                     load.Started(command.SessionId, active),
                     sweep.Ensure());
@@ -133,7 +116,7 @@ internal sealed class ChargerSessions(
                 // A retried start of a session running here: the listings its first attempt may have failed to write
                 // (each add is idempotent; the charger's own record has it already).
                 await Task.WhenAll(
-                    ChargerHistory.Add(host.Grains, ChargerId, ChargerHistory.Note(State, reference), reference),
+                    ChargerHistory.Add(record.Grains, ChargerId, ChargerHistory.Note(State, reference), reference),
                     starts.Index(reference, terms.CustomerId),
                     sweep.Ensure());
             }
@@ -167,7 +150,7 @@ internal sealed class ChargerSessions(
             State.Unsettled.Add(sessionId);
         }
 
-        await host.Persist();
+        await record.Persist();
         // The site's balancer and the id_tag's slot are told together; neither failure undoes the release.
         await Task.WhenAll(
             ended is null ? Task.CompletedTask : load.Ended(sessionId, ended, e => logger.LoadNotTold(e, sessionId)),
@@ -178,7 +161,7 @@ internal sealed class ChargerSessions(
     {
         try
         {
-            await host.Grains.GetGrain<ITokenGrain>(idTag).Ended(sessionId);
+            await record.Grains.GetGrain<ITokenGrain>(idTag).Ended(sessionId);
         }
         catch (Exception e) when (e is not ChargeException)
         {
@@ -283,7 +266,7 @@ internal sealed class ChargerSessions(
 
         if (_unsettledChanged)
         {
-            await host.Persist();
+            await record.Persist();
             _unsettledChanged = false;
         }
 
@@ -293,7 +276,7 @@ internal sealed class ChargerSessions(
     /// <summary>Closes the running sessions not heard from for AbandonedAfter, and releases ended ones; how many.</summary>
     public Task<int> SweepAbandoned(DateTime lastContact)
     {
-        var now = host.Now;
+        var now = record.Now;
         return sweep.Sweep(State.Active.Keys, lastContact, now,
             sessionId => Session(sessionId).GetView(),
             (sessionId, reason) => CloseActive(sessionId, new CloseSessionCommand(reason, "system", now)));
@@ -302,13 +285,19 @@ internal sealed class ChargerSessions(
     public async Task<MeterValuesAccepted> Report(string sessionId, ImmutableArray<MeterReading> readings)
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
-        ChargeTelemetry.Tag(ChargerId, sessionId);
-        await host.Contact();
+        await record.Contact();
         if (!State.Active.TryGetValue(sessionId, out var active))
         {
             throw await NotActiveHere(sessionId, "readings after stop are rejected");
         }
 
+        return await Accept(sessionId, active, readings);
+    }
+
+    /// <summary>A running session's batch: to its log and stream (MeterBatchOutbox), then its draw to the site's balancer.</summary>
+    private async Task<MeterValuesAccepted> Accept(string sessionId, ActiveSession active, ImmutableArray<MeterReading> readings)
+    {
+        ChargeTelemetry.Tag(ChargerId, sessionId);
         var batch = await outbox.Accept(sessionId, readings);
         active.LastSequence = batch.Sequence;
         await load.Drawing(sessionId, active, outbox.LastPowerW(sessionId));
@@ -319,7 +308,7 @@ internal sealed class ChargerSessions(
     {
         command = command with { SessionId = SessionIds.Of(ChargerId, command.SessionId) };
         ChargeTelemetry.Tag(ChargerId, command.SessionId);
-        await host.Contact();
+        await record.Contact();
         var session = Session(command.SessionId);
         if (!State.Active.TryGetValue(command.SessionId, out var active))
         {
@@ -362,7 +351,7 @@ internal sealed class ChargerSessions(
         if (view is not null && !board.IsActive(sessionId))
         {
             // Open wrote the charger only for a started or refused session; the transaction ID is spent either way.
-            await host.Persist();
+            await record.Persist();
         }
 
         return new OcppTransaction(transactionId, view, refusal);
@@ -376,10 +365,10 @@ internal sealed class ChargerSessions(
     public async Task<int> ReportAccepting(string sessionId, ImmutableArray<MeterReading> readings)
     {
         sessionId = SessionIds.Of(ChargerId, sessionId);
-        await host.Contact();
-        if (board.IsActive(sessionId))
+        await record.Contact();
+        if (State.Active.TryGetValue(sessionId, out var active))
         {
-            return (await Report(sessionId, readings)).Accepted;
+            return (await Accept(sessionId, active, readings)).Accepted;
         }
 
         if (await OwnSession(sessionId) is not null)
@@ -396,14 +385,14 @@ internal sealed class ChargerSessions(
         }
 
         StartRecords.Unknown(State, sessionId, readings, options.MaxAnomaliesKept);
-        await host.Persist();
+        await record.Persist();
         return 0;
     }
 
     /// <summary>A start no further behind now than <see cref="Sessions.SessionOptions.MaxStartAge"/>; InvalidArgument otherwise.</summary>
     private void RecentEnough(DateTime startedAt)
     {
-        if (startedAt < host.Now - options.MaxStartAge)
+        if (startedAt < record.Now - options.MaxStartAge)
         {
             throw ChargeException.InvalidArgument(
                 $"timestamp {startedAt:O} is more than {options.MaxStartAge.TotalDays:0.#} days before now: a session cannot start that far back (check the charger's clock)");

@@ -6,9 +6,9 @@ namespace Charge.Grains.Chargers;
 /// A charger's connectors and the sessions running on them, over its persisted state: which connector a session
 /// holds, freeing it at a stop, status notifications in order. Pure: the grain writes.
 /// </summary>
-internal sealed class ConnectorBoard(string chargerId, Func<ChargerState> state)
+internal sealed class ConnectorBoard(ChargerRecord record)
 {
-    private ChargerState State => state();
+    private ChargerState State => record.State;
 
     /// <summary>The connector, created on first use; a registered charger has exactly the connectors the operator declared.</summary>
     public ConnectorState Connector(int connectorId)
@@ -16,7 +16,7 @@ internal sealed class ConnectorBoard(string chargerId, Func<ChargerState> state)
         if (State.ConnectorCount > 0 && connectorId > State.ConnectorCount)
         {
             throw ChargeException.InvalidArgument(
-                $"charger '{chargerId}' has {State.ConnectorCount} connector(s); connector {connectorId} does not exist");
+                $"charger '{record.ChargerId}' has {State.ConnectorCount} connector(s); connector {connectorId} does not exist");
         }
 
         if (!State.Connectors.TryGetValue(connectorId, out var connector))

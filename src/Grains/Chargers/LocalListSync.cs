@@ -11,14 +11,14 @@ namespace Charge.Grains.Chargers;
 /// not match, or is older than the registry's change log. A charger that has no local list (version -1,
 /// NotSupported, a NotImplemented CALLERROR) is left alone.
 /// </summary>
-internal sealed class LocalListSync(Func<IGrainFactory> grains, Func<ChargerState> state, Tokens.LocalListPolicy policy)
+internal sealed class LocalListSync(ChargerRecord record, Tokens.LocalListPolicy policy)
 {
     /// <summary>Most entries sent in one SendLocalList (chargers' SendLocalListMaxLength is usually of this order); tags beyond it are authorized online.</summary>
     public const int MaxEntries = 1000;
 
-    private ChargerState State => state();
+    private ChargerState State => record.State;
 
-    private ITokenDirectoryGrain Directory => grains().GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key);
+    private ITokenDirectoryGrain Directory => record.Grains.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key);
 
     /// <summary>The update to send, or null; whether the state changed is told by <paramref name="changed"/>.</summary>
     public async Task<(LocalListUpdate? Update, bool Changed)> Plan(int? heldVersion)
@@ -88,7 +88,7 @@ internal sealed class LocalListSync(Func<IGrainFactory> grains, Func<ChargerStat
     {
         var entries = await Task.WhenAll(idTags.Select(async tag =>
         {
-            var info = policy == Tokens.LocalListPolicy.None ? null : await grains().GetGrain<ITokenGrain>(tag).ListEntry();
+            var info = policy == Tokens.LocalListPolicy.None ? null : await record.Grains.GetGrain<ITokenGrain>(tag).ListEntry();
             return new LocalListEntry(tag, info is { Accepted: true } ? info : null);
         }));
         return [.. entries.Where(e => !full || e.Info is not null)];

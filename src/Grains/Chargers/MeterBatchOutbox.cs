@@ -16,7 +16,7 @@ internal sealed class MeterBatchOutbox(
     bool durable,
     IReadingLog log,
     TimeProvider time,
-    Func<IStreamProvider> streams,
+    Lazy<IStreamProvider> streams,
     Action<Exception> logStorageFailed,
     Action<Exception, string, long> logPublishFailed)
 {
@@ -104,5 +104,5 @@ internal sealed class MeterBatchOutbox(
     }
 
     private Task Publish(MeterBatch batch) =>
-        streams().GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, batch.SessionId)).OnNextAsync(batch);
+        streams.Value.GetStream<MeterBatch>(StreamId.Create(StreamNames.MeterReadings, batch.SessionId)).OnNextAsync(batch);
 }

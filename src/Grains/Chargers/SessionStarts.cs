@@ -8,11 +8,11 @@ namespace Charge.Grains.Chargers;
 /// concurrent-session slot), the terms the charger fixes for the session (tariff in force — the customer group's
 /// first —, site and zone, connector maximum, customer), and the indexes a started session joins.
 /// </summary>
-internal sealed class SessionStarts(string chargerId, Func<IGrainFactory> grains, Func<ChargerState> state, ConnectorBoard board)
+internal sealed class SessionStarts(ChargerRecord record, ConnectorBoard board)
 {
-    private ChargerState State => state();
+    private ChargerState State => record.State;
 
-    private IGrainFactory Grains => grains();
+    private IGrainFactory Grains => record.Grains;
 
     /// <summary>The registry's answer; a refusal is kept on the charger (the caller writes it).</summary>
     public async Task<StartAuthorization> Authorize(StartSessionCommand command, int? transactionId, DateTime now)
@@ -33,7 +33,7 @@ internal sealed class SessionStarts(string chargerId, Func<IGrainFactory> grains
         var siteZone = State.SiteId is { } site ? (await Grains.GetGrain<ISiteGrain>(site).Get()).Info?.TimeZone : null;
         var customerId = authorization?.CustomerId;
         var tariffGroup = customerId is null ? null : await Grains.GetGrain<ICustomerGrain>(customerId).GetTariffGroup();
-        TariffRef? tariff = await Tariffs.TariffInForce.At(Grains, chargerId, State.SiteId, command.Timestamp, tariffGroup);
+        TariffRef? tariff = await Tariffs.TariffInForce.At(Grains, record.ChargerId, State.SiteId, command.Timestamp, tariffGroup);
         return (new SessionTerms(tariff, State.SiteId, siteZone, board.MaxPowerOf(command.ConnectorId), customerId), tariffGroup);
     }
 

@@ -1,31 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Charge.Grains.Interfaces;
 using Charge.Grains.Interfaces.Tariffs;
 using Microsoft.Extensions.Logging;
 
 namespace Charge.Grains.Sessions;
-
-/// <summary>What the session's pieces need of their grain: its record, its commit steps and its view.</summary>
-internal interface ISessionHost
-{
-    string SessionId { get; }
-
-    SessionState State { get; }
-
-    Tariff? Tariff { get; }
-
-    IGrainFactory Grains { get; }
-
-    EnergyAccount Account();
-
-    /// <summary>A new version: the cached view is stale.</summary>
-    void Changed();
-
-    Task Persist();
-
-    void NotifyWatchers();
-
-    SessionView View();
-}
 
 /// <summary>
 /// The end of a session: its record fixed (at the stop, at a close, or when the stop's grace period runs out), then
@@ -33,16 +11,15 @@ internal interface ISessionHost
 /// reminder brings it back (<see cref="EnsureFollowedUp"/>).
 /// </summary>
 internal sealed class SessionCompletion(
-    ISessionHost host,
-    IGrainBase grain,
+    SessionLedger ledger,
+    IGrainContext grain,
     SessionOptions options,
-    SessionWatchers watchers,
     IReadingLog log,
     ILogger logger)
 {
     private readonly FollowUpSchedule _schedule = new(grain, options);
 
-    private SessionState State => host.State;
+    private SessionState State => ledger.State;
 
     private bool Durable => options.Acknowledge == AcknowledgeMode.Durable;
 
@@ -52,33 +29,33 @@ internal sealed class SessionCompletion(
     /// <summary>Fixes the record with what the energy account holds, writes it, then schedules what follows.</summary>
     public async Task Complete(bool closeCurve = true)
     {
-        var account = host.Account();
-        SessionRecord.Complete(State, account, host.Tariff, closeCurve);
-        host.Changed();
+        var account = ledger.Account();
+        SessionRecord.Complete(State, account, ledger.Tariff, closeCurve);
+        ledger.Changed();
         // No crash leaves a completed session without its follow-up: its charger's reminder, registered before the
         // session's start was answered, asks every session the charger stopped until it is followed up (and the
         // charger's sweep releases one whose stop it did not get to record).
-        await host.Persist();
+        await ledger.Persist();
         Telemetry.GrainMetrics.SessionsCompleted.Add(1);
         Telemetry.GrainMetrics.SessionsActive.Add(-1);
 
         _schedule.EndStopGrace();
-        watchers.Completed();
+        ledger.Watchers.Completed();
         if (Durable)
         {
             try
             {
-                await log.CompletedAsync(host.SessionId);
+                await log.CompletedAsync(ledger.SessionId);
             }
             catch (Exception e) when (e is not ChargeException)
             {
                 // Only a memory log is dropped here; keeping it a little longer costs nothing but memory.
-                logger.FollowUpFailed(e, host.SessionId);
+                logger.FollowUpFailed(e, ledger.SessionId);
             }
         }
 
-        logger.Completed(host.SessionId, account.EnergyWh);
-        host.NotifyWatchers();
+        logger.Completed(ledger.SessionId, account.EnergyWh);
+        ledger.NotifyWatchers();
         // The stop is answered once its final record is durable; what follows runs right after it, on a timer (the
         // charger's reminder covers a crash meanwhile), so a stop never waits for archive, usage and invoice.
         ScheduleFollowUp(options.FollowUpDelay);
@@ -109,18 +86,18 @@ internal sealed class SessionCompletion(
     /// (the network run: 7,200 of 8,000 completed sessions still activated after 4 minutes). Brought back later to be
     /// read, it lingers a little (<see cref="SessionOptions.FinishedLinger"/>).
     /// </summary>
-    private void Leave() => grain.DeactivateOnIdle();
+    private void Leave() => grain.ActivationServices.GetRequiredService<IGrainRuntime>().DeactivateOnIdle(grain);
 
     /// <summary>Its charger stops asking (one way; if the message is lost, the charger's reminder asks as before).</summary>
     private void TellCharger()
     {
         try
         {
-            _ = host.Grains.GetGrain<IChargerCoordination>(State.ChargerId).SessionSettled(host.SessionId);
+            _ = ledger.Grains.GetGrain<IChargerCoordination>(State.ChargerId).SessionSettled(ledger.SessionId);
         }
         catch (Exception e)
         {
-            logger.ChargerNotTold(e, host.SessionId);
+            logger.ChargerNotTold(e, ledger.SessionId);
         }
     }
 
@@ -133,12 +110,12 @@ internal sealed class SessionCompletion(
     {
         try
         {
-            var settled = await host.Grains.GetGrain<ISettlementGrain>(host.SessionId).Settle(host.View());
+            var settled = await ledger.Grains.GetGrain<ISettlementGrain>(ledger.SessionId).Settle(ledger.View());
             State.InvoiceNumber = settled.InvoiceNumber;
             State.Invoiced = true;
-            host.Changed();
-            await host.Persist();
-            host.NotifyWatchers();
+            ledger.Changed();
+            await ledger.Persist();
+            ledger.NotifyWatchers();
             _schedule.Done();
             await CompactLog();
             TellCharger();
@@ -146,7 +123,7 @@ internal sealed class SessionCompletion(
         }
         catch (Exception e)
         {
-            logger.FollowUpFailed(e, host.SessionId);
+            logger.FollowUpFailed(e, ledger.SessionId);
             ScheduleFollowUp(options.ArchiveRetry);
         }
     }
@@ -161,11 +138,11 @@ internal sealed class SessionCompletion(
 
         try
         {
-            await log.CompactAsync(host.SessionId);
+            await log.CompactAsync(ledger.SessionId);
         }
         catch (Exception e) when (e is not ChargeException)
         {
-            logger.LogNotCompacted(e, host.SessionId);
+            logger.LogNotCompacted(e, ledger.SessionId);
         }
     }
 
@@ -177,7 +154,7 @@ internal sealed class SessionCompletion(
     {
         if (State.Status == SessionStatus.Stopping)
         {
-            logger.StopGraceExpired(host.SessionId, State.ConsumedSequence, State.AwaitedSequence);
+            logger.StopGraceExpired(ledger.SessionId, State.ConsumedSequence, State.AwaitedSequence);
             await Complete();
         }
     }

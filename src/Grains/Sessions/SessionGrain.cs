@@ -11,22 +11,17 @@ namespace Charge.Grains.Sessions;
 
 /// <summary>One charging session: consumes its meter stream, keeps the energy account, tells watchers.</summary>
 [ImplicitStreamSubscription(StreamNames.MeterReadings)]
-public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver, ISessionHost
+public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IStreamSubscriptionObserver
 {
-    private readonly IPersistentState<SessionState> _state;
+    private readonly SessionLedger _ledger;
     private readonly SessionOptions _options;
     private readonly ILogger<SessionGrain> _logger;
     private readonly IReadingLog _log;
     private readonly TimeProvider _time;
-    private SessionView? _view;
-    private Tariff? _tariff;
-    private double? _allowanceW;
 
     // Created when first needed: most open sessions sit idle between readings, and an idle one holds none of these.
-    private SessionWatchers? _watchers;
     private SessionCompletion? _completion;
     private WriteBehind? _writeBehind;
-    private LiveCost? _liveCost;
     private SessionReadings? _readings;
 
     public SessionGrain(
@@ -34,30 +29,28 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         IOptions<SessionOptions> options,
         IReadingLog log,
         TimeProvider time,
+        IGrainFactory grains,
         ILogger<SessionGrain> logger)
     {
         _log = log;
         _time = time;
-        _state = state;
         _options = options.Value;
         _logger = logger;
+        // The grain is the session's contract over these pieces; they share the ledger, and none holds the grain.
+        _ledger = new SessionLedger(this.GetPrimaryKeyString(), state, GrainContext, grains, _options, logger);
     }
 
-    private SessionWatchers Watchers => _watchers ??= new SessionWatchers(_options.WatcherExpiry, _logger);
+    private SessionCompletion Completion => _completion ??= new SessionCompletion(_ledger, GrainContext, _options, _log, _logger);
 
-    private SessionCompletion Completion => _completion ??= new SessionCompletion(this, this, _options, Watchers, _log, _logger);
+    private WriteBehind WriteBehind => _writeBehind ??= new WriteBehind(_options.ReadingWriteInterval, _ledger.Persist, GrainContext);
 
-    private WriteBehind WriteBehind => _writeBehind ??= new WriteBehind(_options.ReadingWriteInterval, Persist,
-        (tick, period) => this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions(period, period)));
+    private SessionReadings Readings => _readings ??= new SessionReadings(_ledger, _log, e => _logger.StorageFailed(e, SessionId));
 
-    private LiveCost LiveCost => _liveCost ??= new LiveCost();
+    private SessionWatchers Watchers => _ledger.Watchers;
 
-    private SessionReadings Readings => _readings ??=
-        new SessionReadings(SessionId, () => _state.State, _log, LiveCost, RecordAnomaly, e => _logger.StorageFailed(e, SessionId));
+    private string SessionId => _ledger.SessionId;
 
-    private string SessionId => this.GetPrimaryKeyString();
-
-    private SessionState State => _state.State;
+    private SessionState State => _ledger.State;
 
     private bool Durable => _options.Acknowledge == AcknowledgeMode.Durable;
 
@@ -109,11 +102,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
     {
         try
         {
-            _tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
+            _ledger.Tariff = (await GrainFactory.GetGrain<ITariffGrain>(pinned.TariffId).GetVersion(pinned.Version)).Tariff;
         }
         catch (ChargeException e) when (e.Kind == ChargeErrorKind.NotFound)
         {
-            _tariff = null;
+            _ledger.Tariff = null;
             if (State.Review is null)
             {
                 // Kept in memory until the next write of the record (a reading, the stop), which stores it with the rest.
@@ -137,7 +130,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
             await LoadTariff(pinned);
         }
 
-        SessionRecord.Begin(State, command, terms, _tariff);
+        SessionRecord.Begin(State, command, terms, _ledger.Tariff);
         Changed();
         // A started session must survive: the charger has been told it exists.
         await Persist();
@@ -229,7 +222,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
 
     public Task Unwatch(ISessionWatcher watcher)
     {
-        _watchers?.Remove(watcher);
+        _ledger.Unwatch(watcher);
         return Task.CompletedTask;
     }
 
@@ -285,9 +278,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         _writeBehind?.Dispose();
     }
 
-    /// <summary>The energy account over this session's state; its anomalies are recorded on the session.</summary>
-    private EnergyAccount Account() => Readings.Account();
-
+    private EnergyAccount Account() => _ledger.Account();
 
     public Task<bool> EnsureFollowedUp() => Completion.EnsureFollowedUp();
 
@@ -312,71 +303,23 @@ public sealed class SessionGrain : Grain, ISessionGrain, Orleans.Streams.Core.IS
         await Commit();
     }
 
-    private string ZoneId => State.SiteTimeZone ?? _options.DefaultTimeZone;
+    private void RecordAnomaly(MeterAnomaly anomaly) => _ledger.RecordAnomaly(anomaly);
 
-    private void RecordAnomaly(MeterAnomaly anomaly)
-    {
-        SessionRecord.RecordAnomaly(State, anomaly, _options.MaxAnomaliesKept);
-        Telemetry.GrainMetrics.Anomaly(anomaly.Kind);
-        _logger.Anomaly(SessionId, anomaly.Kind, anomaly.Detail);
-    }
+    private void Changed() => _ledger.Changed();
 
-    private void Changed()
-    {
-        State.Version++;
-        _view = null;
-    }
+    private Task Persist() => _ledger.Persist();
 
-    /// <summary>A change that must be durable before it is told: a new version, written, then sent to the watchers.</summary>
-    private async Task Commit()
-    {
-        Changed();
-        await Persist();
-        NotifyWatchers();
-    }
+    private Task Commit() => _ledger.Commit();
 
-    private void NotifyWatchers() => _watchers?.Tell(CachedView);
+    private void NotifyWatchers() => _ledger.NotifyWatchers();
 
-    /// <summary>The view of this version; kept only once someone reads or watches it (an unread session holds none).</summary>
-    private SessionView View() => _view ?? BuildView();
+    private SessionView View() => _ledger.View();
 
-    private SessionView CachedView() => _view ??= BuildView();
-
-    private SessionView BuildView() => SessionViews.Build(SessionId, State, ZoneId, account => LiveCost.Price(_tariff, account)) with
-    {
-        AllowanceW = State.Status is SessionStatus.Active ? _allowanceW : null,
-    };
+    private SessionView CachedView() => _ledger.CachedView();
 
     public Task ShowAllowance(double allowanceW)
     {
-        if (_allowanceW != allowanceW && State.Status == SessionStatus.Active)
-        {
-            _allowanceW = allowanceW;
-            // Watchers see the new allowance at once; it is not part of the durable record.
-            Changed();
-            NotifyWatchers();
-        }
-
+        _ledger.ShowAllowance(allowanceW);
         return Task.CompletedTask;
     }
-
-    string ISessionHost.SessionId => SessionId;
-
-    SessionState ISessionHost.State => State;
-
-    Tariff? ISessionHost.Tariff => _tariff;
-
-    IGrainFactory ISessionHost.Grains => GrainFactory;
-
-    EnergyAccount ISessionHost.Account() => Account();
-
-    void ISessionHost.Changed() => Changed();
-
-    Task ISessionHost.Persist() => Persist();
-
-    void ISessionHost.NotifyWatchers() => NotifyWatchers();
-
-    SessionView ISessionHost.View() => View();
-
-    private Task Persist() => _state.WriteOrUnavailable(GrainContext, e => _logger.StorageFailed(e, SessionId));
 }

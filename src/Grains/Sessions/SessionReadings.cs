@@ -8,17 +8,15 @@ namespace Charge.Grains.Sessions;
 /// after a lost stream message, at a stop, on activation) or handed over by the charger at a stop.
 /// </summary>
 internal sealed class SessionReadings(
-    string sessionId,
-    Func<SessionState> state,
+    SessionLedger ledger,
     IReadingLog log,
-    LiveCost liveCost,
-    Action<MeterAnomaly> recordAnomaly,
     Action<Exception> logStorageFailed)
 {
-    private SessionState State => state();
+    private SessionState State => ledger.State;
 
-    /// <summary>The energy account over the session's state; its anomalies are recorded on the session.</summary>
-    public EnergyAccount Account() => new(State.Points, State.Register, recordAnomaly);
+    private string SessionId => ledger.SessionId;
+
+    private EnergyAccount Account() => ledger.Account();
 
     /// <summary>
     /// Rebuilds the running session from its reading log: the stored state has the start (written before the start
@@ -38,14 +36,14 @@ internal sealed class SessionReadings(
         s.ConsumedSequence = 0;
         s.LogPosition = 0;
         s.Version = Math.Max(s.Version, versionFloor);
-        liveCost.Reset();
+        ledger.LiveCost.Reset();
         await CatchUp();
     }
 
     /// <summary>Takes in every logged batch after the last one applied (a lost stream message, a stop, a replay).</summary>
     public async Task CatchUp()
     {
-        var missing = await DurableWrite.OrUnavailable(() => log.ReadAsync(sessionId, State.LogPosition), logStorageFailed,
+        var missing = await DurableWrite.OrUnavailable(() => log.ReadAsync(SessionId, State.LogPosition), logStorageFailed,
             "storage is unavailable: the session's reading log cannot be read; retry", "reading-log.read");
         foreach (var batch in missing)
         {
@@ -133,7 +131,7 @@ internal sealed class SessionReadings(
         {
             if (reading.Timestamp < account.Last.Timestamp)
             {
-                liveCost.Reset();
+                ledger.LiveCost.Reset();
             }
 
             var result = account.Add(reading);
@@ -169,7 +167,7 @@ internal sealed class SessionReadings(
 
         foreach (var reading in batch.Readings)
         {
-            recordAnomaly(new MeterAnomaly(AnomalyKind.AfterSessionStop, reading.Timestamp, reading.EnergyWh,
+            ledger.RecordAnomaly(new MeterAnomaly(AnomalyKind.AfterSessionStop, reading.Timestamp, reading.EnergyWh,
                 "reading arrived after the session's record was fixed"));
         }
 

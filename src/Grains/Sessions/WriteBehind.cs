@@ -1,10 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Charge.Grains.Sessions;
 
 /// <summary>
 /// Write-behind acknowledgement (<c>Acknowledge=WriteBehind</c>): a session's readings are written at most once per
 /// interval while they arrive, by a timer for the last ones, and on a graceful deactivation.
 /// </summary>
-internal sealed class WriteBehind(TimeSpan interval, Func<Task> persist, Func<Func<Task>, TimeSpan, IGrainTimer> registerTimer) : IDisposable
+internal sealed class WriteBehind(TimeSpan interval, Func<Task> persist, IGrainContext grain) : IDisposable
 {
     private IGrainTimer? _flush;
     private bool _unwritten;
@@ -20,7 +22,8 @@ internal sealed class WriteBehind(TimeSpan interval, Func<Task> persist, Func<Fu
         }
 
         _unwritten = true;
-        _flush ??= registerTimer(() => _unwritten ? Flush() : Task.CompletedTask, interval);
+        _flush ??= grain.ActivationServices.GetRequiredService<Orleans.Timers.ITimerRegistry>().RegisterGrainTimer(
+            grain, (_, _) => _unwritten ? Flush() : Task.CompletedTask, (object?)null, new GrainTimerCreationOptions(interval, interval));
     }
 
     /// <summary>Writes what is still unwritten (a graceful deactivation).</summary>
