@@ -17,7 +17,7 @@ public static partial class DurableWrite
             // Timed and counted by the storage provider's decorator (every grain state write goes through it).
             await state.WriteStateAsync();
         }
-        catch (Exception e) when (IsStorageFailure(e))
+        catch (Exception e) when (IsOutage(e))
         {
             grain.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "storage write failed"));
             log(e);
@@ -57,9 +57,9 @@ public static partial class DurableWrite
     {
         try
         {
-            return await Telemetry.GrainMetrics.Stored(store, call, IsStorageFailure);
+            return await Telemetry.GrainMetrics.Stored(store, call, IsOutage);
         }
-        catch (Exception e) when (IsStorageFailure(e))
+        catch (Exception e) when (IsOutage(e))
         {
             log(e);
             throw ChargeException.Unavailable(message);
@@ -70,6 +70,6 @@ public static partial class DurableWrite
     /// What storage being unreachable looks like, as opposed to a domain refusal, a concurrency conflict (Orleans
     /// deactivates the grain for it) or a misconfiguration (an argument out of range, e.g. a reminder period).
     /// </summary>
-    public static bool IsStorageFailure(Exception e) =>
+    public static bool IsOutage(Exception e) =>
         e is not ChargeException and not Orleans.Storage.InconsistentStateException and not ArgumentException;
 }

@@ -250,7 +250,7 @@ public sealed partial class OcppEndpoint(
             }, e.Message);
         }
         catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-                                  || Services.ErrorMappingInterceptor.IsStorageFailure(e))
+                                  || Services.ErrorMappingInterceptor.IsFromStorageClient(e))
         {
             return Refused(messageId, OcppErrorCode.InternalError, "the central system is unavailable; retry");
         }

@@ -64,7 +64,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
             case SiloUnavailableException or OrleansMessageRejectionException:
                 LogUnavailable(e, method);
                 return new RpcException(new Status(StatusCode.Unavailable, "the cluster is unavailable; retry"));
-            case var _ when IsStorageFailure(e):
+            case var _ when IsFromStorageClient(e):
                 // A grain that could not load or store its state (storage down): nothing was applied; retry.
                 LogUnavailable(e, method);
                 return new RpcException(new Status(StatusCode.Unavailable, "storage is unavailable: the request was not applied; retry"));
@@ -75,7 +75,7 @@ public sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingIntercep
     }
 
     /// <summary>A storage client's failure, as thrown or as the cluster forwards it (by type name across the wire).</summary>
-    public static bool IsStorageFailure(Exception e)
+    public static bool IsFromStorageClient(Exception e)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
         {

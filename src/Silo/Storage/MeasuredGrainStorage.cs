@@ -12,13 +12,13 @@ namespace Charge.Silo.Storage;
 public sealed class MeasuredGrainStorage(IGrainStorage inner) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        GrainMetrics.Read(stateName, () => inner.ReadStateAsync(stateName, grainId, grainState), DurableWrite.IsStorageFailure);
+        GrainMetrics.Read(stateName, () => inner.ReadStateAsync(stateName, grainId, grainState), DurableWrite.IsOutage);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        GrainMetrics.Stored(stateName, () => inner.WriteStateAsync(stateName, grainId, grainState), DurableWrite.IsStorageFailure);
+        GrainMetrics.Stored(stateName, () => inner.WriteStateAsync(stateName, grainId, grainState), DurableWrite.IsOutage);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        GrainMetrics.Stored(stateName, () => inner.ClearStateAsync(stateName, grainId, grainState), DurableWrite.IsStorageFailure);
+        GrainMetrics.Stored(stateName, () => inner.ClearStateAsync(stateName, grainId, grainState), DurableWrite.IsOutage);
 
     /// <summary>The provider initializes with the silo (container creation and the like), as it would unwrapped.</summary>
     public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
