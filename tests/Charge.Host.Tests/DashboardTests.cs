@@ -27,7 +27,8 @@ public sealed class DashboardTests(SingleHostFixture host) : IClassFixture<Singl
         var token = host.Security.OperatorToken;
         var reportJson = await Get($"/v1/reports/usage?scope=site&id={siteId}&from={from}&to={to}");
         var liveJson = await Get($"/v1/live?siteId={siteId}");
-        var sessionJson = await Get($"/v1/sessions/{sessionId}");
+        // Its invoice is issued by the settlement that follows the stop, on a timer: read once it is there.
+        var sessionJson = await Charge.Tests.Eventually.Get(() => Get($"/v1/sessions/{sessionId}"), j => j["invoiceNumber"] is not null);
         var chargersJson = await Get($"/v1/chargers?siteId={siteId}");
 
         using var playwright = await Playwright.CreateAsync();

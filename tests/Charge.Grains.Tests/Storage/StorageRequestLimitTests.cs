@@ -17,6 +17,9 @@ public sealed class StorageRequestLimitTests
 
         public TimeSpan Hold { get; init; } = TimeSpan.FromMilliseconds(100);
 
+        /// <summary>When set, a request is held until it opens (not for a time: the machine may be slow).</summary>
+        public TaskCompletionSource? Gate { get; init; }
+
         public int MostInFlight { get; private set; }
 
         public override Azure.Core.Request CreateRequest() => HttpClientTransport.Shared.CreateRequest();
@@ -34,7 +37,7 @@ public sealed class StorageRequestLimitTests
             try
             {
                 // The network timeout cancels this token: a try that outlives it fails.
-                await Task.Delay(Hold, message.CancellationToken);
+                await (Gate is { } gate ? gate.Task.WaitAsync(message.CancellationToken) : Task.Delay(Hold, message.CancellationToken));
                 message.Response = new Answer();
             }
             finally
@@ -96,13 +99,14 @@ public sealed class StorageRequestLimitTests
     [Fact]
     public async Task No_more_requests_reach_the_store_at_once_than_the_limit_and_every_one_is_answered()
     {
-        var store = new CountingTransport();
+        var store = new CountingTransport { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         var limit = new StorageRequestLimit(2);
         var pipeline = Pipeline(store, limit, TimeSpan.FromSeconds(30));
 
         var sent = Enumerable.Range(0, 6).Select(_ => Send(pipeline)).ToArray();
-        await Task.Delay(50);
-        var waiting = limit.Waiting;
+        // Two reach the store and are held there; the other four wait at the limit.
+        var waiting = await Charge.Tests.Eventually.Get(() => Task.FromResult(limit.Waiting), n => n == 4);
+        store.Gate.SetResult();
         var answers = await Task.WhenAll(sent);
 
         Assert.Equal(2, store.MostInFlight);
