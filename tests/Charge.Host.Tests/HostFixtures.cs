@@ -35,6 +35,21 @@ public abstract class GatewayFixture : IAsyncLifetime
     public async Task<OcppClient> ConnectOcpp(string chargePointId) =>
         await OcppClient.ConnectAsync(OcppUri(chargePointId), await Security.ChargerAuthorization(RawChannel.CreateCallInvoker(), chargePointId));
 
+    /// <summary>
+    /// An OCPP 2.0.1 station's connection in strict mode: every answer to its CALLs and every CALL it receives is
+    /// checked against the shipped 2.0.1 schemas (what it sends the gateway checks).
+    /// </summary>
+    public async Task<OcppClient> ConnectOcpp201(string chargePointId)
+    {
+        var client = await OcppClient.ConnectAsync(OcppUri(chargePointId), await Security.ChargerAuthorization(RawChannel.CreateCallInvoker(), chargePointId), "ocpp2.0.1");
+        Assert.Equal("ocpp2.0.1", client.SubProtocol);
+        client.CheckAnswer = (action, json) => Charge.Gateway.Ocpp.OcppSchemas.Ocpp201.ResponseProblem(action, System.Text.Json.JsonDocument.Parse(json).RootElement);
+        client.CheckCall = (action, json) => Charge.Gateway.Ocpp.OcppSchemas.Ocpp201.ProblemsOf(action, System.Text.Json.JsonDocument.Parse(json).RootElement) is { IsEmpty: false } problems
+            ? problems[0].Message
+            : null;
+        return client;
+    }
+
     public Uri OcppUri(string chargePointId) => new($"ws://{RawHttp.BaseAddress!.Authority}/ocpp/{chargePointId}");
 
     protected abstract IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort);

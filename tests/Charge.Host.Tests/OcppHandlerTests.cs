@@ -17,10 +17,36 @@ public sealed class OcppHandlerTests(SingleHostFixture host) : IClassFixture<Sin
     [Fact]
     public void Every_action_a_charge_point_sends_has_exactly_one_handler_and_a_request_schema()
     {
-        var actions = host.GatewayServices.GetServices<IOcppHandler>().Select(h => h.Action).Order(StringComparer.Ordinal).ToArray();
+        var handlers = host.GatewayServices.GetServices<IOcppHandler>().ToList();
+        var actions = handlers.Where(h => h.Protocol == OcppProtocol.V16).Select(h => h.Action).Order(StringComparer.Ordinal).ToArray();
 
         Assert.Equal(Inbound, actions);
         Assert.All(actions, a => Assert.True(OcppSchemas.Ocpp16.HasRequest(a), $"{a} has no shipped request schema"));
+        // Each version's handlers check against that version's schemas; no action is handled twice for one version.
+        Assert.All(handlers.GroupBy(h => (h.Protocol, h.Action)), g => Assert.Single(g));
+        Assert.All(handlers.Where(h => h.Protocol == OcppProtocol.V201), h => Assert.True(OcppSchemas.Ocpp201.HasRequest(h.Action), $"2.0.1 {h.Action} has no shipped schema"));
+    }
+
+    [Fact]
+    public void The_201_schema_set_holds_all_64_actions_both_ways()
+    {
+        var actions = new[]
+        {
+            "Authorize", "BootNotification", "CancelReservation", "CertificateSigned", "ChangeAvailability", "ClearCache", "ClearChargingProfile",
+            "ClearDisplayMessage", "ClearedChargingLimit", "ClearVariableMonitoring", "CostUpdated", "CustomerInformation", "DataTransfer",
+            "DeleteCertificate", "FirmwareStatusNotification", "Get15118EVCertificate", "GetBaseReport", "GetCertificateStatus", "GetChargingProfiles",
+            "GetCompositeSchedule", "GetDisplayMessages", "GetInstalledCertificateIds", "GetLocalListVersion", "GetLog", "GetMonitoringReport",
+            "GetReport", "GetTransactionStatus", "GetVariables", "Heartbeat", "InstallCertificate", "LogStatusNotification", "MeterValues",
+            "NotifyChargingLimit", "NotifyCustomerInformation", "NotifyDisplayMessages", "NotifyEVChargingNeeds", "NotifyEVChargingSchedule",
+            "NotifyEvent", "NotifyMonitoringReport", "NotifyReport", "PublishFirmware", "PublishFirmwareStatusNotification", "ReportChargingProfiles",
+            "RequestStartTransaction", "RequestStopTransaction", "ReservationStatusUpdate", "ReserveNow", "Reset", "SecurityEventNotification",
+            "SendLocalList", "SetChargingProfile", "SetDisplayMessage", "SetMonitoringBase", "SetMonitoringLevel", "SetNetworkProfile",
+            "SetVariableMonitoring", "SetVariables", "SignCertificate", "StatusNotification", "TransactionEvent", "TriggerMessage",
+            "UnlockConnector", "UnpublishFirmware", "UpdateFirmware",
+        };
+
+        Assert.Equal(64, actions.Length);
+        Assert.All(actions, a => Assert.True(OcppSchemas.Ocpp201.HasRequest(a) && OcppSchemas.Ocpp201.HasResponse(a), $"{a} lacks a 2.0.1 schema"));
     }
 
     [Theory]
@@ -65,7 +91,7 @@ public sealed class OcppHandlerTests(SingleHostFixture host) : IClassFixture<Sin
     {
         var central = host.GatewayServices.GetRequiredService<OcppCentralSystem>();
 
-        var error = await Assert.ThrowsAsync<OcppCallException>(() => central.Handle("cp", "SignCertificate", System.Text.Json.JsonDocument.Parse("{}").RootElement));
+        var error = await Assert.ThrowsAsync<OcppCallException>(() => central.Handle(OcppProtocol.V16, "cp", "SignCertificate", System.Text.Json.JsonDocument.Parse("{}").RootElement));
 
         Assert.Equal(OcppErrorCode.NotImplemented, error.Code);
         Assert.Contains("SignCertificate", error.Message);

@@ -339,11 +339,11 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     }
 
     [Fact]
-    public async Task A_connection_without_the_ocpp16_subprotocol_is_refused()
+    public async Task A_connection_without_a_subprotocol_of_ours_is_refused()
     {
         var cp = TestIds.New("OCPP");
         using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp2.0.1");
+        socket.Options.AddSubProtocol("ocpp2.0");
         socket.Options.SetRequestHeader("Authorization", await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp));
         socket.Options.CollectHttpResponseDetails = true;
         await Assert.ThrowsAnyAsync<WebSocketException>(() => socket.ConnectAsync(host.OcppUri(cp), CancellationToken.None));
@@ -351,7 +351,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     }
 
     [Fact]
-    public async Task The_same_session_over_ocpp_and_over_grpc_gives_the_same_energy_and_cost()
+    public async Task The_same_session_over_ocpp16_ocpp201_and_grpc_gives_the_same_energy_cost_and_cdr()
     {
         var tariffId = TestIds.New("OCPP");
         using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"FLAT","price":0.5,"vat":20,"step_size":1},{"type":"ENERGY","price":0.31,"vat":20,"step_size":1},{"type":"TIME","price":1.2,"vat":20,"step_size":60}]}]}""", Encoding.UTF8, "application/json"))
@@ -360,8 +360,8 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         }
 
         var tariffs = new TariffService.TariffServiceClient(host.Channel);
-        var (ocppCp, grpcCp) = (TestIds.New("OCPP"), TestIds.New("OCPP"));
-        foreach (var cp in new[] { ocppCp, grpcCp })
+        var (ocppCp, grpcCp, v201Cp) = (TestIds.New("OCPP"), TestIds.New("OCPP"), TestIds.New("V201"));
+        foreach (var cp in new[] { ocppCp, grpcCp, v201Cp })
         {
             await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp);
             await tariffs.AssignTariffAsync(new AssignTariffRequest { ChargerId = cp, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(T0.AddDays(-1)) });
@@ -378,10 +378,56 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         await station.ReportMeterValuesAsync(new ReportMeterValuesRequest { ChargerId = grpcCp, SessionId = started.SessionId, Readings = { new Charge.Api.V1.MeterReading { Timestamp = Timestamp.FromDateTime(DateTime.Parse(At(13)).ToUniversalTime()), EnergyWh = 12_345 } } });
         var overGrpc = await station.StopSessionAsync(new StopSessionRequest { ChargerId = grpcCp, SessionId = started.SessionId, MeterStopWh = 14_321, Timestamp = Timestamp.FromDateTime(DateTime.Parse(At(27)).ToUniversalTime()) });
 
+        // OCPP 2.0.1: the same registers as a Started / Updated / Ended transaction (kWh with a multiplier on the way).
+        await using var v201 = await host.ConnectOcpp201(v201Cp);
+        var tx201 = Guid.NewGuid().ToString();
+        JsonObject Event(string type, int seqNo, double minutes, JsonObject sample, string? context = null)
+        {
+            if (context is not null)
+            {
+                sample["context"] = context;
+            }
+
+            var e = new JsonObject
+            {
+                ["eventType"] = type, ["timestamp"] = At(minutes), ["triggerReason"] = type == "Started" ? "Authorized" : type == "Ended" ? "StopAuthorized" : "MeterValuePeriodic",
+                ["seqNo"] = seqNo, ["transactionInfo"] = new JsonObject { ["transactionId"] = tx201 }, ["evse"] = new JsonObject { ["id"] = 1 },
+                ["meterValue"] = new JsonArray(new JsonObject { ["timestamp"] = At(minutes), ["sampledValue"] = new JsonArray(sample) }),
+            };
+            if (type == "Started")
+            {
+                e["idToken"] = new JsonObject { ["idToken"] = "RFID-1", ["type"] = "ISO14443" };
+            }
+
+            return e;
+        }
+
+        await v201.CallResult("TransactionEvent", Event("Started", 0, 0, new JsonObject { ["value"] = 10_000 }, "Transaction.Begin"));
+        await v201.CallResult("TransactionEvent", Event("Updated", 1, 13, new JsonObject { ["value"] = 12.345, ["unitOfMeasure"] = new JsonObject { ["unit"] = "kWh" } }));
+        await v201.CallResult("TransactionEvent", Event("Ended", 2, 27, new JsonObject { ["value"] = 1.4321, ["unitOfMeasure"] = new JsonObject { ["unit"] = "Wh", ["multiplier"] = 4 } }, "Transaction.End"));
+        var over201 = await Eventually($"{v201Cp}~{tx201}", s => s.State == SessionState.Completed);
+
         Assert.Equal(4321, overOcpp.EnergyWh);
         Assert.Equal(overGrpc.EnergyWh, overOcpp.EnergyWh);
+        Assert.Equal(overGrpc.EnergyWh, over201.EnergyWh);
         Assert.Equal(overGrpc.Cost.TotalExact, overOcpp.Cost.TotalExact);
+        Assert.Equal(overGrpc.Cost.TotalExact, over201.Cost.TotalExact);
         Assert.Equal(overGrpc.Slots.Select(s => s.EnergyWh), overOcpp.Slots.Select(s => s.EnergyWh));
+        Assert.Equal(overGrpc.Slots.Select(s => s.EnergyWh), over201.Slots.Select(s => s.EnergyWh));
+
+        // The CDRs' cost breakdowns, byte for byte, once each session is settled (the IDs and the location differ).
+        var (from, to) = (DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd"), DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd"));
+        async Task<string> Breakdown(string chargerId)
+        {
+            var cdrs = await Charge.Tests.Eventually.Get(async () => JsonNode.Parse(await host.Http.GetStringAsync($"/v1/cdrs?from={from}&to={to}&chargerId={chargerId}"))!.AsArray(), c => c.Count == 1);
+            var cdr = cdrs[0]!;
+            return new JsonArray(cdr["charging_periods"]!.DeepClone(), cdr["total_cost"]!.DeepClone(), cdr["total_energy"]!.DeepClone(), cdr["total_energy_cost"]!.DeepClone(),
+                cdr["total_time"]!.DeepClone(), cdr["total_fixed_cost"]?.DeepClone()).ToJsonString();
+        }
+
+        var grpcCdr = await Breakdown(grpcCp);
+        Assert.Equal(grpcCdr, await Breakdown(ocppCp));
+        Assert.Equal(grpcCdr, await Breakdown(v201Cp));
     }
 
     [Fact]

@@ -44,18 +44,34 @@ public sealed class OcppClient : IAsyncDisposable
     /// <summary>The local-list calls received, in order.</summary>
     public ConcurrentQueue<(string Action, JsonObject Payload)> LocalListCalls { get; } = new();
 
-    /// <summary>Connects; authorization is the HTTP Basic header of OCPP 1.6 Security Profile 1 (null: none).</summary>
-    public static async Task<OcppClient> ConnectAsync(Uri uri, string? authorization)
+    /// <summary>
+    /// Strict mode: what is wrong with a CALLRESULT payload to one of our CALLs (action, JSON), null when nothing; a
+    /// problem fails the test. Set by tests that can check against the shipped schemas (OCPP 2.0.1 both ways).
+    /// </summary>
+    public Func<string, string, string?>? CheckAnswer { get; set; }
+
+    /// <summary>Strict mode: what is wrong with a CALL the central system sent (action, JSON payload); null when nothing.</summary>
+    public Func<string, string, string?>? CheckCall { get; set; }
+
+    /// <summary>The subprotocol the central system chose.</summary>
+    public string SubProtocol => _socket.SubProtocol ?? "";
+
+    /// <summary>Connects offering <paramref name="subProtocols"/> (default OCPP 1.6); authorization is the HTTP Basic header of Security Profile 1 (null: none).</summary>
+    public static async Task<OcppClient> ConnectAsync(Uri uri, string? authorization, params string[] subProtocols)
     {
         var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp1.6");
+        foreach (var protocol in subProtocols.Length == 0 ? ["ocpp1.6"] : subProtocols)
+        {
+            socket.Options.AddSubProtocol(protocol);
+        }
+
         if (authorization is not null)
         {
             socket.Options.SetRequestHeader("Authorization", authorization);
         }
 
         await socket.ConnectAsync(uri, CancellationToken.None);
-        Assert.Equal("ocpp1.6", socket.SubProtocol);
+        Assert.Contains(socket.SubProtocol, subProtocols.Length == 0 ? ["ocpp1.6"] : subProtocols);
         return new OcppClient(socket);
     }
 
@@ -65,6 +81,11 @@ public sealed class OcppClient : IAsyncDisposable
         var id = $"m{Interlocked.Increment(ref _next)}";
         var reply = await SendRaw(new JsonArray(2, id, action, payload).ToJsonString());
         Assert.Equal(id, reply[1]!.GetValue<string>());
+        if (CheckAnswer is { } check && reply[0]!.GetValue<int>() == 3 && check(action, reply[2]!.ToJsonString()) is { } problem)
+        {
+            Assert.Fail($"the answer to {action} breaks its schema: {problem}: {reply.ToJsonString()}");
+        }
+
         return reply;
     }
 
@@ -159,6 +180,14 @@ public sealed class OcppClient : IAsyncDisposable
                 }
 
                 var (id, action, payload) = (frame[1]!.GetValue<string>(), frame[2]!.GetValue<string>(), frame[3]!.AsObject());
+                if (CheckCall?.Invoke(action, payload.ToJsonString()) is { } problem)
+                {
+                    // Kept for the test to see: a call that breaks its schema is answered FormationViolation and fails the next wait.
+                    _answers.Writer.TryComplete(new InvalidOperationException($"the central system's {action} breaks its schema: {problem}"));
+                    await Reply(id, null, "FormationViolation", problem);
+                    continue;
+                }
+
                 if (Background.Contains(action))
                 {
                     LocalListCalls.Enqueue((action, payload));

@@ -75,6 +75,19 @@ public static class GatewayHostingExtensions
         {
             builder.Services.AddSingleton<IOcppHandler>(sp => new StatusReportHandler(action, sp.GetRequiredService<TimeProvider>()));
         }
+
+        // OCPP 2.0.1 (Ocpp/V201): the actions handled so far; any other is NotImplemented (docs/ocpp.md lists them).
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.BootNotification201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.Heartbeat201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.StatusNotification201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.Authorize201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.TransactionEvent201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.MeterValues201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.DataTransfer201Handler>();
+        foreach (var action in new[] { "NotifyEvent", "SecurityEventNotification", "FirmwareStatusNotification", "LogStatusNotification", "NotifyReport" })
+        {
+            builder.Services.AddSingleton<IOcppHandler>(sp => new Ocpp.V201.Confirmed201Handler(action, sp.GetRequiredService<TimeProvider>()));
+        }
         builder.Services.AddSingleton<Ocpp.OcppEndpoint>();
         // Readiness: the cluster serves calls and its storage answers (the gRPC health service reports both too).
         builder.Services.AddGrpcHealthChecks().AddReadinessChecks();

@@ -9,14 +9,19 @@ namespace Charge.Gateway.Ocpp;
 /// One charge point's socket, and the channel through which the central system calls it: CALLs out one at a time
 /// (OCPP-J: one request in flight per direction), answers matched by message ID, sends serialized.
 /// </summary>
-public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeSpan callTimeout) : IOcppChannel
+public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeSpan callTimeout, OcppProtocol protocol) : IOcppChannel
 {
+    private readonly IOcppCommandSet _commands = IOcppCommandSet.For(protocol);
+
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly SemaphoreSlim _outbound = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<OcppFrame.Answer>> _pending = new();
     private int _next;
 
     public string ChargePointId { get; } = chargePointId;
+
+    /// <summary>The OCPP version negotiated for this socket.</summary>
+    public OcppProtocol Protocol { get; } = protocol;
 
     /// <summary>The charger grain, told the answers to one-way commands (limits).</summary>
     public IChargerGrain? Charger { get; set; }
@@ -40,29 +45,24 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
         var status = "NotSupported";
         try
         {
-            if (SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } cleared && command.LimitW is null)
+            if (command.LimitW is null)
             {
                 // The site's limit was removed: the transaction's profile goes.
-                var (clear, clearPayload) = Messages.OcppJson.Command(new Messages.ClearChargingProfile(cleared));
-                await Call(clear, clearPayload);
+                if (_commands.ClearTxLimit(ChargePointId, command.SessionId, command.ConnectorId) is var (clear, clearPayload))
+                {
+                    await Call(clear, clearPayload);
+                }
+
                 return;
             }
 
-            if (SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } txId && command.LimitW is { } w)
+            var w = command.LimitW.Value;
+            // A TxProfile for the running transaction, from its start; a new limit replaces the previous one.
+            if (_commands.TxLimit(ChargePointId, command.SessionId, command.ConnectorId, w, inAmps: false) is var (action, payload))
             {
-                var tx = txId;
-                // A TxProfile for the running transaction, in W, one period from its start; the profile ID is the
-                // transaction's, so a new limit replaces the previous one (same purpose and stack level).
-                var (action, payload) = Messages.OcppJson.Command(new Messages.SetChargingProfile(command.ConnectorId,
-                    new Messages.ChargingProfile(tx, tx, 0, "TxProfile", "Relative",
-                        new Messages.ChargingSchedule("W", [new Messages.ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(w))]))));
                 status = Messages.OcppJson.StatusOf(await Call(action, payload));
-                if (status == "Rejected")
+                if (status == "Rejected" && _commands.TxLimit(ChargePointId, command.SessionId, command.ConnectorId, w, inAmps: true) is var (inAmps, ampsPayload))
                 {
-                    // Many chargers take limits only in amperes: the same limit per phase on three phases at 230 V.
-                    var (inAmps, ampsPayload) = Messages.OcppJson.Command(new Messages.SetChargingProfile(command.ConnectorId,
-                        new Messages.ChargingProfile(tx, tx, 0, "TxProfile", "Relative",
-                            new Messages.ChargingSchedule("A", [new Messages.ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(w / (230 * 3)), 3)]))));
                     status = Messages.OcppJson.StatusOf(await Call(inAmps, ampsPayload));
                 }
 
@@ -99,7 +99,7 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     {
         try
         {
-            var (clear, payload) = Messages.OcppJson.Command(new Messages.ClearChargingProfile(OcppSmartCharging.DefaultProfileId));
+            var (clear, payload) = _commands.ClearDefaultLimit();
             await Call(clear, payload);
         }
         catch (Exception e) when (e is ChargeException or TimeoutException)
@@ -111,7 +111,7 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     /// <summary>Sends the TxDefaultProfile at <paramref name="limitW"/>; the charger's status.</summary>
     public async Task<string> SetDefaultLimit(double limitW)
     {
-        var (action, payload) = Messages.OcppJson.Command(OcppSmartCharging.DefaultProfile(limitW));
+        var (action, payload) = _commands.DefaultLimit(limitW);
         return Messages.OcppJson.StatusOf(await Call(action, payload));
     }
 
@@ -140,12 +140,10 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     {
         var (action, payload) = command.Kind switch
         {
-            StationCommandKind.RemoteStop when SessionIds.TransactionOf(ChargePointId, command.SessionId) is { } tx =>
-                Messages.OcppJson.Command(new Messages.RemoteStopTransaction(tx)),
-            _ => throw ChargeException.FailedPrecondition($"{command.Kind} of session '{command.SessionId}' has no OCPP 1.6 form on charger '{ChargePointId}'"),
+            StationCommandKind.RemoteStop when _commands.RemoteStop(ChargePointId, command.SessionId) is { } stop => stop,
+            _ => throw ChargeException.FailedPrecondition($"{command.Kind} of session '{command.SessionId}' has no {Protocol.Name} form on charger '{ChargePointId}'"),
         };
-        var answer = await Call(action, payload);
-        return Messages.OcppJson.StatusOf(answer);
+        return Messages.OcppJson.StatusOf(await Call(action, payload));
     }
 
     /// <summary>
@@ -156,11 +154,8 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     {
         try
         {
-            var (action, payload) = Messages.OcppJson.Command(new Messages.GetCompositeSchedule(connectorId, 60, "W"));
-            var answer = System.Text.Json.JsonSerializer.Deserialize<Messages.CompositeSchedule>(await Call(action, payload), Messages.OcppJson.Options);
-            return answer is { Status: "Accepted", ChargingSchedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }
-                ? (double)periods[0].Limit
-                : null;
+            var (action, payload) = _commands.CompositeSchedule(connectorId);
+            return _commands.CompositeLimitW(await Call(action, payload));
         }
         catch (Exception e) when (e is ChargeException or System.Text.Json.JsonException)
         {
@@ -186,7 +181,7 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
                 throw ChargeException.FailedPrecondition($"charger '{ChargePointId}' refused {action}: {frame.Refusal}".TrimEnd());
             }
 
-            return OcppSchemas.Ocpp16.ResponseProblem(action, frame.Payload) is { } problem
+            return Protocol.Schemas.ResponseProblem(action, frame.Payload) is { } problem
                 ? throw ChargeException.FailedPrecondition($"charger '{ChargePointId}' answered with an invalid {problem}")
                 : frame.Payload!.Value.GetRawText();
         }

@@ -9,16 +9,15 @@ using Microsoft.Extensions.Options;
 namespace Charge.Gateway.Ocpp;
 
 /// <summary>
-/// The OCPP-J 1.6 transport: ws://host{prefix}/{chargePointId} with subprotocol "ocpp1.6". Messages are JSON
-/// arrays: CALL [2, id, action, payload], CALLRESULT [3, id, payload], CALLERROR [4, id, code, description, details].
-/// A connection handles one CALL at a time (OCPP-J 1.6, 4.1.1: one request in flight per direction).
+/// The OCPP-J transport: ws://host{prefix}/{chargePointId} with subprotocol "ocpp2.0.1" or "ocpp1.6" (the newest the
+/// charger offers). Messages are JSON arrays: CALL [2, id, action, payload], CALLRESULT [3, id, payload], CALLERROR
+/// [4, id, code, description, details]. A connection handles one CALL at a time (one request in flight per
+/// direction). The version decides the schemas, the handlers and the command set; the rest is shared.
 /// </summary>
 public sealed partial class OcppEndpoint(
     OcppCentralSystem centralSystem, OcppCostNotifier costNotifier, OcppLocalList localList, OcppSmartCharging smartCharging, OcppConnections connections, IGrainFactory grains, Hosting.ChargerRateLimiter rateLimiter,
     Hosting.GatewayDrain drain, TimeProvider time, IOptions<OcppOptions> options, ILogger<OcppEndpoint> logger)
 {
-    public const string SubProtocol = "ocpp1.6";
-
     public async Task Accept(HttpContext context, string chargePointId)
     {
         if (drain.Draining)
@@ -32,7 +31,7 @@ public sealed partial class OcppEndpoint(
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("OCPP 1.6J needs a WebSocket upgrade");
+            await context.Response.WriteAsync("OCPP-J needs a WebSocket upgrade");
             return;
         }
 
@@ -56,15 +55,15 @@ public sealed partial class OcppEndpoint(
             return;
         }
 
-        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
+        if (OcppProtocol.Negotiate(context.WebSockets.WebSocketRequestedProtocols) is not { } protocol)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync($"the WebSocket subprotocol must be {SubProtocol}");
+            await context.Response.WriteAsync($"the WebSocket subprotocol must be one of {string.Join(", ", OcppProtocol.NewestFirst.Select(p => p.SubProtocol))}");
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(SubProtocol);
-        var connection = new OcppConnection(chargePointId, socket, options.Value.CallTimeout);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol.SubProtocol);
+        var connection = new OcppConnection(chargePointId, socket, options.Value.CallTimeout, protocol);
         connections.Replace(chargePointId, socket);
         var charger = grains.Reference<IChargerGrain>(chargePointId);
         connection.Charger = charger;
@@ -80,7 +79,7 @@ public sealed partial class OcppEndpoint(
         }
 
         channel.StartRenewing(ChannelRenewal.Every, time, retry: TimeSpan.FromSeconds(2));
-        LogConnected(chargePointId);
+        LogConnected(chargePointId, protocol.Name);
         try
         {
             await Serve(connection, context.RequestAborted);
@@ -134,10 +133,10 @@ public sealed partial class OcppEndpoint(
             if (reply is not null)
             {
                 await connection.Send(reply.Text, cancellation);
-                if (reply.FollowUp is { TransactionId: { } tx } followUp && options.Value.SendRunningCost)
+                if (reply.FollowUp is { SessionId: { } sessionId } followUp && options.Value.SendRunningCost)
                 {
                     // After the answer, and not awaited: the charger's answer to our call arrives through this loop.
-                    _ = SendCost(connection, followUp.Action, tx);
+                    _ = SendCost(connection, followUp.Action, sessionId);
                 }
 
                 if (reply.FollowUp is { Action: "BootNotification" })
@@ -145,7 +144,8 @@ public sealed partial class OcppEndpoint(
                     _ = smartCharging.OnBoot(connection);
                 }
 
-                if (reply.FollowUp is { Action: "BootNotification" or "Heartbeat" } liveness && options.Value.LocalListSync)
+                // The local list is kept in step over OCPP 1.6; 2.0.1 chargers authorize online (docs/ocpp.md).
+                if (reply.FollowUp is { Action: "BootNotification" or "Heartbeat" } liveness && options.Value.LocalListSync && connection.Protocol == OcppProtocol.V16)
                 {
                     _ = localList.Sync(connection, booted: liveness.Action == "BootNotification");
                 }
@@ -154,18 +154,18 @@ public sealed partial class OcppEndpoint(
     }
 
     /// <summary>The reply to a message, and the CALL it may lead to (the running cost after MeterValues).</summary>
-    public sealed record Reply(string Text, (string Action, int? TransactionId)? FollowUp = null)
+    public sealed record Reply(string Text, (string Action, string? SessionId)? FollowUp = null)
     {
         public static implicit operator Reply(string text) => new(text);
     }
 
-    private async Task SendCost(OcppConnection connection, string action, int transactionId)
+    private async Task SendCost(OcppConnection connection, string action, string sessionId)
     {
         try
         {
-            if (await costNotifier.CostMessage(connection.ChargePointId, action, transactionId) is { } message)
+            if (await costNotifier.CostCall(connection, action, sessionId) is var (costAction, payload))
             {
-                await connection.Call("DataTransfer", JsonSerializer.Serialize(message, Messages.OcppJson.Options));
+                await connection.Call(costAction, payload);
             }
         }
         catch (Exception e)
@@ -192,7 +192,7 @@ public sealed partial class OcppEndpoint(
             case OcppFrame.Call call:
                 using (call)
                 {
-                    return await Process(chargePointId, call);
+                    return await Process(connection, call);
                 }
 
             default:
@@ -200,9 +200,11 @@ public sealed partial class OcppEndpoint(
         }
     }
 
-    private async Task<Reply?> Process(string chargePointId, OcppFrame.Call call)
+    private async Task<Reply?> Process(OcppConnection connection, OcppFrame.Call call)
     {
+        var chargePointId = connection.ChargePointId;
         var (messageId, action) = (call.MessageId, call.Action);
+        var protocol = connection.Protocol;
 
         if (!rateLimiter.TryAcquire(chargePointId))
         {
@@ -213,7 +215,7 @@ public sealed partial class OcppEndpoint(
         using var span = ChargeTelemetry.Source.StartActivity($"ocpp {action}", System.Diagnostics.ActivityKind.Server);
         span?.SetTag(ChargeTelemetry.ChargerIdTag, chargePointId);
         span?.SetTag("ocpp.action", action);
-        var reply = await Dispatch(chargePointId, messageId, action, call.Payload);
+        var reply = await Dispatch(protocol, chargePointId, messageId, action, call.Payload);
         if (reply.Error is { } code)
         {
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, code);
@@ -227,12 +229,12 @@ public sealed partial class OcppEndpoint(
     }
 
     /// <summary>A CALL to its reply, and the CALLERROR code when it is refused.</summary>
-    private async Task<(Reply Reply, string? Error)> Dispatch(string chargePointId, string messageId, string action, System.Text.Json.JsonElement payload)
+    private async Task<(Reply Reply, string? Error)> Dispatch(OcppProtocol protocol, string chargePointId, string messageId, string action, System.Text.Json.JsonElement payload)
     {
         try
         {
-            var handled = await centralSystem.Handle(chargePointId, action, payload);
-            return (new Reply(OcppFrameCodec.CallResult(messageId, handled.ResultJson), (action, handled.TransactionId)), null);
+            var handled = await centralSystem.Handle(protocol, chargePointId, action, payload);
+            return (new Reply(OcppFrameCodec.CallResult(messageId, handled.ResultJson), (action, handled.SessionId)), null);
         }
         catch (OcppCallException e)
         {
@@ -265,8 +267,8 @@ public sealed partial class OcppEndpoint(
 
     private static string CallError(string messageId, string code, string description) => OcppFrameCodec.CallError(messageId, code, description);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId} connected over OCPP 1.6J")]
-    private partial void LogConnected(string chargePointId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId} connected over {Protocol}")]
+    private partial void LogConnected(string chargePointId, string protocol);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charge point {ChargePointId} disconnected")]
     private partial void LogDisconnected(string chargePointId);

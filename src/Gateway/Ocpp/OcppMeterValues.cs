@@ -92,97 +92,16 @@ public static class OcppMeterValues
             throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {late}");
         }
 
-        decimal? total = null, phaseSum = null;
-        double? power = null, powerPhases = null, current = null, currentPhases = null, soc = null;
+        var samples = new OcppSampleSet();
         for (var j = 0; j < mv.SampledValue.Length; j++)
         {
             var sv = mv.SampledValue[j];
             var at = $"{path}.sampledValue[{j}]";
             // OCPP 1.6: an absent measurand is Energy.Active.Import.Register, an absent unit its default (Wh, W, A).
-            var measurand = sv.Measurand ?? "Energy.Active.Import.Register";
-            var unit = sv.Unit;
-            var phase = sv.Phase;
-            var perPhase = phase is "L1" or "L2" or "L3";
-            if (phase is not null && !perPhase)
-            {
-                continue;
-            }
-
-            switch (measurand)
-            {
-                case "Energy.Active.Import.Register":
-                    var perUnit = unit switch
-                    {
-                        null or "Wh" => 1m,
-                        "kWh" => 1000m,
-                        _ => throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.unit {unit} is not an energy unit (Wh, kWh)"),
-                    };
-                    // Bounded before it is scaled: 7.9e28 kWh must be refused, not overflow a decimal.
-                    var raw = Value(sv, at);
-                    if (raw < 0 || raw > Limits.MaxEnergyWh / perUnit)
-                    {
-                        throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation,
-                            $"{at}.value {raw} {unit ?? "Wh"} is not a meter register (0 to {Limits.MaxEnergyWh} Wh)");
-                    }
-
-                    var wh = raw * perUnit;
-
-                    if (perPhase)
-                    {
-                        phaseSum = (phaseSum ?? 0m) + wh;
-                    }
-                    else
-                    {
-                        total = wh;
-                    }
-
-                    break;
-                case "Power.Active.Import":
-                    var w = Measured((double)Value(sv, at) * (unit == "kW" ? 1000 : 1), at, Limits.MaxPowerW, "W");
-                    if (perPhase)
-                    {
-                        powerPhases = (powerPhases ?? 0) + w;
-                    }
-                    else
-                    {
-                        power = w;
-                    }
-
-                    break;
-                case "Current.Import":
-                    var a = Measured((double)Value(sv, at), at, Limits.MaxCurrentA, "A");
-                    if (perPhase)
-                    {
-                        currentPhases = (currentPhases ?? 0) + a;
-                    }
-                    else
-                    {
-                        current = a;
-                    }
-
-                    break;
-                case "SoC":
-                    soc = (double)Value(sv, at);
-                    if (ReadingRules.SocPercent(soc.Value) is { } notSoc)
-                    {
-                        throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {notSoc}");
-                    }
-
-                    break;
-            }
+            samples.Add(sv.Measurand ?? OcppSampleSet.EnergyRegister, sv.Phase, sv.Unit, Value(sv, at), 1m, at);
         }
 
-        // Without a register there is no energy to account; power alone is not a reading of the meter.
-        return (total ?? phaseSum) is { } energy
-            ? new MeterReading(timestamp, energy, power ?? powerPhases, current ?? currentPhases, soc)
-            : null;
-    }
-
-    /// <summary>Power or current by the readings' one rule set (a negative reads as 0); PropertyConstraintViolation otherwise.</summary>
-    private static double Measured(double value, string at, double max, string unit)
-    {
-        var read = ReadingRules.Measured(value, max, unit, out var problem);
-        return problem is null ? read : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{at}.value {problem}");
+        return samples.Reading(timestamp);
     }
 
     private static decimal Value(SampledValueWire sv, string at)

@@ -18,6 +18,9 @@ public sealed class OcppSchemas
     /// <summary>OCPP 1.6J: its schemas are draft-04, read as draft-06 (the keywords they use mean the same in both).</summary>
     public static readonly OcppSchemas Ocpp16 = new("ocpp16.", "OCPP 1.6", text => text.Replace("http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#", StringComparison.Ordinal));
 
+    /// <summary>OCPP 2.0.1: draft-06 as published, all 64 actions both ways.</summary>
+    public static readonly OcppSchemas Ocpp201 = new("ocpp201.", "OCPP 2.0.1", text => text);
+
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
     private readonly string _version;

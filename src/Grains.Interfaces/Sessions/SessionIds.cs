@@ -64,6 +64,12 @@ public static class SessionIds
         return new string(digits);
     }
 
+    /// <summary>The local part of one of <paramref name="chargerId"/>'s session IDs (an OCPP 2.0.1 transaction's own ID); null when it is not the charger's.</summary>
+    public static string? LocalOf(string chargerId, string sessionId) =>
+        sessionId.Length > chargerId.Length + 1 && sessionId.StartsWith(chargerId, StringComparison.Ordinal) && sessionId[chargerId.Length] == Separator
+            ? sessionId[(chargerId.Length + 1)..]
+            : null;
+
     /// <summary>The session of an OCPP transaction of a charge point.</summary>
     public static string OfTransaction(string chargePointId, int transactionId) => $"{chargePointId}{Separator}{transactionId}";
 

@@ -83,6 +83,8 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public Task<SessionView> StartSession(StartSessionCommand command) => _sessions.Start(command);
 
+    public Task<SessionOpening> OpenSession(StartSessionCommand command) => _sessions.OpenSession(command);
+
     public Task<SessionView> CloseSession(string sessionId, CloseSessionCommand command) => _sessions.Close(sessionId, command);
 
     public Task<StopRequestResult> RequestStop(string sessionId, string requestedBy) => _sessions.RequestStop(sessionId, requestedBy);

@@ -119,7 +119,7 @@ internal sealed class ChargerLoad(
         _ = record.Grains.GetGrain<ISessionGrain>(sessionId).ShowAllowance(shown);
         var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.SetLimit, sessionId, active.ConnectorId, "load-balancer",
             unlimited ? null : allowanceW);
-        if (channels.OcppOpen(record.Now) && active.TransactionId is not null && channels.OcppChannel is { } ocpp)
+        if (channels.OcppOpen(record.Now) && active.StartedOverOcpp && channels.OcppChannel is { } ocpp)
         {
             // One-way: the gateway sends SetChargingProfile and reports the answer (LimitAnswered).
             _ = ocpp.Limit(command);

@@ -33,15 +33,22 @@ internal sealed class ChargerSessions(
     public async Task<SessionView> Start(StartSessionCommand command)
     {
         RecentEnough(command.Timestamp);
-        var (view, refusal) = await Open(command, transactionId: null);
+        var (view, refusal) = await Open(command, transactionId: null, overOcpp: false);
         return view ?? throw ChargeException.PermissionDenied($"{refusal!.Reason}: the session was not started");
+    }
+
+    public async Task<SessionOpening> OpenSession(StartSessionCommand command)
+    {
+        RecentEnough(command.Timestamp);
+        var (view, refusal) = await Open(command, transactionId: null, overOcpp: true);
+        return new SessionOpening(view, refusal);
     }
 
     /// <summary>
     /// Starts a session unless the token registry refuses its id_tag; a refused start is kept for the operator and
     /// nothing else of it is recorded. Either the started view or the refusal.
     /// </summary>
-    private async Task<(SessionView? View, TokenAuthorization? Refusal)> Open(StartSessionCommand command, int? transactionId)
+    private async Task<(SessionView? View, TokenAuthorization? Refusal)> Open(StartSessionCommand command, int? transactionId, bool overOcpp)
     {
         if (string.IsNullOrWhiteSpace(command.IdTag) || command.IdTag.Length > Limits.MaxIdLength)
         {
@@ -97,6 +104,7 @@ internal sealed class ChargerSessions(
             {
                 var active = board.Occupy(command.SessionId, command.ConnectorId, command.Timestamp);
                 active.TransactionId = transactionId;
+                active.OverOcpp = overOcpp || transactionId is not null;
                 active.SlotOfIdTag = authorization is { HoldsSlot: true } ? command.IdTag : null;
                 load.Starting(active, tariffGroup);
                 var month = ChargerHistory.Note(State, reference);
@@ -206,7 +214,7 @@ internal sealed class ChargerSessions(
         if (!_stopsAsked.TryGetValue(sessionId, out var asked))
         {
             var command = new StationCommand(Guid.CreateVersion7().ToString("N"), StationCommandKind.RemoteStop, sessionId, active.ConnectorId, requestedBy);
-            _stopsAsked[sessionId] = asked = channels.AskToStop(command, overOcpp: active.TransactionId is not null);
+            _stopsAsked[sessionId] = asked = channels.AskToStop(command, overOcpp: active.StartedOverOcpp);
         }
 
         try
@@ -347,7 +355,7 @@ internal sealed class ChargerSessions(
         RecentEnough(start.Timestamp);
         var transactionId = ++State.LastTransactionId;
         var sessionId = SessionIds.OfTransaction(ChargerId, transactionId);
-        var (view, refusal) = await Open(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp), transactionId);
+        var (view, refusal) = await Open(new StartSessionCommand(sessionId, ChargerId, start.ConnectorId, start.IdTag, start.MeterStartWh, start.Timestamp), transactionId, overOcpp: true);
         if (view is not null && !board.IsActive(sessionId))
         {
             // Open wrote the charger only for a started or refused session; the transaction ID is spent either way.

@@ -101,4 +101,10 @@ public sealed record ActiveSession
 
     /// <summary>The session's tariff group (priority groups share first), kept to tell a new site after a move.</summary>
     [Id(5)] public string? TariffGroup { get; set; }
+
+    /// <summary>Started over OCPP without a 1.6 integer transaction ID (an OCPP 2.0.1 transaction).</summary>
+    [Id(6)] public bool OverOcpp { get; set; }
+
+    /// <summary>Commands and limits for it go over the charger's OCPP socket (1.6 or 2.0.1), not its gRPC command stream.</summary>
+    public bool StartedOverOcpp => OverOcpp || TransactionId is not null;
 }

@@ -11,7 +11,8 @@ public sealed class MeterValuesHandler(IGrainFactory grains, TimeProvider time) 
 
     protected override MeterValuesRequest Read(JsonElement payload) => OcppRequestReader.MeterValues(Bind<MeterValuesWire>(payload), Now);
 
-    protected override int? TransactionOf(MeterValuesRequest request) => request.TransactionId;
+    protected override string? SessionOf(string chargePointId, MeterValuesRequest request) =>
+        request.TransactionId is int tx ? SessionIds.OfTransaction(chargePointId, tx) : null;
 
     protected override async Task<Empty> Handle(string chargePointId, MeterValuesRequest request)
     {

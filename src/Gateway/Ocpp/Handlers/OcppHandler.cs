@@ -3,12 +3,15 @@ using Charge.Gateway.Ocpp.Messages;
 
 namespace Charge.Gateway.Ocpp.Handlers;
 
-/// <summary>A handled CALL: the CALLRESULT payload, and the transaction it concerned (the running cost follows it).</summary>
-public sealed record OcppHandled(string ResultJson, int? TransactionId = null);
+/// <summary>A handled CALL: the CALLRESULT payload, and the session it concerned (the running cost follows it).</summary>
+public sealed record OcppHandled(string ResultJson, string? SessionId = null);
 
 /// <summary>Answers one OCPP action from charge points.</summary>
 public interface IOcppHandler
 {
+    /// <summary>The OCPP version whose action this is.</summary>
+    OcppProtocol Protocol { get; }
+
     string Action { get; }
 
     /// <summary>Checks the payload against the action's schema, reads it once into its request and answers it.</summary>
@@ -23,7 +26,10 @@ public abstract class OcppHandler<TRequest, TResponse>(TimeProvider time) : IOcp
 {
     public abstract string Action { get; }
 
-    protected static OcppSchemas Schemas => OcppSchemas.Ocpp16;
+    /// <summary>OCPP 1.6J unless the handler says otherwise (the 2.0.1 handlers derive from Ocpp201Handler).</summary>
+    public virtual OcppProtocol Protocol => OcppProtocol.V16;
+
+    protected OcppSchemas Schemas => Protocol.Schemas;
 
     protected DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -32,7 +38,7 @@ public abstract class OcppHandler<TRequest, TResponse>(TimeProvider time) : IOcp
         Validate(payload);
         var request = Read(payload);
         var response = await Handle(chargePointId, request);
-        return new OcppHandled(JsonSerializer.Serialize(response, OcppJson.Options), TransactionOf(request));
+        return new OcppHandled(JsonSerializer.Serialize(response, OcppJson.Options), SessionOf(chargePointId, request));
     }
 
     /// <summary>The whole payload must pass its schema; a handler that drops parts instead says so here.</summary>
@@ -42,8 +48,15 @@ public abstract class OcppHandler<TRequest, TResponse>(TimeProvider time) : IOcp
 
     protected abstract Task<TResponse> Handle(string chargePointId, TRequest request);
 
-    protected virtual int? TransactionOf(TRequest request) => null;
+    /// <summary>The session a transaction's message concerned; null for other messages.</summary>
+    protected virtual string? SessionOf(string chargePointId, TRequest request) => null;
 
     /// <summary>The payload as its wire record.</summary>
     protected TWire Bind<TWire>(JsonElement payload) => OcppWire.Bind<TWire>(payload, Action);
+}
+
+/// <summary>A handler of an OCPP 2.0.1 action: its schema is the 2.0.1 one.</summary>
+public abstract class Ocpp201Handler<TRequest, TResponse>(TimeProvider time) : OcppHandler<TRequest, TResponse>(time)
+{
+    public sealed override OcppProtocol Protocol => OcppProtocol.V201;
 }

@@ -32,7 +32,8 @@ public sealed class StopTransactionHandler(IGrainFactory grains, TimeProvider ti
         return OcppRequestReader.StopTransaction(Bind<StopTransactionWire>(payload), samples, Now);
     }
 
-    protected override int? TransactionOf(StopTransactionRequest request) => request.TransactionId;
+    protected override string? SessionOf(string chargePointId, StopTransactionRequest request) =>
+        request.TransactionId is int tx ? SessionIds.OfTransaction(chargePointId, tx) : null;
 
     /// <summary>The transactionData sample a problem lies in ("/transactionData/3/..."); null when it is the stop's own.</summary>
     private static int? SampleOf(OcppSchemaProblem problem)

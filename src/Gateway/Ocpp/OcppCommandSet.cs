@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp;
+
+/// <summary>
+/// How the domain's commands to a charge point are written in one OCPP version (action and payload), and how the
+/// answers that carry more than a status are read. The connection sends them the same way for every version.
+/// </summary>
+public interface IOcppCommandSet
+{
+    /// <summary>The CALL that stops a session's transaction (1.6 RemoteStopTransaction, 2.0.1 RequestStopTransaction); null when the session is not one of this charger's transactions.</summary>
+    (string Action, string Payload)? RemoteStop(string chargePointId, string sessionId);
+
+    /// <summary>The TxProfile limiting a running transaction to <paramref name="limitW"/> (in A per phase when <paramref name="inAmps"/>); null when the session is no transaction here.</summary>
+    (string Action, string Payload)? TxLimit(string chargePointId, string sessionId, int connectorId, double limitW, bool inAmps);
+
+    /// <summary>Clears a transaction's TxProfile (the site's limit was removed).</summary>
+    (string Action, string Payload)? ClearTxLimit(string chargePointId, string sessionId, int connectorId);
+
+    /// <summary>The TxDefaultProfile every new transaction draws under until its own limit arrives.</summary>
+    (string Action, string Payload) DefaultLimit(double limitW);
+
+    (string Action, string Payload) ClearDefaultLimit();
+
+    /// <summary>Asks what the connector will draw at most over the next minute.</summary>
+    (string Action, string Payload) CompositeSchedule(int connectorId);
+
+    /// <summary>The composite schedule's limit now, in W; null when the answer gives none in W.</summary>
+    double? CompositeLimitW(string answerJson);
+
+    public static IOcppCommandSet For(OcppProtocol protocol) => protocol == OcppProtocol.V201 ? V201.Ocpp201Commands.Instance : Ocpp16Commands.Instance;
+}
+
+/// <summary>OCPP 1.6J: transactions are integers; profiles are per connector, a TxProfile's ID its transaction's.</summary>
+public sealed class Ocpp16Commands : IOcppCommandSet
+{
+    public static readonly Ocpp16Commands Instance = new();
+
+    public (string Action, string Payload)? RemoteStop(string chargePointId, string sessionId) =>
+        SessionIds.TransactionOf(chargePointId, sessionId) is { } tx ? OcppJson.Command(new RemoteStopTransaction(tx)) : null;
+
+    public (string Action, string Payload)? TxLimit(string chargePointId, string sessionId, int connectorId, double limitW, bool inAmps) =>
+        SessionIds.TransactionOf(chargePointId, sessionId) is not { } tx
+            ? null
+            : OcppJson.Command(new SetChargingProfile(connectorId, new ChargingProfile(tx, tx, 0, "TxProfile", "Relative", inAmps
+                // Many chargers take limits only in amperes: the same limit per phase on three phases at 230 V.
+                ? new ChargingSchedule("A", [new ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(limitW / (230 * 3)), 3)])
+                : new ChargingSchedule("W", [new ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(limitW))]))));
+
+    public (string Action, string Payload)? ClearTxLimit(string chargePointId, string sessionId, int connectorId) =>
+        SessionIds.TransactionOf(chargePointId, sessionId) is { } tx ? OcppJson.Command(new ClearChargingProfile(tx)) : null;
+
+    public (string Action, string Payload) DefaultLimit(double limitW) => OcppJson.Command(OcppSmartCharging.DefaultProfile(limitW));
+
+    public (string Action, string Payload) ClearDefaultLimit() => OcppJson.Command(new ClearChargingProfile(OcppSmartCharging.DefaultProfileId));
+
+    public (string Action, string Payload) CompositeSchedule(int connectorId) => OcppJson.Command(new GetCompositeSchedule(connectorId, 60, "W"));
+
+    public double? CompositeLimitW(string answerJson) =>
+        JsonSerializer.Deserialize<CompositeSchedule>(answerJson, OcppJson.Options) is { Status: "Accepted", ChargingSchedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }
+            ? (double)periods[0].Limit
+            : null;
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+
+namespace Charge.Gateway.Ocpp.V201;
+
+/// <summary>
+/// OCPP 2.0.1: a transaction is named by the station (a string, the session's local ID); profiles are per EVSE (our
+/// connector), and a TxProfile's ID is derived from its EVSE, so a new limit replaces the previous one there.
+/// </summary>
+public sealed class Ocpp201Commands : IOcppCommandSet
+{
+    public static readonly Ocpp201Commands Instance = new();
+
+    /// <summary>The TxDefaultProfile's ID (2.0.1 profile IDs are positive); TxProfiles use TxProfileBase + EVSE.</summary>
+    public const int DefaultProfileId = 1;
+
+    public const int TxProfileBase = 1000;
+
+    public (string Action, string Payload)? RemoteStop(string chargePointId, string sessionId) =>
+        SessionIds.LocalOf(chargePointId, sessionId) is { } tx ? Command("RequestStopTransaction", new RequestStopTransaction(tx)) : null;
+
+    public (string Action, string Payload)? TxLimit(string chargePointId, string sessionId, int connectorId, double limitW, bool inAmps) =>
+        SessionIds.LocalOf(chargePointId, sessionId) is not { } tx
+            ? null
+            : Command("SetChargingProfile", new SetChargingProfile201(connectorId, Profile(TxProfileBase + connectorId, "TxProfile", tx, limitW, inAmps)));
+
+    public (string Action, string Payload)? ClearTxLimit(string chargePointId, string sessionId, int connectorId) =>
+        Command("ClearChargingProfile", new ClearChargingProfile201(TxProfileBase + connectorId));
+
+    public (string Action, string Payload) DefaultLimit(double limitW) =>
+        Command("SetChargingProfile", new SetChargingProfile201(0, Profile(DefaultProfileId, "TxDefaultProfile", null, limitW, inAmps: false)));
+
+    public (string Action, string Payload) ClearDefaultLimit() => Command("ClearChargingProfile", new ClearChargingProfile201(DefaultProfileId));
+
+    public (string Action, string Payload) CompositeSchedule(int connectorId) => Command("GetCompositeSchedule", new GetCompositeSchedule201(60, "W", connectorId));
+
+    public double? CompositeLimitW(string answerJson) =>
+        JsonSerializer.Deserialize<CompositeScheduleAnswer201>(answerJson, OcppJson.Options) is { Status: "Accepted", Schedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }
+            ? (double)periods[0].Limit
+            : null;
+
+    private static ChargingProfile201 Profile(int id, string purpose, string? transactionId, double limitW, bool inAmps) =>
+        new(id, 0, purpose, "Relative", [inAmps
+            ? new ChargingSchedule201(id, "A", [new ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(limitW / (230 * 3)), 3)])
+            : new ChargingSchedule201(id, "W", [new ChargingSchedulePeriod(0, OcppSmartCharging.Tenths(limitW))])], transactionId);
+
+    private static (string, string) Command<T>(string action, T payload) => (action, JsonSerializer.Serialize(payload, OcppJson.Options));
+
+    private sealed record RequestStopTransaction(string TransactionId);
+
+    private sealed record SetChargingProfile201(int EvseId, ChargingProfile201 ChargingProfile);
+
+    private sealed record ChargingProfile201(int Id, int StackLevel, string ChargingProfilePurpose, string ChargingProfileKind,
+        ImmutableArray<ChargingSchedule201> ChargingSchedule, string? TransactionId);
+
+    private sealed record ChargingSchedule201(int Id, string ChargingRateUnit, ImmutableArray<ChargingSchedulePeriod> ChargingSchedulePeriod);
+
+    private sealed record ClearChargingProfile201(int ChargingProfileId);
+
+    private sealed record GetCompositeSchedule201(int Duration, string ChargingRateUnit, int EvseId);
+
+    private sealed record CompositeScheduleAnswer201(string Status, CompositeSchedulePeriods? Schedule);
+
+    private sealed record CompositeSchedulePeriods(string ChargingRateUnit, ImmutableArray<ChargingSchedulePeriod> ChargingSchedulePeriod);
+}

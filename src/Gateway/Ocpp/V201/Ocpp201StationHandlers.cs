@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Charge.Gateway.Ocpp.Handlers;
+using Charge.Gateway.Ocpp.Messages;
+using Charge.Grains.Interfaces;
+using Microsoft.Extensions.Options;
+
+namespace Charge.Gateway.Ocpp.V201;
+
+// OCPP 2.0.1 provisioning and authorization: each maps to the same IChargerStation / ITokenGrain calls as its 1.6
+// counterpart in Ocpp/Handlers.
+
+/// <summary>BootNotification: what the station is (vendor, model, firmware, serial) is recorded; Accepted, with the heartbeat interval and the time.</summary>
+public sealed class BootNotification201Handler(IGrainFactory grains, TimeProvider time, IOptions<OcppOptions> options)
+    : Ocpp201Handler<BootNotification201Wire, BootNotification201Response>(time)
+{
+    public override string Action => "BootNotification";
+
+    protected override BootNotification201Wire Read(JsonElement payload) => Bind<BootNotification201Wire>(payload);
+
+    protected override async Task<BootNotification201Response> Handle(string chargePointId, BootNotification201Wire request)
+    {
+        var station = request.ChargingStation;
+        var now = await grains.Reference<IChargerStation>(chargePointId)
+            .Boot(new BootInfo(station.VendorName, station.Model, station.FirmwareVersion, station.SerialNumber, Now));
+        return new BootNotification201Response(OcppTime.Format(now), options.Value.HeartbeatIntervalSeconds, "Accepted");
+    }
+}
+
+/// <summary>Heartbeat: liveness, answered with the central system's time.</summary>
+public sealed class Heartbeat201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<Empty201, Heartbeat201Response>(time)
+{
+    public override string Action => "Heartbeat";
+
+    protected override Empty201 Read(JsonElement payload) => new();
+
+    protected override async Task<Heartbeat201Response> Handle(string chargePointId, Empty201 request) =>
+        new(OcppTime.Format(await grains.Reference<IChargerStation>(chargePointId).Heartbeat(Now)));
+}
+
+/// <summary>StatusNotification: an EVSE's (our connector's) status; evseId 0 is the station itself.</summary>
+public sealed class StatusNotification201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<StatusReport, Empty201>(time)
+{
+    public override string Action => "StatusNotification";
+
+    protected override StatusReport Read(JsonElement payload)
+    {
+        var w = Bind<StatusNotification201Wire>(payload);
+        return new StatusReport(Ocpp201Reader.Evse(w.EvseId, "StatusNotification.evseId", allowZero: true), Ocpp201Reader.Status(w.ConnectorStatus),
+            w.ConnectorStatus == "Faulted" ? "Faulted" : "", Ocpp201Reader.Timestamp(w.Timestamp, "StatusNotification.timestamp", Now));
+    }
+
+    protected override async Task<Empty201> Handle(string chargePointId, StatusReport request)
+    {
+        await grains.Reference<IChargerStation>(chargePointId).ReportStatus(request);
+        return new();
+    }
+}
+
+/// <summary>Authorize: the token registry's idTokenInfo for the idToken (status, expiry, group); no session slot is taken.</summary>
+public sealed class Authorize201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<string?, Authorize201Response>(time)
+{
+    public override string Action => "Authorize";
+
+    protected override string? Read(JsonElement payload) => Ocpp201Reader.IdTag(Bind<Authorize201Wire>(payload).IdToken, "Authorize.idToken");
+
+    protected override async Task<Authorize201Response> Handle(string chargePointId, string? idTag) =>
+        // NoAuthorization names no token: nothing here may charge without one.
+        new(idTag is null ? new IdTokenInfo201("Invalid") : Ocpp201Reader.Info(await grains.GetGrain<ITokenGrain>(idTag).Authorize()));
+}
+
+/// <summary>
+/// MeterValues outside a transaction (the station's own meter, an EVSE between sessions): accepted and never
+/// counted as a session's energy. The readings are checked by the same rules and then left: the charger records
+/// none of them yet (docs/ocpp.md).
+/// </summary>
+public sealed class MeterValues201Handler(TimeProvider time) : Ocpp201Handler<MeterValues201Wire, Empty201>(time)
+{
+    public override string Action => "MeterValues";
+
+    protected override MeterValues201Wire Read(JsonElement payload)
+    {
+        var w = Bind<MeterValues201Wire>(payload);
+        Ocpp201Reader.Evse(w.EvseId, "MeterValues.evseId", allowZero: true);
+        Ocpp201Reader.Readings(w.MeterValue, "MeterValues.meterValue", Now);
+        return w;
+    }
+
+    protected override Task<Empty201> Handle(string chargePointId, MeterValues201Wire request) => Task.FromResult(new Empty201());
+}
+
+/// <summary>Notifications a station sends that are confirmed and not acted on yet (NotifyEvent, SecurityEventNotification, ...: docs/ocpp.md).</summary>
+public sealed class Confirmed201Handler(string action, TimeProvider time) : Ocpp201Handler<Empty201, Empty201>(time)
+{
+    public override string Action => action;
+
+    protected override Empty201 Read(JsonElement payload) => new();
+
+    protected override Task<Empty201> Handle(string chargePointId, Empty201 request) => Task.FromResult(request);
+}
+
+/// <summary>DataTransfer: no vendor extension is handled here (answer UnknownVendorId).</summary>
+public sealed class DataTransfer201Handler(TimeProvider time) : Ocpp201Handler<Empty201, DataTransfer201Response>(time)
+{
+    public override string Action => "DataTransfer";
+
+    protected override Empty201 Read(JsonElement payload) => new();
+
+    protected override Task<DataTransfer201Response> Handle(string chargePointId, Empty201 request) => Task.FromResult(new DataTransfer201Response("UnknownVendorId"));
+}
