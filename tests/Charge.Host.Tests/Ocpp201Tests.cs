@@ -170,19 +170,136 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
         Assert.Equal(Grpc.Core.StatusCode.NotFound, session.StatusCode);
     }
 
+    private static JsonObject Numbered(JsonObject e, bool offline = false)
+    {
+        if (offline)
+        {
+            e["offline"] = true;
+        }
+
+        return e;
+    }
+
     [Fact]
-    public async Task What_is_not_handled_yet_is_refused_saying_so_and_nothing_is_acknowledged()
+    public async Task Plug_in_first_opens_the_session_at_the_plug_in_once_the_token_comes_and_bills_from_there()
+    {
+        var cp = TestIds.New("V201");
+        var tag = await Token();
+        var tx = Guid.NewGuid().ToString();
+        await using var station = await host.ConnectOcpp201(cp);
+
+        var plugged = await station.CallResult("TransactionEvent", Event("Started", tx, 0, 0, "CablePluggedIn", null, Register(0, 1000, "Transaction.Begin")));
+        await station.CallResult("TransactionEvent", Event("Updated", tx, 1, 2, "MeterValuePeriodic", null, Register(2, 1500)));
+        var before = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}~{tx}" }).ResponseAsync);
+        var authorized = await station.CallResult("TransactionEvent", Event("Updated", tx, 2, 3, "Authorized", tag));
+        await station.CallResult("TransactionEvent", Event("Updated", tx, 3, 10, "MeterValuePeriodic", null, Register(10, 5000)));
+        await station.CallResult("TransactionEvent", Ended(Event("Ended", tx, 4, 20, "EVCommunicationLost", null, Register(20, 9000, "Transaction.End")), "EVDisconnected"));
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+
+        // No token, no idTokenInfo; the session did not exist before its token.
+        Assert.Null(plugged["idTokenInfo"]);
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, before.StatusCode);
+        Assert.Equal("Accepted", authorized["idTokenInfo"]!["status"]!.GetValue<string>());
+        // From the plug-in register (1000), not from where the token came: every answered reading counts.
+        Assert.Equal(8000, session.EnergyWh);
+        Assert.Equal(T0, session.StartedAt.ToDateTime(), TimeSpan.FromMilliseconds(1));
+        // The readings after the start (the Transaction.Begin sample is the start itself): 1500, 5000 and 9000.
+        Assert.Equal(3, session.ReadingCount);
+    }
+
+    [Fact]
+    public async Task An_offline_queue_replayed_out_of_order_is_fixed_only_when_every_event_is_in()
+    {
+        var cp = TestIds.New("V201");
+        var tag = await Token();
+        var tx = Guid.NewGuid().ToString();
+        await using var station = await host.ConnectOcpp201(cp);
+
+        // The Ended first: events 0..2 are missing, so the station is asked whether it holds more; it does.
+        await station.CallResult("TransactionEvent", Numbered(Ended(Event("Ended", tx, 3, 30, "EVCommunicationLost", null, Register(30, 7000, "Transaction.End")), "EVDisconnected"), offline: true));
+        var (asked, askedPayload) = await station.AnswerNextCall((_, _) => new JsonObject { ["messagesInQueue"] = true, ["ongoingIndicator"] = false });
+        await station.CallResult("TransactionEvent", Numbered(Event("Updated", tx, 2, 20, "MeterValuePeriodic", null, Register(20, 5000)), offline: true));
+        await station.CallResult("TransactionEvent", Numbered(Event("Started", tx, 0, 0, "Authorized", tag, Register(0, 1000, "Transaction.Begin")), offline: true));
+        var beforeLast = await Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}~{tx}" });
+        await station.CallResult("TransactionEvent", Numbered(Event("Updated", tx, 1, 10, "MeterValuePeriodic", null, Register(10, 3000)), offline: true));
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+
+        Assert.Equal("GetTransactionStatus", asked);
+        Assert.Equal(tx, askedPayload["transactionId"]!.GetValue<string>());
+        Assert.Equal(SessionState.Active, beforeLast.State);
+        Assert.Equal(6000, session.EnergyWh);
+        // 3000, 5000 and 7000 after the start, whatever order they came in.
+        Assert.Equal(3, session.ReadingCount);
+        Assert.Equal("EVDisconnected", session.StopReason);
+    }
+
+    [Fact]
+    public async Task An_end_with_a_gap_is_fixed_when_the_station_says_nothing_more_is_queued()
+    {
+        var cp = TestIds.New("V201");
+        var tag = await Token();
+        var tx = Guid.NewGuid().ToString();
+        await using var station = await host.ConnectOcpp201(cp);
+
+        await station.CallResult("TransactionEvent", Event("Started", tx, 0, 0, "Authorized", tag, Register(0, 1000, "Transaction.Begin")));
+        await station.CallResult("TransactionEvent", Ended(Event("Ended", tx, 2, 20, "StopAuthorized", null, Register(20, 4000, "Transaction.End")), "Local"));
+        var (asked, _) = await station.AnswerNextCall((_, _) => new JsonObject { ["messagesInQueue"] = false });
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+
+        Assert.Equal("GetTransactionStatus", asked);
+        Assert.Equal(3000, session.EnergyWh);
+    }
+
+    [Fact]
+    public async Task Each_transaction_numbers_from_zero_and_a_repeated_event_counts_once()
+    {
+        var cp = TestIds.New("V201");
+        var tag = await Token();
+        await using var station = await host.ConnectOcpp201(cp);
+
+        foreach (var (tx, register) in new[] { (Guid.NewGuid().ToString(), 1000), (Guid.NewGuid().ToString(), 9000) })
+        {
+            await station.CallResult("TransactionEvent", Event("Started", tx, 0, 0, "Authorized", tag, Register(0, register, "Transaction.Begin")));
+            var update = Event("Updated", tx, 1, 5, "MeterValuePeriodic", null, Register(5, register + 500));
+            await station.CallResult("TransactionEvent", update);
+            // The answer was lost: the station sends the same event again.
+            await station.CallResult("TransactionEvent", Event("Updated", tx, 1, 5, "MeterValuePeriodic", null, Register(5, register + 500)));
+            await station.CallResult("TransactionEvent", Ended(Event("Ended", tx, 2, 10, "StopAuthorized", null, Register(10, register + 2000, "Transaction.End")), "Local"));
+            var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+
+            Assert.Equal(2000, session.EnergyWh);
+            // The update once and the end (the Transaction.Begin sample is the start itself).
+            Assert.Equal(2, session.ReadingCount);
+        }
+    }
+
+    [Fact]
+    public async Task A_transaction_that_ends_without_a_token_bills_nothing_and_the_operator_sees_why()
+    {
+        var cp = TestIds.New("V201");
+        var tx = Guid.NewGuid().ToString();
+        await using var station = await host.ConnectOcpp201(cp);
+
+        await station.CallResult("TransactionEvent", Event("Started", tx, 0, 0, "CablePluggedIn", null, Register(0, 1000, "Transaction.Begin")));
+        await station.CallResult("TransactionEvent", Ended(Event("Ended", tx, 1, 5, "EVCommunicationLost", null, Register(5, 1200, "Transaction.End")), "EVDisconnected"));
+        var charger = await Chargers.GetChargerAsync(new GetChargerRequest { ChargerId = cp });
+        var missing = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = $"{cp}~{tx}" }).ResponseAsync);
+
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, missing.StatusCode);
+        var anomaly = Assert.Single(charger.Anomalies, a => a.Detail.Contains(tx, StringComparison.Ordinal));
+        Assert.Contains("no token", anomaly.Detail);
+    }
+
+    [Fact]
+    public async Task An_action_not_handled_yet_is_not_implemented_naming_it()
     {
         var cp = TestIds.New("V201");
         await using var station = await host.ConnectOcpp201(cp);
 
-        // Plug-in first: a transaction before its token (docs/ocpp.md: not supported yet).
-        var plugIn = await station.Call("TransactionEvent", Event("Started", Guid.NewGuid().ToString(), 0, 0, "CablePluggedIn", null, Register(0, 1000, "Transaction.Begin")));
-        var unknown = await station.Call("GetCertificateStatus", new JsonObject { ["ocspRequestData"] = new JsonObject() });
+        var unknown = await station.Call("GetCertificateStatus", new JsonObject { ["ocspRequestData"] = new JsonObject { ["hashAlgorithm"] = "SHA256", ["issuerNameHash"] = "a", ["issuerKeyHash"] = "b", ["serialNumber"] = "c", ["responderURL"] = "http://127.0.0.1/" } });
 
-        Assert.Equal((4, "NotSupported"), (plugIn[0]!.GetValue<int>(), plugIn[2]!.GetValue<string>()));
-        Assert.Contains("plug-in first", plugIn[3]!.GetValue<string>());
         Assert.Equal((4, "NotImplemented"), (unknown[0]!.GetValue<int>(), unknown[2]!.GetValue<string>()));
+        Assert.Contains("GetCertificateStatus", unknown[3]!.GetValue<string>());
     }
 
     [Fact]
@@ -228,8 +345,8 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
         Assert.Equal((4, "PropertyConstraintViolation"), (multiplier[0]!.GetValue<int>(), multiplier[2]!.GetValue<string>()));
         Assert.Contains("multiplier", multiplier[3]!.GetValue<string>());
 
-        var noRegister = await station.Call("TransactionEvent", Event("Started", Guid.NewGuid().ToString(), 0, 0, "Authorized", tag));
-        Assert.Equal((4, "OccurenceConstraintViolation"), (noRegister[0]!.GetValue<int>(), noRegister[2]!.GetValue<string>()));
-        Assert.Contains("Transaction.Begin", noRegister[3]!.GetValue<string>());
+        var noTransaction = await station.Call("TransactionEvent", Event("Started", "../x", 0, 0, "Authorized", tag, Register(0, 1000, "Transaction.Begin")));
+        Assert.Equal((4, "PropertyConstraintViolation"), (noTransaction[0]!.GetValue<int>(), noTransaction[2]!.GetValue<string>()));
+        Assert.Contains("transactionId", noTransaction[3]!.GetValue<string>());
     }
 }

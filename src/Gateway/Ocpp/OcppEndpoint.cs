@@ -139,6 +139,12 @@ public sealed partial class OcppEndpoint(
                     _ = SendCost(connection, followUp.Action, sessionId);
                 }
 
+                if (reply.After is { } after)
+                {
+                    // After the answer, and not awaited, as the running cost.
+                    _ = AfterAnswer(connection, after);
+                }
+
                 if (reply.FollowUp is { Action: "BootNotification" })
                 {
                     _ = smartCharging.OnBoot(connection);
@@ -154,9 +160,21 @@ public sealed partial class OcppEndpoint(
     }
 
     /// <summary>The reply to a message, and the CALL it may lead to (the running cost after MeterValues).</summary>
-    public sealed record Reply(string Text, (string Action, string? SessionId)? FollowUp = null)
+    public sealed record Reply(string Text, (string Action, string? SessionId)? FollowUp = null, Func<OcppConnection, Task>? After = null)
     {
         public static implicit operator Reply(string text) => new(text);
+    }
+
+    private async Task AfterAnswer(OcppConnection connection, Func<OcppConnection, Task> after)
+    {
+        try
+        {
+            await after(connection);
+        }
+        catch (Exception e)
+        {
+            LogAfterFailed(e, connection.ChargePointId);
+        }
     }
 
     private async Task SendCost(OcppConnection connection, string action, string sessionId)
@@ -234,7 +252,7 @@ public sealed partial class OcppEndpoint(
         try
         {
             var handled = await centralSystem.Handle(protocol, chargePointId, action, payload);
-            return (new Reply(OcppFrameCodec.CallResult(messageId, handled.ResultJson), (action, handled.SessionId)), null);
+            return (new Reply(OcppFrameCodec.CallResult(messageId, handled.ResultJson), (action, handled.SessionId), handled.After), null);
         }
         catch (OcppCallException e)
         {
@@ -275,6 +293,9 @@ public sealed partial class OcppEndpoint(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Charge point {ChargePointId} answered {MessageId}, which no call of ours awaits")]
     private partial void LogUnexpectedResponse(string chargePointId, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A follow-up call to {ChargePointId} failed")]
+    private partial void LogAfterFailed(Exception e, string chargePointId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Running cost for {ChargePointId} not sent")]
     private partial void LogCostNotSent(Exception e, string chargePointId);

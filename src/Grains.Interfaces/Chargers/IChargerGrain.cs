@@ -8,6 +8,6 @@ namespace Charge.Grains.Interfaces;
 /// <see cref="IChargerCoordination"/>); a caller that needs one role asks for that interface.
 /// </summary>
 [Alias("charge.IChargerGrain")]
-public interface IChargerGrain : IChargerStation, IChargerConnection, IChargerOperations, IChargerCoordination
+public interface IChargerGrain : IChargerStation, IChargerTransactions, IChargerConnection, IChargerOperations, IChargerCoordination
 {
 }

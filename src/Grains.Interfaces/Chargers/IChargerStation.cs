@@ -4,7 +4,8 @@ namespace Charge.Grains.Interfaces;
 
 /// <summary>
 /// What a charge point tells the central system, whatever protocol it speaks: boot, status, liveness, transactions
-/// and their readings, and its answers to our commands. OCPP 1.6, OCPP 2.0.1 and gRPC stations map to these calls; the checks a message passes before it gets here are the adapters', the rules after it are the grain's.
+/// and their readings, and its answers to our commands. OCPP 1.6, OCPP 2.0.1 and gRPC stations map to these calls (2.0.1 transactions, told as events, to
+/// IChargerTransactions); the checks a message passes before it gets here are the adapters', the rules after it are the grain's.
 /// </summary>
 [Alias("charge.IChargerStation")]
 public interface IChargerStation : IGrainWithStringKey
@@ -23,13 +24,6 @@ public interface IChargerStation : IGrainWithStringKey
     /// <summary>Starts (or idempotently re-acknowledges) a session on a connector.</summary>
     [Alias("StartSession")]
     Task<SessionView> StartSession(StartSessionCommand command);
-
-    /// <summary>
-    /// Starts (or idempotently re-acknowledges) a session whose ID the station chose (an OCPP 2.0.1 transaction),
-    /// answering a refused token with the refusal instead of an error.
-    /// </summary>
-    [Alias("OpenSession")]
-    Task<SessionOpening> OpenSession(StartSessionCommand command);
 
     /// <summary>OCPP StartTransaction: allocates this charger's next transaction ID; a retried start gets the same one.</summary>
     [Alias("StartTransaction")]

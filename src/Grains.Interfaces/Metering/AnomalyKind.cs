@@ -27,4 +27,6 @@ public enum AnomalyKind
     TariffMissing = 12,
     /// <summary>A sample of the charger's stop could not be read (a bad value or timestamp): dropped, the stop applied.</summary>
     StopSampleDropped = 13,
+    /// <summary>An event-driven (OCPP 2.0.1) transaction ended without a token the registry accepted, or without a start register: nothing is billed.</summary>
+    NeverStarted = 14,
 }

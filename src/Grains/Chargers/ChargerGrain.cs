@@ -20,6 +20,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
     private readonly LocalListSync _localList;
     private readonly ChargerLoad _load;
     private readonly ChargerSessions _sessions;
+    private readonly EventTransactions _transactions;
 
     public ChargerGrain(
         [PersistentState("charger", StorageNames.Charge)] IPersistentState<ChargerState> state,
@@ -48,6 +49,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
             new Lazy<IStreamProvider>(() => streams.GetRequiredKeyedService<IStreamProvider>(StreamNames.Provider)),
             e => logger.StorageFailed(e, chargerId), (e, sessionId, position) => logger.PublishFailed(e, sessionId, position));
         _sessions = new ChargerSessions(_record, _board, _outbox, new SessionStarts(_record, _board), _load, _sweep, _channels, options, newGrains, logger);
+        _transactions = new EventTransactions(_record, _sessions, options);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -83,7 +85,9 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public Task<SessionView> StartSession(StartSessionCommand command) => _sessions.Start(command);
 
-    public Task<SessionOpening> OpenSession(StartSessionCommand command) => _sessions.OpenSession(command);
+    public Task<TransactionEventOutcome> TransactionEvent(TransactionEventReport report) => _transactions.Apply(report);
+
+    public Task<SessionView?> TransactionQueueEmpty(string transactionId) => _transactions.QueueEmpty(transactionId);
 
     public Task<SessionView> CloseSession(string sessionId, CloseSessionCommand command) => _sessions.Close(sessionId, command);
 
@@ -113,6 +117,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
 
         await _sessions.FollowUps();
+        await _transactions.Tick();
         if (_sweep.SweepDue(Now))
         {
             await SweepAbandoned();

@@ -37,11 +37,11 @@ internal sealed class ChargerSessions(
         return view ?? throw ChargeException.PermissionDenied($"{refusal!.Reason}: the session was not started");
     }
 
-    public async Task<SessionOpening> OpenSession(StartSessionCommand command)
+    /// <summary>Starts a session whose ID the station chose (an OCPP 2.0.1 transaction): the session, or the registry's refusal.</summary>
+    public async Task<(SessionView? Session, TokenAuthorization? Refusal)> OpenSession(StartSessionCommand command)
     {
         RecentEnough(command.Timestamp);
-        var (view, refusal) = await Open(command, transactionId: null, overOcpp: true);
-        return new SessionOpening(view, refusal);
+        return await Open(command, transactionId: null, overOcpp: true);
     }
 
     /// <summary>
@@ -408,7 +408,7 @@ internal sealed class ChargerSessions(
     }
 
     /// <summary>The session's view if it exists and was started on this charger; null otherwise.</summary>
-    private async Task<SessionView?> OwnSession(string sessionId)
+    public async Task<SessionView?> OwnSession(string sessionId)
     {
         var view = await Session(sessionId).GetView();
         return view.Status != SessionStatus.None && view.ChargerId == ChargerId ? view : null;

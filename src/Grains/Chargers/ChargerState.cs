@@ -66,6 +66,50 @@ public sealed record ChargerState
     /// reminder asks them until it has. Written with the release; an entry seen done goes with the next write.
     /// </summary>
     [Id(24)] public List<string> Unsettled { get; set; } = [];
+
+    /// <summary>
+    /// Transactions told as events (OCPP 2.0.1) by the station's transaction ID, from their first event until their
+    /// record is fixed; then kept as ended (without readings) a while, so a late or repeated event is recognised.
+    /// </summary>
+    [Id(25)] public Dictionary<string, EventTransaction> EventTransactions { get; set; } = [];
+}
+
+/// <summary>A transaction being assembled from its events (OCPP 2.0.1).</summary>
+[GenerateSerializer]
+[Alias("charge.EventTransaction")]
+public sealed record EventTransaction
+{
+    [Id(0)] public DateTime FirstSeen { get; set; }
+    [Id(1)] public int? ConnectorId { get; set; }
+
+    /// <summary>The start: the Started event's time and Transaction.Begin register, else the earliest reading seen.</summary>
+    [Id(2)] public DateTime? StartedAt { get; set; }
+    [Id(3)] public decimal? StartWh { get; set; }
+    [Id(4)] public bool StartFromBegin { get; set; }
+
+    /// <summary>The token, from whichever event named it first (a plug-in-first transaction names it later).</summary>
+    [Id(5)] public string? IdTag { get; set; }
+
+    /// <summary>Readings answered before the session opened (bounded: the first and the newest are kept).</summary>
+    [Id(6)] public List<MeterReading> Held { get; set; } = [];
+
+    [Id(7)] public bool Opened { get; set; }
+    [Id(8)] public AuthorizationStatus? Refused { get; set; }
+
+    /// <summary>The event numbers seen (written with the record's other changes; after a crash a gap is asked about).</summary>
+    [Id(9)] public List<int> SeqNos { get; set; } = [];
+    [Id(10)] public bool SawStarted { get; set; }
+
+    [Id(11)] public DateTime? EndedAt { get; set; }
+    [Id(12)] public decimal? EndWh { get; set; }
+    [Id(13)] public string? StopReason { get; set; }
+    [Id(14)] public int? EndSeqNo { get; set; }
+
+    /// <summary>The station said nothing more of it is queued.</summary>
+    [Id(15)] public bool QueueEmpty { get; set; }
+
+    /// <summary>Its record is fixed (or it ended without a session): later events are late.</summary>
+    [Id(16)] public bool Finished { get; set; }
 }
 
 [GenerateSerializer]

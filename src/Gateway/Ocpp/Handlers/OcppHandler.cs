@@ -3,8 +3,11 @@ using Charge.Gateway.Ocpp.Messages;
 
 namespace Charge.Gateway.Ocpp.Handlers;
 
-/// <summary>A handled CALL: the CALLRESULT payload, and the session it concerned (the running cost follows it).</summary>
-public sealed record OcppHandled(string ResultJson, string? SessionId = null);
+/// <summary>
+/// A handled CALL: the CALLRESULT payload, the session it concerned (the running cost follows it), and what the
+/// central system does once the answer is sent (a call of its own to the station, which must not wait in the loop).
+/// </summary>
+public sealed record OcppHandled(string ResultJson, string? SessionId = null, Func<OcppConnection, Task>? After = null);
 
 /// <summary>Answers one OCPP action from charge points.</summary>
 public interface IOcppHandler
@@ -38,7 +41,7 @@ public abstract class OcppHandler<TRequest, TResponse>(TimeProvider time) : IOcp
         Validate(payload);
         var request = Read(payload);
         var response = await Handle(chargePointId, request);
-        return new OcppHandled(JsonSerializer.Serialize(response, OcppJson.Options), SessionOf(chargePointId, request));
+        return new OcppHandled(JsonSerializer.Serialize(response, OcppJson.Options), SessionOf(chargePointId, request), After(chargePointId, request, response));
     }
 
     /// <summary>The whole payload must pass its schema; a handler that drops parts instead says so here.</summary>
@@ -47,6 +50,9 @@ public abstract class OcppHandler<TRequest, TResponse>(TimeProvider time) : IOcp
     protected abstract TRequest Read(JsonElement payload);
 
     protected abstract Task<TResponse> Handle(string chargePointId, TRequest request);
+
+    /// <summary>What to do once the answer is sent; null: nothing.</summary>
+    protected virtual Func<OcppConnection, Task>? After(string chargePointId, TRequest request, TResponse response) => null;
 
     /// <summary>The session a transaction's message concerned; null for other messages.</summary>
     protected virtual string? SessionOf(string chargePointId, TRequest request) => null;

@@ -40,7 +40,12 @@ public sealed record TransactionEventWire(
     string EventType, string Timestamp, string TriggerReason, decimal SeqNo, TransactionInfoWire TransactionInfo, bool? Offline = null,
     EvseWire? Evse = null, IdTokenWire? IdToken = null, ImmutableArray<MeterValue201Wire>? MeterValue = null);
 
-public sealed record TransactionEvent201Response(decimal? TotalCost = null, IdTokenInfo201? IdTokenInfo = null);
+public sealed record TransactionEvent201Response(decimal? TotalCost = null, IdTokenInfo201? IdTokenInfo = null)
+{
+    /// <summary>Not sent: the end waits for missing events, so the station is asked about its queue after the answer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AwaitingEvents { get; init; }
+}
 
 public sealed record MeterValues201Wire(decimal EvseId, ImmutableArray<MeterValue201Wire> MeterValue);
 
