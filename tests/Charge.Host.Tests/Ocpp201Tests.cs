@@ -321,6 +321,47 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
+    public async Task Operator_commands_reach_a_201_station_in_its_own_form_and_answer_its_status()
+    {
+        var cp = TestIds.New("V201");
+        await using var station = await host.ConnectOcpp201(cp);
+        var answers = new Dictionary<string, JsonObject>
+        {
+            ["RequestStartTransaction"] = new() { ["status"] = "Accepted" },
+            ["Reset"] = new() { ["status"] = "Scheduled" },
+            ["ChangeAvailability"] = new() { ["status"] = "Accepted" },
+            ["TriggerMessage"] = new() { ["status"] = "Accepted" },
+            ["UnlockConnector"] = new() { ["status"] = "Unlocked" },
+        };
+
+        async Task<(string Status, string Action, JsonObject Payload)> Send(Func<Task<CommandResult>> call)
+        {
+            var pending = call();
+            var (action, payload) = await station.AnswerNextCall((a, _) => answers[a]);
+            return ((await pending).Status, action, payload);
+        }
+
+        var start = await Send(() => Chargers.RemoteStartTransactionAsync(new RemoteStartTransactionRequest { ChargerId = cp, IdTag = "APP-USER-1", ConnectorId = 2 }).ResponseAsync);
+        var reset = await Send(() => Chargers.ResetAsync(new ResetRequest { ChargerId = cp, Type = "Soft" }).ResponseAsync);
+        var availability = await Send(() => Chargers.ChangeAvailabilityAsync(new ChangeAvailabilityRequest { ChargerId = cp, ConnectorId = 1, Type = "Inoperative" }).ResponseAsync);
+        var trigger = await Send(() => Chargers.TriggerMessageAsync(new TriggerMessageRequest { ChargerId = cp, RequestedMessage = "TransactionEvent", ConnectorId = 1 }).ResponseAsync);
+        var unlock = await Send(() => Chargers.UnlockConnectorAsync(new UnlockConnectorRequest { ChargerId = cp, ConnectorId = 1 }).ResponseAsync);
+
+        // Every call was checked against the 2.0.1 request schemas by the strict client; the forms are 2.0.1's.
+        Assert.Equal(("Accepted", "RequestStartTransaction"), (start.Status, start.Action));
+        Assert.Equal(("APP-USER-1", "Central", 2), (start.Payload["idToken"]!["idToken"]!.GetValue<string>(), start.Payload["idToken"]!["type"]!.GetValue<string>(), start.Payload["evseId"]!.GetValue<int>()));
+        Assert.Equal(("Scheduled", "OnIdle"), (reset.Status, reset.Payload["type"]!.GetValue<string>()));
+        Assert.Equal(("Inoperative", 1), (availability.Payload["operationalStatus"]!.GetValue<string>(), availability.Payload["evse"]!["id"]!.GetValue<int>()));
+        Assert.Equal("TransactionEvent", trigger.Payload["requestedMessage"]!.GetValue<string>());
+        Assert.Equal(("Unlocked", 1, 1), (unlock.Status, unlock.Payload["evseId"]!.GetValue<int>(), unlock.Payload["connectorId"]!.GetValue<int>()));
+
+        // A message 2.0.1 cannot trigger is refused before it is sent, naming the field.
+        var diagnostics = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => Chargers.TriggerMessageAsync(new TriggerMessageRequest { ChargerId = cp, RequestedMessage = "DiagnosticsStatusNotification" }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, diagnostics.StatusCode);
+        Assert.Contains("requested_message", diagnostics.Status.Detail);
+    }
+
+    [Fact]
     public async Task Bad_201_input_gets_the_call_error_its_kind_calls_for_naming_the_field()
     {
         var cp = TestIds.New("V201");

@@ -47,6 +47,7 @@ public sealed class SecurityTests(SingleHostFixture host) : IClassFixture<Single
         ["charge.v1.ChargerService/Reset"] = [O],
         ["charge.v1.ChargerService/ChangeAvailability"] = [O],
         ["charge.v1.ChargerService/TriggerMessage"] = [O],
+        ["charge.v1.ChargerService/UnlockConnector"] = [O],
         ["charge.v1.ChargerService/ListChargers"] = [O],
         ["charge.v1.ChargerService/DeregisterCharger"] = [O],
         ["charge.v1.ChargerService/GetChargerAvailability"] = [O],

@@ -30,6 +30,9 @@ public interface IOcppCommandSet
     /// <summary>The composite schedule's limit now, in W; null when the answer gives none in W.</summary>
     double? CompositeLimitW(string answerJson);
 
+    /// <summary>An operator's command in this version; InvalidArgument when it has no form here (an idTag too long for 1.6).</summary>
+    (string Action, string Payload) Operate(string chargePointId, OperatorCommand command);
+
     public static IOcppCommandSet For(OcppProtocol protocol) => protocol == OcppProtocol.V201 ? V201.Ocpp201Commands.Instance : Ocpp16Commands.Instance;
 }
 
@@ -57,6 +60,24 @@ public sealed class Ocpp16Commands : IOcppCommandSet
     public (string Action, string Payload) ClearDefaultLimit() => OcppJson.Command(new ClearChargingProfile(OcppSmartCharging.DefaultProfileId));
 
     public (string Action, string Payload) CompositeSchedule(int connectorId) => OcppJson.Command(new GetCompositeSchedule(connectorId, 60, "W"));
+
+    public (string Action, string Payload) Operate(string chargePointId, OperatorCommand command) => command.Kind switch
+    {
+        OperatorCommandKind.RemoteStart => OcppJson.Command(new RemoteStartTransaction(
+            command.IdTag is { Length: <= 20 } tag ? tag : throw ChargeException.InvalidArgument("id_tag is longer than 20 characters (OCPP 1.6 idTag)"),
+            command.ConnectorId == 0 ? null : command.ConnectorId)),
+        OperatorCommandKind.RemoteStop => RemoteStop(chargePointId, command.SessionId ?? "")
+            ?? throw ChargeException.FailedPrecondition($"session '{command.SessionId}' was not started over OCPP on charger '{chargePointId}'"),
+        OperatorCommandKind.Reset => OcppJson.Command(new Reset(command.Hard ? "Hard" : "Soft")),
+        OperatorCommandKind.ChangeAvailability => OcppJson.Command(new ChangeAvailability(command.ConnectorId, command.Operative ? "Operative" : "Inoperative")),
+        OperatorCommandKind.TriggerMessage => OcppJson.Command(new TriggerMessage(
+            command.RequestedMessage is "BootNotification" or "DiagnosticsStatusNotification" or "FirmwareStatusNotification" or "Heartbeat" or "MeterValues" or "StatusNotification"
+                ? command.RequestedMessage
+                : throw ChargeException.InvalidArgument($"requested_message {command.RequestedMessage} is not one OCPP 1.6 can trigger (BootNotification, DiagnosticsStatusNotification, FirmwareStatusNotification, Heartbeat, MeterValues, StatusNotification)"),
+            command.ConnectorId == 0 ? null : command.ConnectorId)),
+        OperatorCommandKind.Unlock => OcppJson.Command(new UnlockConnector(command.ConnectorId)),
+        _ => throw ChargeException.InvalidArgument($"{command.Kind} has no OCPP 1.6 form"),
+    };
 
     public double? CompositeLimitW(string answerJson) =>
         JsonSerializer.Deserialize<CompositeSchedule>(answerJson, OcppJson.Options) is { Status: "Accepted", ChargingSchedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }

@@ -136,6 +136,12 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
 
     public WebSocket Socket { get; } = socket;
 
+    public async Task<string> Operate(OperatorCommand command)
+    {
+        var (action, payload) = _commands.Operate(ChargePointId, command);
+        return Messages.OcppJson.StatusOf(await Call(action, payload));
+    }
+
     public async Task<string> Deliver(StationCommand command)
     {
         var (action, payload) = command.Kind switch

@@ -158,46 +158,40 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
         return response;
     }
 
+    // Operator commands are the domain's (OperatorCommand); the gateway holding the charger's socket writes them in
+    // its OCPP version (IOcppCommandSet), so one API drives 1.6 and 2.0.1 chargers alike.
+
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> RemoteStartTransaction(RemoteStartTransactionRequest request, ServerCallContext context) =>
-        Command(request.ChargerId, OcppJson.Command(new RemoteStartTransaction(
-            Id(request.IdTag, "id_tag").Length <= 20 ? request.IdTag : throw Invalid("id_tag is longer than 20 characters (OCPP 1.6 idTag)"),
-            request.ConnectorId == 0 ? null : Connector(request.ConnectorId, "connector_id"))));
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.RemoteStart,
+            request.ConnectorId == 0 ? 0 : Connector(request.ConnectorId, "connector_id"), IdTag: Id(request.IdTag, "id_tag")));
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
-    public override Task<CommandResult> RemoteStopTransaction(RemoteStopTransactionRequest request, ServerCallContext context)
-    {
-        var chargerId = Id(request.ChargerId, "charger_id");
-        var sessionId = SessionId(request.SessionId, "session_id");
-        if (SessionIds.TransactionOf(chargerId, sessionId) is not { } transactionId)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"session '{sessionId}' was not started over OCPP on charger '{chargerId}'"));
-        }
-
-        return Command(chargerId, OcppJson.Command(new RemoteStopTransaction(transactionId)));
-    }
+    public override Task<CommandResult> RemoteStopTransaction(RemoteStopTransactionRequest request, ServerCallContext context) =>
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.RemoteStop, SessionId: SessionId(request.SessionId, "session_id")));
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> Reset(ResetRequest request, ServerCallContext context) =>
-        Command(request.ChargerId, OcppJson.Command(new Reset(OneOf(request.Type, "type", "Soft", "Hard"))));
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.Reset, Hard: OneOf(request.Type, "type", "Soft", "Hard") == "Hard"));
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> ChangeAvailability(ChangeAvailabilityRequest request, ServerCallContext context) =>
-        Command(request.ChargerId, OcppJson.Command(new ChangeAvailability(
-            Connector(request.ConnectorId, "connector_id", allowWholeCharger: true), OneOf(request.Type, "type", "Operative", "Inoperative"))));
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.ChangeAvailability,
+            Connector(request.ConnectorId, "connector_id", allowWholeCharger: true), Operative: OneOf(request.Type, "type", "Operative", "Inoperative") == "Operative"));
 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override Task<CommandResult> TriggerMessage(TriggerMessageRequest request, ServerCallContext context) =>
-        Command(request.ChargerId, OcppJson.Command(new TriggerMessage(
-            OneOf(request.RequestedMessage, "requested_message",
-                "BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification", "Heartbeat", "MeterValues", "StatusNotification"),
-            request.ConnectorId == 0 ? null : Connector(request.ConnectorId, "connector_id"))));
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.TriggerMessage,
+            request.ConnectorId == 0 ? 0 : Connector(request.ConnectorId, "connector_id"),
+            RequestedMessage: OneOf(request.RequestedMessage, "requested_message", "BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification",
+                "Heartbeat", "MeterValues", "StatusNotification", "TransactionEvent", "LogStatusNotification")));
 
-    private async Task<CommandResult> Command(string chargerId, (string Action, string Payload) command)
-    {
-        var answer = await grains.GetGrain<IChargerGrain>(Id(chargerId, "charger_id")).SendOcpp(command.Action, command.Payload);
-        return new CommandResult { Status = OcppJson.StatusOf(answer) };
-    }
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override Task<CommandResult> UnlockConnector(UnlockConnectorRequest request, ServerCallContext context) =>
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.Unlock, Connector(request.ConnectorId, "connector_id")));
+
+    private async Task<CommandResult> Command(string chargerId, OperatorCommand command) =>
+        new() { Status = await grains.GetGrain<IChargerGrain>(Id(chargerId, "charger_id")).Operate(command) };
 
     /// <summary>A connector's maximum power: at least the IEC 61851 minimum (6 A on one phase, ~1.4 kW), at most 10 MW.</summary>
     private static double Power(double value, string field) =>

@@ -27,13 +27,14 @@ public interface IChargerConnection : IGrainWithStringKey
     Task DetachStation(IStationCommandChannel channel);
 
     /// <summary>
-    /// Sends an OCPP CALL to the charger and returns its answer's payload (JSON). FailedPrecondition when the
-    /// charger is not connected over OCPP or answers with a CALLERROR. Interleaves: waiting for the charger must
-    /// not hold up its readings.
+    /// Sends an operator's command to the charger in its OCPP version and returns its status (Accepted, Rejected,
+    /// ...). FailedPrecondition when the charger is not connected over OCPP or answers with a CALLERROR;
+    /// InvalidArgument when the command has no form in its version. Interleaves: waiting for the charger must not
+    /// hold up its readings.
     /// </summary>
     [Orleans.Concurrency.AlwaysInterleave]
-    [Alias("SendOcpp")]
-    Task<string> SendOcpp(string action, string payloadJson);
+    [Alias("Operate")]
+    Task<string> Operate(OperatorCommand command);
 
     /// <summary>
     /// What to send to bring the charger's local authorization list up to the token registry, or null (up to date,

@@ -7,9 +7,9 @@ namespace Charge.Grains.Interfaces;
 [Alias("charge.IOcppChannel")]
 public interface IOcppChannel : IGrainObserver
 {
-    /// <summary>Sends a CALL and returns the CALLRESULT payload (JSON); a CALLERROR raises a FailedPrecondition.</summary>
-    [Alias("Call")]
-    Task<string> Call(string action, string payloadJson);
+    /// <summary>Sends an operator's command in the connection's OCPP version; the charger's status. A CALLERROR raises a FailedPrecondition.</summary>
+    [Alias("Operate")]
+    Task<string> Operate(OperatorCommand command);
 
     /// <summary>Sends a station command as its OCPP 1.6 CALL (RemoteStop: RemoteStopTransaction) and returns the charger's status.</summary>
     [Alias("Deliver")]

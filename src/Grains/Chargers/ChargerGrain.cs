@@ -170,7 +170,7 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
         }
     }
 
-    public Task<string> SendOcpp(string action, string payloadJson) => _channels.OverOcpp(action, channel => channel.Call(action, payloadJson));
+    public Task<string> Operate(OperatorCommand command) => _channels.OverOcpp(command.Kind.ToString(), channel => channel.Operate(command));
 
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {

@@ -59,6 +59,8 @@ public sealed record ChangeAvailability(int ConnectorId, string Type);
 
 public sealed record TriggerMessage(string RequestedMessage, int? ConnectorId);
 
+public sealed record UnlockConnector(int ConnectorId);
+
 /// <summary>SendLocalList (OCPP 1.6, 6.44): updateType Full or Differential; an entry without idTagInfo is removed.</summary>
 public sealed record SendLocalList(int ListVersion, string UpdateType, ImmutableArray<LocalAuthorization> LocalAuthorizationList);
 

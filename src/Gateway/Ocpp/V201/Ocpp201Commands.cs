@@ -36,6 +36,29 @@ public sealed class Ocpp201Commands : IOcppCommandSet
 
     public (string Action, string Payload) CompositeSchedule(int connectorId) => Command("GetCompositeSchedule", new GetCompositeSchedule201(60, "W", connectorId));
 
+    /// <summary>The ID the next RequestStartTransaction names (2.0.1 links the station's Started event to it as remoteStartId).</summary>
+    private static int _remoteStartId = Environment.TickCount & int.MaxValue;
+
+    public (string Action, string Payload) Operate(string chargePointId, OperatorCommand command) => command.Kind switch
+    {
+        OperatorCommandKind.RemoteStart => Command("RequestStartTransaction", new RequestStartTransaction(
+            new Token(command.IdTag is { Length: <= 36 } tag ? tag : throw ChargeException.InvalidArgument("id_tag is longer than 36 characters (OCPP 2.0.1 idToken)"), "Central"),
+            Interlocked.Increment(ref _remoteStartId) & int.MaxValue, command.ConnectorId == 0 ? null : command.ConnectorId)),
+        OperatorCommandKind.RemoteStop => RemoteStop(chargePointId, command.SessionId ?? "")
+            ?? throw ChargeException.FailedPrecondition($"session '{command.SessionId}' is no transaction of charger '{chargePointId}'"),
+        OperatorCommandKind.Reset => Command("Reset", new Reset201(command.Hard ? "Immediate" : "OnIdle")),
+        OperatorCommandKind.ChangeAvailability => Command("ChangeAvailability", new ChangeAvailability201(
+            command.Operative ? "Operative" : "Inoperative", command.ConnectorId == 0 ? null : new Evse(command.ConnectorId))),
+        OperatorCommandKind.TriggerMessage => Command("TriggerMessage", new TriggerMessage201(
+            command.RequestedMessage is "BootNotification" or "FirmwareStatusNotification" or "Heartbeat" or "MeterValues" or "StatusNotification" or "TransactionEvent" or "LogStatusNotification" or "SignChargingStationCertificate"
+                ? command.RequestedMessage
+                : throw ChargeException.InvalidArgument($"requested_message {command.RequestedMessage} is not one OCPP 2.0.1 can trigger (BootNotification, FirmwareStatusNotification, Heartbeat, MeterValues, StatusNotification, TransactionEvent, LogStatusNotification)"),
+            command.ConnectorId == 0 ? null : new Evse(command.ConnectorId))),
+        // An EVSE's one connector here is connector 1 of it.
+        OperatorCommandKind.Unlock => Command("UnlockConnector", new UnlockConnector201(command.ConnectorId, 1)),
+        _ => throw ChargeException.InvalidArgument($"{command.Kind} has no OCPP 2.0.1 form"),
+    };
+
     public double? CompositeLimitW(string answerJson) =>
         JsonSerializer.Deserialize<CompositeScheduleAnswer201>(answerJson, OcppJson.Options) is { Status: "Accepted", Schedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }
             ? (double)periods[0].Limit
@@ -49,6 +72,20 @@ public sealed class Ocpp201Commands : IOcppCommandSet
     private static (string, string) Command<T>(string action, T payload) => (action, JsonSerializer.Serialize(payload, OcppJson.Options));
 
     private sealed record RequestStopTransaction(string TransactionId);
+
+    private sealed record Token(string IdToken, string Type);
+
+    private sealed record RequestStartTransaction(Token IdToken, int RemoteStartId, int? EvseId);
+
+    private sealed record Reset201(string Type);
+
+    private sealed record Evse(int Id);
+
+    private sealed record ChangeAvailability201(string OperationalStatus, Evse? Evse);
+
+    private sealed record TriggerMessage201(string RequestedMessage, Evse? Evse);
+
+    private sealed record UnlockConnector201(int EvseId, int ConnectorId);
 
     private sealed record SetChargingProfile201(int EvseId, ChargingProfile201 ChargingProfile);
 
