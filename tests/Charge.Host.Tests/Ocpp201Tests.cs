@@ -111,6 +111,24 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
+    public async Task Security_events_are_kept_counted_and_shown_with_the_charger()
+    {
+        var cp = TestIds.New("V201");
+        await using var station = await host.ConnectOcpp201(cp);
+
+        await station.CallResult("SecurityEventNotification", new JsonObject { ["type"] = "InvalidChargingStationCertificate", ["timestamp"] = At(0), ["techInfo"] = "serial mismatch" });
+        await station.CallResult("SecurityEventNotification", new JsonObject { ["type"] = "TamperDetectionActivated", ["timestamp"] = At(1) });
+        var refused = await station.Call("SecurityEventNotification", new JsonObject { ["type"] = new string('x', 51), ["timestamp"] = At(2) });
+        var charger = await Chargers.GetChargerAsync(new GetChargerRequest { ChargerId = cp });
+
+        Assert.Equal(2, charger.SecurityEventCount);
+        Assert.Equal(["InvalidChargingStationCertificate", "TamperDetectionActivated"], charger.SecurityEvents.Select(e => e.Type));
+        Assert.Equal("serial mismatch", charger.SecurityEvents[0].TechInfo);
+        Assert.Equal(T0, charger.SecurityEvents[0].Timestamp.ToDateTime(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal((4, "PropertyConstraintViolation"), (refused[0]!.GetValue<int>(), refused[2]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Authorize_answers_from_the_token_registry_with_the_group()
     {
         var cp = TestIds.New("V201");

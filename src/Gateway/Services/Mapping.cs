@@ -135,6 +135,15 @@ public static class Mapping
         }
 
         charger.RefusedStartCount = v.RefusedStartCount;
+        if (!v.SecurityEvents.IsDefault)
+        {
+            charger.SecurityEvents.AddRange(v.SecurityEvents.Select(e => new Api.V1.SecurityEvent
+            {
+                Type = e.Type, Timestamp = Ts(e.Timestamp), TechInfo = e.TechInfo ?? "", ReceivedAt = Ts(e.ReceivedAt),
+            }));
+        }
+
+        charger.SecurityEventCount = v.SecurityEventCount;
         charger.Online = v.Online;
         charger.LastSeen = v.LastSeenAt is { } seen ? Ts(seen) : null;
         charger.Status = v.FleetStatus.ToString().ToUpperInvariant();

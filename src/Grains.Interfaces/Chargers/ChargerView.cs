@@ -27,4 +27,6 @@ public sealed record ChargerView(
     [property: Id(19)] DateTime? DecommissionedAt = null,
     [property: Id(20)] FleetStatus FleetStatus = FleetStatus.Offline,
     [property: Id(21)] long LocalListVersion = 0,
-    [property: Id(22)] bool LocalListUnsupported = false);
+    [property: Id(22)] bool LocalListUnsupported = false,
+    [property: Id(23)] ImmutableArray<SecurityEvent> SecurityEvents = default,
+    [property: Id(24)] int SecurityEventCount = 0);

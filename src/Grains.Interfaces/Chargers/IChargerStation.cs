@@ -44,6 +44,10 @@ public interface IChargerStation : IGrainWithStringKey
     [Alias("StopSession")]
     Task<SessionView> StopSession(StopSessionCommand command);
 
+    /// <summary>A security event the charger reports: kept (the newest, bounded), counted and shown to operators.</summary>
+    [Alias("ReportSecurityEvent")]
+    Task ReportSecurityEvent(SecurityEvent securityEvent);
+
     /// <summary>The charger's answer to a SendLocalList of <paramref name="version"/> (Accepted, Failed, NotSupported, VersionMismatch).</summary>
     [Alias("LocalListAnswered")]
     Task LocalListAnswered(int version, string status);

@@ -220,6 +220,25 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
         return update;
     }
 
+    /// <summary>Security events kept per charger (the newest).</summary>
+    public const int SecurityEventsKept = 100;
+
+    public async Task ReportSecurityEvent(SecurityEvent securityEvent)
+    {
+        await Contact();
+        State.SecurityEventCount++;
+        State.SecurityEvents.Add(securityEvent with { ReceivedAt = Now });
+        if (State.SecurityEvents.Count > SecurityEventsKept)
+        {
+            State.SecurityEvents.RemoveAt(0);
+        }
+
+        Telemetry.GrainMetrics.SecurityEvent(securityEvent.Type);
+        _logger.SecurityEventReported(ChargerId, securityEvent.Type, securityEvent.TechInfo ?? "");
+        // Kept before it is answered: a security event the charger was told was received must not be lost.
+        await Persist();
+    }
+
     public Task LocalListAnswered(int version, string status) => _localList.Answered(version, status) ? Persist() : Task.CompletedTask;
 
     public Task ApplyAllowance(string sessionId, double allowanceW) =>

@@ -20,6 +20,9 @@ internal static partial class ChargerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} ended but id_tag {IdTag} was not told; its slot frees when it next counts")]
     public static partial void SlotNotReleased(this ILogger logger, Exception e, string sessionId, string idTag);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Charger {ChargerId} reported the security event {Type}: {TechInfo}")]
+    public static partial void SecurityEventReported(this ILogger logger, string chargerId, string type, string techInfo);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: the charger refused its power limit ({Status}); counted at its maximum")]
     public static partial void LimitRefused(this ILogger logger, string sessionId, string status);
 

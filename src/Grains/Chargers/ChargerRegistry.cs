@@ -115,6 +115,8 @@ internal static class ChargerRegistry
             : FleetStatus.Available,
         LocalListVersion = state.LocalListVersion,
         LocalListUnsupported = state.LocalListUnsupported,
+        SecurityEvents = [.. state.SecurityEvents],
+        SecurityEventCount = state.SecurityEventCount,
     };
 
     private static ChargerView Description(string chargerId, ChargerState state, ConnectorBoard board, DateTime lastContact, bool ocpp, bool station,

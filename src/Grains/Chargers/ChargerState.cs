@@ -72,6 +72,10 @@ public sealed record ChargerState
     /// record is fixed; then kept as ended (without readings) a while, so a late or repeated event is recognised.
     /// </summary>
     [Id(25)] public Dictionary<string, EventTransaction> EventTransactions { get; set; } = [];
+
+    /// <summary>Security events the charger reported, newest last (bounded), and how many there were.</summary>
+    [Id(26)] public List<SecurityEvent> SecurityEvents { get; set; } = [];
+    [Id(27)] public int SecurityEventCount { get; set; }
 }
 
 /// <summary>A transaction being assembled from its events (OCPP 2.0.1).</summary>

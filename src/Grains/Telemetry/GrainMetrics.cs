@@ -39,6 +39,11 @@ public static class GrainMetrics
     public static readonly Counter<long> InvoicesIssued =
         Billing.CreateCounter<long>("charge.invoices.issued", "{invoice}", "Invoices issued");
 
+    public static readonly Counter<long> SecurityEvents =
+        Sessions.CreateCounter<long>("charge.chargers.security_events", "{event}", "Security events chargers reported, by type");
+
+    public static void SecurityEvent(string type) => SecurityEvents.Add(1, new KeyValuePair<string, object?>("type", type));
+
     public static void Anomaly(AnomalyKind kind) => ReadingsAnomalous.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
 
     /// <summary>Prices with <paramref name="price"/>, timing it as <paramref name="kind"/> (live, final, estimate).</summary>

@@ -88,6 +88,25 @@ public sealed class MeterValues201Handler(TimeProvider time) : Ocpp201Handler<Me
     protected override Task<Empty201> Handle(string chargePointId, MeterValues201Wire request) => Task.FromResult(new Empty201());
 }
 
+/// <summary>SecurityEventNotification: kept on the charger (the newest 100), counted by type, logged, shown to operators.</summary>
+public sealed class SecurityEvent201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<SecurityEvent, Empty201>(time)
+{
+    public override string Action => "SecurityEventNotification";
+
+    protected override SecurityEvent Read(JsonElement payload)
+    {
+        // The schema bounds type (50) and techInfo (255 characters); the time is checked as every station time.
+        var w = Bind<SecurityEventWire>(payload);
+        return new SecurityEvent(w.Type, Ocpp201Reader.Timestamp(w.Timestamp, "SecurityEventNotification.timestamp", Now), w.TechInfo, Now);
+    }
+
+    protected override async Task<Empty201> Handle(string chargePointId, SecurityEvent request)
+    {
+        await grains.Reference<IChargerStation>(chargePointId).ReportSecurityEvent(request);
+        return new();
+    }
+}
+
 /// <summary>Notifications a station sends that are confirmed and not acted on yet (NotifyEvent, SecurityEventNotification, ...: docs/ocpp.md).</summary>
 public sealed class Confirmed201Handler(string action, TimeProvider time) : Ocpp201Handler<Empty201, Empty201>(time)
 {

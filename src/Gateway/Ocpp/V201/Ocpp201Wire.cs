@@ -47,6 +47,8 @@ public sealed record TransactionEvent201Response(decimal? TotalCost = null, IdTo
     public bool AwaitingEvents { get; init; }
 }
 
+public sealed record SecurityEventWire(string Type, string Timestamp, string? TechInfo = null);
+
 public sealed record MeterValues201Wire(decimal EvseId, ImmutableArray<MeterValue201Wire> MeterValue);
 
 public sealed record DataTransfer201Response(string Status);
