@@ -43,6 +43,12 @@ public abstract class GatewayFixture : IAsyncLifetime
     {
         var client = await OcppClient.ConnectAsync(OcppUri(chargePointId), await Security.ChargerAuthorization(RawChannel.CreateCallInvoker(), chargePointId), "ocpp2.0.1");
         Assert.Equal("ocpp2.0.1", client.SubProtocol);
+        return Strict201(client);
+    }
+
+    /// <summary>Checks every answer to the client's CALLs and every CALL it receives against the shipped 2.0.1 schemas.</summary>
+    public static OcppClient Strict201(OcppClient client)
+    {
         client.CheckAnswer = (action, json) => Charge.Gateway.Ocpp.OcppSchemas.Ocpp201.ResponseProblem(action, System.Text.Json.JsonDocument.Parse(json).RootElement);
         client.CheckCall = (action, json) => Charge.Gateway.Ocpp.OcppSchemas.Ocpp201.ProblemsOf(action, System.Text.Json.JsonDocument.Parse(json).RootElement) is { IsEmpty: false } problems
             ? problems[0].Message

@@ -490,4 +490,70 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         Assert.All(load.Sessions, s => Assert.True(s.Controllable));
         Assert.True(load.AllowedW <= 100_000);
     }
+
+    [Fact]
+    public async Task A_site_of_16_and_201_charge_points_never_draws_more_than_its_limit()
+    {
+        // One fleet: three OCPP 1.6 and three OCPP 2.0.1 charge points share a 60 kW site; the 2.0.1 ones are
+        // limited with 2.0.1 profiles (per EVSE, naming their string transaction), checked against the schemas.
+        var siteId = TestIds.New("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Mixed", TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 60 });
+        var site = new SimulatedSite();
+        var points = new List<SimulatedChargePoint>();
+        for (var i = 0; i < 6; i++)
+        {
+            var chargerId = TestIds.New("MIX");
+            var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
+            {
+                ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
+            });
+            var point = await SimulatedChargePoint.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret), site, 22_000, 22_000, v201: i % 2 == 1);
+            if (point.Protocol == "ocpp2.0.1")
+            {
+                GatewayFixture.Strict201(point.Client);
+            }
+
+            points.Add(point);
+        }
+
+        await Task.WhenAll(points.Select(p => p.Boot()));
+        await Eventually.Until(() => points.All(p => p.LimitW is not null));
+        using var stop = new CancellationTokenSource();
+        var metering = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.WhenAll(points.Select(p => p.MeterValues()));
+                await Task.Delay(500);
+            }
+        });
+
+        foreach (var p in points)
+        {
+            await p.StartTransaction("LB");
+            await Task.Delay(200);
+        }
+
+        // 132 kW wanted on a 60 kW site: the shares settle near the limit, on both versions' chargers.
+        await Eventually.Until(() => site.TotalW >= 0.95 * 60_000, TimeSpan.FromSeconds(30));
+        var settled = site.TotalW;
+        var limited201 = points.Where(p => p.Protocol == "ocpp2.0.1").All(p => p.LimitW is > 0 and < 22_000);
+        foreach (var p in points.Take(2))
+        {
+            await p.StopTransaction();
+        }
+
+        await Eventually.Until(() => site.TotalW >= 0.95 * 60_000, TimeSpan.FromSeconds(30));
+        stop.Cancel();
+        await metering;
+        foreach (var p in points)
+        {
+            await p.DisposeAsync();
+        }
+
+        Assert.True(site.PeakW <= 60_000, $"the site drew {site.PeakW} W: {site.PeakDetail}");
+        Assert.True(settled >= 57_000, $"six cars drew {settled} W");
+        Assert.True(limited201, "the 2.0.1 charge points were not limited below their maximum");
+    }
 }

@@ -56,24 +56,27 @@ public sealed class SimulatedSite
 }
 
 /// <summary>
-/// The electrical model of a charge point with one connector and a car behind it, over the tests' one OCPP client:
-/// it applies charging profiles (TxDefaultProfile, TxProfile per transaction, in W or A) the moment they arrive,
-/// answers GetCompositeSchedule with what it applies, and its car draws the least of its own maximum, the charger's
-/// and the limit in force.
+/// The electrical model of a charge point with one connector and a car behind it, over the tests' one OCPP client,
+/// speaking OCPP 1.6 or 2.0.1: it applies charging profiles (TxDefaultProfile, TxProfile per transaction, in W or
+/// A) the moment they arrive, answers GetCompositeSchedule with what it applies, and its car draws the least of its
+/// own maximum, the charger's and the limit in force.
 /// </summary>
 public sealed class SimulatedChargePoint : IAsyncDisposable
 {
     private readonly OcppClient _client;
     private readonly SimulatedSite _site;
-    private readonly Dictionary<int, double> _txLimits = [];
+    private readonly Dictionary<string, double> _txLimits = [];
+    private readonly bool _v201;
+    private int _seqNo;
     private bool _charging;
     private double? _defaultLimitW;
     private DateTime _meterAt;
     private double _energyWh;
 
-    private SimulatedChargePoint(OcppClient client, SimulatedSite site, double chargerMaxW, double carMaxW)
+    private SimulatedChargePoint(OcppClient client, SimulatedSite site, double chargerMaxW, double carMaxW, bool v201)
     {
         _client = client;
+        _v201 = v201;
         _site = site;
         ChargerMaxW = chargerMaxW;
         CarMaxW = carMaxW;
@@ -86,7 +89,8 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
     /// <summary>What the car would take (a car with a smaller on-board charger draws less than its share).</summary>
     public double CarMaxW { get; }
 
-    public int? TransactionId { get; private set; }
+    /// <summary>The running transaction's ID (1.6: the integer we were given; 2.0.1: our own).</summary>
+    public string? TransactionId { get; private set; }
 
     /// <summary>The central system's CALLs, in order of arrival.</summary>
     public ConcurrentQueue<(string Action, JsonObject Payload)> Received { get; } = new();
@@ -97,14 +101,49 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
     /// <summary>The limit in force on the connector: the transaction's TxProfile, else the default profile.</summary>
     public double? LimitW => TransactionId is { } tx && _txLimits.TryGetValue(tx, out var limit) ? limit : _defaultLimitW;
 
-    public static async Task<SimulatedChargePoint> ConnectAsync(Uri uri, string authorization, SimulatedSite site, double chargerMaxW, double carMaxW) =>
-        new(await OcppClient.ConnectAsync(uri, authorization), site, chargerMaxW, carMaxW);
+    public string Protocol => _v201 ? "ocpp2.0.1" : "ocpp1.6";
+
+    /// <summary>The OCPP client underneath (a test may put it in strict mode).</summary>
+    public OcppClient Client => _client;
+
+    public static async Task<SimulatedChargePoint> ConnectAsync(Uri uri, string authorization, SimulatedSite site, double chargerMaxW, double carMaxW, bool v201 = false) =>
+        new(await OcppClient.ConnectAsync(uri, authorization, v201 ? "ocpp2.0.1" : "ocpp1.6"), site, chargerMaxW, carMaxW, v201);
 
     /// <summary>Sends a CALL and waits for its CALLRESULT payload (a CALLERROR fails the test).</summary>
     public Task<JsonObject> Call(string action, JsonObject payload) => _client.CallResult(action, payload);
 
-    public Task<JsonObject> Boot() =>
-        Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Sim", ["chargePointModel"] = "AC22" });
+    public Task<JsonObject> Boot() => _v201
+        ? Call("BootNotification", new JsonObject { ["reason"] = "PowerUp", ["chargingStation"] = new JsonObject { ["vendorName"] = "Sim", ["model"] = "AC22" } })
+        : Call("BootNotification", new JsonObject { ["chargePointVendor"] = "Sim", ["chargePointModel"] = "AC22" });
+
+    /// <summary>A 2.0.1 TransactionEvent of the running transaction, with the register (and power) now.</summary>
+    private Task<JsonObject> Event(string type, string tx, DateTime at, string trigger, string? context, double? powerW, string? idTag = null)
+    {
+        var register = new JsonObject { ["value"] = Math.Floor(_energyWh), ["measurand"] = "Energy.Active.Import.Register" };
+        if (context is not null)
+        {
+            register["context"] = context;
+        }
+
+        var samples = new JsonArray(register);
+        if (powerW is { } w)
+        {
+            samples.Add(new JsonObject { ["value"] = Math.Round(w), ["measurand"] = "Power.Active.Import", ["unitOfMeasure"] = new JsonObject { ["unit"] = "W" } });
+        }
+
+        var e = new JsonObject
+        {
+            ["eventType"] = type, ["timestamp"] = at.ToString("O"), ["triggerReason"] = trigger, ["seqNo"] = _seqNo++,
+            ["transactionInfo"] = new JsonObject { ["transactionId"] = tx }, ["evse"] = new JsonObject { ["id"] = 1, ["connectorId"] = 1 },
+            ["meterValue"] = new JsonArray(new JsonObject { ["timestamp"] = at.ToString("O"), ["sampledValue"] = samples }),
+        };
+        if (idTag is not null)
+        {
+            e["idToken"] = new JsonObject { ["idToken"] = idTag, ["type"] = "ISO14443" };
+        }
+
+        return Call("TransactionEvent", e);
+    }
 
     /// <summary>The car is plugged in and the transaction starts: it draws under the default profile until its own arrives.</summary>
     public async Task<int> StartTransaction(string idTag)
@@ -115,13 +154,24 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
             _charging = true;
             _meterAt = now;
         });
+        if (_v201)
+        {
+            var id = Guid.NewGuid().ToString("N");
+            _seqNo = 0;
+            // The transaction is ours before the answer: its profile may arrive while the event is answered.
+            _site.Change(() => TransactionId = id);
+            var started = await Event("Started", id, now, "Authorized", "Transaction.Begin", null, idTag);
+            Assert.Equal("Accepted", started["idTokenInfo"]!["status"]!.GetValue<string>());
+            return 0;
+        }
+
         var answer = await Call("StartTransaction", new JsonObject
         {
             ["connectorId"] = 1, ["idTag"] = idTag, ["meterStart"] = (long)_energyWh, ["timestamp"] = now.ToString("O"),
         });
         Assert.Equal("Accepted", answer["idTagInfo"]!["status"]!.GetValue<string>());
         var tx = answer["transactionId"]!.GetValue<int>();
-        _site.Change(() => TransactionId = tx);
+        _site.Change(() => TransactionId = tx.ToString(CultureInfo.InvariantCulture));
         return tx;
     }
 
@@ -133,6 +183,7 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
             return;
         }
 
+
         var now = DateTime.UtcNow;
         double power = 0;
         _site.Change(() =>
@@ -141,9 +192,15 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
             _energyWh += power * (now - _meterAt).TotalHours;
             _meterAt = now;
         });
+        if (_v201)
+        {
+            await Event("Updated", tx, now, "MeterValuePeriodic", null, power);
+            return;
+        }
+
         await Call("MeterValues", new JsonObject
         {
-            ["connectorId"] = 1, ["transactionId"] = tx,
+            ["connectorId"] = 1, ["transactionId"] = int.Parse(tx, CultureInfo.InvariantCulture),
             ["meterValue"] = new JsonArray(new JsonObject
             {
                 ["timestamp"] = now.ToString("O"),
@@ -164,10 +221,18 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
             _energyWh += DrawW * (now - _meterAt).TotalHours;
             _charging = false;
         });
-        await Call("StopTransaction", new JsonObject
+        if (_v201)
         {
-            ["transactionId"] = tx, ["meterStop"] = (long)_energyWh, ["timestamp"] = now.ToString("O"), ["reason"] = "EVDisconnected",
-        });
+            var ended = Event("Ended", tx, now, "EVCommunicationLost", "Transaction.End", null);
+            await ended;
+        }
+        else
+        {
+            await Call("StopTransaction", new JsonObject
+            {
+                ["transactionId"] = int.Parse(tx, CultureInfo.InvariantCulture), ["meterStop"] = (long)_energyWh, ["timestamp"] = now.ToString("O"), ["reason"] = "EVDisconnected",
+            });
+        }
         _site.Change(() => TransactionId = null);
     }
 
@@ -179,8 +244,8 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
         switch (action)
         {
             case "SetChargingProfile":
-                var profile = payload["csChargingProfiles"]!;
-                var schedule = profile["chargingSchedule"]!;
+                var profile = payload[_v201 ? "chargingProfile" : "csChargingProfiles"]!;
+                var schedule = _v201 ? profile["chargingSchedule"]![0]! : profile["chargingSchedule"]!;
                 var limit = schedule["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>();
                 var watts = schedule["chargingRateUnit"]!.GetValue<string>() == "A" ? limit * 230 * 3 : limit;
                 _site.Change(() =>
@@ -191,22 +256,27 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
                     }
                     else
                     {
-                        _txLimits[profile["transactionId"]!.GetValue<int>()] = watts;
+                        _txLimits[_v201 ? profile["transactionId"]!.GetValue<string>() : profile["transactionId"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture)] = watts;
                     }
                 });
                 response = new JsonObject { ["status"] = "Accepted" };
                 break;
             case "ClearChargingProfile":
-                var cleared = payload["id"]?.GetValue<int>();
+                var cleared = payload[_v201 ? "chargingProfileId" : "id"]?.GetValue<int>();
                 _site.Change(() =>
                 {
-                    if (cleared == 0)
+                    if (cleared == (_v201 ? 1 : 0))
                     {
                         _defaultLimitW = null;
                     }
+                    else if (_v201 && cleared >= 1000 && TransactionId is { } current)
+                    {
+                        // 2.0.1 TxProfiles are per EVSE (ID 1000 + EVSE): the running transaction's goes.
+                        _txLimits.Remove(current);
+                    }
                     else if (cleared is { } tx)
                     {
-                        _txLimits.Remove(tx);
+                        _txLimits.Remove(tx.ToString(CultureInfo.InvariantCulture));
                     }
                 });
                 response = new JsonObject { ["status"] = "Accepted" };
@@ -214,15 +284,25 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
             case "GetCompositeSchedule":
                 double applied = 0;
                 _site.Change(() => applied = LimitW ?? ChargerMaxW);
-                response = new JsonObject
-                {
-                    ["status"] = "Accepted", ["connectorId"] = 1,
-                    ["chargingSchedule"] = new JsonObject
+                response = _v201
+                    ? new JsonObject
                     {
-                        ["chargingRateUnit"] = "W",
-                        ["chargingSchedulePeriod"] = new JsonArray(new JsonObject { ["startPeriod"] = 0, ["limit"] = applied }),
-                    },
-                };
+                        ["status"] = "Accepted",
+                        ["schedule"] = new JsonObject
+                        {
+                            ["evseId"] = 1, ["duration"] = 60, ["scheduleStart"] = DateTime.UtcNow.ToString("O"), ["chargingRateUnit"] = "W",
+                            ["chargingSchedulePeriod"] = new JsonArray(new JsonObject { ["startPeriod"] = 0, ["limit"] = applied }),
+                        },
+                    }
+                    : new JsonObject
+                    {
+                        ["status"] = "Accepted", ["connectorId"] = 1,
+                        ["chargingSchedule"] = new JsonObject
+                        {
+                            ["chargingRateUnit"] = "W",
+                            ["chargingSchedulePeriod"] = new JsonArray(new JsonObject { ["startPeriod"] = 0, ["limit"] = applied }),
+                        },
+                    };
                 break;
         }
 
