@@ -380,6 +380,51 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
+    public async Task The_device_model_is_reported_stored_read_and_set()
+    {
+        var cp = TestIds.New("V201");
+        await using var station = await host.ConnectOcpp201(cp);
+
+        var asking = Chargers.RequestDeviceReportAsync(new RequestDeviceReportRequest { ChargerId = cp, ReportBase = "FullInventory" }).ResponseAsync;
+        var (asked, askedPayload) = await station.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+        Assert.Equal("Accepted", (await asking).Status);
+        JsonObject Part(int seqNo, bool tbc, params (string Component, string Variable, string Value, string Mutability)[] data) => new()
+        {
+            ["requestId"] = askedPayload["requestId"]!.GetValue<int>(), ["generatedAt"] = At(0), ["seqNo"] = seqNo, ["tbc"] = tbc,
+            ["reportData"] = new JsonArray([.. data.Select(d => (JsonNode)new JsonObject
+            {
+                ["component"] = new JsonObject { ["name"] = d.Component }, ["variable"] = new JsonObject { ["name"] = d.Variable },
+                ["variableAttribute"] = new JsonArray(new JsonObject { ["type"] = "Actual", ["value"] = d.Value, ["mutability"] = d.Mutability }),
+                ["variableCharacteristics"] = new JsonObject { ["dataType"] = "string", ["supportsMonitoring"] = false },
+            })]),
+        };
+        await station.CallResult("NotifyReport", Part(0, true, ("SecurityCtrlr", "SecurityProfile", "1", "ReadOnly"), ("OCPPCommCtrlr", "HeartbeatInterval", "300", "ReadWrite")));
+        await station.CallResult("NotifyReport", Part(1, false, ("EVSE", "Power", "22000", "ReadOnly")));
+        var reported = await Chargers.GetDeviceModelAsync(new GetDeviceModelRequest { ChargerId = cp });
+
+        var setting = Chargers.SetVariableAsync(new VariableRequest { ChargerId = cp, Component = "OCPPCommCtrlr", Variable = "HeartbeatInterval", Value = "60" }).ResponseAsync;
+        var (set, setPayload) = await station.AnswerNextCall((_, p) => new JsonObject
+        {
+            ["setVariableResult"] = new JsonArray(new JsonObject { ["attributeStatus"] = "Accepted", ["component"] = p["setVariableData"]![0]!["component"]!.DeepClone(), ["variable"] = p["setVariableData"]![0]!["variable"]!.DeepClone() }),
+        });
+        var setStatus = (await setting).Status;
+        var reading = Chargers.GetVariableAsync(new VariableRequest { ChargerId = cp, Component = "EVSE", Variable = "Power" }).ResponseAsync;
+        var (get, _) = await station.AnswerNextCall((_, p) => new JsonObject
+        {
+            ["getVariableResult"] = new JsonArray(new JsonObject { ["attributeStatus"] = "Accepted", ["attributeValue"] = "11000", ["component"] = new JsonObject { ["name"] = "EVSE" }, ["variable"] = new JsonObject { ["name"] = "Power" } }),
+        });
+        var getStatus = (await reading).Status;
+        var after = await Chargers.GetDeviceModelAsync(new GetDeviceModelRequest { ChargerId = cp });
+
+        Assert.Equal(("GetBaseReport", "FullInventory"), (asked, askedPayload["reportBase"]!.GetValue<string>()));
+        Assert.Equal(["EVSE/Power=22000", "OCPPCommCtrlr/HeartbeatInterval=300", "SecurityCtrlr/SecurityProfile=1"], reported.Variables.Select(v => $"{v.Component}/{v.Variable}={v.Value}"));
+        Assert.Equal("ReadOnly", reported.Variables.Single(v => v.Variable == "SecurityProfile").Mutability);
+        Assert.Equal(("SetVariables", "60"), (set, setPayload["setVariableData"]![0]!["attributeValue"]!.GetValue<string>()));
+        Assert.Equal(("Accepted", "GetVariables", "Accepted"), (setStatus, get, getStatus));
+        Assert.Equal(["EVSE/Power=11000", "OCPPCommCtrlr/HeartbeatInterval=60", "SecurityCtrlr/SecurityProfile=1"], after.Variables.Select(v => $"{v.Component}/{v.Variable}={v.Value}"));
+    }
+
+    [Fact]
     public async Task Bad_201_input_gets_the_call_error_its_kind_calls_for_naming_the_field()
     {
         var cp = TestIds.New("V201");

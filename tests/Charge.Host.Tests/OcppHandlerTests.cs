@@ -62,6 +62,8 @@ public sealed class OcppHandlerTests(SingleHostFixture host) : IClassFixture<Sin
     [InlineData("ClearChargingProfile")]
     [InlineData("GetCompositeSchedule")]
     [InlineData("UnlockConnector")]
+    [InlineData("GetConfiguration")]
+    [InlineData("ChangeConfiguration")]
     public void Every_call_the_central_system_makes_has_its_answer_checked_against_a_shipped_schema(string action)
     {
         Assert.True(OcppSchemas.Ocpp16.HasResponse(action), $"{action} has no shipped response schema");

@@ -339,6 +339,31 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     }
 
     [Fact]
+    public async Task A_16_chargers_configuration_is_its_device_model()
+    {
+        var cp = TestIds.New("OCPP");
+        await using var client = await Connect(cp);
+        var chargers = new ChargerService.ChargerServiceClient(host.Channel);
+
+        var asking = chargers.RequestDeviceReportAsync(new RequestDeviceReportRequest { ChargerId = cp }).ResponseAsync;
+        var (asked, _) = await client.AnswerNextCall((_, _) => new JsonObject
+        {
+            ["configurationKey"] = new JsonArray(
+                new JsonObject { ["key"] = "HeartbeatInterval", ["readonly"] = false, ["value"] = "300" },
+                new JsonObject { ["key"] = "NumberOfConnectors", ["readonly"] = true, ["value"] = "2" }),
+        });
+        var status = (await asking).Status;
+        var setting = chargers.SetVariableAsync(new VariableRequest { ChargerId = cp, Variable = "HeartbeatInterval", Value = "60" }).ResponseAsync;
+        var (changed, change) = await client.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
+        var setStatus = (await setting).Status;
+        var model = await chargers.GetDeviceModelAsync(new GetDeviceModelRequest { ChargerId = cp });
+
+        Assert.Equal(("GetConfiguration", "Accepted"), (asked, status));
+        Assert.Equal(("ChangeConfiguration", "HeartbeatInterval", "60", "Accepted"), (changed, change["key"]!.GetValue<string>(), change["value"]!.GetValue<string>(), setStatus));
+        Assert.Equal(["OCPP16/HeartbeatInterval=60 ReadWrite", "OCPP16/NumberOfConnectors=2 ReadOnly"], model.Variables.Select(v => $"{v.Component}/{v.Variable}={v.Value} {v.Mutability}"));
+    }
+
+    [Fact]
     public async Task A_connection_without_a_subprotocol_of_ours_is_refused()
     {
         var cp = TestIds.New("OCPP");

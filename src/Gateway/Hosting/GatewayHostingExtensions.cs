@@ -85,7 +85,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.MeterValues201Handler>();
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.DataTransfer201Handler>();
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.SecurityEvent201Handler>();
-        foreach (var action in new[] { "NotifyEvent", "FirmwareStatusNotification", "LogStatusNotification", "NotifyReport" })
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.NotifyReport201Handler>();
+        foreach (var action in new[] { "NotifyEvent", "FirmwareStatusNotification", "LogStatusNotification" })
         {
             builder.Services.AddSingleton<IOcppHandler>(sp => new Ocpp.V201.Confirmed201Handler(action, sp.GetRequiredService<TimeProvider>()));
         }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
@@ -32,6 +33,9 @@ public interface IOcppCommandSet
 
     /// <summary>An operator's command in this version; InvalidArgument when it has no form here (an idTag too long for 1.6).</summary>
     (string Action, string Payload) Operate(string chargePointId, OperatorCommand command);
+
+    /// <summary>The charger's answer to <paramref name="command"/>: its status, and the device variables it reported on the way.</summary>
+    (string Status, ImmutableArray<DeviceVariable> Learned) Read(OperatorCommand command, string answerJson, DateTime now);
 
     public static IOcppCommandSet For(OcppProtocol protocol) => protocol == OcppProtocol.V201 ? V201.Ocpp201Commands.Instance : Ocpp16Commands.Instance;
 }
@@ -76,8 +80,41 @@ public sealed class Ocpp16Commands : IOcppCommandSet
                 : throw ChargeException.InvalidArgument($"requested_message {command.RequestedMessage} is not one OCPP 1.6 can trigger (BootNotification, DiagnosticsStatusNotification, FirmwareStatusNotification, Heartbeat, MeterValues, StatusNotification)"),
             command.ConnectorId == 0 ? null : command.ConnectorId)),
         OperatorCommandKind.Unlock => OcppJson.Command(new UnlockConnector(command.ConnectorId)),
+        // OCPP 1.6 has no components: the configuration keys are its device model.
+        OperatorCommandKind.RequestReport => ("GetConfiguration", "{}"),
+        OperatorCommandKind.GetVariable => ("GetConfiguration", JsonSerializer.Serialize(new { key = new[] { Key(command) } })),
+        OperatorCommandKind.SetVariable => ("ChangeConfiguration", JsonSerializer.Serialize(new { key = Key(command), value = command.Value ?? "" })),
         _ => throw ChargeException.InvalidArgument($"{command.Kind} has no OCPP 1.6 form"),
     };
+
+    /// <summary>The component of every 1.6 configuration key in the device model.</summary>
+    public const string ConfigurationComponent = "OCPP16";
+
+    public (string Status, ImmutableArray<DeviceVariable> Learned) Read(OperatorCommand command, string answerJson, DateTime now)
+    {
+        switch (command.Kind)
+        {
+            case OperatorCommandKind.RequestReport or OperatorCommandKind.GetVariable:
+                var configuration = JsonSerializer.Deserialize<Configuration>(answerJson, OcppJson.Options)!;
+                var learned = (configuration.ConfigurationKey ?? []).Select(k =>
+                    new DeviceVariable(ConfigurationComponent, null, null, k.Key, null, "Actual", k.Value, k.Readonly ? "ReadOnly" : "ReadWrite", null, null, now)).ToImmutableArray();
+                return (command.Kind == OperatorCommandKind.GetVariable && learned.IsEmpty ? "UnknownVariable" : "Accepted", learned);
+            case OperatorCommandKind.SetVariable:
+                var status = OcppJson.StatusOf(answerJson);
+                return (status, status is "Accepted" or "RebootRequired"
+                    ? [new DeviceVariable(ConfigurationComponent, null, null, Key(command), null, "Actual", command.Value, "ReadWrite", null, null, now)]
+                    : []);
+            default:
+                return (OcppJson.StatusOf(answerJson), []);
+        }
+    }
+
+    private static string Key(OperatorCommand command) =>
+        command.Variable is { Length: > 0 and <= 50 } key ? key : throw ChargeException.InvalidArgument("variable must be a configuration key of 1 to 50 characters (OCPP 1.6)");
+
+    private sealed record ConfigurationKey(string Key, bool Readonly, string? Value);
+
+    private sealed record Configuration(ImmutableArray<ConfigurationKey>? ConfigurationKey);
 
     public double? CompositeLimitW(string answerJson) =>
         JsonSerializer.Deserialize<CompositeSchedule>(answerJson, OcppJson.Options) is { Status: "Accepted", ChargingSchedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }

@@ -9,7 +9,7 @@ namespace Charge.Gateway.Ocpp;
 /// One charge point's socket, and the channel through which the central system calls it: CALLs out one at a time
 /// (OCPP-J: one request in flight per direction), answers matched by message ID, sends serialized.
 /// </summary>
-public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeSpan callTimeout, OcppProtocol protocol) : IOcppChannel
+public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeSpan callTimeout, OcppProtocol protocol, IGrainFactory grains) : IOcppChannel
 {
     private readonly IOcppCommandSet _commands = IOcppCommandSet.For(protocol);
 
@@ -139,7 +139,14 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
     public async Task<string> Operate(OperatorCommand command)
     {
         var (action, payload) = _commands.Operate(ChargePointId, command);
-        return Messages.OcppJson.StatusOf(await Call(action, payload));
+        var (status, learned) = _commands.Read(command, await Call(action, payload), DateTime.UtcNow);
+        if (!learned.IsDefaultOrEmpty)
+        {
+            // What the charger said of its variables on the way is its device model's (a GetVariables, a set accepted).
+            await grains.GetGrain<IDeviceModelGrain>(ChargePointId).Record(learned);
+        }
+
+        return status;
     }
 
     public async Task<string> Deliver(StationCommand command)

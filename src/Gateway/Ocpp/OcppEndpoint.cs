@@ -63,7 +63,7 @@ public sealed partial class OcppEndpoint(
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol.SubProtocol);
-        var connection = new OcppConnection(chargePointId, socket, options.Value.CallTimeout, protocol);
+        var connection = new OcppConnection(chargePointId, socket, options.Value.CallTimeout, protocol, grains);
         connections.Replace(chargePointId, socket);
         var charger = grains.Reference<IChargerGrain>(chargePointId);
         connection.Charger = charger;

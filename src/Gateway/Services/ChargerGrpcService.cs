@@ -190,6 +190,31 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
     public override Task<CommandResult> UnlockConnector(UnlockConnectorRequest request, ServerCallContext context) =>
         Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.Unlock, Connector(request.ConnectorId, "connector_id")));
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<DeviceModel> GetDeviceModel(GetDeviceModelRequest request, ServerCallContext context)
+    {
+        var model = new DeviceModel();
+        model.Variables.AddRange((await grains.GetGrain<IDeviceModelGrain>(Id(request.ChargerId, "charger_id")).Get()).Select(v => new Api.V1.DeviceVariable
+        {
+            Component = v.Component, ComponentInstance = v.ComponentInstance ?? "", Evse = v.Evse ?? 0, Variable = v.Variable,
+            VariableInstance = v.VariableInstance ?? "", AttributeType = v.AttributeType, Value = v.Value ?? "", Mutability = v.Mutability ?? "",
+            DataType = v.DataType ?? "", Unit = v.Unit ?? "", ReportedAt = Mapping.Ts(v.ReportedAt),
+        }));
+        return model;
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override Task<CommandResult> RequestDeviceReport(RequestDeviceReportRequest request, ServerCallContext context) =>
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.RequestReport, ReportBase: request.ReportBase.Length == 0 ? "FullInventory" : request.ReportBase));
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override Task<CommandResult> GetVariable(VariableRequest request, ServerCallContext context) =>
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.GetVariable, Component: request.Component, Variable: request.Variable));
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override Task<CommandResult> SetVariable(VariableRequest request, ServerCallContext context) =>
+        Command(request.ChargerId, new OperatorCommand(OperatorCommandKind.SetVariable, Component: request.Component, Variable: request.Variable, Value: request.Value));
+
     private async Task<CommandResult> Command(string chargerId, OperatorCommand command) =>
         new() { Status = await grains.GetGrain<IChargerGrain>(Id(chargerId, "charger_id")).Operate(command) };
 

@@ -13,7 +13,11 @@ public sealed record OperatorCommand(
     [property: Id(3)] string? SessionId = null,
     [property: Id(4)] bool Hard = false,
     [property: Id(5)] bool Operative = true,
-    [property: Id(6)] string? RequestedMessage = null);
+    [property: Id(6)] string? RequestedMessage = null,
+    [property: Id(7)] string? Component = null,
+    [property: Id(8)] string? Variable = null,
+    [property: Id(9)] string? Value = null,
+    [property: Id(10)] string? ReportBase = null);
 
 /// <summary>What an operator asks a charger to do.</summary>
 public enum OperatorCommandKind
@@ -35,4 +39,13 @@ public enum OperatorCommandKind
 
     /// <summary>Release the cable lock of a connector.</summary>
     Unlock = 5,
+
+    /// <summary>Ask for the device model (2.0.1 GetBaseReport of <see cref="OperatorCommand.ReportBase"/>, reported by NotifyReport; 1.6 GetConfiguration).</summary>
+    RequestReport = 6,
+
+    /// <summary>Read one variable (2.0.1 GetVariables; 1.6 GetConfiguration of a key); the value is recorded in the device model.</summary>
+    GetVariable = 7,
+
+    /// <summary>Set one variable (2.0.1 SetVariables; 1.6 ChangeConfiguration); an accepted value is recorded in the device model.</summary>
+    SetVariable = 8,
 }

@@ -56,8 +56,42 @@ public sealed class Ocpp201Commands : IOcppCommandSet
             command.ConnectorId == 0 ? null : new Evse(command.ConnectorId))),
         // An EVSE's one connector here is connector 1 of it.
         OperatorCommandKind.Unlock => Command("UnlockConnector", new UnlockConnector201(command.ConnectorId, 1)),
+        OperatorCommandKind.RequestReport => Command("GetBaseReport", new GetBaseReport(Interlocked.Increment(ref _remoteStartId) & int.MaxValue,
+            command.ReportBase is "FullInventory" or "ConfigurationInventory" or "SummaryInventory" ? command.ReportBase
+                : throw ChargeException.InvalidArgument("report_base must be one of FullInventory, ConfigurationInventory, SummaryInventory"))),
+        OperatorCommandKind.GetVariable => Command("GetVariables", new GetVariables([new VariableData(null, Component(command), Variable(command))])),
+        OperatorCommandKind.SetVariable => Command("SetVariables", new SetVariables([new VariableData(
+            command.Value is { Length: <= 1000 } value ? value : throw ChargeException.InvalidArgument("value must be at most 1000 characters (OCPP 2.0.1 attributeValue)"),
+            Component(command), Variable(command))])),
         _ => throw ChargeException.InvalidArgument($"{command.Kind} has no OCPP 2.0.1 form"),
     };
+
+    public (string Status, ImmutableArray<DeviceVariable> Learned) Read(OperatorCommand command, string answerJson, DateTime now)
+    {
+        switch (command.Kind)
+        {
+            case OperatorCommandKind.GetVariable:
+                var got = JsonSerializer.Deserialize<GetVariablesAnswer>(answerJson, OcppJson.Options)!.GetVariableResult.FirstOrDefault();
+                return got is null ? ("Rejected", []) : (got.AttributeStatus, got.AttributeStatus == "Accepted"
+                    ? [new DeviceVariable(got.Component.Name, got.Component.Instance, got.Component.Evse?.Id, got.Variable.Name, got.Variable.Instance,
+                        got.AttributeType ?? "Actual", got.AttributeValue, null, null, null, now)]
+                    : []);
+            case OperatorCommandKind.SetVariable:
+                var set = JsonSerializer.Deserialize<SetVariablesAnswer>(answerJson, OcppJson.Options)!.SetVariableResult.FirstOrDefault();
+                return set is null ? ("Rejected", []) : (set.AttributeStatus, set.AttributeStatus is "Accepted" or "RebootRequired"
+                    ? [new DeviceVariable(set.Component.Name, set.Component.Instance, set.Component.Evse?.Id, set.Variable.Name, set.Variable.Instance,
+                        set.AttributeType ?? "Actual", command.Value, null, null, null, now)]
+                    : []);
+            default:
+                return (OcppJson.StatusOf(answerJson), []);
+        }
+    }
+
+    private static ComponentRef Component(OperatorCommand command) =>
+        command.Component is { Length: > 0 and <= 50 } name ? new ComponentRef(name) : throw ChargeException.InvalidArgument("component must be 1 to 50 characters (OCPP 2.0.1)");
+
+    private static VariableRef Variable(OperatorCommand command) =>
+        command.Variable is { Length: > 0 and <= 50 } name ? new VariableRef(name) : throw ChargeException.InvalidArgument("variable must be 1 to 50 characters (OCPP 2.0.1)");
 
     public double? CompositeLimitW(string answerJson) =>
         JsonSerializer.Deserialize<CompositeScheduleAnswer201>(answerJson, OcppJson.Options) is { Status: "Accepted", Schedule: { ChargingRateUnit: "W", ChargingSchedulePeriod: { IsDefaultOrEmpty: false } periods } }
@@ -74,6 +108,26 @@ public sealed class Ocpp201Commands : IOcppCommandSet
     private sealed record RequestStopTransaction(string TransactionId);
 
     private sealed record Token(string IdToken, string Type);
+
+    private sealed record GetBaseReport(int RequestId, string ReportBase);
+
+    public sealed record ComponentRef(string Name, string? Instance = null, EvseRef? Evse = null);
+
+    public sealed record EvseRef(int Id, int? ConnectorId = null);
+
+    public sealed record VariableRef(string Name, string? Instance = null);
+
+    private sealed record VariableData(string? AttributeValue, ComponentRef Component, VariableRef Variable);
+
+    private sealed record GetVariables(ImmutableArray<VariableData> GetVariableData);
+
+    private sealed record SetVariables(ImmutableArray<VariableData> SetVariableData);
+
+    private sealed record VariableResult(string AttributeStatus, ComponentRef Component, VariableRef Variable, string? AttributeType = null, string? AttributeValue = null);
+
+    private sealed record GetVariablesAnswer(ImmutableArray<VariableResult> GetVariableResult);
+
+    private sealed record SetVariablesAnswer(ImmutableArray<VariableResult> SetVariableResult);
 
     private sealed record RequestStartTransaction(Token IdToken, int RemoteStartId, int? EvseId);
 

@@ -107,6 +107,30 @@ public sealed class SecurityEvent201Handler(IGrainFactory grains, TimeProvider t
     }
 }
 
+/// <summary>
+/// NotifyReport (a part of the report a GetBaseReport asked for): each variable attribute is recorded in the
+/// station's device model before the part is answered; the parts may come in any number (tbc) and order.
+/// </summary>
+public sealed class NotifyReport201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<System.Collections.Immutable.ImmutableArray<DeviceVariable>, Empty201>(time)
+{
+    public override string Action => "NotifyReport";
+
+    protected override System.Collections.Immutable.ImmutableArray<DeviceVariable> Read(JsonElement payload)
+    {
+        var w = Bind<NotifyReportWire>(payload);
+        var at = Ocpp201Reader.Timestamp(w.GeneratedAt, "NotifyReport.generatedAt", Now);
+        return [.. (w.ReportData ?? []).SelectMany(d => d.VariableAttribute.Select(a => new DeviceVariable(
+            d.Component.Name, d.Component.Instance, d.Component.Evse?.Id, d.Variable.Name, d.Variable.Instance, a.Type ?? "Actual", a.Value,
+            a.Mutability ?? "ReadWrite", d.VariableCharacteristics?.DataType, d.VariableCharacteristics?.Unit, at)))];
+    }
+
+    protected override async Task<Empty201> Handle(string chargePointId, System.Collections.Immutable.ImmutableArray<DeviceVariable> request)
+    {
+        await grains.GetGrain<IDeviceModelGrain>(chargePointId).Record(request);
+        return new();
+    }
+}
+
 /// <summary>Notifications a station sends that are confirmed and not acted on yet (NotifyEvent, SecurityEventNotification, ...: docs/ocpp.md).</summary>
 public sealed class Confirmed201Handler(string action, TimeProvider time) : Ocpp201Handler<Empty201, Empty201>(time)
 {

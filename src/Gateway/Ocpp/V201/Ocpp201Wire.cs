@@ -49,6 +49,15 @@ public sealed record TransactionEvent201Response(decimal? TotalCost = null, IdTo
 
 public sealed record SecurityEventWire(string Type, string Timestamp, string? TechInfo = null);
 
+public sealed record VariableAttributeWire(string? Type = null, string? Value = null, string? Mutability = null);
+
+public sealed record VariableCharacteristicsWire(string DataType, string? Unit = null);
+
+public sealed record ReportDataWire(Ocpp201Commands.ComponentRef Component, Ocpp201Commands.VariableRef Variable,
+    ImmutableArray<VariableAttributeWire> VariableAttribute, VariableCharacteristicsWire? VariableCharacteristics = null);
+
+public sealed record NotifyReportWire(decimal RequestId, string GeneratedAt, decimal SeqNo, ImmutableArray<ReportDataWire>? ReportData = null, bool? Tbc = null);
+
 public sealed record MeterValues201Wire(decimal EvseId, ImmutableArray<MeterValue201Wire> MeterValue);
 
 public sealed record DataTransfer201Response(string Status);
