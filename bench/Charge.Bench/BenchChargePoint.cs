@@ -28,10 +28,10 @@ public sealed class BenchChargePoint : IDisposable
         _receiving = Task.Run(Receive);
     }
 
-    public static async Task<BenchChargePoint> Connect(string uri, string authorization)
+    public static async Task<BenchChargePoint> Connect(string uri, string authorization, string subProtocol = "ocpp1.6")
     {
         var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("ocpp1.6");
+        socket.Options.AddSubProtocol(subProtocol);
         socket.Options.SetRequestHeader("Authorization", authorization);
         await socket.ConnectAsync(new Uri(uri), CancellationToken.None);
         return new BenchChargePoint(socket);

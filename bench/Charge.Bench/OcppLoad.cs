@@ -19,23 +19,25 @@ namespace Charge.Bench;
 /// </summary>
 public static class OcppLoad
 {
-    public static async Task<int> RunAsync(int chargers, int seconds)
+    public static async Task<int> RunAsync(int chargers, int seconds, string protocol = "ocpp1.6")
     {
         var (host, ports, key) = await StartHost(azurite: false);
         var url = $"ws://127.0.0.1:{ports[0]}/ocpp";
+        foreach (var version in protocol == "both" ? ["ocpp1.6", "ocpp2.0.1"] : new[] { protocol })
+        {
+            Console.WriteLine($"OCPP load ({version}): {chargers} charge points, {seconds} s, against {url}");
+            var run = Guid.NewGuid().ToString("N")[..6];
+            var ids = Enumerable.Range(0, chargers).Select(i => $"LOAD-{run}-{i}").ToArray();
+            var credentials = await Register(ids, $"http://127.0.0.1:{ports[1]}", key);
+            var result = await Run(url, ids, credentials, seconds, version);
+            var elapsed = result.Seconds;
+            var all = result.LatenciesMs;
+            double P(double q) => Harness.Percentile(all, q);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(version == "ocpp1.6" ? "MeterValues" : "TransactionEvent Updated")} ({version}): {all.Length} in {elapsed:0.0} s = {all.Length / elapsed:0} /s; latency p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {all.LastOrDefault():0.00} ms"));
+        }
 
-        Console.WriteLine($"OCPP load: {chargers} charge points, {seconds} s, against {url}");
-        var run = Guid.NewGuid().ToString("N")[..6];
-        var ids = Enumerable.Range(0, chargers).Select(i => $"LOAD-{run}-{i}").ToArray();
-        var credentials = await Register(ids, $"http://127.0.0.1:{ports[1]}", key);
-        var result = await Run(url, ids, credentials, seconds);
-        var elapsed = result.Seconds;
-        var all = result.LatenciesMs;
-        double P(double q) => Harness.Percentile(all, q);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"MeterValues: {all.Length} in {elapsed:0.0} s = {all.Length / elapsed:0} /s; latency p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {all.LastOrDefault():0.00} ms"));
         await host.StopAsync();
-
         return 0;
     }
 
@@ -68,12 +70,14 @@ public static class OcppLoad
     }
 
     /// <summary>The charge points send MeterValues for a while; every MeterValues answered counts.</summary>
-    public static async Task<Harness.LoadResult> Run(string url, string[] ids, string[] credentials, int seconds)
+    public static async Task<Harness.LoadResult> Run(string url, string[] ids, string[] credentials, int seconds, string protocol = "ocpp1.6")
     {
         var latencies = new List<double>[ids.Length];
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, ids.Length).Select(i => Charger($"{url}/{ids[i]}", credentials[i], latencies[i] = [], stop.Token)));
+        await Task.WhenAll(Enumerable.Range(0, ids.Length).Select(i => protocol == "ocpp2.0.1"
+            ? Station201($"{url}/{ids[i]}", credentials[i], latencies[i] = [], stop.Token)
+            : Charger($"{url}/{ids[i]}", credentials[i], latencies[i] = [], stop.Token)));
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new Harness.LoadResult(all.Length, clock.Elapsed.TotalSeconds, all);
     }
@@ -239,6 +243,58 @@ public static class OcppLoad
         }
 
         await Call("StopTransaction", new JsonObject { ["transactionId"] = tx, ["meterStop"] = register, ["timestamp"] = Iso(t.AddSeconds(1)) });
+        await socket.Close();
+    }
+
+    /// <summary>An OCPP 2.0.1 station: one transaction, a TransactionEvent Updated with the register each round.</summary>
+    private static async Task Station201(string uri, string authorization, List<double> latencies, CancellationToken stop)
+    {
+        using var socket = await BenchChargePoint.Connect(uri, authorization, "ocpp2.0.1");
+        var t = DateTime.UtcNow.AddHours(-2);
+        var tx = Guid.NewGuid().ToString("N");
+        var seqNo = 0;
+        var register = 0;
+        JsonObject Event(string type, string trigger, string? context)
+        {
+            var sample = new JsonObject { ["value"] = register, ["measurand"] = "Energy.Active.Import.Register" };
+            if (context is not null)
+            {
+                sample["context"] = context;
+            }
+
+            var e = new JsonObject
+            {
+                ["eventType"] = type, ["timestamp"] = Iso(t), ["triggerReason"] = trigger, ["seqNo"] = seqNo++,
+                ["transactionInfo"] = new JsonObject { ["transactionId"] = tx }, ["evse"] = new JsonObject { ["id"] = 1 },
+                ["meterValue"] = new JsonArray(new JsonObject { ["timestamp"] = Iso(t), ["sampledValue"] = new JsonArray(sample) }),
+            };
+            if (type == "Started")
+            {
+                e["idToken"] = new JsonObject { ["idToken"] = "LOAD", ["type"] = "ISO14443" };
+            }
+
+            return e;
+        }
+
+        await socket.Call("BootNotification", new JsonObject { ["reason"] = "PowerUp", ["chargingStation"] = new JsonObject { ["vendorName"] = "Bench", ["model"] = "Load" } });
+        await socket.Call("TransactionEvent", Event("Started", "Authorized", "Transaction.Begin"));
+        var watch = new Stopwatch();
+        while (!stop.IsCancellationRequested)
+        {
+            t = t.AddSeconds(1);
+            register += 3;
+            watch.Restart();
+            var reply = await socket.Call("TransactionEvent", Event("Updated", "MeterValuePeriodic", null));
+            if (reply[0]!.GetValue<int>() != 3)
+            {
+                throw new InvalidOperationException($"TransactionEvent refused: {reply.ToJsonString()}");
+            }
+
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        t = t.AddSeconds(1);
+        await socket.Call("TransactionEvent", Event("Ended", "StopAuthorized", "Transaction.End"));
         await socket.Close();
     }
 

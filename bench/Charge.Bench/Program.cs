@@ -43,10 +43,15 @@ var root = new RootCommand("Orleans.Charge benchmark: starts the system in this 
 root.SetAction(parse => Harness.RunAsync(new Harness.Settings(parse.GetValue(seconds), parse.GetValue(workers), parse.GetValue(sessions),
     parse.GetValue(storage) == "azurite", parse.GetValue(ack) == "write-behind", !parse.GetValue(noPricing))));
 
-var chargers = Positive("--chargers", "simulated OCPP 1.6J charge points", 100);
+var chargers = Positive("--chargers", "simulated OCPP charge points", 100);
 var ocppSeconds = Positive("--seconds", "seconds of load", 30);
-var ocpp = new Command("ocpp", "The OCPP 1.6J load run only: N charge points each sending MeterValues, one CALL in flight each") { chargers, ocppSeconds };
-ocpp.SetAction(parse => OcppLoad.RunAsync(parse.GetValue(chargers), parse.GetValue(ocppSeconds)));
+var ocppProtocol = new Option<string>("--protocol")
+{
+    Description = "ocpp1.6, ocpp2.0.1, or both (the two runs one after the other on the same host, side by side)", DefaultValueFactory = _ => "ocpp1.6",
+};
+ocppProtocol.AcceptOnlyFromAmong("ocpp1.6", "ocpp2.0.1", "both");
+var ocpp = new Command("ocpp", "The OCPP load run only: N charge points each sending readings (1.6 MeterValues, 2.0.1 TransactionEvent Updated), one CALL in flight each") { chargers, ocppSeconds, ocppProtocol };
+ocpp.SetAction(parse => OcppLoad.RunAsync(parse.GetValue(chargers), parse.GetValue(ocppSeconds), parse.GetValue(ocppProtocol)!));
 root.Add(ocpp);
 
 var cycleChargers = Positive("--chargers", "simulated OCPP 1.6J charge points", 1000);

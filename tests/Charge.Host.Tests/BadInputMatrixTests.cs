@@ -177,6 +177,96 @@ public sealed class BadInputMatrixTests(HostileInputHostFixture host, ITestOutpu
         Assert.Equal(before, after);
     }
 
+    [Fact]
+    public async Task Every_hostile_ocpp201_input_is_refused_naming_the_problem_and_the_accepted_transaction_does_not_change()
+    {
+        var station = TestIds.New("MX201");
+        var tag = (await new TokenService.TokenServiceClient(host.Channel).PutTokenAsync(new PutTokenRequest { IdTag = TestIds.New("TAG"), Status = "ACCEPTED" },
+            new Grpc.Core.Metadata { { "authorization", TestSecurity.Bearer(host.Security.OperatorToken) } })).IdTag;
+        await using var client = await host.ConnectOcpp201(station);
+        var tx = Guid.NewGuid().ToString();
+        var (t0, t1) = (Iso(Now.AddMinutes(-30)), Iso(Now.AddMinutes(-20)));
+        string Mv(string at, string sample) => $$"""[{"timestamp":"{{at}}","sampledValue":[{{sample}}]}]""";
+        string Event(string type, int seqNo, string at, string extra = "", string? meter = null, string evse = """{"id":1}""", string transaction = "") =>
+            $$"""{"eventType":"{{type}}","timestamp":"{{at}}","triggerReason":"MeterValuePeriodic","seqNo":{{seqNo}},"transactionInfo":{"transactionId":"{{(transaction.Length == 0 ? tx : transaction)}}"},"evse":{{evse}}{{(meter is null ? "" : $",\"meterValue\":{meter}")}}{{extra}}}""";
+        string Call(string action, string payload) => $"[2,\"h{Guid.NewGuid():N}\"[..10],\"{action}\",{payload}]".Replace("\"[..10]", "\"");
+
+        var started = await client.SendRaw(Call("TransactionEvent", Event("Started", 0, t0, $$""","idToken":{"idToken":"{{tag}}","type":"ISO14443"}""", Mv(t0, """{"value":1000,"context":"Transaction.Begin"}"""))));
+        var updated = await client.SendRaw(Call("TransactionEvent", Event("Updated", 1, t1, meter: Mv(t1, """{"value":2500}"""))));
+        Assert.Equal((3, 3), (started[0]!.GetValue<int>(), updated[0]!.GetValue<int>()));
+        var sessionPath = $"/v1/sessions/{station}~{tx}";
+        var before = await Charge.Tests.Eventually.Get(async () => JsonNode.Parse(await host.Http.GetStringAsync(sessionPath))!, j => j["readingCount"]?.GetValue<int>() == 1);
+        var ts = Iso(Now.AddMinutes(-1));
+
+        var cases = new List<(string Frame, string[] Names)>
+        {
+            // The frame and the action, as for 1.6.
+            ("""[2,"m","Heartbeat",[]]""", ["object"]), ("""[2,"m","GetCertificateStatus",{}]""", ["GetCertificateStatus"]), ("""[2,"m","Heartbeat",{"a":1,"a":2}]""", ["'a'"]),
+            // Boot, status, authorize: required, unknown, enums, lengths.
+            (Call("BootNotification", """{"reason":"PowerUp"}"""), ["chargingStation"]),
+            (Call("BootNotification", """{"reason":"Bored","chargingStation":{"vendorName":"A","model":"B"}}"""), ["reason"]),
+            (Call("BootNotification", $$$"""{"reason":"PowerUp","chargingStation":{"vendorName":"{{{new string('v', 51)}}}","model":"B"}}"""), ["vendorName"]),
+            (Call("StatusNotification", $$"""{"timestamp":"{{ts}}","connectorStatus":"Melting","evseId":1,"connectorId":1}"""), ["connectorStatus"]),
+            (Call("StatusNotification", $$"""{"timestamp":"{{ts}}","connectorStatus":"Available","evseId":-1,"connectorId":1}"""), ["evseId"]),
+            (Call("StatusNotification", $$"""{"timestamp":"{{ts}}","connectorStatus":"Available","evseId":5000,"connectorId":1}"""), ["evseId"]),
+            (Call("StatusNotification", """{"timestamp":"yesterday","connectorStatus":"Available","evseId":1,"connectorId":1}"""), ["timestamp"]),
+            (Call("Authorize", """{"idToken":{"idToken":"T","type":"Palm"}}"""), ["type"]),
+            (Call("Authorize", $$$"""{"idToken":{"idToken":"{{{new string('t', 37)}}}","type":"ISO14443"}}"""), ["idToken"]),
+            (Call("Authorize", """{"idToken":{"idToken":"../x","type":"ISO14443"}}"""), ["idToken"]),
+            (Call("SecurityEventNotification", $$"""{"type":"X","timestamp":"{{ts}}","techInfo":"{{new string('i', 256)}}"}"""), ["techInfo"]),
+            (Call("NotifyReport", $$"""{"requestId":1,"generatedAt":"{{ts}}","seqNo":0,"reportData":[{"component":{"name":"C"},"variable":{"name":"V"},"variableAttribute":[]}]}"""), ["variableAttribute"]),
+        };
+        // The transaction's own events: each field the schema or the domain's rules bound.
+        foreach (var (extra, names) in new (string, string[])[] { (""","offline":"yes" """, ["offline"]), (""","evil":1""", ["evil"]) })
+        {
+            cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, extra)), names));
+        }
+
+        cases.Add((Call("TransactionEvent", Event("Teleported", 2, ts)), ["eventType"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", -1, ts)), ["seqNo"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts).Replace("\"seqNo\":2", "\"seqNo\":1.5")), ["seqNo"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts).Replace("\"transactionInfo\":{", "\"transactionInfo\":{\"chargingState\":\"Exploding\",")), ["chargingState"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, Iso(Now.AddHours(2)))), ["timestamp"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, evse: """{"id":0}""")), ["evse"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, transaction: "../x")), ["transactionId"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, transaction: new string('t', 37))), ["transactionId"]));
+        foreach (var (sample, names) in new (string, string[])[]
+        {
+            ("""{"value":"1600"}""", ["value"]), ("""{"value":-5}""", ["value"]), ("""{"value":1e25}""", ["value"]), ("""{}""", ["value"]),
+            ("""{"value":1600,"unitOfMeasure":{"unit":"MWh"}}""", ["unit"]), ("""{"value":1600,"unitOfMeasure":{"multiplier":10}}""", ["multiplier"]),
+            ("""{"value":1600,"measurand":"Vibes"}""", ["measurand"]), ("""{"value":1600,"context":"Whenever"}""", ["context"]),
+            ("""{"value":101,"measurand":"SoC"}""", ["state of charge"]), ("""{"value":1e12,"measurand":"Power.Active.Import"}""", ["value"]),
+            ("""{"value":1600,"phase":"L9"}""", ["phase"]), ("""{"value":1600,"location":"Moon"}""", ["location"]),
+            ("""{"value":1600,"unitOfMeasure":{"multiplier":1.5}}""", ["multiplier"]), ("""{"value":[1600]}""", ["value"]),
+        })
+        {
+            cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, meter: Mv(ts, sample))), names));
+        }
+
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, meter: Mv("not a time", """{"value":1600}"""))), ["timestamp"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, meter: Mv(Iso(Now.AddHours(2)), """{"value":1600}"""))), ["timestamp"]));
+        cases.Add((Call("TransactionEvent", Event("Updated", 2, ts, meter: "[]")), ["meterValue"]));
+
+        var failures = new List<string>();
+        foreach (var (frame, names) in cases)
+        {
+            var reply = await client.SendRaw(frame);
+            var description = reply.Count > 3 && reply[3] is JsonValue text && text.TryGetValue<string>(out var d) ? d : "";
+            if (reply[0]!.GetValue<int>() != 4 || reply[2]!.GetValue<string>() is "InternalError" || !Names(description, names))
+            {
+                failures.Add($"OCPP 2.0.1 {frame}: {reply.ToJsonString()} (expected a CALLERROR naming {string.Join("|", names)})");
+            }
+        }
+
+        var after = JsonNode.Parse(await host.Http.GetStringAsync(sessionPath))!;
+        output.WriteLine($"hostile OCPP 2.0.1 inputs: {cases.Count}; refused as expected: {cases.Count - failures.Count}");
+        Assert.True(cases.Count >= 40, "the 2.0.1 section must hold at least 40 inputs");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Strip(before);
+        Strip(after);
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
+    }
+
     private Task WaitForReadings(Accepted a) =>
         Charge.Tests.Eventually.Get(
             async () => (JsonNode.Parse(await host.Http.GetStringAsync($"/v1/sessions/{a.SessionId}"))!["readingCount"]!.GetValue<int>(),
