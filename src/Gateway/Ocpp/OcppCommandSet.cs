@@ -34,6 +34,15 @@ public interface IOcppCommandSet
     /// <summary>An operator's command in this version; InvalidArgument when it has no form here (an idTag too long for 1.6).</summary>
     (string Action, string Payload) Operate(string chargePointId, OperatorCommand command);
 
+    /// <summary>Asks which version of the local authorization list the charger holds.</summary>
+    (string Action, string Payload) LocalListVersion();
+
+    /// <summary>The version in the answer to <see cref="LocalListVersion"/>; null when it gives none.</summary>
+    int? ReadLocalListVersion(string answerJson);
+
+    /// <summary>A local-list update (full or differential; an entry without its standing is removed).</summary>
+    (string Action, string Payload) SendLocalList(LocalListUpdate update);
+
     /// <summary>The charger's answer to <paramref name="command"/>: its status, and the device variables it reported on the way.</summary>
     (string Status, ImmutableArray<DeviceVariable> Learned) Read(OperatorCommand command, string answerJson, DateTime now);
 
@@ -86,6 +95,14 @@ public sealed class Ocpp16Commands : IOcppCommandSet
         OperatorCommandKind.SetVariable => ("ChangeConfiguration", JsonSerializer.Serialize(new { key = Key(command), value = command.Value ?? "" })),
         _ => throw ChargeException.InvalidArgument($"{command.Kind} has no OCPP 1.6 form"),
     };
+
+    public (string Action, string Payload) LocalListVersion() => OcppJson.Command(new GetLocalListVersion());
+
+    public int? ReadLocalListVersion(string answerJson) => JsonSerializer.Deserialize<LocalListVersion>(answerJson, OcppJson.Options)?.ListVersion;
+
+    public (string Action, string Payload) SendLocalList(LocalListUpdate update) =>
+        OcppJson.Command(new SendLocalList(update.ListVersion, update.Full ? "Full" : "Differential",
+            [.. update.Entries.Select(e => new LocalAuthorization(e.IdTag, e.Info is { } info ? IdTagInfo.From(info) : null))]));
 
     /// <summary>The component of every 1.6 configuration key in the device model.</summary>
     public const string ConfigurationComponent = "OCPP16";

@@ -13,6 +13,9 @@ public sealed class OcppConnection(string chargePointId, WebSocket socket, TimeS
 {
     private readonly IOcppCommandSet _commands = IOcppCommandSet.For(protocol);
 
+    /// <summary>How this connection's OCPP version writes the domain's commands.</summary>
+    public IOcppCommandSet Commands => _commands;
+
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly SemaphoreSlim _outbound = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<OcppFrame.Answer>> _pending = new();

@@ -150,8 +150,7 @@ public sealed partial class OcppEndpoint(
                     _ = smartCharging.OnBoot(connection);
                 }
 
-                // The local list is kept in step over OCPP 1.6; 2.0.1 chargers authorize online (docs/ocpp.md).
-                if (reply.FollowUp is { Action: "BootNotification" or "Heartbeat" } liveness && options.Value.LocalListSync && connection.Protocol == OcppProtocol.V16)
+                if (reply.FollowUp is { Action: "BootNotification" or "Heartbeat" } liveness && options.Value.LocalListSync)
                 {
                     _ = localList.Sync(connection, booted: liveness.Action == "BootNotification");
                 }

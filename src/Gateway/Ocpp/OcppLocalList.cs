@@ -41,8 +41,7 @@ public sealed partial class OcppLocalList(IGrainFactory grains, ILogger<OcppLoca
                 return;
             }
 
-            var (action, payload) = OcppJson.Command(new SendLocalList(update.ListVersion, update.Full ? "Full" : "Differential",
-                [.. update.Entries.Select(e => new LocalAuthorization(e.IdTag, e.Info is { } info ? IdTagInfo.From(info) : null))]));
+            var (action, payload) = connection.Commands.SendLocalList(update);
             string status;
             try
             {
@@ -72,9 +71,8 @@ public sealed partial class OcppLocalList(IGrainFactory grains, ILogger<OcppLoca
     {
         try
         {
-            var (action, payload) = OcppJson.Command(new GetLocalListVersion());
-            var answer = System.Text.Json.JsonSerializer.Deserialize<LocalListVersion>(await connection.Call(action, payload), OcppJson.Options);
-            return answer?.ListVersion;
+            var (action, payload) = connection.Commands.LocalListVersion();
+            return connection.Commands.ReadLocalListVersion(await connection.Call(action, payload));
         }
         catch (ChargeException e) when (NotImplemented(e))
         {

@@ -66,6 +66,17 @@ public sealed class Ocpp201Commands : IOcppCommandSet
         _ => throw ChargeException.InvalidArgument($"{command.Kind} has no OCPP 2.0.1 form"),
     };
 
+    /// <summary>The token type local-list entries are sent with: the registry keeps no types, and cards are ISO 14443.</summary>
+    public const string LocalListTokenType = "ISO14443";
+
+    public (string Action, string Payload) LocalListVersion() => ("GetLocalListVersion", "{}");
+
+    public int? ReadLocalListVersion(string answerJson) => JsonSerializer.Deserialize<ListVersion>(answerJson, OcppJson.Options)?.VersionNumber;
+
+    public (string Action, string Payload) SendLocalList(LocalListUpdate update) => Command("SendLocalList", new SendLocalList201(
+        update.ListVersion, update.Full ? "Full" : "Differential",
+        [.. update.Entries.Select(e => new AuthorizationData(new Token(e.IdTag, LocalListTokenType), e.Info is { } info ? Ocpp201Reader.Info(info) : null))]));
+
     public (string Status, ImmutableArray<DeviceVariable> Learned) Read(OperatorCommand command, string answerJson, DateTime now)
     {
         switch (command.Kind)
@@ -110,6 +121,12 @@ public sealed class Ocpp201Commands : IOcppCommandSet
     private sealed record Token(string IdToken, string Type);
 
     private sealed record GetBaseReport(int RequestId, string ReportBase);
+
+    private sealed record ListVersion(int VersionNumber);
+
+    private sealed record AuthorizationData(Token IdToken, IdTokenInfo201? IdTokenInfo);
+
+    private sealed record SendLocalList201(int VersionNumber, string UpdateType, ImmutableArray<AuthorizationData> LocalAuthorizationList);
 
     public sealed record ComponentRef(string Name, string? Instance = null, EvseRef? Evse = null);
 
