@@ -129,6 +129,37 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
+    public async Task Meter_values_outside_a_transaction_are_the_connectors_meter_and_clock_aligned_ones_inside_count()
+    {
+        var cp = TestIds.New("V201");
+        var tag = await Token();
+        var tx = Guid.NewGuid().ToString();
+        await using var station = await host.ConnectOcpp201(cp);
+        await station.CallResult("StatusNotification", new JsonObject { ["timestamp"] = At(0), ["connectorStatus"] = "Available", ["evseId"] = 1, ["connectorId"] = 1 });
+
+        // Between sessions: the EVSE's meter, clock-aligned.
+        var idle = Register(1, 50_000);
+        idle["sampledValue"]![0]!["context"] = "Sample.Clock";
+        await station.CallResult("MeterValues", new JsonObject { ["evseId"] = 1, ["meterValue"] = new JsonArray(idle) });
+        var charger = await Chargers.GetChargerAsync(new GetChargerRequest { ChargerId = cp });
+        var sessions = await Sessions.ListSessionsAsync(new ListSessionsRequest { ChargerId = cp, From = Timestamp.FromDateTime(T0.AddDays(-1)), To = Timestamp.FromDateTime(T0.AddDays(1)) });
+
+        // In a transaction: a clock-aligned sample is a reading like a periodic one.
+        await station.CallResult("TransactionEvent", Event("Started", tx, 0, 2, "Authorized", tag, Register(2, 50_000, "Transaction.Begin")));
+        var clock = Register(15, 52_000, "Sample.Clock");
+        await station.CallResult("TransactionEvent", Event("Updated", tx, 1, 15, "MeterValueClock", null, clock));
+        await station.CallResult("TransactionEvent", Ended(Event("Ended", tx, 2, 20, "StopAuthorized", null, Register(20, 53_000, "Transaction.End")), "Local"));
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+
+        var connector = charger.Connectors.Single(c => c.ConnectorId == 1);
+        Assert.Equal(50_000, connector.IdleMeterWh);
+        Assert.Equal(T0.AddMinutes(1), connector.IdleMeterAt.ToDateTime(), TimeSpan.FromMilliseconds(1));
+        Assert.Empty(sessions.Sessions);
+        Assert.Equal(3000, session.EnergyWh);
+        Assert.Equal(2, session.ReadingCount);
+    }
+
+    [Fact]
     public async Task Authorize_answers_from_the_token_registry_with_the_group()
     {
         var cp = TestIds.New("V201");

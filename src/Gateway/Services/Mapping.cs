@@ -177,6 +177,12 @@ public static class Mapping
                 connector.PowerW = w;
             }
 
+            if (c.IdleMeter is { } idle)
+            {
+                connector.IdleMeterWh = (double)idle.EnergyWh;
+                connector.IdleMeterAt = Ts(idle.Timestamp);
+            }
+
             charger.Connectors.Add(connector);
         }
 

@@ -10,4 +10,5 @@ public sealed record ConnectorView(
     [property: Id(2)] string? ActiveSessionId,
     [property: Id(3)] string ErrorCode,
     [property: Id(4)] DateTime? StatusAt,
-    [property: Id(5)] double? PowerW = null);
+    [property: Id(5)] double? PowerW = null,
+    [property: Id(6)] MeterReading? IdleMeter = null);

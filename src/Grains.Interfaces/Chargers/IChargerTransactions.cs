@@ -12,6 +12,13 @@ public interface IChargerTransactions : IGrainWithStringKey
     [Alias("TransactionEvent")]
     Task<TransactionEventOutcome> TransactionEvent(TransactionEventReport report);
 
+    /// <summary>
+    /// Meter values outside any transaction (a connector between sessions, clock-aligned samples): the newest is
+    /// kept as the connector's meter and shown with it, never counted as any session's energy.
+    /// </summary>
+    [Alias("ReportIdleMeter")]
+    Task ReportIdleMeter(int connectorId, System.Collections.Immutable.ImmutableArray<MeterReading> readings);
+
     /// <summary>The station says no event of the transaction is still queued: it is fixed with what arrived.</summary>
     [Alias("TransactionQueueEmpty")]
     Task<SessionView?> TransactionQueueEmpty(string transactionId);

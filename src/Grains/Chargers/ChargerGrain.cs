@@ -89,6 +89,22 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public Task<SessionView?> TransactionQueueEmpty(string transactionId) => _transactions.QueueEmpty(transactionId);
 
+    public async Task ReportIdleMeter(int connectorId, ImmutableArray<MeterReading> readings)
+    {
+        await Contact();
+        if (readings.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        var newest = readings.MaxBy(r => r.Timestamp)!;
+        if (!State.IdleMeters.TryGetValue(connectorId, out var held) || held.Timestamp < newest.Timestamp)
+        {
+            State.IdleMeters[connectorId] = newest;
+            await Persist();
+        }
+    }
+
     public Task<SessionView> CloseSession(string sessionId, CloseSessionCommand command) => _sessions.Close(sessionId, command);
 
     public Task<StopRequestResult> RequestStop(string sessionId, string requestedBy) => _sessions.RequestStop(sessionId, requestedBy);

@@ -124,7 +124,7 @@ internal static class ChargerRegistry
         chargerId,
         [.. state.Connectors.OrderBy(c => c.Key)
             .Select(c => new ConnectorView(c.Key, c.Value.Status, c.Value.ActiveSessionId, c.Value.ErrorCode, c.Value.StatusAt,
-                c.Value.ActiveSessionId is { } running ? livePowerW(running) : null))],
+                c.Value.ActiveSessionId is { } running ? livePowerW(running) : null, state.IdleMeters.GetValueOrDefault(c.Key)))],
         state.LastHeartbeat,
         Known: true,
         state.SiteId,

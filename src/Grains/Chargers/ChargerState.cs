@@ -76,6 +76,9 @@ public sealed record ChargerState
     /// <summary>Security events the charger reported, newest last (bounded), and how many there were.</summary>
     [Id(26)] public List<SecurityEvent> SecurityEvents { get; set; } = [];
     [Id(27)] public int SecurityEventCount { get; set; }
+
+    /// <summary>The newest reading reported outside any transaction, per connector (0: the charger's own meter).</summary>
+    [Id(28)] public Dictionary<int, MeterReading> IdleMeters { get; set; } = [];
 }
 
 /// <summary>A transaction being assembled from its events (OCPP 2.0.1).</summary>

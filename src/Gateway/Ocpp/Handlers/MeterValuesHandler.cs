@@ -16,7 +16,12 @@ public sealed class MeterValuesHandler(IGrainFactory grains, TimeProvider time) 
 
     protected override async Task<Empty> Handle(string chargePointId, MeterValuesRequest request)
     {
-        // Connector-level values without a transaction describe no session: accepted, nothing to count.
+        // Connector-level values without a transaction describe no session: kept as the connector's meter, never energy.
+        if (request.TransactionId is null && !request.Readings.IsEmpty)
+        {
+            await grains.Reference<IChargerTransactions>(chargePointId).ReportIdleMeter(request.ConnectorId, request.Readings);
+        }
+
         if (request.TransactionId is { } tx && !request.Readings.IsEmpty)
         {
             var accepted = await grains.Reference<IChargerStation>(chargePointId)

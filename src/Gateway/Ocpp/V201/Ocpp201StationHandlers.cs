@@ -69,23 +69,25 @@ public sealed class Authorize201Handler(IGrainFactory grains, TimeProvider time)
 }
 
 /// <summary>
-/// MeterValues outside a transaction (the station's own meter, an EVSE between sessions): accepted and never
-/// counted as a session's energy. The readings are checked by the same rules and then left: the charger records
-/// none of them yet (docs/ocpp.md).
+/// MeterValues outside a transaction (the station's own meter, an EVSE between sessions): checked by the same rules
+/// and kept as the EVSE's meter on the charger, never counted as a session's energy.
 /// </summary>
-public sealed class MeterValues201Handler(TimeProvider time) : Ocpp201Handler<MeterValues201Wire, Empty201>(time)
+public sealed class MeterValues201Handler(IGrainFactory grains, TimeProvider time)
+    : Ocpp201Handler<(int Evse, System.Collections.Immutable.ImmutableArray<MeterReading> Readings), Empty201>(time)
 {
     public override string Action => "MeterValues";
 
-    protected override MeterValues201Wire Read(JsonElement payload)
+    protected override (int Evse, System.Collections.Immutable.ImmutableArray<MeterReading> Readings) Read(JsonElement payload)
     {
         var w = Bind<MeterValues201Wire>(payload);
-        Ocpp201Reader.Evse(w.EvseId, "MeterValues.evseId", allowZero: true);
-        Ocpp201Reader.Readings(w.MeterValue, "MeterValues.meterValue", Now);
-        return w;
+        return (Ocpp201Reader.Evse(w.EvseId, "MeterValues.evseId", allowZero: true), Ocpp201Reader.Readings(w.MeterValue, "MeterValues.meterValue", Now).Readings);
     }
 
-    protected override Task<Empty201> Handle(string chargePointId, MeterValues201Wire request) => Task.FromResult(new Empty201());
+    protected override async Task<Empty201> Handle(string chargePointId, (int Evse, System.Collections.Immutable.ImmutableArray<MeterReading> Readings) request)
+    {
+        await grains.Reference<IChargerTransactions>(chargePointId).ReportIdleMeter(request.Evse, request.Readings);
+        return new();
+    }
 }
 
 /// <summary>SecurityEventNotification: kept on the charger (the newest 100), counted by type, logged, shown to operators.</summary>
