@@ -556,4 +556,53 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         Assert.True(settled >= 57_000, $"six cars drew {settled} W");
         Assert.True(limited201, "the 2.0.1 charge points were not limited below their maximum");
     }
+
+    [Fact]
+    public async Task A_limit_set_on_a_201_station_from_outside_is_respected_and_the_rest_goes_to_the_others()
+    {
+        var siteId = TestIds.New("site");
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "External", TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 30 });
+        var site = new SimulatedSite();
+        var points = new List<SimulatedChargePoint>();
+        for (var i = 0; i < 2; i++)
+        {
+            var chargerId = TestIds.New("EXT");
+            var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
+            {
+                ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
+            });
+            points.Add(await SimulatedChargePoint.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret), site, 22_000, 22_000, v201: true));
+            GatewayFixture.Strict201(points[^1].Client);
+        }
+
+        await Task.WhenAll(points.Select(p => p.Boot()));
+        foreach (var p in points)
+        {
+            await p.StartTransaction("LB");
+        }
+
+        // Shared evenly at first.
+        await Eventually.Until(() => points.All(p => p.LimitW is >= 14_000 and <= 15_000), TimeSpan.FromSeconds(30));
+        // The building's energy manager limits the first station's EVSE to 5 kW.
+        await points[0].Client.CallResult("NotifyChargingLimit", new JsonObject
+        {
+            ["chargingLimit"] = new JsonObject { ["chargingLimitSource"] = "EMS" }, ["evseId"] = 1,
+            ["chargingSchedule"] = new JsonArray(new JsonObject
+            {
+                ["id"] = 1, ["chargingRateUnit"] = "W", ["chargingSchedulePeriod"] = new JsonArray(new JsonObject { ["startPeriod"] = 0, ["limit"] = 5000 }),
+            }),
+        });
+        await Eventually.Until(() => points[0].LimitW <= 5_000 && points[1].LimitW >= 21_000, TimeSpan.FromSeconds(30));
+        var limited = (points[0].LimitW, points[1].LimitW);
+        await points[0].Client.CallResult("ClearedChargingLimit", new JsonObject { ["chargingLimitSource"] = "EMS", ["evseId"] = 1 });
+        await Eventually.Until(() => points.All(p => p.LimitW is >= 14_000 and <= 15_000), TimeSpan.FromSeconds(30));
+        foreach (var p in points)
+        {
+            await p.DisposeAsync();
+        }
+
+        Assert.True(limited.Item1 <= 5_000 && limited.Item2 >= 21_000, $"with the outside limit: {limited}");
+        Assert.True(site.PeakW <= 30_000, $"the site drew {site.PeakW} W: {site.PeakDetail}");
+    }
 }

@@ -86,6 +86,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.DataTransfer201Handler>();
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.SecurityEvent201Handler>();
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.NotifyReport201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.NotifyChargingLimit201Handler>();
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.ClearedChargingLimit201Handler>();
         foreach (var action in new[] { "NotifyEvent", "FirmwareStatusNotification", "LogStatusNotification" })
         {
             builder.Services.AddSingleton<IOcppHandler>(sp => new Ocpp.V201.Confirmed201Handler(action, sp.GetRequiredService<TimeProvider>()));

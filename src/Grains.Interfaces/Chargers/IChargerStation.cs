@@ -44,6 +44,13 @@ public interface IChargerStation : IGrainWithStringKey
     [Alias("StopSession")]
     Task<SessionView> StopSession(StopSessionCommand command);
 
+    /// <summary>
+    /// An external charging limit the charger reports (or clears): its sessions' maxima are lowered to it and the
+    /// site's balancer gives the difference to the others.
+    /// </summary>
+    [Alias("ReportChargingLimit")]
+    Task ReportChargingLimit(ExternalChargingLimit limit);
+
     /// <summary>A security event the charger reports: kept (the newest, bounded), counted and shown to operators.</summary>
     [Alias("ReportSecurityEvent")]
     Task ReportSecurityEvent(SecurityEvent securityEvent);

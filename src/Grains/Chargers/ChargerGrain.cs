@@ -236,6 +236,28 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
         return update;
     }
 
+    public async Task ReportChargingLimit(ExternalChargingLimit limit)
+    {
+        await Contact();
+        if (limit.LimitW is { } w)
+        {
+            State.ExternalLimitsW[limit.ConnectorId] = w;
+        }
+        else if (limit.ConnectorId == 0)
+        {
+            // Cleared for the whole charger: every limit of that source goes (the charger names no EVSE).
+            State.ExternalLimitsW.Clear();
+        }
+        else
+        {
+            State.ExternalLimitsW.Remove(limit.ConnectorId);
+        }
+
+        _logger.ExternalLimit(ChargerId, limit.ConnectorId, limit.LimitW, limit.Source);
+        await Persist();
+        await _load.Restated(State.Active.Where(a => limit.ConnectorId == 0 || a.Value.ConnectorId == limit.ConnectorId).Select(a => (a.Key, a.Value)).ToList());
+    }
+
     /// <summary>Security events kept per charger (the newest).</summary>
     public const int SecurityEventsKept = 100;
 

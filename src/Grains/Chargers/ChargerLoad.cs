@@ -48,7 +48,19 @@ internal sealed class ChargerLoad(
 
     private Task Tell(string siteId, string sessionId, ActiveSession active) =>
         record.Grains.GetGrain<ISiteLoadGrain>(siteId).Started(
-            new LoadSession(sessionId, record.ChargerId, active.ConnectorId, board.MaxPowerOf(active.ConnectorId), MinimumW, active.TariffGroup));
+            new LoadSession(sessionId, record.ChargerId, active.ConnectorId, board.AllowedMaxOf(active.ConnectorId), MinimumW, active.TariffGroup));
+
+    /// <summary>The running sessions' maxima changed (a limit set from outside): the site is told again, and rebalances.</summary>
+    public async Task Restated(IEnumerable<(string SessionId, ActiveSession Active)> sessions)
+    {
+        foreach (var (sessionId, active) in sessions)
+        {
+            if (active.LoadSiteId is { } site)
+            {
+                await Tell(site, sessionId, active);
+            }
+        }
+    }
 
     /// <summary>
     /// The session ended: the site that holds it lets it go (the site it started on, not the charger's site now). A

@@ -20,6 +20,9 @@ internal static partial class ChargerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId} ended but id_tag {IdTag} was not told; its slot frees when it next counts")]
     public static partial void SlotNotReleased(this ILogger logger, Exception e, string sessionId, string idTag);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charger {ChargerId} connector {ConnectorId}: external charging limit {LimitW} W from {Source} (none: cleared)")]
+    public static partial void ExternalLimit(this ILogger logger, string chargerId, int connectorId, double? limitW, string source);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Charger {ChargerId} reported the security event {Type}: {TechInfo}")]
     public static partial void SecurityEventReported(this ILogger logger, string chargerId, string type, string techInfo);
 

@@ -79,6 +79,9 @@ public sealed record ChargerState
 
     /// <summary>The newest reading reported outside any transaction, per connector (0: the charger's own meter).</summary>
     [Id(28)] public Dictionary<int, MeterReading> IdleMeters { get; set; } = [];
+
+    /// <summary>Limits set from outside (an energy manager, the grid operator), W, by connector (0: the whole charger).</summary>
+    [Id(29)] public Dictionary<int, double> ExternalLimitsW { get; set; } = [];
 }
 
 /// <summary>A transaction being assembled from its events (OCPP 2.0.1).</summary>

@@ -118,6 +118,26 @@ internal sealed class ConnectorBoard(ChargerRecord record)
             : null;
 
     /// <summary>The registered maximum power of a connector, else the charger's, else the most its power type can draw.</summary>
+    /// <summary>
+    /// What a session on the connector may draw at most: its maximum, under any limit set from outside on it, and its
+    /// part of one set on the whole charger (shared evenly, so the charger's sessions together stay under it).
+    /// </summary>
+    public double AllowedMaxOf(int connectorId)
+    {
+        var max = MaxPowerOf(connectorId);
+        if (State.ExternalLimitsW.TryGetValue(connectorId, out var own))
+        {
+            max = Math.Min(max, own);
+        }
+
+        if (State.ExternalLimitsW.TryGetValue(0, out var whole))
+        {
+            max = Math.Min(max, whole / Math.Max(1, Math.Max(State.ConnectorCount, State.Connectors.Keys.DefaultIfEmpty(1).Max())));
+        }
+
+        return max;
+    }
+
     public double MaxPowerOf(int connectorId) =>
         State.ConnectorMaxPowerW is { } perConnector && perConnector.TryGetValue(connectorId, out var own) ? own
         : State.MaxPowerW ?? Limits.DefaultMaxPowerW(State.Kind?.PowerType);

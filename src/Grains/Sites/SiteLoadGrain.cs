@@ -83,8 +83,16 @@ public sealed partial class SiteLoadGrain(
 
     public async Task Started(LoadSession session)
     {
-        if (State.Sessions.ContainsKey(session.SessionId))
+        if (State.Sessions.TryGetValue(session.SessionId, out var known))
         {
+            // Told again: its terms changed (a limit set on the charger from outside lowers its maximum), or a repeat.
+            if (known.Session != session)
+            {
+                State.Sessions[session.SessionId] = known with { Session = session };
+                await Write();
+                await Rebalance();
+            }
+
             return;
         }
 

@@ -133,6 +133,65 @@ public sealed class NotifyReport201Handler(IGrainFactory grains, TimeProvider ti
     }
 }
 
+/// <summary>
+/// NotifyChargingLimit: a limit set on the station from outside (EMS, grid operator) is respected: its first
+/// period's limit (W; A at 230 V per phase, three phases unless it says) caps the EVSE's sessions (the station's
+/// when no EVSE is named) and the site's balancer gives the rest to the others. A notice without a schedule names
+/// no limit and changes nothing.
+/// </summary>
+public sealed class NotifyChargingLimit201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<ExternalChargingLimit?, Empty201>(time)
+{
+    public override string Action => "NotifyChargingLimit";
+
+    protected override ExternalChargingLimit? Read(JsonElement payload)
+    {
+        var w = Bind<NotifyChargingLimitWire>(payload);
+        var evse = w.EvseId is { } id ? Ocpp201Reader.Evse(id, "NotifyChargingLimit.evseId", allowZero: true) : 0;
+        if (w.ChargingSchedule is not { IsDefaultOrEmpty: false } schedules || schedules[0].ChargingSchedulePeriod.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var schedule = schedules[0];
+        var period = schedule.ChargingSchedulePeriod[0];
+        var watts = schedule.ChargingRateUnit == "A" ? (double)period.Limit * 230 * (double)(period.NumberPhases ?? 3) : (double)period.Limit;
+        if (!double.IsFinite(watts) || watts < 0 || watts > Limits.MaxPowerW)
+        {
+            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"NotifyChargingLimit.chargingSchedule[0].chargingSchedulePeriod[0].limit {period.Limit} is not a power limit (0 to {Limits.MaxPowerW} W)");
+        }
+
+        return new ExternalChargingLimit(evse, watts, w.ChargingLimit.ChargingLimitSource);
+    }
+
+    protected override async Task<Empty201> Handle(string chargePointId, ExternalChargingLimit? request)
+    {
+        if (request is not null)
+        {
+            await grains.Reference<IChargerStation>(chargePointId).ReportChargingLimit(request);
+        }
+
+        return new();
+    }
+}
+
+/// <summary>ClearedChargingLimit: the outside limit of the EVSE (or the station) is lifted.</summary>
+public sealed class ClearedChargingLimit201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<ExternalChargingLimit, Empty201>(time)
+{
+    public override string Action => "ClearedChargingLimit";
+
+    protected override ExternalChargingLimit Read(JsonElement payload)
+    {
+        var w = Bind<ClearedChargingLimitWire>(payload);
+        return new ExternalChargingLimit(w.EvseId is { } id ? Ocpp201Reader.Evse(id, "ClearedChargingLimit.evseId", allowZero: true) : 0, null, w.ChargingLimitSource);
+    }
+
+    protected override async Task<Empty201> Handle(string chargePointId, ExternalChargingLimit request)
+    {
+        await grains.Reference<IChargerStation>(chargePointId).ReportChargingLimit(request);
+        return new();
+    }
+}
+
 /// <summary>Notifications a station sends that are confirmed and not acted on yet (NotifyEvent, SecurityEventNotification, ...: docs/ocpp.md).</summary>
 public sealed class Confirmed201Handler(string action, TimeProvider time) : Ocpp201Handler<Empty201, Empty201>(time)
 {

@@ -58,6 +58,16 @@ public sealed record ReportDataWire(Ocpp201Commands.ComponentRef Component, Ocpp
 
 public sealed record NotifyReportWire(decimal RequestId, string GeneratedAt, decimal SeqNo, ImmutableArray<ReportDataWire>? ReportData = null, bool? Tbc = null);
 
+public sealed record ChargingLimitWire(string ChargingLimitSource, bool? IsGridCritical = null);
+
+public sealed record LimitPeriodWire(decimal StartPeriod, decimal Limit, decimal? NumberPhases = null);
+
+public sealed record LimitScheduleWire(string ChargingRateUnit, ImmutableArray<LimitPeriodWire> ChargingSchedulePeriod);
+
+public sealed record NotifyChargingLimitWire(ChargingLimitWire ChargingLimit, ImmutableArray<LimitScheduleWire>? ChargingSchedule = null, decimal? EvseId = null);
+
+public sealed record ClearedChargingLimitWire(string ChargingLimitSource, decimal? EvseId = null);
+
 public sealed record MeterValues201Wire(decimal EvseId, ImmutableArray<MeterValue201Wire> MeterValue);
 
 public sealed record DataTransfer201Response(string Status);
