@@ -25,6 +25,8 @@ public sealed class OcppHandlerTests(SingleHostFixture host) : IClassFixture<Sin
         // Each version's handlers check against that version's schemas; no action is handled twice for one version.
         Assert.All(handlers.GroupBy(h => (h.Protocol, h.Action)), g => Assert.Single(g));
         Assert.All(handlers.Where(h => h.Protocol == OcppProtocol.V201), h => Assert.True(OcppSchemas.Ocpp201.HasRequest(h.Action), $"2.0.1 {h.Action} has no shipped schema"));
+        // Our answers are checked before they are sent: every handled action has its response schema.
+        Assert.All(handlers, h => Assert.True(h.Protocol.Schemas.HasResponse(h.Action), $"{h.Protocol.Name} {h.Action} has no shipped response schema"));
     }
 
     [Fact]

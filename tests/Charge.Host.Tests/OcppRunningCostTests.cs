@@ -52,4 +52,53 @@ public sealed class OcppRunningCostTests(RunningCostHostFixture host) : IClassFi
         Assert.Equal(4.40m, JsonNode.Parse(final["data"]!.GetValue<string>())!["cost"]!.GetValue<decimal>());
         Assert.Equal("4.40 USD", JsonNode.Parse(final["data"]!.GetValue<string>())!["priceText"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_201_station_is_sent_cost_updated_while_charging_and_the_final_cost_in_the_ended_answer()
+    {
+        var cp = TestIds.New("V201");
+        var tariffId = TestIds.New("TARIFF");
+        var t0 = DateTime.UtcNow.AddHours(-1);
+        string At(double m) => t0.AddMinutes(m).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        await TestTariffs.Put(host.Http, tariffId, TestTariffs.Json(tariffId, TestTariffs.Energy(0.40m, vat: 10m)));
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp);
+        await new TariffService.TariffServiceClient(host.Channel).AssignTariffAsync(new AssignTariffRequest
+        {
+            ChargerId = cp, TariffId = tariffId, EffectiveFrom = Timestamp.FromDateTime(t0.AddDays(-1)),
+        });
+        await using var station = await host.ConnectOcpp201(cp);
+        var tx = Guid.NewGuid().ToString();
+        JsonObject Event(string type, int seqNo, double m, double wh, string? context = null)
+        {
+            var sample = new JsonObject { ["value"] = wh };
+            if (context is not null)
+            {
+                sample["context"] = context;
+            }
+
+            var e = new JsonObject
+            {
+                ["eventType"] = type, ["timestamp"] = At(m), ["triggerReason"] = type == "Started" ? "Authorized" : "MeterValuePeriodic", ["seqNo"] = seqNo,
+                ["transactionInfo"] = new JsonObject { ["transactionId"] = tx }, ["evse"] = new JsonObject { ["id"] = 1 },
+                ["meterValue"] = new JsonArray(new JsonObject { ["timestamp"] = At(m), ["sampledValue"] = new JsonArray(sample) }),
+            };
+            if (type == "Started")
+            {
+                e["idToken"] = new JsonObject { ["idToken"] = "RFID-9", ["type"] = "ISO14443" };
+            }
+
+            return e;
+        }
+
+        await station.CallResult("TransactionEvent", Event("Started", 0, 0, 0, "Transaction.Begin"));
+        await station.CallResult("TransactionEvent", Event("Updated", 1, 10, 5000));
+        var (action, payload) = await Eventually.Get(() => station.AnswerNextCall((_, _) => new JsonObject()), c => c.Action == "CostUpdated");
+        var ended = await station.CallResult("TransactionEvent", Event("Ended", 2, 20, 10_000, "Transaction.End"));
+
+        // The CostUpdated passed the 2.0.1 schema (strict client); the cost so far is at most 5 kWh's.
+        Assert.Equal(tx, payload["transactionId"]!.GetValue<string>());
+        Assert.True(payload["totalCost"]!.GetValue<decimal>() <= 2.20m);
+        // 10 kWh x 0.40 + 10 % VAT = 4.40, in the Ended answer.
+        Assert.Equal(4.40m, ended["totalCost"]!.GetValue<decimal>());
+    }
 }

@@ -41,7 +41,15 @@ public abstract class OcppHandler<TRequest, TResponse>(TimeProvider time) : IOcp
         Validate(payload);
         var request = Read(payload);
         var response = await Handle(chargePointId, request);
-        return new OcppHandled(JsonSerializer.Serialize(response, OcppJson.Options), SessionOf(chargePointId, request), After(chargePointId, request, response));
+        // Our answer passes the action's response schema too, or it is not sent: a station would refuse it anyway,
+        // and the fault is ours (InternalError, logged) rather than a message the station cannot read.
+        var answer = JsonSerializer.SerializeToElement(response, OcppJson.Options);
+        if (Schemas.ResponseProblem(Action, answer) is { } problem)
+        {
+            throw new InvalidOperationException($"our answer breaks its schema: {problem}");
+        }
+
+        return new OcppHandled(answer.GetRawText(), SessionOf(chargePointId, request), After(chargePointId, request, response));
     }
 
     /// <summary>The whole payload must pass its schema; a handler that drops parts instead says so here.</summary>
