@@ -331,6 +331,35 @@ public sealed class SessionFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Readings_answered_before_a_transactions_token_survive_the_chargers_activation()
+    {
+        // OCPP 2.0.1 plug-in first: the events before the token are held in the charger's record, not in memory.
+        var chargerId = TestIds.New("cp");
+        var tx = TestIds.New("tx");
+        var charger = Grains.GetGrain<IChargerGrain>(chargerId);
+        TransactionEventReport Event(TransactionEventKind kind, int seqNo, double minutes, ImmutableArray<MeterReading> readings, string? idTag = null, decimal? begin = null, decimal? end = null) =>
+            new(tx, kind, seqNo, T0.AddMinutes(minutes), false, 1, idTag, readings, begin, end, kind == TransactionEventKind.Ended ? "Local" : null);
+
+        var plugged = await charger.TransactionEvent(Event(TransactionEventKind.Started, 0, 0, Readings((0, 1000m)), begin: 1000m));
+        var held = await charger.TransactionEvent(Event(TransactionEventKind.Updated, 1, 5, Readings((5, 1500m))));
+        // Every idle activation in the cluster goes: what was answered must come back from storage.
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var authorized = await charger.TransactionEvent(Event(TransactionEventKind.Updated, 2, 6, [], idTag: "TAG-1"));
+        var ended = await charger.TransactionEvent(Event(TransactionEventKind.Ended, 3, 10, Readings((10, 3000m)), end: 3000m));
+        var final = await Grains.GetGrain<ISessionGrain>(SessionIds.Of(chargerId, tx)).WaitForCompletion(TimeSpan.FromSeconds(10));
+
+        Assert.Null(plugged.Session);
+        Assert.Null(held.Session);
+        Assert.NotNull(authorized.Session);
+        Assert.Equal(T0, authorized.Session!.StartedAt);
+        Assert.False(ended.AwaitingEvents);
+        Assert.Equal(SessionStatus.Completed, final.Status);
+        Assert.Equal(2000m, final.EnergyWh);
+        // The held reading (1,500 at 5 min) and the end's: none lost to the reactivation.
+        Assert.Equal(2, final.ReadingCount);
+    }
+
+    [Fact]
     public async Task A_stop_register_below_the_start_is_answered_and_closes_the_session_on_its_readings()
     {
         var (chargerId, sessionId) = Ids();
