@@ -160,6 +160,27 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
+    public async Task Component_events_are_kept_counted_and_shown_with_the_device_model()
+    {
+        var cp = TestIds.New("V201");
+        await using var station = await host.ConnectOcpp201(cp);
+        JsonObject Data(int id, double minutes, string component, string variable, string value, bool cleared = false) => new()
+        {
+            ["eventId"] = id, ["timestamp"] = At(minutes), ["trigger"] = "Alerting", ["actualValue"] = value, ["cleared"] = cleared,
+            ["component"] = new JsonObject { ["name"] = component }, ["variable"] = new JsonObject { ["name"] = variable }, ["eventNotificationType"] = "HardWiredNotification",
+        };
+
+        await station.CallResult("NotifyEvent", new JsonObject { ["generatedAt"] = At(1), ["seqNo"] = 0, ["eventData"] = new JsonArray(Data(1, 0, "ChargingStation", "Problem", "true"), Data(2, 1, "Connector", "Tripped", "true")) });
+        await station.CallResult("NotifyEvent", new JsonObject { ["generatedAt"] = At(2), ["seqNo"] = 1, ["eventData"] = new JsonArray(Data(3, 2, "ChargingStation", "Problem", "false", cleared: true)) });
+        var model = await Chargers.GetDeviceModelAsync(new GetDeviceModelRequest { ChargerId = cp });
+
+        Assert.Equal(3, model.EventCount);
+        Assert.Equal(["ChargingStation/Problem=true", "Connector/Tripped=true", "ChargingStation/Problem=false"], model.Events.Select(e => $"{e.Component}/{e.Variable}={e.ActualValue}"));
+        Assert.True(model.Events[2].Cleared);
+        Assert.Equal(T0, model.Events[0].Timestamp.ToDateTime(), TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task Authorize_answers_from_the_token_registry_with_the_group()
     {
         var cp = TestIds.New("V201");

@@ -376,7 +376,7 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
     }
 
     [Fact]
-    public async Task The_same_session_over_ocpp16_ocpp201_and_grpc_gives_the_same_energy_cost_and_cdr()
+    public async Task The_same_session_over_ocpp16_ocpp201_and_grpc_gives_the_same_energy_cost_cdr_and_invoice_lines()
     {
         var tariffId = TestIds.New("OCPP");
         using (var content = new StringContent($$"""{"id":"{{tariffId}}","currency":"EUR","elements":[{"price_components":[{"type":"FLAT","price":0.5,"vat":20,"step_size":1},{"type":"ENERGY","price":0.31,"vat":20,"step_size":1},{"type":"TIME","price":1.2,"vat":20,"step_size":60}]}]}""", Encoding.UTF8, "application/json"))
@@ -453,6 +453,17 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
         var grpcCdr = await Breakdown(grpcCp);
         Assert.Equal(grpcCdr, await Breakdown(ocppCp));
         Assert.Equal(grpcCdr, await Breakdown(v201Cp));
+
+        // And the invoices' lines, byte for byte (each session is invoiced on its own).
+        async Task<string> Lines(string sessionId)
+        {
+            var session = await Charge.Tests.Eventually.Get(() => Sessions.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }).ResponseAsync, s => s.InvoiceNumber.Length > 0);
+            return JsonNode.Parse(await host.Http.GetStringAsync($"/v1/invoices/{session.InvoiceNumber}"))!["lines"]!.ToJsonString();
+        }
+
+        var grpcLines = await Lines(overGrpc.SessionId);
+        Assert.Equal(grpcLines, await Lines($"{ocppCp}~{tx}"));
+        Assert.Equal(grpcLines, await Lines($"{v201Cp}~{tx201}"));
     }
 
     [Fact]
@@ -569,6 +580,9 @@ public sealed class OcppTests(SingleHostFixture host) : IClassFixture<SingleHost
 
         // Three presses of "stop" while the charger has not answered the first.
         var presses = Enumerable.Range(0, 3).Select(_ => asDriver.RequestStopAsync(new RequestStopRequest { SessionId = sessionId }, driver).ResponseAsync).ToArray();
+        // The charger takes its time to answer, so the other presses reach the grain while the first stop is in
+        // flight however busy the machine is (answered at once, a press that came late asked again, rightly).
+        await Task.Delay(TimeSpan.FromSeconds(2));
         var (action, payload) = await client.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });
         var answers = await Task.WhenAll(presses);
         var second = client.AnswerNextCall((_, _) => new JsonObject { ["status"] = "Accepted" });

@@ -88,7 +88,8 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.NotifyReport201Handler>();
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.NotifyChargingLimit201Handler>();
         builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.ClearedChargingLimit201Handler>();
-        foreach (var action in new[] { "NotifyEvent", "FirmwareStatusNotification", "LogStatusNotification" })
+        builder.Services.AddSingleton<IOcppHandler, Ocpp.V201.NotifyEvent201Handler>();
+        foreach (var action in new[] { "FirmwareStatusNotification", "LogStatusNotification" })
         {
             builder.Services.AddSingleton<IOcppHandler>(sp => new Ocpp.V201.Confirmed201Handler(action, sp.GetRequiredService<TimeProvider>()));
         }

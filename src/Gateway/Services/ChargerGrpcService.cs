@@ -193,8 +193,16 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<DeviceModel> GetDeviceModel(GetDeviceModelRequest request, ServerCallContext context)
     {
+        var deviceModel = grains.GetGrain<IDeviceModelGrain>(Id(request.ChargerId, "charger_id"));
         var model = new DeviceModel();
-        model.Variables.AddRange((await grains.GetGrain<IDeviceModelGrain>(Id(request.ChargerId, "charger_id")).Get()).Select(v => new Api.V1.DeviceVariable
+        var (events, count) = await deviceModel.Events();
+        model.Events.AddRange(events.Select(e => new Api.V1.DeviceEvent
+        {
+            EventId = e.EventId, Timestamp = Mapping.Ts(e.Timestamp), Trigger = e.Trigger, Component = e.Component, Variable = e.Variable,
+            ActualValue = e.ActualValue, TechInfo = e.TechInfo ?? "", Cleared = e.Cleared, TransactionId = e.TransactionId ?? "",
+        }));
+        model.EventCount = count;
+        model.Variables.AddRange((await deviceModel.Get()).Select(v => new Api.V1.DeviceVariable
         {
             Component = v.Component, ComponentInstance = v.ComponentInstance ?? "", Evse = v.Evse ?? 0, Variable = v.Variable,
             VariableInstance = v.VariableInstance ?? "", AttributeType = v.AttributeType, Value = v.Value ?? "", Mutability = v.Mutability ?? "",

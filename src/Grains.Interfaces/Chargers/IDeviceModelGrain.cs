@@ -14,6 +14,16 @@ public interface IDeviceModelGrain : IGrainWithStringKey
     [Alias("Record")]
     Task Record(ImmutableArray<DeviceVariable> variables);
 
+    /// <summary>Records events the charger reported (stored before it returns): the newest <see cref="EventsKept"/> and a count.</summary>
+    [Alias("RecordEvents")]
+    Task RecordEvents(ImmutableArray<DeviceEvent> events);
+
+    /// <summary>The events kept, oldest first, and how many were reported in all.</summary>
+    [Alias("Events")]
+    Task<(ImmutableArray<DeviceEvent> Events, int Count)> Events();
+
+    public const int EventsKept = 200;
+
     /// <summary>Every variable, ordered by component and variable.</summary>
     [Alias("Get")]
     Task<ImmutableArray<DeviceVariable>> Get();

@@ -42,6 +42,11 @@ public static class GrainMetrics
     public static readonly Counter<long> SecurityEvents =
         Sessions.CreateCounter<long>("charge.chargers.security_events", "{event}", "Security events chargers reported, by type");
 
+    public static readonly Counter<long> DeviceEvents =
+        Sessions.CreateCounter<long>("charge.chargers.device_events", "{event}", "Events chargers reported on their components (NotifyEvent), by trigger");
+
+    public static void DeviceEvent(string trigger) => DeviceEvents.Add(1, new KeyValuePair<string, object?>("trigger", trigger));
+
     public static void SecurityEvent(string type) => SecurityEvents.Add(1, new KeyValuePair<string, object?>("type", type));
 
     public static void Anomaly(AnomalyKind kind) => ReadingsAnomalous.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));

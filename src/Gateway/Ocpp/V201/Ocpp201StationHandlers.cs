@@ -192,6 +192,25 @@ public sealed class ClearedChargingLimit201Handler(IGrainFactory grains, TimePro
     }
 }
 
+/// <summary>NotifyEvent: each event on a component's variable is kept with the station's device model (the newest 200), counted by trigger and shown to operators.</summary>
+public sealed class NotifyEvent201Handler(IGrainFactory grains, TimeProvider time) : Ocpp201Handler<System.Collections.Immutable.ImmutableArray<DeviceEvent>, Empty201>(time)
+{
+    public override string Action => "NotifyEvent";
+
+    protected override System.Collections.Immutable.ImmutableArray<DeviceEvent> Read(JsonElement payload) =>
+        [.. Bind<NotifyEventWire>(payload).EventData.Select((e, i) => new DeviceEvent(
+            e.EventId is >= 0 and <= int.MaxValue && decimal.Truncate(e.EventId) == e.EventId ? (int)e.EventId
+                : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"NotifyEvent.eventData[{i}].eventId {e.EventId} is not an event ID"),
+            Ocpp201Reader.Timestamp(e.Timestamp, $"NotifyEvent.eventData[{i}].timestamp", Now),
+            e.Trigger, e.Component.Name, e.Variable.Name, e.ActualValue, e.TechInfo, e.Cleared ?? false, e.TransactionId))];
+
+    protected override async Task<Empty201> Handle(string chargePointId, System.Collections.Immutable.ImmutableArray<DeviceEvent> request)
+    {
+        await grains.GetGrain<IDeviceModelGrain>(chargePointId).RecordEvents(request);
+        return new();
+    }
+}
+
 /// <summary>Notifications a station sends that are confirmed and not acted on yet (NotifyEvent, SecurityEventNotification, ...: docs/ocpp.md).</summary>
 public sealed class Confirmed201Handler(string action, TimeProvider time) : Ocpp201Handler<Empty201, Empty201>(time)
 {

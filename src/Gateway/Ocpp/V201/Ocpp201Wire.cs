@@ -68,6 +68,11 @@ public sealed record NotifyChargingLimitWire(ChargingLimitWire ChargingLimit, Im
 
 public sealed record ClearedChargingLimitWire(string ChargingLimitSource, decimal? EvseId = null);
 
+public sealed record EventDataWire(decimal EventId, string Timestamp, string Trigger, string ActualValue, Ocpp201Commands.ComponentRef Component,
+    Ocpp201Commands.VariableRef Variable, string EventNotificationType, string? TechInfo = null, bool? Cleared = null, string? TransactionId = null);
+
+public sealed record NotifyEventWire(string GeneratedAt, decimal SeqNo, ImmutableArray<EventDataWire> EventData, bool? Tbc = null);
+
 public sealed record MeterValues201Wire(decimal EvseId, ImmutableArray<MeterValue201Wire> MeterValue);
 
 public sealed record DataTransfer201Response(string Status);
