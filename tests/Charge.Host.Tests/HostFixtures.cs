@@ -201,6 +201,33 @@ public sealed class TlsHostFixture : GatewayFixture
 
     public System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate { get; private set; } = null!;
 
+    /// <summary>The authority that issues chargers' client certificates (OCPP Security Profile 3), with its key.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 ChargerAuthority { get; } = NewAuthority("CN=Charge test charger CA");
+
+    /// <summary>An authority the gateway does not trust.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 OtherAuthority { get; } = NewAuthority("CN=Someone else's CA");
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 NewAuthority(string subject)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(
+            System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyCertSign | System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.CrlSign, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    /// <summary>A client certificate for <paramref name="chargerId"/> issued by <paramref name="authority"/>, with its private key.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 ClientCertificate(string chargerId, System.Security.Cryptography.X509Certificates.X509Certificate2 authority)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={chargerId}", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension([new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7), System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        using var withKey = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.CopyWithPrivateKey(issued, key);
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(withKey.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+    }
+
     protected override IEnumerable<IHost> BuildHosts(int httpPort, int grpcPort, int siloPort, int gatewayPort)
     {
         using var key = System.Security.Cryptography.RSA.Create(2048);
@@ -212,8 +239,11 @@ public sealed class TlsHostFixture : GatewayFixture
         Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         var path = Path.Combine(_folder, "gateway.pfx");
         File.WriteAllBytes(path, Certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test-password"));
+        var authority = Path.Combine(_folder, "chargers-ca.cer");
+        File.WriteAllBytes(authority, ChargerAuthority.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Cert));
         yield return ChargeSiloHost.Build([.. Args(httpPort, grpcPort, siloPort, gatewayPort),
-            $"--Charge:Gateway:HttpsUrl=https://127.0.0.1:{TlsPort}", $"--Charge:Gateway:CertificatePath={path}", "--Charge:Gateway:CertificatePassword=test-password"]);
+            $"--Charge:Gateway:HttpsUrl=https://127.0.0.1:{TlsPort}", $"--Charge:Gateway:CertificatePath={path}", "--Charge:Gateway:CertificatePassword=test-password",
+            $"--Charge:Gateway:ChargerCertificateAuthorityPath={authority}"]);
     }
 }
 

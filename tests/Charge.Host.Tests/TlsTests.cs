@@ -46,4 +46,62 @@ public sealed class TlsTests(TlsHostFixture host) : IClassFixture<TlsHostFixture
         Assert.NotNull(tariffs);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
+
+    private async Task<ClientWebSocket> ConnectWithCertificate(string chargerId, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string path)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp2.0.1");
+        socket.Options.RemoteCertificateValidationCallback = TrustTestCertificate;
+        socket.Options.ClientCertificates.Add(certificate);
+        socket.Options.CollectHttpResponseDetails = true;
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{host.TlsPort}/ocpp/{path}"), CancellationToken.None);
+        return socket;
+    }
+
+    [Fact]
+    public async Task Security_profile_3_a_station_with_a_certificate_from_the_chargers_authority_connects_without_a_password()
+    {
+        var cp = TestIds.New("P3");
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp);
+        using var socket = await ConnectWithCertificate(cp, TlsHostFixture.ClientCertificate(cp, host.ChargerAuthority), cp);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("""[2,"1","BootNotification",{"reason":"PowerUp","chargingStation":{"vendorName":"Acme","model":"P3"}}]"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[4096];
+        var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        var reply = JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, received.Count))!.AsArray();
+
+        Assert.Equal("ocpp2.0.1", socket.SubProtocol);
+        Assert.Equal((3, "Accepted"), (reply[0]!.GetValue<int>(), reply[2]!["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Security_profile_3_refuses_a_foreign_authority_an_unregistered_name_and_another_chargers_path()
+    {
+        var cp = TestIds.New("P3");
+        var other = TestIds.New("P3");
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), cp);
+        await host.Security.ChargerAuthorization(host.RawChannel.CreateCallInvoker(), other);
+
+        // Issued by an authority the gateway does not trust: the TLS handshake ends.
+        await Assert.ThrowsAnyAsync<Exception>(() => ConnectWithCertificate(cp, TlsHostFixture.ClientCertificate(cp, host.OtherAuthority), cp));
+        // A good authority naming a charger that is not registered: 401.
+        var stranger = TestIds.New("P3");
+        using var unregistered = Socket(TlsHostFixture.ClientCertificate(stranger, host.ChargerAuthority));
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => unregistered.ConnectAsync(new Uri($"wss://127.0.0.1:{host.TlsPort}/ocpp/{stranger}"), CancellationToken.None));
+        // A charger's own certificate used on another charger's path: 403.
+        using var wrongPath = Socket(TlsHostFixture.ClientCertificate(cp, host.ChargerAuthority));
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => wrongPath.ConnectAsync(new Uri($"wss://127.0.0.1:{host.TlsPort}/ocpp/{other}"), CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unregistered.HttpStatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, wrongPath.HttpStatusCode);
+    }
+
+    private ClientWebSocket Socket(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("ocpp2.0.1");
+        socket.Options.RemoteCertificateValidationCallback = TrustTestCertificate;
+        socket.Options.ClientCertificates.Add(certificate);
+        socket.Options.CollectHttpResponseDetails = true;
+        return socket;
+    }
 }

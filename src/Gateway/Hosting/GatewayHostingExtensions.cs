@@ -38,9 +38,21 @@ public static class GatewayHostingExtensions
                     throw new InvalidOperationException($"Charge:Gateway:HttpsUrl needs Charge:Gateway:CertificatePath, a PFX file ('{options.CertificatePath}' does not exist)");
                 }
 
+                var authority = ChargerCertificates.Authority(options.ChargerCertificateAuthorityPath);
                 // ALPN picks HTTP/2 for gRPC clients and HTTP/1.1 for REST and WebSocket (wss) clients.
                 Listen(kestrel, options.HttpsUrl, HttpProtocols.Http1AndHttp2, nameof(GatewayOptions.HttpsUrl),
-                    listen => listen.UseHttps(options.CertificatePath, options.CertificatePassword));
+                    listen => listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                            options.CertificatePath, options.CertificatePassword);
+                        if (authority is not null)
+                        {
+                            // Profile 3: a client certificate is asked for, not required (Profile 2 clients send none),
+                            // and one that does not chain to the chargers' authority ends the handshake.
+                            https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                            https.ClientCertificateValidation = (certificate, _, _) => ChargerCertificates.IssuedBy(certificate, authority);
+                        }
+                    }));
             }
         });
 

@@ -26,6 +26,14 @@ public sealed class GatewayOptions
     /// <summary>From the environment or a secret store, like every secret.</summary>
     public string CertificatePassword { get; set; } = "";
 
+    /// <summary>
+    /// OCPP Security Profile 3 (optional): the certificate authority (PEM or DER file) that issues chargers' client
+    /// certificates. Set, the TLS listener accepts a client certificate that chains to it, and the certificate's
+    /// subject CN is the charger's identity (a registered, not decommissioned charger); Basic credentials (Profile 2)
+    /// keep working beside it. Empty: no client certificates.
+    /// </summary>
+    public string ChargerCertificateAuthorityPath { get; set; } = "";
+
     /// <summary>How long StopSession waits for the session's record to be fixed before answering with it still stopping.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan StopWait { get; set; } = TimeSpan.FromSeconds(5);

@@ -11,10 +11,12 @@ namespace Charge.Gateway.Security;
 
 /// <summary>
 /// Chargers authenticate with HTTP Basic "chargerId:secret": on gRPC calls as the authorization metadata entry, on
-/// the OCPP WebSocket upgrade as OCPP 1.6 Security Profile 1/2 prescribes (the username is the charge point identity).
+/// the OCPP WebSocket upgrade as OCPP Security Profile 1/2 prescribes (the username is the charge point identity).
+/// With Profile 3 configured, a client certificate the TLS handshake accepted (it chains to the chargers' authority)
+/// names the charger by its subject CN instead; the charger must be registered and not decommissioned.
 /// </summary>
 public sealed class ChargerAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ChargerCredentials credentials)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ChargerCredentials credentials, IGrainFactory grains)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ChargerBasic";
@@ -24,7 +26,7 @@ public sealed class ChargerAuthenticationHandler(
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.NoResult();
+            return Context.Connection.ClientCertificate is { } certificate ? await ByCertificate(certificate) : AuthenticateResult.NoResult();
         }
 
         string decoded;
@@ -56,6 +58,30 @@ public sealed class ChargerAuthenticationHandler(
         if (!await credentials.Verify(chargerId, decoded[(colon + 1)..]))
         {
             return Fail("unknown charger or wrong secret");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ChargeRoles.ChargerIdClaim, chargerId), new Claim(ChargeRoles.RoleClaim, ChargeRoles.Charger)],
+            SchemeName, ChargeRoles.ChargerIdClaim, ChargeRoles.RoleClaim);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>Profile 3: the certificate was checked in the handshake; its CN must be a charger in service.</summary>
+    private async Task<AuthenticateResult> ByCertificate(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var chargerId = ChargerCertificates.ChargerOf(certificate);
+        try
+        {
+            RequestValidation.Id(chargerId, "the certificate's CN");
+            var view = await grains.GetGrain<IChargerGrain>(chargerId).GetView();
+            if (!view.Registered || view.DecommissionedAt is not null)
+            {
+                return Fail($"charger '{chargerId}' of the client certificate is not registered or was decommissioned");
+            }
+        }
+        catch (ChargeException e) when (e.Kind is ChargeErrorKind.InvalidArgument or ChargeErrorKind.NotFound)
+        {
+            return Fail($"the client certificate names no registered charger: {e.Message}");
         }
 
         var identity = new ClaimsIdentity(
