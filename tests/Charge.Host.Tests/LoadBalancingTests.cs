@@ -392,25 +392,43 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
             profile["chargingProfilePurpose"]!.GetValue<string>(), profile["chargingSchedule"]!["chargingSchedulePeriod"]![0]!["limit"]!.GetValue<double>()));
     }
 
-    [Fact]
-    public async Task Ten_22_kW_charge_points_on_a_100_kW_site_never_draw_more_than_100_kW_as_cars_come_and_go()
+    /// <summary>
+    /// A site of <paramref name="count"/> simulated 22 kW charge points under <paramref name="gridLimitKw"/>: each
+    /// registered on the site and connected; the 2.0.1 ones (<paramref name="v201"/>) in strict schema mode.
+    /// </summary>
+    private async Task<(string SiteId, SimulatedSite Site, List<SimulatedChargePoint> Points)> SimulatedSiteOf(
+        string name, double gridLimitKw, int count, Func<int, bool> v201, Func<int, double>? carMaxW = null)
     {
         var siteId = TestIds.New("site");
-        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Depot", TimeZone = "Europe/Amsterdam" });
-        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 100 });
+        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = name, TimeZone = "Europe/Amsterdam" });
+        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = gridLimitKw });
         var site = new SimulatedSite();
         var points = new List<SimulatedChargePoint>();
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < count; i++)
         {
             var chargerId = TestIds.New("SIM");
             var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
             {
                 ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
             });
-            // Two of the cars take at most 11 kW: what they leave of their share goes to the others.
-            points.Add(await SimulatedChargePoint.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret), site,
-                22_000, i % 5 == 4 ? 11_000 : 22_000));
+            var point = await SimulatedChargePoint.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret), site,
+                22_000, carMaxW?.Invoke(i) ?? 22_000, v201(i));
+            if (point.Protocol == "ocpp2.0.1")
+            {
+                GatewayFixture.Strict201(point.Client);
+            }
+
+            points.Add(point);
         }
+
+        return (siteId, site, points);
+    }
+
+    [Fact]
+    public async Task Ten_22_kW_charge_points_on_a_100_kW_site_never_draw_more_than_100_kW_as_cars_come_and_go()
+    {
+        // Two of the cars take at most 11 kW: what they leave of their share goes to the others.
+        var (siteId, site, points) = await SimulatedSiteOf("Depot", 100, 10, v201: _ => false, carMaxW: i => i % 5 == 4 ? 11_000 : 22_000);
 
         await Task.WhenAll(points.Select(p => p.Boot()));
         // Each got its TxDefaultProfile at boot.
@@ -496,26 +514,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     {
         // One fleet: three OCPP 1.6 and three OCPP 2.0.1 charge points share a 60 kW site; the 2.0.1 ones are
         // limited with 2.0.1 profiles (per EVSE, naming their string transaction), checked against the schemas.
-        var siteId = TestIds.New("site");
-        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "Mixed", TimeZone = "Europe/Amsterdam" });
-        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 60 });
-        var site = new SimulatedSite();
-        var points = new List<SimulatedChargePoint>();
-        for (var i = 0; i < 6; i++)
-        {
-            var chargerId = TestIds.New("MIX");
-            var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
-            {
-                ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
-            });
-            var point = await SimulatedChargePoint.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret), site, 22_000, 22_000, v201: i % 2 == 1);
-            if (point.Protocol == "ocpp2.0.1")
-            {
-                GatewayFixture.Strict201(point.Client);
-            }
-
-            points.Add(point);
-        }
+        var (_, site, points) = await SimulatedSiteOf("Mixed", 60, 6, v201: i => i % 2 == 1);
 
         await Task.WhenAll(points.Select(p => p.Boot()));
         await Eventually.Until(() => points.All(p => p.LimitW is not null));
@@ -560,21 +559,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
     [Fact]
     public async Task A_limit_set_on_a_201_station_from_outside_is_respected_and_the_rest_goes_to_the_others()
     {
-        var siteId = TestIds.New("site");
-        await Sites.PutSiteAsync(new PutSiteRequest { SiteId = siteId, Name = "External", TimeZone = "Europe/Amsterdam" });
-        await Sites.SetSiteLimitsAsync(new SetSiteLimitsRequest { SiteId = siteId, GridLimitKw = 30 });
-        var site = new SimulatedSite();
-        var points = new List<SimulatedChargePoint>();
-        for (var i = 0; i < 2; i++)
-        {
-            var chargerId = TestIds.New("EXT");
-            var registered = await new ChargerService.ChargerServiceClient(host.Channel).RegisterChargerAsync(new RegisterChargerRequest
-            {
-                ChargerId = chargerId, SiteId = siteId, ConnectorCount = 1, MaxPowerW = 22_000, ConnectorPowerType = "AC_3_PHASE",
-            });
-            points.Add(await SimulatedChargePoint.ConnectAsync(host.OcppUri(chargerId), TestSecurity.Basic(chargerId, registered.Secret), site, 22_000, 22_000, v201: true));
-            GatewayFixture.Strict201(points[^1].Client);
-        }
+        var (_, site, points) = await SimulatedSiteOf("External", 30, 2, v201: _ => true);
 
         await Task.WhenAll(points.Select(p => p.Boot()));
         foreach (var p in points)
