@@ -424,6 +424,16 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         return (siteId, site, points);
     }
 
+    /// <summary>Every charging car reports its register and power every half second, as a charger's sampled data does, until stopped.</summary>
+    private static Task Metering(IReadOnlyList<SimulatedChargePoint> points, CancellationToken stop) => Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.WhenAll(points.Select(p => p.MeterValues()));
+            await Task.Delay(500);
+        }
+    });
+
     [Fact]
     public async Task Ten_22_kW_charge_points_on_a_100_kW_site_never_draw_more_than_100_kW_as_cars_come_and_go()
     {
@@ -434,15 +444,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         // Each got its TxDefaultProfile at boot.
         await Eventually.Until(() => points.All(p => p.LimitW is not null));
         using var stop = new CancellationTokenSource();
-        // Every charging car reports its register and power every half second, as a charger's sampled data does.
-        var metering = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.WhenAll(points.Select(p => p.MeterValues()));
-                await Task.Delay(500);
-            }
-        });
+        var metering = Metering(points, stop.Token);
 
         // What the cars could take, and the least the site should give them once the shares settle (an 11 kW car
         // is given a little above its draw, so up to 5 % may stay unused).
@@ -519,14 +521,7 @@ public sealed class LoadBalancingTests(SingleHostFixture host) : IClassFixture<S
         await Task.WhenAll(points.Select(p => p.Boot()));
         await Eventually.Until(() => points.All(p => p.LimitW is not null));
         using var stop = new CancellationTokenSource();
-        var metering = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.WhenAll(points.Select(p => p.MeterValues()));
-                await Task.Delay(500);
-            }
-        });
+        var metering = Metering(points, stop.Token);
 
         foreach (var p in points)
         {
