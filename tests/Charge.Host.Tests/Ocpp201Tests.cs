@@ -344,6 +344,23 @@ public sealed class Ocpp201Tests(SingleHostFixture host) : IClassFixture<SingleH
     }
 
     [Fact]
+    public async Task A_station_that_numbers_on_across_transactions_is_not_taken_for_a_gap()
+    {
+        var cp = TestIds.New("V201");
+        var tag = await Token();
+        var tx = Guid.NewGuid().ToString();
+        await using var station = await host.ConnectOcpp201(cp);
+
+        await station.CallResult("TransactionEvent", Event("Started", tx, 57, 0, "Authorized", tag, Register(0, 1000, "Transaction.Begin")));
+        await station.CallResult("TransactionEvent", Event("Updated", tx, 58, 5, "MeterValuePeriodic", null, Register(5, 1500)));
+        await station.CallResult("TransactionEvent", Ended(Event("Ended", tx, 59, 10, "StopAuthorized", null, Register(10, 2000, "Transaction.End")), "Local"));
+
+        // Fixed at once: nothing is missing from 57 to 59, so the station is not asked about its queue.
+        var session = await Eventually($"{cp}~{tx}", s => s.State == SessionState.Completed);
+        Assert.Equal(1000, session.EnergyWh);
+    }
+
+    [Fact]
     public async Task A_transaction_that_ends_without_a_token_bills_nothing_and_the_operator_sees_why()
     {
         var cp = TestIds.New("V201");

@@ -120,6 +120,9 @@ public sealed record EventTransaction
 
     /// <summary>Its record is fixed (or it ended without a session): later events are late.</summary>
     [Id(16)] public bool Finished { get; set; }
+
+    /// <summary>The Started event's number: the first of the transaction (0 by the spec; some stations count on across transactions).</summary>
+    [Id(17)] public int? StartSeqNo { get; set; }
 }
 
 [GenerateSerializer]

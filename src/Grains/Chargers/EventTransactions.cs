@@ -41,6 +41,8 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
             if (!repeated && t.Opened && !e.Readings.IsEmpty)
             {
                 await sessions.ReportAccepting(sessionId, e.Readings);
+                t.SeqNos.Add(e.SeqNo);
+                await record.Persist();
             }
 
             return new TransactionEventOutcome(finished, await Standing(e, t, finished), false);
@@ -52,7 +54,11 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
         }
 
         t.ConnectorId ??= e.ConnectorId;
-        t.SawStarted |= e.Kind == TransactionEventKind.Started;
+        if (e.Kind == TransactionEventKind.Started)
+        {
+            t.SawStarted = true;
+            t.StartSeqNo ??= e.SeqNo;
+        }
         if (!t.Opened)
         {
             TakeStart(t, e);
@@ -195,7 +201,7 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
             return (null, false);
         }
 
-        var first = t.SawStarted ? 0 : t.SeqNos.Min();
+        var first = t.StartSeqNo ?? t.SeqNos.Min();
         var missing = !t.SawStarted || Enumerable.Range(first, Math.Max(0, t.EndSeqNo!.Value - first + 1)).Any(n => !t.SeqNos.Contains(n));
         if (missing && !t.QueueEmpty)
         {
