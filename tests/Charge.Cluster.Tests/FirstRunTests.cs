@@ -53,7 +53,7 @@ public sealed class FirstRunTests(ITestOutputHelper output) : ProcessTest(output
         await silo.StopAsync(TimeSpan.FromSeconds(30));
 
         Assert.Contains(lines, l => l.EndsWith($"Dashboard: http://127.0.0.1:{_ports[0]}/ (sign in with an operator token)", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains($"REST: http://127.0.0.1:{_ports[0]}/v1 · gRPC: http://127.0.0.1:{_ports[1]} · OCPP 1.6J: ws://127.0.0.1:{_ports[0]}/ocpp/", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains($"REST: http://127.0.0.1:{_ports[0]}/v1 · gRPC: http://127.0.0.1:{_ports[1]} · OCPP 1.6J and 2.0.1: ws://127.0.0.1:{_ports[0]}/ocpp/", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("Operator token: dotnet run --project src/Silo -- token --role operator", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Grain state", StringComparison.Ordinal));
         // Every log line starts with its UTC time.

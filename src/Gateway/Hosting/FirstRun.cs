@@ -25,7 +25,7 @@ public static partial class FirstRun
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard: {Url} (sign in with an operator token)")]
     private static partial void LogDashboard(ILogger logger, string url);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "REST: {Rest} · gRPC: {Grpc} · OCPP 1.6J: {Ocpp}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "REST: {Rest} · gRPC: {Grpc} · OCPP 1.6J and 2.0.1: {Ocpp}")]
     private static partial void LogAddresses(ILogger logger, string rest, string grpc, string ocpp);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operator token: {Command}")]

@@ -74,7 +74,7 @@ public static class GatewayHostingExtensions
         builder.Services.AddSingleton<Ocpp.OcppCostNotifier>();
         builder.Services.AddSingleton<Ocpp.OcppLocalList>();
         builder.Services.AddSingleton<Ocpp.OcppSmartCharging>();
-        // One handler per action charge points may send (OCPP 1.6J, Core profile and the two notifications).
+        // One handler per action and version charge points may send: OCPP 1.6J (Core profile and the two notifications).
         builder.Services.AddSingleton<IOcppHandler, BootNotificationHandler>();
         builder.Services.AddSingleton<IOcppHandler, HeartbeatHandler>();
         builder.Services.AddSingleton<IOcppHandler, StatusNotificationHandler>();
