@@ -77,20 +77,7 @@ public static class OcppMeterValues
     /// <summary>One MeterValue element; null when it holds no energy register.</summary>
     private static MeterReading? One(MeterValueWire mv, string path, DateTime now)
     {
-        DateTime timestamp;
-        try
-        {
-            timestamp = OcppTime.Parse(mv.Timestamp);
-        }
-        catch (FormatException e)
-        {
-            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{path}.timestamp {e.Message}");
-        }
-
-        if (ReadingRules.Timestamp(timestamp, now) is { } late)
-        {
-            throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {late}");
-        }
+        var timestamp = OcppTime.ReadSample(mv.Timestamp, $"{path}.timestamp", now);
 
         var samples = new OcppSampleSet();
         for (var j = 0; j < mv.SampledValue.Length; j++)

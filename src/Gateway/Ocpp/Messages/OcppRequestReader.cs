@@ -21,7 +21,7 @@ public static class OcppRequestReader
         Connector(w.ConnectorId, "StatusNotification.connectorId", allowZero: true),
         Enum.Parse<ConnectorStatus>(w.Status),
         w.ErrorCode,
-        w.Timestamp is { } ts ? Timestamp(ts, "StatusNotification.timestamp", now) : now);
+        w.Timestamp is { } ts ? OcppTime.Read(ts, "StatusNotification.timestamp", now) : now);
 
     // The station API's rule for id_tags (OCPP's schema allows 20 characters of it); its InvalidArgument is a
     // PropertyConstraintViolation, as every validator's is (OcppEndpoint.Dispatch).
@@ -31,7 +31,7 @@ public static class OcppRequestReader
         Connector(w.ConnectorId, "StartTransaction.connectorId", allowZero: false),
         RequestValidation.Id(w.IdTag, "StartTransaction.idTag"),
         Register(w.MeterStart, "StartTransaction.meterStart"),
-        Timestamp(w.Timestamp, "StartTransaction.timestamp", now));
+        OcppTime.Read(w.Timestamp, "StartTransaction.timestamp", now));
 
     public static MeterValuesRequest MeterValues(MeterValuesWire w, DateTime now) => new(
         Connector(w.ConnectorId, "MeterValues.connectorId", allowZero: true),
@@ -47,7 +47,7 @@ public static class OcppRequestReader
         TransactionId(w.TransactionId, "StopTransaction.transactionId"),
         w.IdTag,
         Register(w.MeterStop, "StopTransaction.meterStop"),
-        Timestamp(w.Timestamp, "StopTransaction.timestamp", now),
+        OcppTime.Read(w.Timestamp, "StopTransaction.timestamp", now),
         // OCPP 1.6: an absent reason means Local.
         w.Reason ?? "Local",
         w.TransactionData is { IsDefaultOrEmpty: false } data ? OcppMeterValues.ParseLenient(data, sampleProblems, "StopTransaction.transactionData", now) : ([], []));
@@ -74,16 +74,4 @@ public static class OcppRequestReader
             : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {Shown(wh)} Wh is not a meter register (0 to {Limits.MaxEnergyWh} Wh)");
 
     private static string Shown(decimal value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static DateTime Timestamp(string value, string field, DateTime now)
-    {
-        try
-        {
-            return RequestValidation.Timestamp(OcppTime.Parse(value), field, now);
-        }
-        catch (FormatException e)
-        {
-            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{field} {e.Message}");
-        }
-    }
 }

@@ -25,6 +25,31 @@ public static class OcppTime
             : throw new FormatException($"'{Shown(value)}' is not a date-time that exists");
     }
 
+    /// <summary>A payload's date-time as UTC; a TypeConstraintViolation naming <paramref name="field"/> when it is none.</summary>
+    public static DateTime Read(string value, string field)
+    {
+        try
+        {
+            return Parse(value);
+        }
+        catch (FormatException e)
+        {
+            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{field} {e.Message}");
+        }
+    }
+
+    /// <summary>A message's own time (a start, a stop, a status): read, then bounded as every transport bounds it.</summary>
+    public static DateTime Read(string value, string field, DateTime now) => Services.RequestValidation.Timestamp(Read(value, field), field, now);
+
+    /// <summary>A sampled reading's time: read, then bounded by the readings' rules (not in the future, not too old).</summary>
+    public static DateTime ReadSample(string value, string field, DateTime now)
+    {
+        var timestamp = Read(value, field);
+        return Charge.Grains.Interfaces.ReadingRules.Timestamp(timestamp, now) is { } late
+            ? throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {late}")
+            : timestamp;
+    }
+
     public static string Format(DateTime t) =>
         DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 

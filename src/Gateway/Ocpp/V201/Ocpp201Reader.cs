@@ -24,30 +24,6 @@ public static class Ocpp201Reader
             : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{field} {value.ToString(CultureInfo.InvariantCulture)} is not an EVSE ({min}..{Limits.MaxConnectors})");
     }
 
-    public static DateTime Timestamp(string value, string field, DateTime now)
-    {
-        try
-        {
-            return RequestValidation.Timestamp(OcppTime.Parse(value), field, now);
-        }
-        catch (FormatException e)
-        {
-            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{field} {e.Message}");
-        }
-    }
-
-    private static DateTime Parse(string value, string field)
-    {
-        try
-        {
-            return OcppTime.Parse(value);
-        }
-        catch (FormatException e)
-        {
-            throw new OcppCallException(OcppErrorCode.TypeConstraintViolation, $"{field} {e.Message}");
-        }
-    }
-
     /// <summary>The id_tag an idToken names; null for NoAuthorization (no token at all).</summary>
     public static string? IdTag(IdTokenWire? token, string field) =>
         token is null || token.Type == "NoAuthorization" ? null : RequestValidation.Id(token.IdToken, $"{field}.idToken");
@@ -92,11 +68,7 @@ public static class Ocpp201Reader
         {
             var path = $"{field}[{i}]";
             var mv = values[i];
-            var timestamp = Parse(mv.Timestamp, $"{path}.timestamp");
-            if (ReadingRules.Timestamp(timestamp, now) is { } late)
-            {
-                throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"{path}.timestamp {late}");
-            }
+            var timestamp = OcppTime.ReadSample(mv.Timestamp, $"{path}.timestamp", now);
 
             var samples = new OcppSampleSet();
             string? context = null;

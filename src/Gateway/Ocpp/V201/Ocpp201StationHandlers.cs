@@ -46,7 +46,7 @@ public sealed class StatusNotification201Handler(IGrainFactory grains, TimeProvi
     {
         var w = Bind<StatusNotification201Wire>(payload);
         return new StatusReport(Ocpp201Reader.Evse(w.EvseId, "StatusNotification.evseId", allowZero: true), Ocpp201Reader.Status(w.ConnectorStatus),
-            w.ConnectorStatus == "Faulted" ? "Faulted" : "", Ocpp201Reader.Timestamp(w.Timestamp, "StatusNotification.timestamp", Now));
+            w.ConnectorStatus == "Faulted" ? "Faulted" : "", OcppTime.Read(w.Timestamp, "StatusNotification.timestamp", Now));
     }
 
     protected override async Task<Empty201> Handle(string chargePointId, StatusReport request)
@@ -99,7 +99,7 @@ public sealed class SecurityEvent201Handler(IGrainFactory grains, TimeProvider t
     {
         // The schema bounds type (50) and techInfo (255 characters); the time is checked as every station time.
         var w = Bind<SecurityEventWire>(payload);
-        return new SecurityEvent(w.Type, Ocpp201Reader.Timestamp(w.Timestamp, "SecurityEventNotification.timestamp", Now), w.TechInfo, Now);
+        return new SecurityEvent(w.Type, OcppTime.Read(w.Timestamp, "SecurityEventNotification.timestamp", Now), w.TechInfo, Now);
     }
 
     protected override async Task<Empty201> Handle(string chargePointId, SecurityEvent request)
@@ -120,7 +120,7 @@ public sealed class NotifyReport201Handler(IGrainFactory grains, TimeProvider ti
     protected override System.Collections.Immutable.ImmutableArray<DeviceVariable> Read(JsonElement payload)
     {
         var w = Bind<NotifyReportWire>(payload);
-        var at = Ocpp201Reader.Timestamp(w.GeneratedAt, "NotifyReport.generatedAt", Now);
+        var at = OcppTime.Read(w.GeneratedAt, "NotifyReport.generatedAt", Now);
         return [.. (w.ReportData ?? []).SelectMany(d => d.VariableAttribute.Select(a => new DeviceVariable(
             d.Component.Name, d.Component.Instance, d.Component.Evse?.Id, d.Variable.Name, d.Variable.Instance, a.Type ?? "Actual", a.Value,
             a.Mutability ?? "ReadWrite", d.VariableCharacteristics?.DataType, d.VariableCharacteristics?.Unit, at)))];
@@ -201,7 +201,7 @@ public sealed class NotifyEvent201Handler(IGrainFactory grains, TimeProvider tim
         [.. Bind<NotifyEventWire>(payload).EventData.Select((e, i) => new DeviceEvent(
             e.EventId is >= 0 and <= int.MaxValue && decimal.Truncate(e.EventId) == e.EventId ? (int)e.EventId
                 : throw new OcppCallException(OcppErrorCode.PropertyConstraintViolation, $"NotifyEvent.eventData[{i}].eventId {e.EventId} is not an event ID"),
-            Ocpp201Reader.Timestamp(e.Timestamp, $"NotifyEvent.eventData[{i}].timestamp", Now),
+            OcppTime.Read(e.Timestamp, $"NotifyEvent.eventData[{i}].timestamp", Now),
             e.Trigger, e.Component.Name, e.Variable.Name, e.ActualValue, e.TechInfo, e.Cleared ?? false, e.TransactionId))];
 
     protected override async Task<Empty201> Handle(string chargePointId, System.Collections.Immutable.ImmutableArray<DeviceEvent> request)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Charge.Gateway.Ocpp.Handlers;
+using Charge.Gateway.Ocpp.Messages;
 using Charge.Grains.Interfaces;
 
 namespace Charge.Gateway.Ocpp.V201;
@@ -38,7 +39,7 @@ public sealed class TransactionEvent201Handler(IGrainFactory grains, TimeProvide
             Services.RequestValidation.Id(w.TransactionInfo.TransactionId, "TransactionEvent.transactionInfo.transactionId"),
             kind,
             (int)w.SeqNo,
-            Ocpp201Reader.Timestamp(w.Timestamp, "TransactionEvent.timestamp", Now),
+            OcppTime.Read(w.Timestamp, "TransactionEvent.timestamp", Now),
             w.Offline ?? false,
             w.Evse is { } evse ? Ocpp201Reader.Evse(evse.Id, "TransactionEvent.evse.id", allowZero: false) : null,
             Ocpp201Reader.IdTag(w.IdToken, "TransactionEvent.idToken"),
