@@ -37,7 +37,8 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
         if (t.Finished)
         {
             // Late (an Updated queued behind the Ended) or repeated: the session records readings it has not seen as late.
-            var finished = t.Opened ? await sessions.OwnSession(sessionId) : null;
+            // The session is read only for an Ended (its answer carries the final cost), never per reading.
+            var finished = t.Opened && e.Kind == TransactionEventKind.Ended ? await sessions.OwnSession(sessionId) : null;
             if (!repeated && t.Opened && !e.Readings.IsEmpty)
             {
                 await sessions.ReportAccepting(sessionId, e.Readings);
@@ -45,7 +46,7 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
                 await record.Persist();
             }
 
-            return new TransactionEventOutcome(finished, await Standing(e, t, finished), false);
+            return new TransactionEventOutcome(finished, await Standing(e, t), false);
         }
 
         if (!repeated)
@@ -116,8 +117,9 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
         var (finishedView, awaiting) = await FinishIfComplete(e.TransactionId, t);
         // Written before the answer: what the station was told is kept (held readings, the token, the end).
         await record.Persist();
-        view = finishedView ?? view ?? (t.Opened ? await sessions.OwnSession(sessionId) : null);
-        return new TransactionEventOutcome(view, refusal ?? await Standing(e, t, view), awaiting);
+        // The session is read only for an Ended (its answer carries the final cost), never per reading.
+        view = finishedView ?? view ?? (t.Opened && e.Kind == TransactionEventKind.Ended ? await sessions.OwnSession(sessionId) : null);
+        return new TransactionEventOutcome(view, refusal ?? await Standing(e, t), awaiting);
     }
 
     /// <summary>The station has no more events of the transaction queued: its end is fixed with what arrived.</summary>
@@ -226,8 +228,8 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
 
         try
         {
-            var view = await sessions.OwnSession(sessionId);
-            return (await sessions.Stop(new StopSessionCommand(sessionId, t.EndWh ?? view?.LastRegisterWh ?? t.StartWh ?? 0, endedAt, t.StopReason ?? "Local")), false);
+            var stopWh = t.EndWh ?? (await sessions.OwnSession(sessionId))?.LastRegisterWh ?? t.StartWh ?? 0;
+            return (await sessions.Stop(new StopSessionCommand(sessionId, stopWh, endedAt, t.StopReason ?? "Local")), false);
         }
         catch (ChargeException e) when (e.Kind is ChargeErrorKind.NotFound or ChargeErrorKind.FailedPrecondition)
         {
@@ -250,7 +252,7 @@ internal sealed class EventTransactions(ChargerRecord record, ChargerSessions se
     }
 
     /// <summary>How the event's token stands: the transaction's own token is Accepted once its session runs; another is asked.</summary>
-    private async Task<TokenAuthorization?> Standing(TransactionEventReport e, EventTransaction t, SessionView? view) =>
+    private async Task<TokenAuthorization?> Standing(TransactionEventReport e, EventTransaction t) =>
         e.IdTag switch
         {
             null => null,
