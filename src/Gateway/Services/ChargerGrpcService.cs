@@ -75,6 +75,8 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
         bool? online = request.HasOnline ? request.Online : null;
         var includeDecommissioned = request.IncludeDecommissioned || status == FleetStatus.Decommissioned;
         var after = Paging.After(request.PageToken);
+        var model = Text(request.Model, "model", 100);
+        var firmware = Text(request.Firmware, "firmware", 100);
 
         // A site's chargers come from the site; the network's from the charger directory. Filtered pages are
         // filled by reading on, but one request reads at most ScanLimit chargers, then hands back a token.
@@ -94,7 +96,9 @@ public sealed class ChargerGrpcService(IGrainFactory grains, ChargerCredentials 
                 last = view.ChargerId;
                 if ((includeDecommissioned || view.DecommissionedAt is null)
                     && (status is null || view.FleetStatus == status)
-                    && (online is null || view.Online == online))
+                    && (online is null || view.Online == online)
+                    && (model.Length == 0 || $"{view.Boot?.Vendor} {view.Boot?.Model}".Contains(model, StringComparison.OrdinalIgnoreCase))
+                    && (firmware.Length == 0 || (view.Boot?.FirmwareVersion ?? "").Contains(firmware, StringComparison.OrdinalIgnoreCase)))
                 {
                     response.Chargers.Add(view.ToApi());
                     if (response.Chargers.Count == size)

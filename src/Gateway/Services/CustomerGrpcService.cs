@@ -37,7 +37,7 @@ public sealed class CustomerGrpcService(IGrainFactory grains) : CustomerService.
 
     public override async Task<ListCustomersResponse> ListCustomers(ListCustomersRequest request, ServerCallContext context)
     {
-        var (page, next) = await Paging.Keys(grains.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).List, request.PageSize, request.PageToken);
+        var (page, next) = await Paging.Keys(grains.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).List, request.PageSize, request.PageToken, Text(request.Prefix, "prefix", 100));
         var views = await Task.WhenAll(page.Select(id => grains.GetGrain<ICustomerGrain>(id).Get()));
         var response = new ListCustomersResponse { NextPageToken = next };
         response.Customers.AddRange(views.Select(ToApi));

@@ -34,10 +34,17 @@ public static class Paging
 
     /// <summary>One page of a key-ordered directory: its keys and the token of the next page (empty after the last).</summary>
     public static async Task<(string[] Keys, string NextToken)> Keys(
-        Func<string?, int, Task<System.Collections.Immutable.ImmutableArray<string>>> list, int pageSize, string pageToken)
+        Func<string?, int, Task<System.Collections.Immutable.ImmutableArray<string>>> list, int pageSize, string pageToken, string prefix = "")
     {
         var size = Size(pageSize);
-        var keys = await list(After(pageToken), size + 1);
+        // Keys are listed in ordinal order: a prefix's keys are one run, starting after the longest key below it.
+        var after = After(pageToken);
+        if (prefix.Length > 0 && (after is null || string.CompareOrdinal(after, prefix) < 0))
+        {
+            after = prefix[..^1] + (char)(prefix[^1] - 1) + '\uffff';
+        }
+
+        var keys = (await list(after, size + 1)).TakeWhile(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
         var page = keys.Take(size).ToArray();
         return (page, Next(page.LastOrDefault(), keys.Length > size));
     }

@@ -48,6 +48,57 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
         return new Google.Api.HttpBody { ContentType = "text/csv; charset=utf-8", Data = Google.Protobuf.ByteString.CopyFromUtf8(csv.ToString()) };
     }
 
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<Api.V1.CapacityPlan> GetCapacityPlan(CapacityPlanRequest request, ServerCallContext context)
+    {
+        var siteId = Id(request.SiteId, "site_id");
+        var site = await grains.GetGrain<ISiteGrain>(siteId).Get();
+        if (site.Info is null && site.Chargers.IsEmpty)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"site '{siteId}' does not exist"));
+        }
+
+        // Default: the last eight weeks up to today in the site's zone (enough for a forecast scored on a held-out week).
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime,
+            TimeZoneInfo.FindSystemTimeZoneById(site.Info?.TimeZone ?? "UTC")));
+        var (from, to) = request.From.Length == 0 && request.To.Length == 0
+            ? (today.AddDays(-55), today)
+            : DateRange(request.From, request.To);
+        var p = await Reports.CapacityPlan(siteId, from, to);
+        var plan = new Api.V1.CapacityPlan
+        {
+            SiteId = p.SiteId, From = Text(p.From), To = Text(p.To), Connectors = p.Connectors,
+            HoursAtLimit = p.HoursAtLimit, ShareAtLimit = p.ShareAtLimit, EnergyDeferredKwh = p.EnergyDeferredKwh,
+            ShareDeferred = p.ShareDeferred, PeakAllowedKw = p.PeakAllowedKw, StartsRefused = p.StartsRefused,
+            PeakHourUtilisation = p.PeakHourUtilisation, PeakWeekday = p.PeakWeekday, PeakHour = p.PeakHour,
+            SaturatedHoursPerWeek = p.SaturatedHoursPerWeek, EnergyKwh = D(p.EnergyKwh), Utilisation = D(p.Utilisation),
+            ForecastNote = p.ForecastNote ?? "",
+        };
+        if (p.GridLimitKw is { } limit)
+        {
+            plan.GridLimitKw = limit;
+        }
+
+        plan.Advice.AddRange(p.Advice.Select(a => new Api.V1.CapacityAdvice { Kind = a.Kind, Reason = a.Reason }));
+        plan.History.AddRange(p.History.Select(Point));
+        if (p.Forecast is { } f)
+        {
+            plan.Forecast = new Api.V1.DemandForecast { TrendKwhPerWeek = f.TrendKwhPerWeek, Method = f.Method };
+            plan.Forecast.Days.AddRange(f.Days.Select(d => new Api.V1.ForecastPoint { Date = Text(d.Date), EnergyKwh = d.EnergyKwh }));
+            if (f.MeanAbsoluteErrorKwh is { } mae)
+            {
+                plan.Forecast.MeanAbsoluteErrorKwh = mae;
+            }
+
+            if (f.MeanAbsolutePercentError is { } mape)
+            {
+                plan.Forecast.MeanAbsolutePercentError = mape;
+            }
+        }
+
+        return plan;
+    }
+
     private static UsageScope Scope(UsageReportRequest request) => request.Scope switch
     {
         "" or UsageScope.Network => request.Id.Length == 0 ? UsageScope.OfNetwork : throw Invalid("the network scope takes no id"),

@@ -176,6 +176,13 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
             var n => n,
         };
         var after = SessionCursor.Read(request.PageToken);
+        SessionStatus? state = request.State.Length == 0 ? null : request.State.ToUpperInvariant().Replace("SESSION_STATE_", "") switch
+        {
+            "ACTIVE" => SessionStatus.Active,
+            "STOPPING" => SessionStatus.Stopping,
+            "COMPLETED" => SessionStatus.Completed,
+            _ => throw Invalid("state must be SESSION_STATE_ACTIVE, SESSION_STATE_STOPPING or SESSION_STATE_COMPLETED"),
+        };
 
         // Everything the filter selects (newest start first, at most MaxTotalsSessions + 1 to know whether it is all).
         SessionView[] selected;
@@ -198,6 +205,11 @@ public sealed class SessionGrpcService(IGrainFactory grains, TimeProvider time, 
             }
 
             selected = [.. views.Where(v => v.Status != SessionStatus.None)];
+        }
+
+        if (state is { } wanted)
+        {
+            selected = [.. selected.Where(v => v.Status == wanted)];
         }
 
         selected = [.. selected.OrderByDescending(v => v.StartedAt).ThenByDescending(v => v.SessionId, StringComparer.Ordinal)];

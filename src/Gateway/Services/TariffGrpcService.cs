@@ -63,6 +63,22 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
     }
 
     [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
+    public override async Task<TariffDescription> DescribeTariff(GetTariffRequest request, ServerCallContext context)
+    {
+        var tariffId = Id(request.TariffId, "tariff_id");
+        if (request.Version < 0)
+        {
+            throw Invalid("version must be 1 or more (0: the latest)");
+        }
+
+        var grain = grains.GetGrain<ITariffGrain>(tariffId);
+        var version = await grain.GetVersion(request.Version == 0 ? null : request.Version);
+        var description = new TariffDescription { Tariff = ToApi(version.Summary) };
+        description.Sentences.AddRange(await grain.Explain(version.Version));
+        return description;
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.DriverOrOperator)]
     public override async Task<ListTariffsResponse> ListTariffs(ListTariffsRequest request, ServerCallContext context)
     {
         var list = await grains.GetGrain<ITariffCatalogGrain>(ITariffCatalogGrain.Key).List();
@@ -101,6 +117,26 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
         var all = await grains.GetGrain<ITariffAssignmentGrain>(key).Assign(assignment);
         var response = new TariffAssignments();
         response.Assignments.AddRange(all.Select(a => new ApiTariffAssignment { TariffId = a.TariffId, EffectiveFrom = Mapping.Ts(a.EffectiveFrom) }));
+        return response;
+    }
+
+    [Authorize(Policy = ChargeRoles.Policies.Operator)]
+    public override async Task<TariffAssignments> GetTariffAssignments(GetTariffAssignmentsRequest request, ServerCallContext context)
+    {
+        var chargerId = OptionalId(request.ChargerId, "charger_id");
+        var siteId = OptionalId(request.SiteId, "site_id");
+        var group = OptionalId(request.TariffGroup, "tariff_group");
+        if (new[] { chargerId, siteId, group }.Count(x => x is not null) != 1)
+        {
+            throw Invalid("give exactly one of charger_id, site_id and tariff_group");
+        }
+
+        var key = chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId)
+            : siteId is not null ? ITariffAssignmentGrain.SiteKey(siteId)
+            : ITariffAssignmentGrain.GroupKey(group!);
+        var response = new TariffAssignments();
+        response.Assignments.AddRange((await grains.GetGrain<ITariffAssignmentGrain>(key).List())
+            .Select(a => new ApiTariffAssignment { TariffId = a.TariffId, EffectiveFrom = Mapping.Ts(a.EffectiveFrom) }));
         return response;
     }
 

@@ -29,7 +29,7 @@ public sealed class TokenGrpcService(IGrainFactory grains) : TokenService.TokenS
 
     public override async Task<ListTokensResponse> ListTokens(ListTokensRequest request, ServerCallContext context)
     {
-        var (page, next) = await Paging.Keys(grains.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).List, request.PageSize, request.PageToken);
+        var (page, next) = await Paging.Keys(grains.GetGrain<ITokenDirectoryGrain>(ITokenDirectoryGrain.Key).List, request.PageSize, request.PageToken, Text(request.Prefix, "prefix", 100));
         var views = await Task.WhenAll(page.Select(tag => grains.GetGrain<ITokenGrain>(tag).Get()));
         var response = new ListTokensResponse { NextPageToken = next };
         response.Tokens.AddRange(views.Select(ToApi));

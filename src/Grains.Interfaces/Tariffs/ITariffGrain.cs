@@ -25,4 +25,8 @@ public interface ITariffGrain : IGrainWithStringKey
     /// <summary>Prices planned periods under the version in force at their start.</summary>
     [Alias("Estimate")]
     Task<PricedEstimate> Estimate(ImmutableArray<ChargingPeriod> periods, DateTime sessionEnd);
+
+    /// <summary>A version (latest when null) in sentences, as its invoices state it.</summary>
+    [Alias("Explain")]
+    Task<ImmutableArray<string>> Explain(int? version);
 }

@@ -19,4 +19,8 @@ public interface IReportGrain : IGrainWithStringKey
     /// <summary>Live load of one site, or of every site when siteId is null.</summary>
     [Alias("Live")]
     Task<ImmutableArray<SiteLive>> Live(string? siteId);
+
+    /// <summary>A site's capacity plan over local dates [from, to]: limits met, the upgrade it points to, demand ahead.</summary>
+    [Alias("CapacityPlan")]
+    Task<CapacityPlan> CapacityPlan(string siteId, DateOnly from, DateOnly to);
 }

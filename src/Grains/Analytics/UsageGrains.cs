@@ -174,6 +174,18 @@ public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IRepo
         }
     }
 
+    public async Task<CapacityPlan> CapacityPlan(string siteId, DateOnly from, DateOnly to)
+    {
+        var usage = await Usage(new UsageScope(UsageScope.Site, siteId), from, to);
+        var site = await GrainFactory.GetGrain<ISiteGrain>(siteId).Get();
+        var limits = (await GrainFactory.GetGrain<ISiteLoadGrain>(siteId).Get()).Limits;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(site.Info?.TimeZone ?? options.Value.DefaultTimeZone);
+        var (start, end) = (UsageReports.LocalMidnight(from, zone), UsageReports.LocalMidnight(to.AddDays(1), zone));
+        var chargers = await Task.WhenAll(site.Chargers.Keys.Select(id => GrainFactory.GetGrain<IChargerGrain>(id).GetView()));
+        var refused = chargers.Sum(c => c.RefusedStarts.IsDefault ? 0 : c.RefusedStarts.Count(r => r.At >= start && r.At < end));
+        return CapacityPlanner.Build(siteId, usage, limits, refused);
+    }
+
     public async Task<ImmutableArray<SiteLive>> Live(string? siteId)
     {
         if (siteId is not null)

@@ -39,6 +39,9 @@ public sealed class TariffGrain(
         return version.Summary;
     }
 
+    public async Task<ImmutableArray<string>> Explain(int? version) =>
+        [.. Billing.TariffExplainer.Explain((await GetVersion(version)).Tariff)];
+
     public Task<TariffVersion> GetVersion(int? version)
     {
         var versions = state.State.Versions;
