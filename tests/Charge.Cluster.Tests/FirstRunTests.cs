@@ -39,7 +39,7 @@ public sealed class FirstRunTests(ITestOutputHelper output) : ProcessTest(output
     }
 
     [Fact]
-    public async Task A_started_system_says_where_its_dashboard_api_and_token_are_on_timestamped_lines()
+    public async Task A_started_system_says_where_its_console_api_and_token_are_on_timestamped_lines()
     {
         var silo = Start("talks");
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -52,7 +52,7 @@ public sealed class FirstRunTests(ITestOutputHelper output) : ProcessTest(output
         Output.WriteLine(silo.Output);
         await silo.StopAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Contains(lines, l => l.EndsWith($"Dashboard: http://127.0.0.1:{_ports[0]}/ (sign in with an operator token)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith($"Operator console: http://127.0.0.1:{_ports[0]}/ (sign in with an operator token)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"REST: http://127.0.0.1:{_ports[0]}/v1 · gRPC: http://127.0.0.1:{_ports[1]} · OCPP 1.6J and 2.0.1: ws://127.0.0.1:{_ports[0]}/ocpp/", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("Operator token: dotnet run --project src/Silo -- token --role operator", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Grain state", StringComparison.Ordinal));

@@ -8,12 +8,12 @@ namespace Charge.Host.Tests;
 
 /// <summary>
 /// A site drawing above its grid limit is visible everywhere an operator looks: GetSiteLoad, the metric the shipped
-/// alert rule reads, and the dashboard (red, with its limit marker in view) at a desk's width and a phone's.
+/// alert rule reads, and the operator console (red, with its limit marker in view) at a desk's width and a phone's.
 /// </summary>
 public sealed class SiteAboveLimitTests(MeasuredSitesHostFixture host) : IClassFixture<MeasuredSitesHostFixture>
 {
     [Fact]
-    public async Task A_site_above_its_limit_shows_in_the_api_the_metric_the_alert_reads_and_the_dashboard()
+    public async Task A_site_above_its_limit_shows_in_the_api_the_metric_the_alert_reads_and_the_console()
     {
         var siteId = $"over-{Guid.NewGuid():N}"[..16];
         var chargerId = $"OVER-{Guid.NewGuid():N}"[..16];
@@ -75,20 +75,16 @@ public sealed class SiteAboveLimitTests(MeasuredSitesHostFixture host) : IClassF
 
     private async Task<(bool Visible, string Text, string BarColor, int BarOrder, int MarkerOrder)> Dashboard(int width, int height)
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = DashboardTests.Chromium, Args = ["--no-sandbox"] });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
-        await page.GotoAsync($"{host.RawHttp.BaseAddress}#token={host.Security.OperatorToken}");
-        await page.WaitForFunctionAsync("() => window.dashboard && window.dashboard.ready", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await using var console = await ConsoleBrowser.Open(width);
+        var page = console.Page;
+        await page.SetViewportSizeAsync(width, height);
+        await console.SignIn(host.RawHttp.BaseAddress!, host.Security.OperatorToken);
+        await page.WaitForFunctionAsync("() => window.chargeConsole && window.chargeConsole.ready && window.chargeCharts.live");
         var alert = page.Locator("#over-limit");
-        await page.ScreenshotAsync(new PageScreenshotOptions
-        {
-            Path = Path.Combine(Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName, $"over-limit-{width}.png"),
-            FullPage = true,
-        });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ConsoleBrowser.Artifacts, $"over-limit-{width}.png"), FullPage = true });
         return (await alert.IsVisibleAsync(), await alert.InnerTextAsync(),
-            await page.EvaluateAsync<string>("() => dashboard.charts.live.data.datasets[0].backgroundColor[0]"),
-            await page.EvaluateAsync<int>("() => dashboard.charts.live.data.datasets[0].order"),
-            await page.EvaluateAsync<int>("() => dashboard.charts.live.data.datasets[1].order"));
+            await page.EvaluateAsync<string>("() => chargeCharts.live.data.datasets[0].backgroundColor[0]"),
+            await page.EvaluateAsync<int>("() => chargeCharts.live.data.datasets[0].order"),
+            await page.EvaluateAsync<int>("() => chargeCharts.live.data.datasets[1].order"));
     }
 }

@@ -92,6 +92,12 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
     /// <summary>The running transaction's ID (1.6: the integer we were given; 2.0.1: our own).</summary>
     public string? TransactionId { get; private set; }
 
+    /// <summary>
+    /// Whether a remote stop (1.6 RemoteStopTransaction, 2.0.1 RequestStopTransaction) is accepted and the transaction
+    /// then stopped by the charger, as a real one does; off, the CALL is left to the client's default answer.
+    /// </summary>
+    public bool StopsWhenAsked { get; set; }
+
     /// <summary>The central system's CALLs, in order of arrival.</summary>
     public ConcurrentQueue<(string Action, JsonObject Payload)> Received { get; } = new();
 
@@ -243,6 +249,15 @@ public sealed class SimulatedChargePoint : IAsyncDisposable
         JsonObject? response = null;
         switch (action)
         {
+            case "RemoteStopTransaction" or "RequestStopTransaction" when StopsWhenAsked && TransactionId is not null:
+                response = new JsonObject { ["status"] = "Accepted" };
+                // The charger answers first, then ends the transaction with its own stop.
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(200);
+                    await StopTransaction();
+                });
+                break;
             case "SetChargingProfile":
                 var profile = payload[_v201 ? "chargingProfile" : "csChargingProfiles"]!;
                 var schedule = _v201 ? profile["chargingSchedule"]![0]! : profile["chargingSchedule"]!;

@@ -8,7 +8,7 @@ namespace Charge.Gateway.Hosting;
 /// </summary>
 public static partial class FirstRun
 {
-    /// <summary>Once the host has started: the dashboard, the API's addresses, and how to get a token.</summary>
+    /// <summary>Once the host has started: the operator console, the API's addresses, and how to get a token.</summary>
     public static void AnnounceWhenStarted(WebApplication app, string project)
     {
         var options = app.Configuration.ReadChargeOptions<GatewayOptions>(GatewayOptions.Section);
@@ -16,14 +16,14 @@ public static partial class FirstRun
         var ocpp = http.Replace("https://", "wss://", StringComparison.Ordinal).Replace("http://", "ws://", StringComparison.Ordinal);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            LogDashboard(app.Logger, http + "/");
+            LogConsole(app.Logger, http + "/");
             LogAddresses(app.Logger, http + "/v1", options.GrpcUrl, ocpp + "/ocpp/{chargerId}");
             LogToken(app.Logger, $"dotnet run --project src/{project} -- token --role operator");
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard: {Url} (sign in with an operator token)")]
-    private static partial void LogDashboard(ILogger logger, string url);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operator console: {Url} (sign in with an operator token)")]
+    private static partial void LogConsole(ILogger logger, string url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "REST: {Rest} · gRPC: {Grpc} · OCPP 1.6J and 2.0.1: {Ocpp}")]
     private static partial void LogAddresses(ILogger logger, string rest, string grpc, string ocpp);

@@ -176,9 +176,7 @@ public static class GatewayHostingExtensions
                 ? Results.Text($"invoice '{number}' does not exist", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
                 : Results.Text(Billing.InvoiceHtml.Render(invoice), "text/html; charset=utf-8");
         }).RequireAuthorization(ChargeRoles.Policies.Documents);
-        // The dashboard's files hold no data (its data comes from the API with the operator's token): open.
-        app.MapGet("/", () => Dashboard.File("index.html")).AllowAnonymous();
-        app.MapGet("/dashboard/{name}", (string name) => Dashboard.File(name)).AllowAnonymous();
+        app.MapChargeConsole();
         return app;
     }
 

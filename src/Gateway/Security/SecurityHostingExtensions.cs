@@ -23,6 +23,16 @@ public static class SecurityHostingExtensions
     /// <summary>Where printable documents are served (read only); their cookie is sent there only.</summary>
     public const string DocumentsPath = "/documents";
 
+    /// <summary>
+    /// The operator console's credential: the operator's own bearer token, kept in an HttpOnly, SameSite=Strict cookie
+    /// and validated exactly as the header would be. The API takes it only from a request that also carries
+    /// <see cref="ConsoleHeader"/> (which a cross-site form or link cannot send), or for reading a printable document
+    /// or the cluster view (GET).
+    /// </summary>
+    public const string ConsoleCookie = "charge_console";
+
+    public const string ConsoleHeader = "X-Charge-Console";
+
     /// <summary>Why the credential of this request was refused, for the 401 body.</summary>
     public const string AuthenticationFailure = "charge.authentication-failure";
 
@@ -89,6 +99,19 @@ public static class SecurityHostingExtensions
                 };
                 o.Events = new JwtBearerEvents
                 {
+                    OnMessageReceived = context =>
+                    {
+                        var request = context.Request;
+                        if (request.Headers.Authorization.Count == 0
+                            && request.Cookies.TryGetValue(ConsoleCookie, out var token) && token.Length > 0
+                            && (request.Headers.ContainsKey(ConsoleHeader)
+                                || (HttpMethods.IsGet(request.Method) && (request.Path.StartsWithSegments(DocumentsPath) || request.Path.StartsWithSegments(ClusterViewPath)))))
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     OnAuthenticationFailed = context =>
                     {
                         context.HttpContext.Items[AuthenticationFailure] = context.Exception.Message;
