@@ -4,12 +4,13 @@ using Google.Protobuf.WellKnownTypes;
 namespace Charge.Simulator;
 
 /// <summary>
-/// One simulated charger on connector 1. The car's power follows a realistic curve (full power up to ~80 %
-/// state of charge, then a taper) and the register grows by exactly power x time, so every session is
-/// physically consistent. History sessions run on a simulated clock that ends before now; live sessions
-/// run in real time.
+/// One simulated charger. The car's power follows a realistic curve (full power up to ~80 % state of charge, then a
+/// taper), held to the limit the site's load balancer sets (SetLimit on the command stream), and the register grows
+/// by exactly power x time, so every session is physically consistent. History sessions run on a simulated clock
+/// that ends before now; live sessions run in real time. In the demo the charger charges without end (history on
+/// its second connector meanwhile, which then stays idle), and a faulted charger only says it is faulted.
 /// </summary>
-public sealed class ChargerSimulation(StationService.StationServiceClient station, SimulatorOptions options, int index, TextWriter log)
+public sealed class ChargerSimulation(StationService.StationServiceClient station, SimulatorOptions options, int index, TextWriter log, SimulatedCharger? spec = null)
 {
     /// <summary>The drivers' tags the simulated sessions use; the simulator registers them before it starts.</summary>
     public static readonly string[] IdTags = [.. Enumerable.Range(1, 49).Select(n => $"TAG-{n:000}")];
@@ -22,15 +23,53 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
     // The session the central system asked to stop (a RemoteStop on the command stream); the live loop ends it.
     private volatile string? _stopRequested;
 
-    public string ChargerId { get; } = IdOf(options, index);
+    // What the load balancer allows each session (SetLimit), in W; a session without one draws what the car takes.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, double> _limits = new();
+
+    // Each connector has its own meter: the demo plays history on connector 2 while connector 1 charges live.
+    private double _historyRegisterWh = 2_000_000 + index * 54_321;
+
+    public string ChargerId { get; } = spec?.ChargerId ?? IdOf(options, index);
+
+    private double MaxPowerKw => spec?.MaxPowerKw ?? options.MaxPowerKw;
 
     public static string IdOf(SimulatorOptions options, int index) => $"{options.Prefix}-{index + 1:000}";
 
     public async Task RunAsync(CancellationToken cancellation)
     {
         await Persistently(() => station.HeartbeatAsync(new HeartbeatRequest { ChargerId = ChargerId, Timestamp = Ts(DateTime.UtcNow) }, cancellationToken: cancellation).ResponseAsync, cancellation);
+        if (spec is { Faulted: true })
+        {
+            // A broken charger: it says so and stays online (heartbeats), waiting for a technician.
+            await Status(ConnectorStatus.Faulted, DateTime.UtcNow, cancellation, connector: 1);
+            await Status(ConnectorStatus.Faulted, DateTime.UtcNow, cancellation, connector: 2);
+            log.WriteLine($"{ChargerId}: faulted (GroundFailure), heartbeating");
+            while (!cancellation.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(60), cancellation);
+                await Persistently(() => station.HeartbeatAsync(new HeartbeatRequest { ChargerId = ChargerId, Timestamp = Ts(DateTime.UtcNow) }, cancellationToken: cancellation).ResponseAsync, cancellation);
+            }
+
+            return;
+        }
+
         await Status(ConnectorStatus.Available, DateTime.UtcNow, cancellation);
         _ = ReceiveCommandsAsync(cancellation);
+
+        if (options.Demo)
+        {
+            await Status(ConnectorStatus.Available, DateTime.UtcNow, cancellation, connector: 2);
+            var history = options.HistoryHours > 0 ? RunHistoryAsync(cancellation, connector: 2) : Task.CompletedTask;
+            while (!cancellation.IsCancellationRequested)
+            {
+                // Between cars: 10 to 30 reading intervals (more on some chargers: they are busier than others).
+                await Task.Delay(options.Interval * _random.Next(10, 30 + 30 * (index % 4)), cancellation);
+                await RunSessionAsync(DateTime.UtcNow, _random.Next(options.ReadingsPerSession, options.ReadingsPerSession * 4), options.Interval, live: true, cancellation);
+            }
+
+            await history;
+            return;
+        }
 
         if (options.HistoryHours > 0)
         {
@@ -59,6 +98,11 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
                         log.WriteLine($"{ChargerId}: asked to stop {stop.SessionId}");
                         _stopRequested = stop.SessionId;
                     }
+                    else if (commands.ResponseStream.Current.SetLimit is { } limit)
+                    {
+                        _limits[limit.SessionId] = limit.LimitW;
+                        log.WriteLine($"{ChargerId}: {limit.SessionId} held to {limit.LimitW / 1000:0.0} kW");
+                    }
                 }
             }
             catch (Exception) when (!cancellation.IsCancellationRequested)
@@ -72,7 +116,7 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
         }
     }
 
-    private async Task RunHistoryAsync(CancellationToken cancellation)
+    private async Task RunHistoryAsync(CancellationToken cancellation, int connector = 1)
     {
         var clock = DateTime.UtcNow.AddHours(-options.HistoryHours);
         var sessions = 0;
@@ -86,28 +130,31 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
                 break;
             }
 
-            clock = await RunSessionAsync(clock, minutes, HistoryStep, live: false, cancellation);
+            clock = await RunSessionAsync(clock, minutes, HistoryStep, live: false, cancellation, connector);
             sessions++;
         }
 
         log.WriteLine($"{ChargerId}: played {sessions} past sessions over {options.HistoryHours:0.#} h");
     }
 
-    private async Task<DateTime> RunSessionAsync(DateTime start, int readings, TimeSpan step, bool live, CancellationToken cancellation)
+    private async Task<DateTime> RunSessionAsync(DateTime start, int readings, TimeSpan step, bool live, CancellationToken cancellation, int connector = 1)
     {
-        var soc = 10 + _random.NextDouble() * 50;
-        var capacityWh = 40_000 + _random.Next(0, 5) * 10_000;
-        var maxPowerW = options.MaxPowerKw * 1000 * (0.6 + 0.4 * _random.NextDouble());
+        // The history connector has a random of its own: its sessions run beside the live ones, on another task.
+        var random = connector == 1 ? _random : new Random(start.GetHashCode());
+        var soc = 10 + random.NextDouble() * 50;
+        var capacityWh = 40_000 + random.Next(0, 5) * 10_000;
+        var maxPowerW = MaxPowerKw * 1000 * (0.6 + 0.4 * random.NextDouble());
+        var register = connector == 1 ? _registerWh : _historyRegisterWh;
 
         // The charger names its session (a retried start after an outage is the same session, never a second one).
         var startRequest = new StartSessionRequest
         {
             ChargerId = ChargerId,
-            ConnectorId = 1,
-            IdTag = IdTags[_random.Next(IdTags.Length)],
-            MeterStartWh = Math.Round(_registerWh),
+            ConnectorId = connector,
+            IdTag = IdTags[random.Next(IdTags.Length)],
+            MeterStartWh = Math.Round(register),
             Timestamp = Ts(start),
-            SessionId = $"s-{start:yyyyMMddHHmmssfff}",
+            SessionId = $"s{connector}-{start:yyyyMMddHHmmssfff}",
         };
         var session = await Persistently(() => station.StartSessionAsync(startRequest, cancellationToken: cancellation).ResponseAsync, cancellation);
         if (live)
@@ -133,14 +180,25 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
 
             var now = live ? DateTime.UtcNow : clock + step;
             var power = soc < 80 ? maxPowerW : maxPowerW * Math.Max(0.1, (100 - soc) / 20);
+            // The car obeys the limit it was given (0 pauses it).
+            power = _limits.TryGetValue(session.SessionId, out var limitW) ? Math.Min(power, limitW) : power;
             var energy = power * (now - clock).TotalHours;
             clock = now;
-            _registerWh += energy;
+            register += energy;
+            if (connector == 1)
+            {
+                _registerWh = register;
+            }
+            else
+            {
+                _historyRegisterWh = register;
+            }
+
             soc = Math.Min(100, soc + energy / capacityWh * 100);
             batch.Readings.Add(new MeterReading
             {
                 Timestamp = Ts(clock),
-                EnergyWh = Math.Round(_registerWh),
+                EnergyWh = Math.Round(register),
                 PowerW = Math.Round(power),
                 CurrentA = Math.Round(power / 400 / Math.Sqrt(3), 1),
                 SocPercent = Math.Round(soc, 1),
@@ -158,7 +216,7 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
         {
             ChargerId = ChargerId,
             SessionId = session.SessionId,
-            MeterStopWh = Math.Round(_registerWh),
+            MeterStopWh = Math.Round(register),
             Timestamp = Ts(clock),
             Reason = reason,
         };
@@ -168,42 +226,21 @@ public sealed class ChargerSimulation(StationService.StationServiceClient statio
             log.WriteLine($"{ChargerId}: stopped {stopped.SessionId}: {stopped.EnergyWh / 1000:0.000} kWh in {stopped.DurationSeconds} s, {stopped.State}");
         }
 
-        await Status(ConnectorStatus.Available, clock, cancellation);
+        _limits.TryRemove(session.SessionId, out _);
+        await Status(ConnectorStatus.Available, clock, cancellation, connector);
         return clock;
     }
 
-    private Task Status(ConnectorStatus status, DateTime at, CancellationToken cancellation) =>
+    private Task Status(ConnectorStatus status, DateTime at, CancellationToken cancellation, int connector = 1) =>
         Persistently(() => station.ReportStatusAsync(new ReportStatusRequest
         {
             ChargerId = ChargerId,
-            ConnectorId = 1,
+            ConnectorId = connector,
             Status = status,
             Timestamp = Ts(at),
         }, cancellationToken: cancellation).ResponseAsync, cancellation);
 
-    /// <summary>
-    /// A call a real charger keeps making until the central system takes it: through a restart of the system (the
-    /// gateway unreachable or the cluster not ready, Unavailable) it waits and sends the same message again. Every
-    /// message is idempotent: the session is named, readings carry their time.
-    /// </summary>
-    private async Task<T> Persistently<T>(Func<Task<T>> call, CancellationToken cancellation)
-    {
-        var wait = TimeSpan.FromSeconds(1);
-        while (true)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Grpc.Core.RpcException e) when (e.StatusCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.DeadlineExceeded
-                                                   && !cancellation.IsCancellationRequested)
-            {
-                log.WriteLine($"{ChargerId}: the central system is not reachable ({e.StatusCode}); retrying in {wait.TotalSeconds:0} s");
-                await Task.Delay(wait, cancellation);
-                wait = TimeSpan.FromSeconds(Math.Min(10, wait.TotalSeconds * 2));
-            }
-        }
-    }
+    private Task<T> Persistently<T>(Func<Task<T>> call, CancellationToken cancellation) => Retry.Persistently(call, ChargerId, log, cancellation);
 
     private static Timestamp Ts(DateTime t) => Timestamp.FromDateTime(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 }

@@ -32,45 +32,66 @@ static async Task<int> Simulate(SimulatorOptions options, CancellationToken canc
             },
         },
     });
-    Console.WriteLine($"Simulating {options.Chargers} chargers: {options.HistoryHours:0.#} h of history, then {options.SessionsPerCharger} live sessions each, against {options.Url}");
     var registry = new ChargerService.ChargerServiceClient(channel);
     var operatorHeader = new Metadata { { "authorization", $"Bearer {options.Token}" } };
     var simulations = new List<ChargerSimulation>();
+    Task Persistently(Func<Task> call) => Retry.Persistently(call, "simulator", Console.Out, cancellation.Token);
+    StationService.StationServiceClient StationOf(string chargerId, string secret)
+    {
+        var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{chargerId}:{secret}"));
+        return new StationService.StationServiceClient(channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", basic);
+            return metadata;
+        }));
+    }
+
     try
     {
-        // The drivers' cards: the central system refuses tags its registry does not know (Charge:Authorization:UnknownTags).
-        var tokens = new TokenService.TokenServiceClient(channel);
-        foreach (var idTag in ChargerSimulation.IdTags)
+        if (options.Demo)
         {
-            await tokens.PutTokenAsync(new PutTokenRequest { IdTag = idTag, Status = "ACCEPTED", Label = "simulator" }, operatorHeader);
+            Console.WriteLine($"Demo against {options.Url}: setting up two sites, tariffs, limits and customers, then charging until Ctrl-C");
+            var fleet = await Demo.SetUp(channel.CreateCallInvoker(), operatorHeader, Persistently, Console.Out);
+            simulations.AddRange(fleet.Select((f, i) => new ChargerSimulation(StationOf(f.Charger.ChargerId, f.Secret), options, i, Console.Out, f.Charger)));
         }
-
-        if (options.Site.Length > 0)
+        else
         {
-            var sites = new SiteService.SiteServiceClient(channel);
-            try
+            Console.WriteLine($"Simulating {options.Chargers} chargers: {options.HistoryHours:0.#} h of history, then {options.SessionsPerCharger} live sessions each, against {options.Url}");
+            // The drivers' cards: the central system refuses tags its registry does not know (Charge:Authorization:UnknownTags).
+            var tokens = new TokenService.TokenServiceClient(channel);
+            await Persistently(async () =>
             {
-                await sites.GetSiteAsync(new GetSiteRequest { SiteId = options.Site }, operatorHeader);
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-            {
-                await sites.PutSiteAsync(new PutSiteRequest { SiteId = options.Site, Name = options.Site, TimeZone = "UTC" }, operatorHeader);
-                Console.WriteLine($"Created site {options.Site} (UTC): set its address, zone and limits with PutSite / SetSiteLimits");
-            }
-        }
+                foreach (var idTag in ChargerSimulation.IdTags)
+                {
+                    await tokens.PutTokenAsync(new PutTokenRequest { IdTag = idTag, Status = "ACCEPTED", Label = "simulator" }, operatorHeader);
+                }
+            });
 
-        for (var i = 0; i < options.Chargers; i++)
-        {
-            // Registering (again) gives the simulated charger a fresh secret; it then reports with its own credential.
-            var chargerId = ChargerSimulation.IdOf(options, i);
-            var registered = await registry.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1, SiteId = options.Site }, operatorHeader);
-            var basic = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{chargerId}:{registered.Secret}"));
-            var station = new StationService.StationServiceClient(channel.Intercept(metadata =>
+            if (options.Site.Length > 0)
             {
-                metadata.Add("authorization", basic);
-                return metadata;
-            }));
-            simulations.Add(new ChargerSimulation(station, options, i, Console.Out));
+                var sites = new SiteService.SiteServiceClient(channel);
+                await Persistently(async () =>
+                {
+                    try
+                    {
+                        await sites.GetSiteAsync(new GetSiteRequest { SiteId = options.Site }, operatorHeader);
+                    }
+                    catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+                    {
+                        await sites.PutSiteAsync(new PutSiteRequest { SiteId = options.Site, Name = options.Site, TimeZone = "UTC" }, operatorHeader);
+                        Console.WriteLine($"Created site {options.Site} (UTC): set its address, zone and limits with PutSite / SetSiteLimits");
+                    }
+                });
+            }
+
+            for (var i = 0; i < options.Chargers; i++)
+            {
+                // Registering (again) gives the simulated charger a fresh secret; it then reports with its own credential.
+                var chargerId = ChargerSimulation.IdOf(options, i);
+                var secret = "";
+                await Persistently(async () => secret = (await registry.RegisterChargerAsync(new RegisterChargerRequest { ChargerId = chargerId, ConnectorCount = 1, SiteId = options.Site }, operatorHeader)).Secret);
+                simulations.Add(new ChargerSimulation(StationOf(chargerId, secret), options, i, Console.Out));
+            }
         }
 
         await Task.WhenAll(simulations.Select(s => s.RunAsync(cancellation.Token)));

@@ -18,6 +18,12 @@ public sealed record SimulatorOptions
     /// <summary>The site the chargers are registered on (created when it does not exist); empty: none.</summary>
     public string Site { get; init; } = "";
 
+    /// <summary>
+    /// The demo: two sites in different zones with tariffs, limits and customers, a mixed fleet (DC, AC, an idle
+    /// connector each, one faulted charger) charging without end until Ctrl-C, under the sites' limits.
+    /// </summary>
+    public bool Demo { get; init; }
+
     /// <summary>The simulator's command: its action receives the parsed settings.</summary>
     public static RootCommand Command(Func<SimulatorOptions, CancellationToken, Task<int>> run)
     {
@@ -53,9 +59,14 @@ public sealed record SimulatorOptions
             Description = "put the chargers on this site (created, in UTC, when it does not exist); re-running keeps them there",
             DefaultValueFactory = _ => defaults.Site,
         };
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "set up two sites (Amsterdam, New York) with tariffs, grid limits and customers, and run a mixed fleet "
+                          + "until Ctrl-C (--chargers, --sessions, --power-kw, --prefix and --site are then the demo's own)",
+        };
         var root = new RootCommand("Drives simulated chargers through sessions against a running gateway's gRPC station API")
         {
-            url, token, chargers, sessions, readings, interval, power, history, prefix, site,
+            url, token, demo, chargers, sessions, readings, interval, power, history, prefix, site,
         };
         root.SetAction((parse, cancellation) => run(new SimulatorOptions
         {
@@ -66,9 +77,11 @@ public sealed record SimulatorOptions
             ReadingsPerSession = parse.GetValue(readings),
             Interval = TimeSpan.FromSeconds(parse.GetValue(interval)),
             MaxPowerKw = parse.GetValue(power),
-            HistoryHours = parse.GetValue(history),
+            // The demo plays two days of past sessions unless told otherwise, so the reports have something to show.
+            HistoryHours = parse.GetResult(history) is null && parse.GetValue(demo) ? 48 : parse.GetValue(history),
             Prefix = parse.GetValue(prefix)!,
             Site = parse.GetValue(site)!,
+            Demo = parse.GetValue(demo),
         }, cancellation));
         return root;
     }

@@ -295,4 +295,88 @@ public sealed class DurabilityTests(ITestOutputHelper output) : ProcessTest(outp
         // Each charger ran its two sessions to the end, on the site it was put on, and nothing else.
         Assert.All(views, v => Assert.Equal(("depot", 2, 2), v));
     }
+
+    [Fact]
+    public async Task The_demo_sets_up_its_network_charges_under_the_limits_and_rides_out_a_restart_of_the_system()
+    {
+        var system = StartSystem("demo-system-1");
+        var (http, grpc, _) = Clients();
+        await Ready(http);
+        var demo = ChargeProcess.Start("demo", "Simulator", "Charge.Simulator",
+        [
+            "--url", $"http://127.0.0.1:{_ports[1]}", "--token", Security.OperatorToken, "--demo", "--interval", "0.5", "--readings", "6", "--history-hours", "2",
+        ]);
+        Processes.Add(demo);
+        var chargers = new ChargerService.ChargerServiceClient(grpc);
+        async Task<bool> Charging(ChargerService.ChargerServiceClient client, string siteId)
+        {
+            try
+            {
+                var list = await client.ListChargersAsync(new ListChargersRequest { SiteId = siteId });
+                return list.Chargers.Any(c => c.Connectors.Any(x => x.ActiveSessionId.Length > 0));
+            }
+            catch (RpcException)
+            {
+                return false;
+            }
+        }
+
+        await Until(async () => await Charging(chargers, "demo-amsterdam") && await Charging(chargers, "demo-new-york"), "both demo sites charge", TimeSpan.FromSeconds(120));
+
+        // The network it set up: two sites in their zones with limits and tariffs, customers, a faulted charger.
+        var sites = new SiteService.SiteServiceClient(grpc);
+        var amsterdam = await sites.GetSiteAsync(new GetSiteRequest { SiteId = "demo-amsterdam" });
+        var newYork = await sites.GetSiteAsync(new GetSiteRequest { SiteId = "demo-new-york" });
+        var limits = await sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = "demo-amsterdam" });
+        var assigned = await new TariffService.TariffServiceClient(grpc).GetTariffAssignmentsAsync(new GetTariffAssignmentsRequest { SiteId = "demo-new-york" });
+        var customers = await new CustomerService.CustomerServiceClient(grpc).ListCustomersAsync(new ListCustomersRequest());
+        var faulted = await chargers.GetChargerAsync(new GetChargerRequest { ChargerId = "DEMO-AMS-AC5" });
+        Assert.Equal(("Europe/Amsterdam", 5), (amsterdam.TimeZone, amsterdam.ChargerIds.Count));
+        Assert.Equal(("America/New_York", 4), (newYork.TimeZone, newYork.ChargerIds.Count));
+        Assert.Equal(60, limits.GridLimitKw);
+        Assert.Equal("DEMO-USD", Assert.Single(assigned.Assignments).TariffId);
+        Assert.Superset(new HashSet<string> { "acme-fleet", "jansen", "miller" }, customers.Customers.Select(c => c.CustomerId).ToHashSet());
+        Assert.Equal("FAULTED", faulted.Status);
+
+        // It obeys the limits it is sent: the balancer's SetLimit reaches the simulated cars, and none draws above
+        // its allowance once it has it.
+        await Until(() => Task.FromResult(demo.Output.Contains("held to", StringComparison.Ordinal)), "a demo car is held to a limit", TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 5; i++)
+        {
+            var load = await sites.GetSiteLoadAsync(new GetSiteRequest { SiteId = "demo-amsterdam" });
+            Assert.DoesNotContain(load.Sessions, s => s.Overdrawing);
+            await Task.Delay(1000);
+        }
+
+        // The system stops gracefully and comes back: the demo waits it out and charges on.
+        await system.StopAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(3000);
+        Assert.False(demo.HasExited, "the demo ended when the system went away");
+        var restartedAt = DateTime.UtcNow;
+        StartSystem("demo-system-2");
+        var (http2, grpc2, _) = Clients();
+        await Ready(http2);
+        var sessions = new SessionService.SessionServiceClient(grpc2);
+        await Until(async () =>
+        {
+            try
+            {
+                var listed = await sessions.ListSessionsAsync(new ListSessionsRequest { ChargerId = "DEMO-NYC-DC1" });
+                return listed.Sessions.Any(s => s.LastReadingAt?.ToDateTime() > restartedAt);
+            }
+            catch (RpcException)
+            {
+                return false;
+            }
+        }, "the demo charges again after the restart", TimeSpan.FromSeconds(120));
+        Assert.False(demo.HasExited);
+
+        await demo.SignalAsync(2, TimeSpan.FromSeconds(30));
+        if (demo.ExitCode != 0)
+        {
+            Dump();
+        }
+
+        Assert.Equal(0, demo.ExitCode);
+    }
 }
