@@ -55,10 +55,6 @@ public static class Demo
                              {"price_components":[{"type":"ENERGY","price":0.49,"vat":21,"step_size":1}],"restrictions":{"start_time":"17:00","end_time":"21:00"}}],
                  "last_updated":"2026-12-01T00:00:00Z"}
                 """);
-            await Tariff(tariffs, auth, "DEMO-EUR-FLEET", "Europe/Amsterdam", """
-                {"country_code":"NL","party_id":"CHG","id":"DEMO-EUR-FLEET","currency":"EUR","type":"REGULAR",
-                 "elements":[{"price_components":[{"type":"ENERGY","price":0.31,"vat":21,"step_size":1}]}],"last_updated":"2026-12-01T00:00:00Z"}
-                """);
             await Tariff(tariffs, auth, "DEMO-USD", "America/New_York", """
                 {"country_code":"US","party_id":"CHG","id":"DEMO-USD","currency":"USD","type":"REGULAR",
                  "elements":[{"price_components":[{"type":"ENERGY","price":0.48,"vat":0,"step_size":1},{"type":"PARKING_TIME","price":6.00,"vat":0,"step_size":60}]}],
@@ -67,8 +63,9 @@ public static class Demo
             var since = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow.Date.AddDays(-30));
             await tariffs.AssignTariffAsync(new AssignTariffRequest { SiteId = Amsterdam, TariffId = "DEMO-EUR", EffectiveFrom = since }, auth);
             await tariffs.AssignTariffAsync(new AssignTariffRequest { SiteId = NewYork, TariffId = "DEMO-USD", EffectiveFrom = since }, auth);
-            await tariffs.AssignTariffAsync(new AssignTariffRequest { TariffGroup = "fleet", TariffId = "DEMO-EUR-FLEET", EffectiveFrom = since }, auth);
-            // Amsterdam shares 60 kW, 40 kW in the evening peak, the fleet served first; New York 250 kW.
+            // Amsterdam shares 60 kW, 40 kW in the evening peak, the fleet's drivers served first; New York 250 kW.
+            // (A tariff assigned to the fleet's group would price its drivers everywhere, New York included: the demo
+            // keeps the sites' tariffs.)
             await sites.SetSiteLimitsAsync(new SetSiteLimitsRequest
             {
                 SiteId = Amsterdam, GridLimitKw = 60, PriorityGroups = { "fleet" },
@@ -86,7 +83,7 @@ public static class Demo
                 await tokens.PutTokenAsync(new PutTokenRequest { IdTag = ChargerSimulation.IdTags[n], Status = "ACCEPTED", Label = "demo", CustomerId = owner.Id ?? "" }, auth);
             }
         });
-        log.WriteLine($"Demo network: {Amsterdam} (Europe/Amsterdam, 60 kW, 40 kW 17:00–21:00) and {NewYork} (America/New_York, 250 kW), 3 tariffs, {Customers.Length} customers, {ChargerSimulation.IdTags.Length} tags");
+        log.WriteLine($"Demo network: {Amsterdam} (Europe/Amsterdam, 60 kW, 40 kW 17:00–21:00) and {NewYork} (America/New_York, 250 kW), 2 tariffs, {Customers.Length} customers, {ChargerSimulation.IdTags.Length} tags");
 
         var registered = new List<(SimulatedCharger, string)>();
         foreach (var c in Fleet)

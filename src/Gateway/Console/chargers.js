@@ -154,6 +154,13 @@ export async function page(main, chargerId) {
     { label: "Cost", value: (s) => money(s.cost), className: "n" },
   ], sessions.sessions || [], "No session on this charger yet.", { id: "charger-sessions" })));
 
+  if ((c.pendingStops || []).length) {
+    main.append(card("Stops asked, session still running", table([
+      { label: "Session", value: (p) => link(`#/sessions/${enc(p.sessionId)}`, p.sessionId) },
+      { label: "Asked", value: (p) => when(p.requestedAt, zone) }, { label: "By", value: (p) => p.requestedBy },
+      { label: "Charger answered", value: (p) => `${p.status} (${p.channel})` },
+    ], c.pendingStops, "", { id: "pending-stops" })));
+  }
   main.append(h("section", { className: "card half" }, h("h2", {}, `Refused starts (${c.refusedStartCount ?? 0})`), table([
     { label: "At", value: (r) => when(r.at, zone) }, { label: "Connector", value: (r) => String(r.connectorId) },
     { label: "id_tag", value: (r) => r.idTag }, { label: "Why", value: (r) => `${r.status} ${r.reason || ""}` },

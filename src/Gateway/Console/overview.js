@@ -77,6 +77,12 @@ export async function render(main) {
     for (const c of list.filter((x) => !x.online || x.status === "FAULTED")) {
       items.push({ bad: true, node: h("span", {}, link(`#/chargers/${enc(c.chargerId)}`, c.chargerId), c.status === "FAULTED" ? " is faulted" : ` is offline (last seen ${when(c.lastSeen, zoneOfSite(c.siteId))})`) });
     }
+    // A stop asked two minutes ago or more, with the session still running: the charger did not act on it.
+    for (const c of list) {
+      for (const p of (c.pendingStops || []).filter((x) => Date.now() - new Date(x.requestedAt) >= 120000)) {
+        items.push({ bad: true, node: h("span", {}, "Stop of ", link(`#/sessions/${enc(p.sessionId)}`, p.sessionId), ` asked ${when(p.requestedAt, zoneOfSite(c.siteId))} by ${p.requestedBy} (charger answered ${p.status}) is not done yet`) });
+      }
+    }
     const siteIds = kind === "site" ? [id] : [...state.sites.keys()];
     const balances = await Promise.all(siteIds.map((s) => api(`/v1/sites/${enc(s)}/load`).catch(() => null)));
     for (const b of balances.filter(Boolean)) {

@@ -144,6 +144,13 @@ public static class Mapping
         }
 
         charger.SecurityEventCount = v.SecurityEventCount;
+        if (!v.PendingStops.IsDefault)
+        {
+            charger.PendingStops.AddRange(v.PendingStops.Select(p => new Api.V1.PendingStop
+            {
+                SessionId = p.SessionId, RequestedAt = Ts(p.RequestedAt), RequestedBy = p.RequestedBy, Channel = p.Channel, Status = p.Status,
+            }));
+        }
         charger.Online = v.Online;
         charger.LastSeen = v.LastSeenAt is { } seen ? Ts(seen) : null;
         charger.Status = v.FleetStatus.ToString().ToUpperInvariant();

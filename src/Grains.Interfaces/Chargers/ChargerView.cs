@@ -29,4 +29,5 @@ public sealed record ChargerView(
     [property: Id(21)] long LocalListVersion = 0,
     [property: Id(22)] bool LocalListUnsupported = false,
     [property: Id(23)] ImmutableArray<SecurityEvent> SecurityEvents = default,
-    [property: Id(24)] int SecurityEventCount = 0);
+    [property: Id(24)] int SecurityEventCount = 0,
+    [property: Id(25)] ImmutableArray<PendingStop> PendingStops = default);

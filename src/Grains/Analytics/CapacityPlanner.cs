@@ -129,11 +129,20 @@ public static class CapacityPlanner
     /// Daily energy ahead: y = level + slope·t + one term per weekday (Monday..Saturday against Sunday), by QR least
     /// squares; scored by refitting without the last 7 days and comparing with them.
     /// </summary>
-    public static (DemandForecast? Forecast, string? Note) Forecast(ImmutableArray<TrendPoint> daily)
+    public static (DemandForecast? Forecast, string? Note) Forecast(ImmutableArray<TrendPoint> range)
     {
+        // History starts at the first day with a session: the empty days before a site opened are not demand.
+        var daily = range.SkipWhile(d => d.Sessions == 0 && d.EnergyKwh == 0).ToImmutableArray();
+        if (daily.IsEmpty)
+        {
+            return (null, "no session in the range: nothing to forecast from");
+        }
+
         if (daily.Length < MinimumFitDays)
         {
-            return (null, $"a forecast needs {MinimumFitDays} days of history; the range has {daily.Length}");
+            return (null, daily.Length == range.Length
+                ? $"a forecast needs {MinimumFitDays} days of history; the range has {daily.Length}"
+                : $"a forecast needs {MinimumFitDays} days of history; the site has {daily.Length} since its first session in the range");
         }
 
         var y = daily.Select(d => (double)d.EnergyKwh).ToArray();

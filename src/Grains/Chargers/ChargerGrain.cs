@@ -387,7 +387,8 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
     {
         var now = Now;
         var online = _presence.Online(now, _channels.OcppOpen(now), _channels.StationOpen(now));
-        return ChargerRegistry.View(ChargerId, State, _board, _record.LastContact, _channels.Ocpp, _channels.Station, _outbox.LastPowerW, online);
+        return ChargerRegistry.View(ChargerId, State, _board, _record.LastContact, _channels.Ocpp, _channels.Station, _outbox.LastPowerW, online)
+            with { PendingStops = [.. _sessions.PendingStops] };
     }
 
     private Task Persist() => _record.Persist();

@@ -198,6 +198,13 @@ internal sealed class ChargerSessions(
     // The remote stop asked of the charger for a session and not answered yet: later requests share its answer.
     private readonly Dictionary<string, Task<(string Channel, string Status)>> _stopsAsked = [];
 
+    // Stops the charger was asked for (and answered) while the session runs on: shown to operators.
+    private readonly Dictionary<string, PendingStop> _stopsPending = [];
+
+    /// <summary>The stops asked for sessions still running here, oldest first.</summary>
+    public IEnumerable<PendingStop> PendingStops =>
+        _stopsPending.Values.Where(p => State.Active.ContainsKey(p.SessionId)).OrderBy(p => p.RequestedAt);
+
     /// <summary>
     /// Asks the charger to stop the session; while one such request is with the charger, more requests for the session
     /// get its answer instead of asking again (a driver pressing stop repeatedly must not queue remote stops in front
@@ -220,6 +227,15 @@ internal sealed class ChargerSessions(
         try
         {
             var (channel, status) = await asked;
+            // Asked: the session stays pending until the charger's own stop ends it (a later request keeps the first time).
+            _stopsPending[sessionId] = _stopsPending.TryGetValue(sessionId, out var earlier)
+                ? earlier with { Channel = channel, Status = status }
+                : new PendingStop(sessionId, record.Now, requestedBy, channel, status);
+            foreach (var gone in _stopsPending.Keys.Where(k => !State.Active.ContainsKey(k)).ToArray())
+            {
+                _stopsPending.Remove(gone);
+            }
+
             return new StopRequestResult(channel, status, await Session(sessionId).GetView());
         }
         finally

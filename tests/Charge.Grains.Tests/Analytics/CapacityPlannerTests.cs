@@ -70,9 +70,18 @@ public sealed class CapacityPlannerTests
         Assert.Null(unscored.MeanAbsoluteErrorKwh);
         Assert.Equal("the error is measured once there are 21 days of history", later);
 
-        var (zero, _) = CapacityPlanner.Forecast(Days(28, _ => 0));
-        Assert.All(zero!.Days, d => Assert.Equal(0, d.EnergyKwh));
-        Assert.Null(zero.MeanAbsolutePercentError);
+        // A site that opened three days ago: the empty weeks before are not demand.
+        var (opened, since) = CapacityPlanner.Forecast([.. Days(28, _ => 0).Select((d, i) => i < 25 ? d with { EnergyKwh = 0, Sessions = 0 } : d with { EnergyKwh = 80 })]);
+        Assert.Null(opened);
+        Assert.Equal("a forecast needs 14 days of history; the site has 3 since its first session in the range", since);
+        var (nothing, empty) = CapacityPlanner.Forecast([.. Days(28, _ => 0).Select(d => d with { Sessions = 0 })]);
+        Assert.Null(nothing);
+        Assert.Equal("no session in the range: nothing to forecast from", empty);
+
+        // Days without energy after the first session are demand (zero), and a flat zero tail has no percent error.
+        var (quiet, _) = CapacityPlanner.Forecast(Days(28, i => i == 0 ? 5 : 0));
+        Assert.NotNull(quiet);
+        Assert.Null(quiet.MeanAbsolutePercentError);
     }
 
     [Fact]
