@@ -71,6 +71,8 @@ public sealed class ConsoleSignInTests(SingleHostFixture host) : IClassFixture<S
         // Printable documents open as pages (GET, no header): the cookie is enough there, and only there.
         var missing = await Send(client, HttpMethod.Get, "/documents/invoices/INV-0000-000000", cookie: cookie);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/orleans/", cookie: cookie)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(client, HttpMethod.Get, "/orleans/")).StatusCode);
     }
 
     [Fact]

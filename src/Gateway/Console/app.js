@@ -38,7 +38,7 @@ async function route() {
   dropCharts();
   showInfo("");
   consoleState.ready = false;
-  for (const a of document.querySelectorAll("#nav a")) {
+  for (const a of document.querySelectorAll("#nav a[href^='#']")) {
     const target = a.getAttribute("href").slice(1);
     a.classList.toggle("current", target === "/" ? path === "/" || path === "" : path.startsWith(target));
   }
