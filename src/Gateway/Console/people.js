@@ -3,17 +3,37 @@ import { api, h, card, table, when, enc, link, pager, form, confirmAction, hashQ
 
 const STATUSES = [["ACCEPTED", "accepted"], ["BLOCKED", "blocked"], ["EXPIRED", "expired"], ["INVALID", "invalid"]];
 
-export async function tokens(main) {
-  const q = hashQuery();
-  let prefix = q.get("q") || "";
-  const results = h("div", { id: "token-list" });
-  const editorBox = h("div", { id: "token-editor" });
-  const search = form([{ name: "q", label: "id_tag starts with", value: prefix }], "Search", async (v) => {
-    prefix = v.q.trim();
-    setHashQuery("/tokens", { q: prefix });
-    await show();
+/**
+ * A directory page (tokens, customers): search by ID prefix kept in the address, a paged list, an editor below.
+ * Returns what the page fills in: the editor's box, and how to show the list for the prefix searched.
+ */
+function directory(main, { route, title, idLabel, editTitle, list }) {
+  const page = { prefix: hashQuery().get("q") || "", results: h("div", { id: `${route}-list` }), editorBox: h("div", { id: `${route}-editor` }) };
+  page.show = async () => {
+    page.results.replaceChildren();
+    await pager(page.results, async (token) => {
+      const query = new URLSearchParams({ pageSize: "25" });
+      if (page.prefix) query.set("prefix", page.prefix);
+      if (token) query.set("pageToken", token);
+      const r = await api(`/v1/${route}?${query}`);
+      page.results.querySelector("table, p.empty")?.remove();
+      page.results.prepend(list(r));
+      return r.nextPageToken;
+    })();
+  };
+  const search = form([{ name: "q", label: `${idLabel} starts with`, value: page.prefix }], "Search", async (v) => {
+    page.prefix = v.q.trim();
+    setHashQuery(`/${route}`, { q: page.prefix });
+    await page.show();
   }, { className: "inline" });
-  main.append(h("h1", {}, "Tokens"), card("Find", search), card("Tokens", results), card("Create or change a token", editorBox));
+  main.append(h("h1", {}, title), card("Find", search), card(title, page.results), card(editTitle, page.editorBox));
+  return page;
+}
+
+export async function tokens(main) {
+  const page = directory(main, { route: "tokens", title: "Tokens", idLabel: "id_tag", editTitle: "Create or change a token", list: (r) => list(r) });
+  const { editorBox } = page;
+  const show = page.show;
 
   function edit(t = {}) {
     editorBox.replaceChildren(form([
@@ -34,15 +54,8 @@ export async function tokens(main) {
     }));
   }
 
-  async function show() {
-    results.replaceChildren();
-    await pager(results, async (token) => {
-      const query = new URLSearchParams({ pageSize: "25" });
-      if (prefix) query.set("prefix", prefix);
-      if (token) query.set("pageToken", token);
-      const r = await api(`/v1/tokens?${query}`);
-      results.querySelector("table, p.empty")?.remove();
-      results.prepend(table([
+  function list(r) {
+    return table([
         { label: "id_tag", value: (t) => t.idTag },
         { label: "Status", value: (t) => h("span", { className: t.status === "ACCEPTED" ? "" : "bad" }, t.status.toLowerCase()) },
         { label: "Expires", value: (t) => (t.expiresAt ? when(t.expiresAt) : "never") },
@@ -58,25 +71,16 @@ export async function tokens(main) {
               await show();
               return `${saved.idTag} is ${saved.status.toLowerCase()}.`;
             }) }, "Block") : "") },
-      ], r.tokens || [], prefix ? `No token starts with “${prefix}”.` : "No token yet: create one below so a driver can charge.", { id: "tokens" }));
-      return r.nextPageToken;
-    })();
+      ], r.tokens || [], page.prefix ? `No token starts with “${page.prefix}”.` : "No token yet: create one below so a driver can charge.", { id: "tokens" });
   }
   edit();
   await show();
 }
 
 export async function customers(main) {
-  const q = hashQuery();
-  let prefix = q.get("q") || "";
-  const results = h("div", { id: "customer-list" });
-  const editorBox = h("div", { id: "customer-editor" });
-  const search = form([{ name: "q", label: "customer ID starts with", value: prefix }], "Search", async (v) => {
-    prefix = v.q.trim();
-    setHashQuery("/customers", { q: prefix });
-    await show();
-  }, { className: "inline" });
-  main.append(h("h1", {}, "Customers"), card("Find", search), card("Customers", results), card("Create or change a customer", editorBox));
+  const page = directory(main, { route: "customers", title: "Customers", idLabel: "customer ID", editTitle: "Create or change a customer", list: (r) => list(r) });
+  const { editorBox } = page;
+  const show = page.show;
 
   function edit(c = {}) {
     editorBox.replaceChildren(form([
@@ -99,15 +103,8 @@ export async function customers(main) {
     }));
   }
 
-  async function show() {
-    results.replaceChildren();
-    await pager(results, async (token) => {
-      const query = new URLSearchParams({ pageSize: "25" });
-      if (prefix) query.set("prefix", prefix);
-      if (token) query.set("pageToken", token);
-      const r = await api(`/v1/customers?${query}`);
-      results.querySelector("table, p.empty")?.remove();
-      results.prepend(table([
+  function list(r) {
+    return table([
         { label: "Customer", value: (c) => c.customerId },
         { label: "Name", value: (c) => c.name || "–" },
         { label: "Kind", value: (c) => (c.kind || "").toLowerCase() },
@@ -115,9 +112,7 @@ export async function customers(main) {
         { label: "Tariff group", value: (c) => c.tariffGroup || "–" },
         { label: "Sessions", value: (c) => link(`#/sessions?customer=${enc(c.customerId)}`, "sessions") },
         { label: "", value: (c) => h("button", { type: "button", onclick: () => edit(c) }, "Edit") },
-      ], r.customers || [], prefix ? `No customer starts with “${prefix}”.` : "No customer yet: create one below, then link tokens to it so their sessions are invoiced to it.", { id: "customers" }));
-      return r.nextPageToken;
-    })();
+      ], r.customers || [], page.prefix ? `No customer starts with “${page.prefix}”.` : "No customer yet: create one below, then link tokens to it so their sessions are invoiced to it.", { id: "customers" });
   }
   edit();
   await show();

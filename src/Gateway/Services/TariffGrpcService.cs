@@ -90,14 +90,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<TariffAssignments> AssignTariff(AssignTariffRequest request, ServerCallContext context)
     {
-        var chargerId = OptionalId(request.ChargerId, "charger_id");
-        var siteId = OptionalId(request.SiteId, "site_id");
-        var group = OptionalId(request.TariffGroup, "tariff_group");
-        if (new[] { chargerId, siteId, group }.Count(x => x is not null) != 1)
-        {
-            throw Invalid("give exactly one of charger_id, site_id and tariff_group");
-        }
-
+        var (chargerId, siteId, key) = Target(request.ChargerId, request.SiteId, request.TariffGroup);
         var assignment = new DomainTariffAssignment(
             Id(request.TariffId, "tariff_id"),
             request.EffectiveFrom is null ? Now : Planned(request.EffectiveFrom, "effective_from"));
@@ -111,9 +104,6 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
             throw ChargeException.NotFound($"site '{siteId}' does not exist: create it with PutSite first");
         }
 
-        var key = chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId)
-            : siteId is not null ? ITariffAssignmentGrain.SiteKey(siteId)
-            : ITariffAssignmentGrain.GroupKey(group!);
         var all = await grains.GetGrain<ITariffAssignmentGrain>(key).Assign(assignment);
         var response = new TariffAssignments();
         response.Assignments.AddRange(all.Select(a => new ApiTariffAssignment { TariffId = a.TariffId, EffectiveFrom = Mapping.Ts(a.EffectiveFrom) }));
@@ -123,17 +113,7 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
     [Authorize(Policy = ChargeRoles.Policies.Operator)]
     public override async Task<TariffAssignments> GetTariffAssignments(GetTariffAssignmentsRequest request, ServerCallContext context)
     {
-        var chargerId = OptionalId(request.ChargerId, "charger_id");
-        var siteId = OptionalId(request.SiteId, "site_id");
-        var group = OptionalId(request.TariffGroup, "tariff_group");
-        if (new[] { chargerId, siteId, group }.Count(x => x is not null) != 1)
-        {
-            throw Invalid("give exactly one of charger_id, site_id and tariff_group");
-        }
-
-        var key = chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId)
-            : siteId is not null ? ITariffAssignmentGrain.SiteKey(siteId)
-            : ITariffAssignmentGrain.GroupKey(group!);
+        var (_, _, key) = Target(request.ChargerId, request.SiteId, request.TariffGroup);
         var response = new TariffAssignments();
         response.Assignments.AddRange((await grains.GetGrain<ITariffAssignmentGrain>(key).List())
             .Select(a => new ApiTariffAssignment { TariffId = a.TariffId, EffectiveFrom = Mapping.Ts(a.EffectiveFrom) }));
@@ -212,6 +192,22 @@ public sealed class TariffGrpcService(IGrainFactory grains, TimeProvider time) :
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>What an assignment is for: exactly one of a charger, a site and a customer group, and its grain's key.</summary>
+    private static (string? ChargerId, string? SiteId, string Key) Target(string charger, string site, string tariffGroup)
+    {
+        var chargerId = OptionalId(charger, "charger_id");
+        var siteId = OptionalId(site, "site_id");
+        var group = OptionalId(tariffGroup, "tariff_group");
+        if (new[] { chargerId, siteId, group }.Count(x => x is not null) != 1)
+        {
+            throw Invalid("give exactly one of charger_id, site_id and tariff_group");
+        }
+
+        return (chargerId, siteId, chargerId is not null ? ITariffAssignmentGrain.ChargerKey(chargerId)
+            : siteId is not null ? ITariffAssignmentGrain.SiteKey(siteId)
+            : ITariffAssignmentGrain.GroupKey(group!));
+    }
 
     private static TariffInfo ToApi(TariffSummary s) => new()
     {
