@@ -158,7 +158,7 @@ public static class NetworkLoad
         throw new TimeoutException("the full collection asked for did not end within a minute");
     }
 
-    private static async Task<string[]> RegisterAll(string[] ids, string grpcUrl, string key)
+    public static async Task<string[]> RegisterAll(string[] ids, string grpcUrl, string key)
     {
         var result = new string[ids.Length];
         var chunks = ids.Select((id, i) => (id, i)).Chunk(Math.Max(1, ids.Length / 16));

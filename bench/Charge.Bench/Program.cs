@@ -101,5 +101,14 @@ clients.Hidden = true;
 clients.SetAction(parse => NetworkLoad.ClientsAsync(parse.GetValue(clientsUrl)!, parse.GetValue(clientsFile)!, parse.GetValue(networkMinutes),
     parse.GetValue(networkInterval), parse.GetValue(networkReadings), parse.GetValue(networkSpread) ?? parse.GetValue(networkInterval)));
 root.Add(clients);
+var stormChargers = Positive("--chargers", "OCPP 1.6J charge points booting at once", 1000);
+var stormStorage = new Option<string>("--storage") { Description = "azurite (the embedded default) or memory", DefaultValueFactory = _ => "azurite" };
+stormStorage.AcceptOnlyFromAmong("memory", "azurite");
+var storm = new Command("storm", "A boot storm: cold charge points connecting at once, Boot and StatusNotifications timed against a 30 s call timeout")
+{
+    stormChargers, stormStorage,
+};
+storm.SetAction(parse => BootStorm.RunAsync(parse.GetValue(stormChargers), parse.GetValue(stormStorage) == "azurite"));
+root.Add(storm);
 root.Add(new Command("micro", "BenchmarkDotNet micro-benchmarks (its own options follow, e.g. --filter '*Allocation*')"));
 return await root.Parse(args).InvokeAsync();

@@ -11,6 +11,7 @@ public sealed class FaultInjectedStorage(IGrainStorage inner) : IGrainStorage, I
 {
     private static readonly ConcurrentDictionary<GrainId, int> FailingWrites = new();
     private static readonly ConcurrentDictionary<GrainId, int> ReadCounts = new();
+    private static readonly ConcurrentDictionary<GrainId, int> WriteCounts = new();
 
     /// <summary>The next <paramref name="count"/> writes of <paramref name="grain"/> fail as an unreachable store would.</summary>
     public static void FailNextWrites(GrainId grain, int count) => FailingWrites[grain] = count;
@@ -18,13 +19,16 @@ public sealed class FaultInjectedStorage(IGrainStorage inner) : IGrainStorage, I
     /// <summary>How many times <paramref name="grain"/>'s state was read so far.</summary>
     public static int Reads(GrainId grain) => ReadCounts.GetValueOrDefault(grain);
 
+    /// <summary>How many times <paramref name="grain"/>'s state was written (successfully) so far.</summary>
+    public static int Writes(GrainId grain) => WriteCounts.GetValueOrDefault(grain);
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ReadCounts.AddOrUpdate(grainId, 1, (_, n) => n + 1);
         return inner.ReadStateAsync(stateName, grainId, grainState);
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (FailingWrites.TryGetValue(grainId, out var left) && left > 0)
         {
@@ -32,7 +36,8 @@ public sealed class FaultInjectedStorage(IGrainStorage inner) : IGrainStorage, I
             throw new IOException($"injected storage failure writing {stateName} of {grainId}");
         }
 
-        return inner.WriteStateAsync(stateName, grainId, grainState);
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        WriteCounts.AddOrUpdate(grainId, 1, (_, n) => n + 1);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);

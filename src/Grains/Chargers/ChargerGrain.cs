@@ -190,10 +190,14 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
-        await Contact();
+        var returned = _record.Heard();
         if (_board.ApplyStatus(report, Now))
         {
             _presence.Faulted(_board.ChargerFaulted(), report.Timestamp);
+            await Persist();
+        }
+        else if (returned)
+        {
             await Persist();
         }
 
@@ -210,10 +214,18 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<DateTime> Boot(BootInfo boot)
     {
+        // What the charger says it is (vendor, model, firmware, serial) is written before the answer when it changed;
+        // a reboot of the same charger changes only its boot time, written with the next write like last-seen. The
+        // return from offline a boot marks is written at once, in the same write: a storm of chargers rebooting after
+        // a restart costs one write each, not three.
+        var changed = State.Boot is not { } before || before with { BootedAt = boot.BootedAt } != boot;
         State.Boot = boot;
         State.LastHeartbeat = Now;
-        await Contact();
-        await Persist();
+        if (_record.Heard() | changed)
+        {
+            await Persist();
+        }
+
         return State.LastHeartbeat.Value;
     }
 

@@ -55,12 +55,21 @@ internal sealed class ChargerRecord
     /// </summary>
     public async Task Contact()
     {
-        var now = Now;
-        LastContact = now;
-        if (Presence.Seen(now))
+        if (Heard())
         {
             await Persist();
         }
+    }
+
+    /// <summary>
+    /// The charger was heard from, for a caller that writes the record anyway: the clock and presence move on, and
+    /// whether that alone needs a write is answered instead of written (one write for both, not two in a row).
+    /// </summary>
+    public bool Heard()
+    {
+        var now = Now;
+        LastContact = now;
+        return Presence.Seen(now);
     }
 
     public async Task Persist()
