@@ -201,8 +201,14 @@ public sealed class StorageHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            var problem = await grains.GetGrain<IStorageProbeGrain>(0).Check().WaitAsync(TimeSpan.FromSeconds(8), cancellationToken);
-            return problem is null ? HealthCheckResult.Healthy("storage answers") : HealthCheckResult.Unhealthy(problem);
+            var result = await grains.GetGrain<IStorageProbeGrain>(0).Check().WaitAsync(TimeSpan.FromSeconds(8), cancellationToken);
+            // Overloaded is degraded, still ready (200): restarting a busy silo would only move its queue elsewhere.
+            return result.Condition switch
+            {
+                StorageCondition.Healthy => HealthCheckResult.Healthy(result.Description),
+                StorageCondition.Overloaded => HealthCheckResult.Degraded(result.Description),
+                _ => HealthCheckResult.Unhealthy(result.Description),
+            };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -76,13 +76,21 @@ public static class GrainMetrics
     /// <summary>A read of <paramref name="store"/>: counted when it fails (its time is Orleans' activation latency).</summary>
     public static async Task Read(string store, Func<Task> call, Func<Exception, bool> isFailure)
     {
+        StorageActivity.Started();
         try
         {
             await call();
+            StorageActivity.Succeeded();
         }
-        catch (Exception e) when (isFailure(e))
+        catch (Exception e)
         {
-            StorageFailures.Add(1, new KeyValuePair<string, object?>("store", store));
+            var failure = isFailure(e);
+            StorageActivity.Failed(failure);
+            if (failure)
+            {
+                StorageFailures.Add(1, new KeyValuePair<string, object?>("store", store));
+            }
+
             throw;
         }
     }
@@ -96,16 +104,24 @@ public static class GrainMetrics
         using var span = ChargeTelemetry.Source.StartActivity($"storage {store}", ActivityKind.Client);
         var tag = new KeyValuePair<string, object?>("store", store);
         var started = Stopwatch.GetTimestamp();
+        StorageActivity.Started();
         try
         {
             var result = await call();
             StorageDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tag);
+            StorageActivity.Succeeded();
             return result;
         }
-        catch (Exception e) when (isFailure(e))
+        catch (Exception e)
         {
-            StorageFailures.Add(1, tag);
-            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            var failure = isFailure(e);
+            StorageActivity.Failed(failure);
+            if (failure)
+            {
+                StorageFailures.Add(1, tag);
+                span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            }
+
             throw;
         }
     }
