@@ -101,7 +101,7 @@ static async Task<int> Simulate(SimulatorOptions options, CancellationToken canc
         Console.Error.WriteLine($"The gateway refused the simulator ({e.StatusCode}): --token must be a valid operator token for this installation.");
         return 1;
     }
-    catch (OperationCanceledException)
+    catch (Exception e) when (cancellation.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
     {
         Console.WriteLine("Stopped.");
     }

@@ -23,7 +23,12 @@ public static class Retry
             {
                 return await call();
             }
-            catch (RpcException e) when (IsTransient(e) && !cancellation.IsCancellationRequested)
+            catch (RpcException e) when (cancellation.IsCancellationRequested)
+            {
+                // Ctrl-C: the call was cut off by our own cancellation, not by the system.
+                throw new OperationCanceledException("stopped", e, cancellation);
+            }
+            catch (RpcException e) when (IsTransient(e))
             {
                 log.WriteLine($"{who}: the central system is not reachable ({e.StatusCode}); retrying in {wait.TotalSeconds:0} s");
                 await Task.Delay(wait, cancellation);
