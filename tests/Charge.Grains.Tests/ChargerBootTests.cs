@@ -1,9 +1,6 @@
 using Charge.Grains.Interfaces;
 using Charge.Grains.Chargers;
 using Charge.Tests;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
-using Orleans.TestingHost;
 
 namespace Charge.Grains.Tests;
 
@@ -17,15 +14,7 @@ public sealed class ChargerBootTests(ClusterFixture fixture)
 {
     private IGrainFactory Grains => fixture.Grains;
 
-    private IGrainStorage Storage =>
-        ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Charge);
-
-    private async Task<ChargerState> Stored(string chargerId)
-    {
-        var state = new GrainState<ChargerState>(new ChargerState());
-        await Storage.ReadStateAsync("charger", Grains.GetGrain<IChargerGrain>(chargerId).GetGrainId(), state);
-        return state.State!;
-    }
+    private Task<ChargerState> Stored(string chargerId) => fixture.StoredCharger(chargerId);
 
     [Fact]
     public async Task A_changed_identity_is_stored_before_the_answer_and_a_plain_reboot_writes_nothing()

@@ -1,9 +1,6 @@
 using Charge.Grains.Chargers;
 using Charge.Grains.Interfaces;
 using Charge.Tests;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
-using Orleans.TestingHost;
 
 namespace Charge.Grains.Tests;
 
@@ -13,15 +10,7 @@ public sealed class ChargerHistoryTests(ClusterFixture fixture)
 {
     private IGrainFactory Grains => fixture.Grains;
 
-    private IGrainStorage Storage =>
-        ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Charge);
-
-    private async Task<ChargerState> Stored(string chargerId)
-    {
-        var state = new GrainState<ChargerState>(new ChargerState());
-        await Storage.ReadStateAsync("charger", Grains.GetGrain<IChargerGrain>(chargerId).GetGrainId(), state);
-        return state.State!;
-    }
+    private Task<ChargerState> Stored(string chargerId) => fixture.StoredCharger(chargerId);
 
     [Fact]
     public async Task Sessions_of_two_months_are_listed_newest_first_across_their_pages_and_the_charger_keeps_only_the_months()

@@ -16,6 +16,15 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>A charger's record as storage holds it (not as its activation remembers it).</summary>
+    public async Task<Charge.Grains.Chargers.ChargerState> StoredCharger(string chargerId)
+    {
+        var storage = ((InProcessSiloHandle)Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(StorageNames.Charge);
+        var state = new GrainState<Charge.Grains.Chargers.ChargerState>(new Charge.Grains.Chargers.ChargerState());
+        await storage.ReadStateAsync("charger", Grains.GetGrain<IChargerGrain>(chargerId).GetGrainId(), state);
+        return state.State!;
+    }
+
     public Task InitializeAsync() => Cluster.DeployAsync();
 
     /// <summary>What storage holds for a grain's state, read past the grain (which may hold more in memory).</summary>
