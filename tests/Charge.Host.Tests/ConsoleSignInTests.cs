@@ -68,6 +68,10 @@ public sealed class ConsoleSignInTests(SingleHostFixture host) : IClassFixture<S
         // The console itself: cookie and header.
         Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/v1/chargers", cookie: cookie, console: true)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/console/session", cookie: cookie, console: true)).StatusCode);
+        // Signing in again from a console already signed in (the cookie, no bearer header) renews the same cookie.
+        var again = await Send(client, HttpMethod.Post, "/console/session", cookie: cookie, console: true);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(cookie, again.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
         // Printable documents open as pages (GET, no header): the cookie is enough there, and only there.
         var missing = await Send(client, HttpMethod.Get, "/documents/invoices/INV-0000-000000", cookie: cookie);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);

@@ -20,7 +20,11 @@ public static class OperatorConsole
         // is checked by the API's own policy, then kept in an HttpOnly cookie until the token itself expires.
         app.MapPost("/console/session", (Func<HttpContext, IResult>)(context =>
         {
-            var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+            // The token that was just authorized: the bearer header's, or (a console already signed in) its cookie's.
+            var header = context.Request.Headers.Authorization.ToString();
+            var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ? header["Bearer ".Length..].Trim()
+                : context.Request.Cookies[SecurityHostingExtensions.ConsoleCookie] ?? "";
             var expires = Expiry(context);
             context.Response.Cookies.Append(SecurityHostingExtensions.ConsoleCookie, token, new CookieOptions
             {
