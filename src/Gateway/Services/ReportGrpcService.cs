@@ -52,18 +52,8 @@ public sealed class ReportGrpcService(IGrainFactory grains, TimeProvider time) :
     public override async Task<Api.V1.CapacityPlan> GetCapacityPlan(CapacityPlanRequest request, ServerCallContext context)
     {
         var siteId = Id(request.SiteId, "site_id");
-        var site = await grains.GetGrain<ISiteGrain>(siteId).Get();
-        if (site.Info is null && site.Chargers.IsEmpty)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"site '{siteId}' does not exist"));
-        }
-
-        // Default: the last eight weeks up to today in the site's zone (enough for a forecast scored on a held-out week).
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime,
-            TimeZoneInfo.FindSystemTimeZoneById(site.Info?.TimeZone ?? "UTC")));
-        var (from, to) = request.From.Length == 0 && request.To.Length == 0
-            ? (today.AddDays(-55), today)
-            : DateRange(request.From, request.To);
+        // Neither bound: the plan's default range, in the site's zone.
+        var (from, to) = request.From.Length == 0 && request.To.Length == 0 ? ((DateOnly?)null, (DateOnly?)null) : DateRange(request.From, request.To);
         var p = await Reports.CapacityPlan(siteId, from, to);
         var plan = new Api.V1.CapacityPlan
         {

@@ -20,7 +20,13 @@ public interface IReportGrain : IGrainWithStringKey
     [Alias("Live")]
     Task<ImmutableArray<SiteLive>> Live(string? siteId);
 
-    /// <summary>A site's capacity plan over local dates [from, to]: limits met, the upgrade it points to, demand ahead.</summary>
+    /// <summary>
+    /// A site's capacity plan over local dates [from, to] (both null: the last <see cref="CapacityPlanDays"/> days up
+    /// to today in the site's zone): limits met, the upgrade it points to, demand ahead. NotFound for an unknown site.
+    /// </summary>
     [Alias("CapacityPlan")]
-    Task<CapacityPlan> CapacityPlan(string siteId, DateOnly from, DateOnly to);
+    Task<CapacityPlan> CapacityPlan(string siteId, DateOnly? from, DateOnly? to);
+
+    /// <summary>Eight weeks: enough for a forecast scored on a held-out week.</summary>
+    public const int CapacityPlanDays = 56;
 }

@@ -75,7 +75,7 @@ public sealed class UsageDayGrain([PersistentState("usage", StorageNames.Charge)
 }
 
 [StatelessWorker]
-public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IReportGrain
+public sealed class ReportGrain(IOptions<SessionOptions> options, TimeProvider time) : Grain, IReportGrain
 {
     public const int MaxDays = 366;
 
@@ -174,13 +174,20 @@ public sealed class ReportGrain(IOptions<SessionOptions> options) : Grain, IRepo
         }
     }
 
-    public async Task<CapacityPlan> CapacityPlan(string siteId, DateOnly from, DateOnly to)
+    public async Task<CapacityPlan> CapacityPlan(string siteId, DateOnly? from, DateOnly? to)
     {
-        var usage = await Usage(new UsageScope(UsageScope.Site, siteId), from, to);
         var site = await GrainFactory.GetGrain<ISiteGrain>(siteId).Get();
-        var limits = (await GrainFactory.GetGrain<ISiteLoadGrain>(siteId).Get()).Limits;
+        if (site.Info is null && site.Chargers.IsEmpty)
+        {
+            throw ChargeException.NotFound($"site '{siteId}' does not exist");
+        }
+
         var zone = TimeZoneInfo.FindSystemTimeZoneById(site.Info?.TimeZone ?? options.Value.DefaultTimeZone);
-        var (start, end) = (UsageReports.LocalMidnight(from, zone), UsageReports.LocalMidnight(to.AddDays(1), zone));
+        var today = DateOnly.FromDateTime(LocalTime.Of(time.GetUtcNow().UtcDateTime, zone));
+        var (first, last) = (from ?? today.AddDays(1 - IReportGrain.CapacityPlanDays), to ?? today);
+        var usage = await Usage(new UsageScope(UsageScope.Site, siteId), first, last);
+        var limits = (await GrainFactory.GetGrain<ISiteLoadGrain>(siteId).Get()).Limits;
+        var (start, end) = (UsageReports.LocalMidnight(first, zone), UsageReports.LocalMidnight(last.AddDays(1), zone));
         var chargers = await Task.WhenAll(site.Chargers.Keys.Select(id => GrainFactory.GetGrain<IChargerGrain>(id).GetView()));
         var refused = chargers.Sum(c => c.RefusedStarts.IsDefault ? 0 : c.RefusedStarts.Count(r => r.At >= start && r.At < end));
         return CapacityPlanner.Build(siteId, usage, limits, refused);
