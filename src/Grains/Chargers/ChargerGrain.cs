@@ -190,13 +190,15 @@ public sealed class ChargerGrain : Grain, IChargerGrain, IRemindable
 
     public async Task<ChargerView> ReportStatus(StatusReport report)
     {
+        // A new status and the return from offline it may mark share one write.
         var returned = _record.Heard();
-        if (_board.ApplyStatus(report, Now))
+        var changed = _board.ApplyStatus(report, Now);
+        if (changed)
         {
             _presence.Faulted(_board.ChargerFaulted(), report.Timestamp);
-            await Persist();
         }
-        else if (returned)
+
+        if (changed | returned)
         {
             await Persist();
         }
