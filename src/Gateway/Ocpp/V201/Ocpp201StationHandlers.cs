@@ -211,7 +211,7 @@ public sealed class NotifyEvent201Handler(IGrainFactory grains, TimeProvider tim
     }
 }
 
-/// <summary>Notifications a station sends that are confirmed and not acted on yet (NotifyEvent, SecurityEventNotification, ...: docs/ocpp.md).</summary>
+/// <summary>Notifications a station sends that are confirmed and not acted on yet (FirmwareStatusNotification, LogStatusNotification: docs/ocpp.md).</summary>
 public sealed class Confirmed201Handler(string action, TimeProvider time) : Ocpp201Handler<Empty201, Empty201>(time)
 {
     public override string Action => action;
